@@ -1,0 +1,186 @@
+#include "sim/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DIAG_DEFAULT_MAX 100
+
+void diag_init(struct diag *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void diag_clear(struct diag *d)
+{
+    for (size_t i = 0; i < d->len; i++) {
+        free(d->msgs[i].file);
+        free(d->msgs[i].text);
+    }
+    d->len = 0;
+    d->errors = d->warnings = d->dropped = 0;
+}
+
+void diag_release(struct diag *d)
+{
+    diag_clear(d);
+    free(d->msgs);
+    d->msgs = NULL;
+    d->cap = 0;
+}
+
+void diag_vreport(struct diag *d, enum diag_severity severity, const char *file, int line, int col,
+                  const char *fmt, va_list ap)
+{
+    if (severity == DIAG_ERROR)
+        d->errors++;
+    else if (severity == DIAG_WARNING)
+        d->warnings++;
+    size_t max = d->max_messages ? d->max_messages : DIAG_DEFAULT_MAX;
+    if (d->len >= max)
+        goto dropped;
+    if (d->len == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        struct diag_msg *msgs = realloc(d->msgs, cap * sizeof *msgs);
+        if (!msgs)
+            goto dropped;
+        d->msgs = msgs;
+        d->cap = cap;
+    }
+    char *text = NULL;
+    if (vasprintf(&text, fmt, ap) < 0)
+        goto dropped;
+    char *fcopy = NULL;
+    if (file && !(fcopy = strdup(file))) {
+        free(text);
+        goto dropped;
+    }
+    d->msgs[d->len++] = (struct diag_msg){
+        .severity = severity, .file = fcopy, .line = line, .col = col, .text = text};
+    return;
+dropped:
+    d->dropped++;
+}
+
+void diag_report(struct diag *d, enum diag_severity severity, const char *file, int line, int col,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, severity, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void diag_error(struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, DIAG_ERROR, NULL, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, DIAG_WARNING, NULL, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+static const char *severity_name(enum diag_severity s)
+{
+    switch (s) {
+    case DIAG_NOTE:
+        return "note";
+    case DIAG_WARNING:
+        return "warning";
+    case DIAG_ERROR:
+        return "error";
+    }
+    return "?";
+}
+
+/* Prints line `line` of `file` with a caret under column `col`; silent if unreadable. Control
+ * characters are shown as spaces (tabs included) so the caret stays aligned. */
+static void print_source_line(FILE *out, const char *file, int line, int col)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return;
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n = 0;
+    int at = 0;
+    while (at < line && (n = getline(&buf, &cap, f)) >= 0)
+        at++;
+    fclose(f);
+    if (at == line && n >= 0) {
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+            buf[--n] = '\0';
+        const ssize_t shown_max = 200;
+        if (n > shown_max)
+            n = shown_max;
+        fprintf(out, "%5d | ", line);
+        for (ssize_t i = 0; i < n; i++)
+            fputc((unsigned char)buf[i] < 0x20 ? ' ' : buf[i], out);
+        fputc('\n', out);
+        if (col >= 1 && col <= n + 1)
+            fprintf(out, "      | %*s^\n", col - 1, "");
+    }
+    free(buf);
+}
+
+void diag_print(const struct diag *d, FILE *out, const char *prog)
+{
+    for (size_t i = 0; i < d->len; i++) {
+        const struct diag_msg *m = &d->msgs[i];
+        const char *sev = severity_name(m->severity);
+        if (m->file && m->line > 0 && m->col > 0)
+            fprintf(out, "%s:%d:%d: %s: %s\n", m->file, m->line, m->col, sev, m->text);
+        else if (m->file && m->line > 0)
+            fprintf(out, "%s:%d: %s: %s\n", m->file, m->line, sev, m->text);
+        else if (m->file)
+            fprintf(out, "%s: %s: %s\n", m->file, sev, m->text);
+        else
+            fprintf(out, "%s: %s: %s\n", prog, sev, m->text);
+        if (m->file && m->line > 0)
+            print_source_line(out, m->file, m->line, m->col);
+    }
+    if (d->dropped)
+        fprintf(out, "%s: note: %zu further message(s) not shown\n", prog, d->dropped);
+}
+
+/* Levenshtein distance, two rows; words longer than 64 bytes are compared on their prefix. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strnlen(a, 64), lb = strnlen(b, 64);
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+const char *diag_nearest(const char *word, const char *const *candidates, size_t n)
+{
+    size_t limit = strlen(word) / 3;
+    if (limit < 1)
+        limit = 1;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t dist = edit_distance(word, candidates[i]);
+        if (dist < best_d) {
+            best_d = dist;
+            best = candidates[i];
+        }
+    }
+    return best;
+}

@@ -1,0 +1,59 @@
+/*
+ * stats — output analysis: running moments, batch means and confidence intervals.
+ *
+ * Concept: a simulation estimates means from correlated observations (successive customers of
+ * one queue wait for each other). struct stats_running keeps the count, mean and sum of squared
+ * deviations with Welford's update (numerically stable for any stream length). struct
+ * stats_batch groups consecutive observations into batches of a fixed size; the batch means are
+ * nearly independent when batches are much longer than the correlation time, so a Student-t
+ * interval over them is an honest confidence interval for the long-run mean. Observations that
+ * do not fill the last batch are counted in the overall mean but not in the interval.
+ */
+#ifndef SPLITSIM_SIM_STATS_H
+#define SPLITSIM_SIM_STATS_H
+
+#include <stdint.h>
+
+struct stats_running {
+    uint64_t n;
+    double mean;
+    double m2; /* sum of squared deviations from the mean */
+};
+
+static inline void stats_running_add(struct stats_running *s, double x)
+{
+    s->n++;
+    double delta = x - s->mean;
+    s->mean += delta / (double)s->n;
+    s->m2 += delta * (x - s->mean);
+}
+
+/* Sample variance (n - 1 in the denominator); 0 for fewer than two observations. */
+double stats_running_variance(const struct stats_running *s);
+
+/*
+ * Half-width of the two-sided `confidence` (e.g. 0.95) Student-t interval for the mean of the
+ * observations in s; +infinity for fewer than two observations.
+ */
+double stats_running_halfwidth(const struct stats_running *s, double confidence);
+
+struct stats_batch {
+    uint64_t batch_size;        /* observations per batch, >= 1 */
+    struct stats_running all;   /* every observation */
+    struct stats_running means; /* one observation per full batch */
+    double cur_sum;
+    uint64_t cur_n;
+};
+
+/* Starts batching with `batch_size` >= 1 observations per batch. */
+void stats_batch_init(struct stats_batch *b, uint64_t batch_size);
+
+void stats_batch_add(struct stats_batch *b, double x);
+
+/* The interval half-width from the batch means (see stats_running_halfwidth). */
+static inline double stats_batch_halfwidth(const struct stats_batch *b, double confidence)
+{
+    return stats_running_halfwidth(&b->means, confidence);
+}
+
+#endif
