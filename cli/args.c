@@ -96,6 +96,10 @@ int args_parse(struct args *a, const struct args_opt *opts, size_t nopts, int ar
         }
         if (opt < 0) {
             unknown_option(a, i, arg, d);
+            /* Most likely a misspelt value option: skip its value too, so one typo gives one
+             * error rather than a second one about a stray argument. */
+            if (arg[1] == '-' && !value && i + 1 < argc && argv[i + 1][0] != '-')
+                i++;
             continue;
         }
         if (!opts[opt].metavar) {

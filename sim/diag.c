@@ -149,21 +149,33 @@ void diag_print(const struct diag *d, FILE *out, const char *prog)
         fprintf(out, "%s: note: %zu further message(s) not shown\n", prog, d->dropped);
 }
 
-/* Levenshtein distance, two rows; words longer than 64 bytes are compared on their prefix. */
+static size_t min3(size_t a, size_t b, size_t c)
+{
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+/* Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, so "rnu" is one
+ * edit from "run"); words longer than 64 bytes are compared on their prefix. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strnlen(a, 64), lb = strnlen(b, 64);
-    size_t prev[65], cur[65];
+    size_t rows[3][65];
+    size_t *pprev = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            cur[j] = min3(prev[j - 1] + (a[i - 1] != b[j - 1]), prev[j] + 1, cur[j - 1] + 1);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pprev[j - 2] + 1 < cur[j])
+                cur[j] = pprev[j - 2] + 1;
         }
-        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+        size_t *t = pprev;
+        pprev = prev;
+        prev = cur;
+        cur = t;
     }
     return prev[lb];
 }

@@ -41,10 +41,21 @@ static inline uint64_t evq_tie(int priority, uint64_t seq)
     return ((uint64_t)(priority + 128) << EVQ_SEQ_BITS) | seq;
 }
 
+/* A 128-bit unsigned integer (GCC and Clang); __extension__ keeps -Wpedantic quiet. */
+__extension__ typedef unsigned __int128 evq_key;
+
+/* The entry's full ordering key as one 128-bit unsigned number (time made unsigned by
+ * flipping its sign bit), so that comparisons compile without branches. */
+static inline evq_key evq_entry_key(const struct evq_entry *e)
+{
+    uint64_t t = (uint64_t)e->time ^ (UINT64_C(1) << 63);
+    return ((evq_key)t << 64) | e->tie;
+}
+
 /* True when a must pop before b. */
 static inline bool evq_entry_before(const struct evq_entry *a, const struct evq_entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->tie < b->tie);
+    return evq_entry_key(a) < evq_entry_key(b);
 }
 
 struct evq;

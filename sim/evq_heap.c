@@ -95,6 +95,7 @@ static inline bool heap_pop(struct evq *q, struct evq_entry *out, size_t d)
     if (n == 0)
         return true;
     const struct evq_entry last = v[n];
+    const evq_key last_key = evq_entry_key(&last);
     size_t i = 0;
     for (;;) {
         size_t first = d * i + 1;
@@ -102,10 +103,15 @@ static inline bool heap_pop(struct evq *q, struct evq_entry *out, size_t d)
             break;
         size_t end = first + d < n ? first + d : n;
         size_t best = first;
-        for (size_t c = first + 1; c < end; c++)
-            if (evq_entry_before(&v[c], &v[best]))
-                best = c;
-        if (!evq_entry_before(&v[best], &last))
+        evq_key best_key = evq_entry_key(&v[first]);
+        for (size_t c = first + 1; c < end; c++) {
+            /* Branch-free selection: the winner among children is unpredictable. */
+            evq_key k = evq_entry_key(&v[c]);
+            bool less = k < best_key;
+            best = less ? c : best;
+            best_key = less ? k : best_key;
+        }
+        if (!(best_key < last_key))
             break;
         v[i] = v[best];
         i = best;

@@ -78,7 +78,8 @@ double rng_exponential(struct rng *r, double mean)
 
 int64_t rng_exponential_ns(struct rng *r, double mean_ns)
 {
-    return (int64_t)llround(gsl_ran_exponential(r->gen, mean_ns));
+    /* Non-negative, so adding one half and truncating rounds to nearest (llround is slower). */
+    return (int64_t)(gsl_ran_exponential(r->gen, mean_ns) + 0.5);
 }
 
 double rng_normal(struct rng *r, double mu, double sigma)

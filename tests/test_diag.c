@@ -1,0 +1,110 @@
+/* Diagnostics: GCC-style locations, quoted source line with caret, caps, suggestions. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "sim/diag.h"
+
+/* Prints d into a string (caller frees). */
+static char *printed(const struct diag *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    diag_print(d, f, "splitsim");
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_location_and_caret)
+{
+    char path[] = "/tmp/splitsim-test-diag-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *text = "run:\n  count: -3\n\tbad: tab\n";
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+
+    struct diag d;
+    diag_init(&d);
+    diag_report(&d, DIAG_ERROR, path, 2, 10, "ues.count: expected an integer >= 1, got '%s'", "-3");
+    diag_report(&d, DIAG_WARNING, path, 3, 1, "tab");
+    diag_error(&d, "no location");
+    ck_assert_uint_eq(diag_error_count(&d), 2);
+    ck_assert_uint_eq(d.warnings, 1);
+    char *out = printed(&d);
+    char *expect = NULL;
+    ck_assert_int_gt(asprintf(&expect,
+                              "%s:2:10: error: ues.count: expected an integer >= 1, got '-3'\n"
+                              "    2 |   count: -3\n"
+                              "      |          ^\n"
+                              "%s:3:1: warning: tab\n"
+                              "    3 |  bad: tab\n"
+                              "      | ^\n"
+                              "splitsim: error: no location\n",
+                              path, path),
+                     0);
+    ck_assert_str_eq(out, expect);
+    free(out);
+    free(expect);
+    diag_release(&d);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(test_unreadable_file_still_prints_location)
+{
+    struct diag d;
+    diag_init(&d);
+    diag_report(&d, DIAG_ERROR, "/nonexistent/x.yaml", 4, 2, "bad");
+    char *out = printed(&d);
+    ck_assert_str_eq(out, "/nonexistent/x.yaml:4:2: error: bad\n");
+    free(out);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_cap_bounds_memory)
+{
+    struct diag d;
+    diag_init(&d);
+    d.max_messages = 5;
+    for (int i = 0; i < 1000; i++)
+        diag_error(&d, "error %d", i);
+    ck_assert_uint_eq(d.len, 5);
+    ck_assert_uint_eq(d.dropped, 995);
+    ck_assert_uint_eq(diag_error_count(&d), 1000);
+    char *out = printed(&d);
+    ck_assert_ptr_nonnull(strstr(out, "995 further message(s) not shown"));
+    free(out);
+    diag_clear(&d);
+    ck_assert_uint_eq(diag_error_count(&d), 0);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_nearest)
+{
+    const char *keys[] = {"policy", "seed", "duration", "replications"};
+    ck_assert_str_eq(diag_nearest("polcy", keys, 4), "policy");
+    ck_assert_str_eq(diag_nearest("sed", keys, 4), "seed");
+    ck_assert_str_eq(diag_nearest("replication", keys, 4), "replications");
+    ck_assert_ptr_null(diag_nearest("bandwidth", keys, 4));
+    ck_assert_ptr_null(diag_nearest("x", keys, 0));
+}
+END_TEST
+
+static Suite *diag_suite(void)
+{
+    Suite *s = suite_create("diag");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_location_and_caret);
+    tcase_add_test(tc, test_unreadable_file_still_prints_location);
+    tcase_add_test(tc, test_cap_bounds_memory);
+    tcase_add_test(tc, test_nearest);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(diag_suite)
