@@ -66,10 +66,12 @@ int args_parse(struct args *a, const struct args_opt *opts, size_t nopts, int ar
     size_t errors_before = diag_error_count(d);
     bool options_done = false;
     for (int i = first; i < argc; i++) {
+        /* Positions in messages count the words after the program name ("run" is 1). */
+        const int at = i + 1;
         const char *arg = argv[i];
         if (options_done || arg[0] != '-' || arg[1] == '\0') {
             if (a->npositional == ARGS_MAX_POSITIONAL)
-                diag_error(d, "argument %d: too many arguments ('%s')", i, arg);
+                diag_error(d, "argument %d: too many arguments ('%s')", at, arg);
             else
                 a->positional[a->npositional++] = arg;
             continue;
@@ -95,7 +97,7 @@ int args_parse(struct args *a, const struct args_opt *opts, size_t nopts, int ar
             opt = arg[2] == '\0' ? find_short(opts, nopts, arg[1]) : -1;
         }
         if (opt < 0) {
-            unknown_option(a, i, arg, d);
+            unknown_option(a, at, arg, d);
             /* Most likely a misspelt value option: skip its value too, so one typo gives one
              * error rather than a second one about a stray argument. */
             if (arg[1] == '-' && !value && i + 1 < argc && argv[i + 1][0] != '-')
@@ -104,21 +106,21 @@ int args_parse(struct args *a, const struct args_opt *opts, size_t nopts, int ar
         }
         if (!opts[opt].metavar) {
             if (value)
-                diag_error(d, "argument %d: option '--%s' takes no value, got '%s'", i,
+                diag_error(d, "argument %d: option '--%s' takes no value, got '%s'", at,
                            opts[opt].name, value);
             else
-                bind(a, opt, "", i, d);
+                bind(a, opt, "", at, d);
             continue;
         }
         if (!value) {
             if (i + 1 >= argc) {
-                diag_error(d, "argument %d: option '%s' expects a value (%s)", i, arg,
+                diag_error(d, "argument %d: option '%s' expects a value (%s)", at, arg,
                            opts[opt].metavar);
                 continue;
             }
             value = argv[++i];
         }
-        bind(a, opt, value, i, d);
+        bind(a, opt, value, at, d);
     }
     return diag_error_count(d) > errors_before ? -EINVAL : 0;
 }

@@ -51,10 +51,10 @@ START_TEST(test_errors_are_collected)
     char *argv[] = {"run", "--rat", "1", "--quiet=yes", "--count", "1", "--count", "2", "-o"};
     ck_assert_int_lt(parse(&a, &d, 9, argv), 0);
     ck_assert_uint_eq(diag_error_count(&d), 4);
-    ck_assert_str_eq(d.msgs[0].text, "argument 1: unknown option '--rat' (did you mean '--rate'?)");
-    ck_assert_str_eq(d.msgs[1].text, "argument 3: option '--quiet' takes no value, got 'yes'");
+    ck_assert_str_eq(d.msgs[0].text, "argument 2: unknown option '--rat' (did you mean '--rate'?)");
+    ck_assert_str_eq(d.msgs[1].text, "argument 4: option '--quiet' takes no value, got 'yes'");
     ck_assert_str_eq(d.msgs[2].text, "argument 7: option '--count' given twice (first as argument 5)");
-    ck_assert_str_eq(d.msgs[3].text, "argument 8: option '-o' expects a value (FILE)");
+    ck_assert_str_eq(d.msgs[3].text, "argument 9: option '-o' expects a value (FILE)");
     args_release(&a);
     diag_release(&d);
 }

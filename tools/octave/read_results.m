@@ -15,7 +15,7 @@ function varargout = read_results(file, png, allow_incomplete)
 % Octave reads the file with load('-hdf5', file): each group becomes a struct, each dataset a
 % field (int64 columns stay int64; a 1-D column comes back as a 1xN row). load ignores every
 % HDF5 attribute, so the root attributes (format, complete, seed, model) are read with h5dump
-% (Debian's hdf5-tools) when it is installed. MATLAB uses h5read/h5readatt (columns are Nx1).
+% (Debian's hdf5-tools) when it is installed. MATLAB uses h5info/h5read (columns come back Nx1).
 
   if nargin < 1 || isempty(file), file = 'runs/default.h5'; end
   if nargin < 2, png = ''; end
@@ -26,6 +26,9 @@ function varargout = read_results(file, png, allow_incomplete)
     r = read_matlab(file);
   else
     r = read_octave(file);
+  end
+  if ~isfield(r, 'summary')
+    error('read_results: %s: no /summary group (not a splitsim results file?)', file);
   end
 
   if isfield(r.attrs, 'format') && ~strcmp(r.attrs.format, 'splitsim-results')
@@ -59,9 +62,6 @@ end
 function r = read_octave(file)
   d = load('-hdf5', file);
   r = d;                          % fields: summary, customers (if recorded)
-  if ~isfield(r, 'summary')
-    error('read_results: %s: no /summary group (not a splitsim results file?)', file);
-  end
   r.attrs = struct();
   for name = {'format', 'complete', 'seed', 'model'}
     [status, out] = system(sprintf('h5dump -a "/%s" "%s" 2>/dev/null', name{1}, file));
