@@ -42,6 +42,23 @@ static void unknown_option(const struct args *a, int at, const char *arg, struct
 
 static void bind(struct args *a, int opt, const char *value, int at, struct diag *d)
 {
+    if (a->opts[opt].repeatable) {
+        const char **all = realloc(a->all, (a->nall + 1) * sizeof *all);
+        int *which = realloc(a->all_opt, (a->nall + 1) * sizeof *which);
+        if (all)
+            a->all = all;
+        if (which)
+            a->all_opt = which;
+        if (!all || !which) {
+            diag_error(d, "out of memory");
+            return;
+        }
+        a->all[a->nall] = value;
+        a->all_opt[a->nall++] = opt;
+        a->values[opt] = value;
+        a->where[opt] = at;
+        return;
+    }
     if (a->where[opt]) {
         diag_error(d, "argument %d: option '--%s' given twice (first as argument %d)", at,
                    a->opts[opt].name, a->where[opt]);
@@ -129,8 +146,32 @@ void args_release(struct args *a)
 {
     free(a->values);
     free(a->where);
+    free(a->all);
+    free(a->all_opt);
     a->values = NULL;
     a->where = NULL;
+    a->all = NULL;
+    a->all_opt = NULL;
+    a->nall = 0;
+}
+
+const char **args_all(const struct args *a, const char *name, size_t *n)
+{
+    *n = 0;
+    const char **out = NULL;
+    for (size_t i = 0; i < a->nall; i++) {
+        if (strcmp(a->opts[a->all_opt[i]].name, name) != 0)
+            continue;
+        const char **grown = realloc(out, (*n + 1) * sizeof *grown);
+        if (!grown) {
+            free(out);
+            *n = 0;
+            return NULL;
+        }
+        out = grown;
+        out[(*n)++] = a->all[i];
+    }
+    return out;
 }
 
 static int index_of(const struct args *a, const char *name)

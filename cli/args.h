@@ -7,7 +7,8 @@
  * option's text into a checked number; they report what was found and what was expected.
  *
  * Invariants: argv is not modified; values point into argv; a later occurrence of a value
- * option is an error, not a silent override; "--" ends the options.
+ * option is an error, not a silent override, unless the option is repeatable; "--" ends the
+ * options.
  */
 #ifndef SPLITSIM_CLI_ARGS_H
 #define SPLITSIM_CLI_ARGS_H
@@ -26,12 +27,16 @@ struct args_opt {
     char short_name;     /* e.g. 'o', or 0 */
     const char *metavar; /* NULL for a flag, else the value's name in help, e.g. "RATE" */
     const char *help;    /* one line; "(default: ...)" included where there is one */
+    bool repeatable;     /* may be given several times (see args_all) */
 };
 
 struct args {
     const struct args_opt *opts;
     size_t nopts;
-    const char **values; /* per option: its value, "" for a set flag, NULL if absent */
+    const char **values; /* per option: its (last) value, "" for a set flag, NULL if absent */
+    const char **all;    /* every value of repeatable options, in order */
+    int *all_opt;        /* which option each entry of `all` belongs to */
+    size_t nall;
     int *where;          /* per option: argv index where it was given, 0 if absent */
     const char *positional[ARGS_MAX_POSITIONAL];
     size_t npositional;
@@ -48,6 +53,10 @@ void args_release(struct args *a);
 
 /* The value of option `name` (NULL if absent); a set flag gives "". */
 const char *args_get(const struct args *a, const char *name);
+
+/* The values of repeatable option `name` in the order given; *n gets their number. The array
+ * is allocated (caller frees); NULL when there are none. */
+const char **args_all(const struct args *a, const char *name, size_t *n);
 
 /* True if flag or option `name` was given. */
 static inline bool args_has(const struct args *a, const char *name)

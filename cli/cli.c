@@ -15,8 +15,9 @@ struct cli_command {
 };
 
 static const struct cli_command commands[] = {
-    {"run", cmd_run, "run a simulation and write its results file"},
-    {"check", cmd_check, "validate a run's input and print it fully resolved, without running"},
+    {"run", cmd_run, "simulate a scenario and write its results file"},
+    {"check", cmd_check, "validate a scenario and print it fully resolved, without running"},
+    {"sweep", cmd_sweep, "expand and validate a scenario's parameter sweep (--list)"},
     {"bench", cmd_bench, "measure the simulator's speed (bench events: the hold model)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

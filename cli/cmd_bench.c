@@ -22,11 +22,11 @@
 #include "sim/sim.h"
 
 static const struct args_opt bench_opts[] = {
-    {"pending", 0, "LIST", "comma-separated pending-set sizes P (default: 1000,100000,1000000)"},
-    {"events", 0, "N", "timed events per repetition (default: 10000000)"},
-    {"repeat", 0, "N", "repetitions per P; the median is printed (default: 5)"},
-    {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)"},
-    {"seed", 0, "N", "seed of the benchmark's random stream (default: 1)"},
+    {"pending", 0, "LIST", "comma-separated pending-set sizes P (default: 1000,100000,1000000)", false},
+    {"events", 0, "N", "timed events per repetition (default: 10000000)", false},
+    {"repeat", 0, "N", "repetitions per P; the median is printed (default: 5)", false},
+    {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)", false},
+    {"seed", 0, "N", "seed of the benchmark's random stream (default: 1)", false},
 };
 #define NBENCH_OPTS (sizeof bench_opts / sizeof bench_opts[0])
 #define MAX_SIZES 16

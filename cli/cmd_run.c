@@ -1,13 +1,18 @@
 /*
- * run and check: the built-in M/M/1 model, configured from the command line.
+ * run, check and sweep: the subcommands that load a scenario.
  *
- * Until the scenario loader lands, the one model `run` knows is the M/M/1 queue (models/mm1.h);
- * its parameters come from options. `check` validates the same options and prints the fully
- * resolved configuration (defaults filled in) without simulating. The resolved configuration,
- * as YAML text, is also stored in the results file's root attribute `scenario`.
+ * All three load the scenario the same way (file, then --set overrides in order, validated
+ * exactly like the file) and report every problem with file:line:col; with an invalid scenario
+ * they exit 2 without simulating or creating any file.
+ *   run    simulates every replication of the scenario (or of one sweep point, --point I) into
+ *          one results file and prints a summary next to queueing theory;
+ *   check  prints the fully resolved scenario (defaults filled in, canonical units) and its
+ *          hash, after validating every sweep point; --schema prints the key reference;
+ *   sweep  --list prints every sweep point with its resolved parameters.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,181 +20,259 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "models/mm1.h"
+#include "models/fifo.h"
 #include "results/rec.h"
+#include "scn/scn.h"
+#include "scn/sweep.h"
 #include "sim/sim.h"
 
+#define SET_OPT {"set", 0, "KEY=VALUE", "override a scenario value, e.g. --set run.seed=7 (repeatable)", true}
+
 static const struct args_opt run_opts[] = {
-    {"model", 0, "NAME", "built-in model to run: mm1 (default: mm1)"},
-    {"arrival-rate", 0, "RATE", "M/M/1 arrival rate lambda, per second (default: 0.8)"},
-    {"service-rate", 0, "RATE", "M/M/1 service rate mu, per second (default: 1.0)"},
-    {"customers", 0, "N", "customers to simulate (default: 100000)"},
-    {"warmup", 0, "N", "leading customers left out of the statistics (default: 1000)"},
-    {"seed", 0, "N", "master seed of all random streams (default: 1)"},
-    {"replication", 0, "N", "replication number, part of every stream's key (default: 0)"},
-    {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)"},
-    {"output", 'o', "FILE", "results file (default: splitsim-results.h5)"},
-    {"no-customers", 0, NULL, "do not record the per-customer table, only the summary"},
-    {"quiet", 'q', NULL, "print nothing on success"},
+    SET_OPT,
+    {"output", 'o', "FILE", "results file (default: the scenario's name with .h5, in the current "
+                            "directory)", false},
+    {"point", 0, "I", "run sweep point I instead of the base scenario (see sweep --list)", false},
+    {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)",
+     false},
+    {"quiet", 'q', NULL, "print nothing on success", false},
 };
-#define NRUN_OPTS (sizeof run_opts / sizeof run_opts[0])
+static const struct args_opt check_opts[] = {
+    SET_OPT,
+    {"schema", 0, NULL, "print the reference of every scenario key (Markdown) and exit", false},
+};
+static const struct args_opt sweep_opts[] = {
+    SET_OPT,
+    {"list", 0, NULL, "print every point of the sweep with its resolved parameters", false},
+};
+#define NOPTS(t) (sizeof t / sizeof t[0])
 
-struct run_config {
-    const char *model;
-    struct mm1_params mm1;
-    const struct evq_type *queue;
-    const char *output;
-    bool record_customers;
-    bool quiet;
+/* A scenario as the commands load it. */
+struct loaded {
+    struct ytree tree;
+    struct scn base;
+    struct sweep sweep;
+    bool have_base, have_sweep;
 };
 
-static void usage(FILE *out, const char *cmd)
+static void loaded_release(struct loaded *l)
 {
-    fprintf(out, "usage: splitsim %s [OPTIONS]\n\n", cmd);
+    if (l->have_sweep)
+        sweep_release(&l->sweep);
+    if (l->have_base)
+        scn_release(&l->base);
+    ytree_release(&l->tree);
+}
+
+/* Loads the scenario named by the one positional argument, with --set overrides, and reads its
+ * sweep section. CLI_OK or CLI_BAD_INPUT (messages in d). */
+static int load(const struct args *a, const char *cmd, struct loaded *l, struct diag *d)
+{
+    memset(l, 0, sizeof *l);
+    ytree_init(&l->tree);
+    if (a->npositional != 1) {
+        if (a->npositional == 0)
+            diag_error(d, "%s: expected a scenario file (e.g. scenarios/default.yaml)", cmd);
+        else
+            diag_error(d, "%s: expected one scenario file, got %zu arguments ('%s', '%s'%s)", cmd,
+                       a->npositional, a->positional[0], a->positional[1],
+                       a->npositional > 2 ? ", ..." : "");
+        return CLI_BAD_INPUT;
+    }
+    size_t nset = 0;
+    const char **sets = args_all(a, "set", &nset);
+    struct scn_override *ov = calloc(nset ? nset : 1, sizeof *ov);
+    if (!ov) {
+        free(sets);
+        diag_error(d, "out of memory");
+        return CLI_FAILURE;
+    }
+    for (size_t i = 0; i < nset; i++)
+        ov[i].text = sets[i];
+    int rc = scn_load(&l->base, &l->tree, a->positional[0], ov, nset, d);
+    free(ov);
+    free(sets);
+    if (rc == -ENOMEM)
+        return CLI_FAILURE;
+    if (rc < 0)
+        return CLI_BAD_INPUT;
+    l->have_base = true;
+    if (sweep_init(&l->sweep, &l->tree, &l->base, d) < 0)
+        return CLI_BAD_INPUT;
+    l->have_sweep = true;
+    return CLI_OK;
+}
+
+static int finish_bad(struct diag *d, const struct cli_io *io, int rc)
+{
+    diag_print(d, io->err, "splitsim");
+    if (rc == CLI_BAD_INPUT)
+        fprintf(io->err, "splitsim: %zu error(s); nothing was simulated\n", diag_error_count(d));
+    return rc;
+}
+
+static void usage(FILE *out, const char *cmd, const struct args_opt *opts, size_t n)
+{
     if (strcmp(cmd, "run") == 0)
-        fprintf(out, "Runs the built-in M/M/1 queue and writes every customer and a summary to an\n"
-                     "HDF5 results file; prints the summary next to queueing theory.\n\n");
+        fprintf(out, "usage: splitsim run SCENARIO.yaml [OPTIONS]\n\n"
+                     "Simulates the scenario (every replication) and writes one HDF5 results\n"
+                     "file; prints a summary next to queueing theory.\n\n");
+    else if (strcmp(cmd, "check") == 0)
+        fprintf(out, "usage: splitsim check SCENARIO.yaml [OPTIONS]\n\n"
+                     "Validates the scenario and every sweep point, then prints the fully\n"
+                     "resolved scenario (defaults filled in, canonical units) and its hash.\n\n");
     else
-        fprintf(out, "Validates the options 'run' would take and prints the fully resolved\n"
-                     "configuration, without simulating.\n\n");
+        fprintf(out, "usage: splitsim sweep SCENARIO.yaml --list [OPTIONS]\n\n"
+                     "Expands the scenario's sweep: section (grid x zip x replications) and\n"
+                     "prints every point with its resolved parameters. (Running a campaign's\n"
+                     "points: 'splitsim run SCENARIO.yaml --point I' for each I.)\n\n");
     fprintf(out, "options:\n");
-    args_print_help(out, run_opts, NRUN_OPTS);
+    args_print_help(out, opts, n);
 }
 
-/* Binds and validates the options; CLI_OK, CLI_BAD_INPUT (messages in d), or -1 for --help. */
-static int config_parse(int argc, char **argv, struct run_config *c, struct diag *d)
-{
-    struct args a;
-    *c = (struct run_config){
-        .model = "mm1",
-        .mm1 = {.arrival_rate = 0.8, .service_rate = 1.0, .customers = 100000, .warmup = 1000,
-                .seed = 1, .replication = 0},
-        .queue = evq_types[0],
-        .output = "splitsim-results.h5",
-        .record_customers = true,
-    };
-    args_parse(&a, run_opts, NRUN_OPTS, argc, argv, 1, d);
-    if (a.help) {
-        args_release(&a);
-        return -1;
-    }
-    uint64_t replication = 0;
-    if (a.npositional)
-        diag_error(d, "unexpected argument '%s': scenario files are not read yet; the built-in "
-                      "model takes its parameters from options (see --help)",
-                   a.positional[0]);
-    const char *model = args_get(&a, "model");
-    if (model && strcmp(model, "mm1") != 0) {
-        const char *models[] = {"mm1"};
-        const char *near = diag_nearest(model, models, 1);
-        diag_error(d, "--model: expected one of: mm1, got '%s'%s%s%s", model,
-                   near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-    }
-    args_double(&a, "arrival-rate", 1e-9, 1e6, &c->mm1.arrival_rate, d);
-    args_double(&a, "service-rate", 1e-9, 1e6, &c->mm1.service_rate, d);
-    args_uint64(&a, "customers", 1, UINT64_C(1) << 40, &c->mm1.customers, d);
-    args_uint64(&a, "warmup", 0, UINT64_C(1) << 40, &c->mm1.warmup, d);
-    args_uint64(&a, "seed", 0, UINT64_MAX, &c->mm1.seed, d);
-    if (args_uint64(&a, "replication", 0, UINT32_MAX, &replication, d) == 0)
-        c->mm1.replication = (uint32_t)replication;
-    const char *queue = args_get(&a, "queue");
-    if (queue && !(c->queue = evq_type_find(queue))) {
-        const char *names[8];
-        size_t n = 0;
-        for (size_t i = 0; evq_types[i] && n < 8; i++)
-            names[n++] = evq_types[i]->name;
-        const char *near = diag_nearest(queue, names, n);
-        diag_error(d, "--queue: expected quad-heap or binary-heap, got '%s'%s%s%s", queue,
-                   near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-    }
-    const char *output = args_get(&a, "output");
-    if (output) {
-        if (!*output)
-            diag_error(d, "--output: expected a file name, got an empty string");
-        c->output = output;
-    }
-    c->record_customers = !args_has(&a, "no-customers");
-    c->quiet = args_has(&a, "quiet");
-    args_release(&a);
-
-    if (diag_error_count(d) == 0) {
-        const char *why = NULL;
-        if (mm1_params_check(&c->mm1, &why) < 0)
-            diag_error(d, "invalid M/M/1 parameters: %s", why);
-        else if (c->mm1.arrival_rate >= c->mm1.service_rate)
-            diag_warning(d, "arrival rate %g/s >= service rate %g/s: the queue is unstable and "
-                            "grows without bound; theory values will be NaN",
-                         c->mm1.arrival_rate, c->mm1.service_rate);
-    }
-    return diag_error_count(d) ? CLI_BAD_INPUT : CLI_OK;
-}
-
-/* The resolved configuration as YAML text (caller frees). */
-static char *config_text(const struct run_config *c)
-{
-    char *text = NULL;
-    if (asprintf(&text,
-                 "model: %s\n"
-                 "mm1:\n"
-                 "  arrival_rate: %.17g  # 1/s\n"
-                 "  service_rate: %.17g  # 1/s\n"
-                 "  customers: %" PRIu64 "\n"
-                 "  warmup: %" PRIu64 "\n"
-                 "run:\n"
-                 "  seed: %" PRIu64 "\n"
-                 "  replication: %" PRIu32 "\n"
-                 "  event_queue: %s\n"
-                 "output:\n"
-                 "  customers: %s\n",
-                 c->model, c->mm1.arrival_rate, c->mm1.service_rate, c->mm1.customers,
-                 c->mm1.warmup, c->mm1.seed, c->mm1.replication, c->queue->name,
-                 c->record_customers ? "true" : "false") < 0)
-        return NULL;
-    return text;
-}
+/* ---- check ------------------------------------------------------------------------------- */
 
 int cmd_check(int argc, char **argv, const struct cli_io *io)
 {
     struct diag d;
     diag_init(&d);
-    struct run_config c;
-    int rc = config_parse(argc, argv, &c, &d);
-    if (rc < 0) {
-        usage(io->out, "check");
+    struct args a;
+    args_parse(&a, check_opts, NOPTS(check_opts), argc, argv, 1, &d);
+    if (a.help || args_has(&a, "schema")) {
+        if (a.help)
+            usage(io->out, "check", check_opts, NOPTS(check_opts));
+        else
+            scn_document(io->out);
+        args_release(&a);
         diag_release(&d);
         return CLI_OK;
     }
-    diag_print(&d, io->err, "splitsim");
+    struct loaded l;
+    memset(&l, 0, sizeof l);
+    int rc = diag_error_count(&d) ? CLI_BAD_INPUT : load(&a, "check", &l, &d);
+    if (rc == CLI_OK && sweep_validate(&l.sweep, &l.tree, &l.base, &d) > 0)
+        rc = CLI_BAD_INPUT;
     if (rc == CLI_OK) {
-        char *text = config_text(&c);
-        if (!text) {
-            fprintf(io->err, "splitsim: error: out of memory\n");
-            rc = CLI_FAILURE;
-        } else {
-            fputs(text, io->out);
-            free(text);
-            fprintf(io->out, "# results file: %s\n", c.output);
-            double rho = c.mm1.arrival_rate / c.mm1.service_rate;
-            fprintf(io->out, "# rho = %.6g; %s\n", rho,
-                    rho < 1 ? "stable" : "unstable: no steady state");
-        }
+        diag_print(&d, io->err, "splitsim");
+        fputs(l.base.resolved, io->out);
+        fprintf(io->out, "# hash: fnv1a64:%s\n", l.base.hash_hex);
+        struct fifo_theory th;
+        fifo_theory(&l.base, &th);
+        fprintf(io->out, "# offered load: lambda %g /s, rho %.4g (%s)\n", th.lambda, th.rho,
+                th.rho < 1 ? "stable" : "unstable: the queue grows without bound");
+        if (l.sweep.ngrid + l.sweep.nzip)
+            fprintf(io->out, "# sweep: %" PRIu64 " points (%" PRIu64 " grid x %" PRIu64
+                             " zip x %" PRIu64 " replications), all valid\n",
+                    l.sweep.points, l.sweep.grid_points, l.sweep.zip_len, l.sweep.replications);
     } else {
-        fprintf(io->err, "splitsim: %zu error(s); nothing was simulated\n", diag_error_count(&d));
+        finish_bad(&d, io, rc);
     }
+    loaded_release(&l);
+    args_release(&a);
     diag_release(&d);
     return rc;
 }
 
+/* ---- sweep ------------------------------------------------------------------------------- */
+
+int cmd_sweep(int argc, char **argv, const struct cli_io *io)
+{
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, sweep_opts, NOPTS(sweep_opts), argc, argv, 1, &d);
+    if (a.help) {
+        usage(io->out, "sweep", sweep_opts, NOPTS(sweep_opts));
+        args_release(&a);
+        diag_release(&d);
+        return CLI_OK;
+    }
+    if (!args_has(&a, "list"))
+        diag_error(&d, "sweep: expected --list (campaign execution: run each point with "
+                       "'splitsim run SCENARIO --point I')");
+    struct loaded l;
+    memset(&l, 0, sizeof l);
+    int rc = diag_error_count(&d) ? CLI_BAD_INPUT : load(&a, "sweep", &l, &d);
+    if (rc == CLI_OK && sweep_validate(&l.sweep, &l.tree, &l.base, &d) > 0)
+        rc = CLI_BAD_INPUT;
+    if (rc == CLI_OK) {
+        fprintf(io->out, "# %" PRIu64 " points: %" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
+                         " replications\n",
+                l.sweep.points, l.sweep.grid_points, l.sweep.zip_len, l.sweep.replications);
+        for (uint64_t p = 0; p < l.sweep.points && rc == CLI_OK; p++) {
+            struct scn s;
+            if (sweep_point(&l.sweep, &l.tree, p, &s, &d) < 0) {
+                rc = CLI_BAD_INPUT;
+                break;
+            }
+            sweep_print_point(&l.sweep, p, &s, io->out);
+            scn_release(&s);
+        }
+    }
+    if (rc != CLI_OK)
+        finish_bad(&d, io, rc);
+    loaded_release(&l);
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
+/* ---- run --------------------------------------------------------------------------------- */
+
 static int64_t wallclock_from_env(void)
 {
     /* SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the started/finished stamps, so two runs
-     * with the same seed give byte-identical files. */
+     * with the same scenario give byte-identical files. */
     const char *s = getenv("SOURCE_DATE_EPOCH");
     if (!s || !*s)
         return -1;
     char *end = NULL;
     long long v = strtoll(s, &end, 10);
     return (*end == '\0' && v >= 0) ? v : -1;
+}
+
+/* "dir/name.yaml" -> "name.h5" (point p: "name-p<p>.h5"). Caller frees. */
+static char *default_output(const char *scenario, int64_t point)
+{
+    char *copy = strdup(scenario);
+    if (!copy)
+        return NULL;
+    char *base = basename(copy);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    char *out = NULL;
+    int rc = point >= 0 ? asprintf(&out, "%s-p%" PRId64 ".h5", base, point)
+                        : asprintf(&out, "%s.h5", base);
+    free(copy);
+    return rc < 0 ? NULL : out;
+}
+
+static void print_summary(FILE *out, const char *file, const struct scn *s,
+                          const struct fifo_summary *o, uint64_t events, double wall)
+{
+    struct fifo_theory th;
+    fifo_theory(s, &th);
+    static const char *const arrivals[] = {"Poisson", "periodic"};
+    static const char *const services[] = {"exponential", "fixed"};
+    fprintf(out, "splitsim run: %" PRIu64 " UE(s), %s arrivals %g /s each, %s service %g s; "
+                 "lambda %g /s, rho %.3g\n",
+            s->ues.count, arrivals[s->workload.arrival], s->workload.rate_per_s,
+            services[s->edge.service], s->edge.service_time_s, th.lambda, th.rho);
+    fprintf(out, "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
+                 " requests (%" PRIu64 " after warm-up)\n",
+            s->run.replications, s->run.first_replication, s->run.seed, o->requests, o->measured);
+    fprintf(out, "  %-22s %10s %12s %10s\n", "metric", "simulated", "95% CI +-", "theory");
+    fprintf(out, "  %-22s %10.4f %12.4f %10.4f\n", "time in system [s]", o->mean_time_in_system_s,
+            o->ci95_time_in_system_s, th.time_in_system_s);
+    fprintf(out, "  %-22s %10.4f %12.4f %10.4f\n", "wait in queue [s]", o->mean_wait_s,
+            o->ci95_wait_s, th.wait_s);
+    fprintf(out, "  %-22s %10.4f %12s %10.4f\n", "P(wait > 0)", o->prob_wait, "", th.prob_wait);
+    fprintf(out, "  %-22s %10.4f %12s %10.4f\n", "utilisation", o->utilisation, "",
+            th.rho < 1 ? th.rho : (double)NAN);
+    fprintf(out, "  %" PRIu64 " events in %.3f s of wall time (%.3g events/s)\n", events, wall,
+            wall > 0 ? (double)events / wall : 0.0);
+    fprintf(out, "results: %s\n", file);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -199,113 +282,167 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-static void print_summary(FILE *out, const struct run_config *c, const struct mm1_summary *s,
-                          uint64_t events, double wall)
+/* Runs every replication of s into rec; 0 or a negative code (message in d). */
+static int simulate(const struct scn *s, const struct evq_type *queue, struct rec *rec,
+                    struct fifo_summary *sums, uint64_t *events, struct diag *d)
 {
-    fprintf(out, "splitsim run: M/M/1, lambda %g/s, mu %g/s, rho %.3g, %" PRIu64
-                 " customers (%" PRIu64 " warm-up), seed %" PRIu64 ", replication %" PRIu32 "\n",
-            c->mm1.arrival_rate, c->mm1.service_rate, s->rho, s->customers, c->mm1.warmup,
-            c->mm1.seed, c->mm1.replication);
-    fprintf(out, "  %-22s %10s %12s %10s\n", "metric", "simulated", "95% CI +-", "theory");
-    fprintf(out, "  %-22s %10.4f %12.4f %10.4f\n", "time in system [s]", s->mean_time_in_system_s,
-            s->ci95_time_in_system_s, s->theory_time_in_system_s);
-    fprintf(out, "  %-22s %10.4f %12.4f %10.4f\n", "wait in queue [s]", s->mean_wait_s,
-            s->ci95_wait_s, s->theory_wait_s);
-    fprintf(out, "  %-22s %10.4f %12s %10.4f\n", "P(wait > 0)", s->prob_wait, "",
-            s->rho < 1 ? s->rho : (double)NAN);
-    fprintf(out, "  %-22s %10.4f %12s %10.4f\n", "utilisation", s->utilisation, "",
-            s->rho < 1 ? s->rho : (double)NAN);
-    fprintf(out, "  %" PRIu64 " events in %.3f s of wall time (%.3g events/s); simulated %.1f s\n",
-            events, wall, wall > 0 ? (double)events / wall : 0.0, s->end_time_s);
-    fprintf(out, "results: %s\n", c->output);
+    struct rec_table *requests = NULL, *reps = NULL;
+    if (s->recording.requests)
+        rec_table_create(rec, "/requests", fifo_request_columns, fifo_request_column_count,
+                         &requests);
+    rec_table_create(rec, "/replications", fifo_replication_columns,
+                     fifo_replication_column_count, &reps);
+    if (rec_error(rec))
+        return rec_error(rec);
+    *events = 0;
+    for (uint64_t i = 0; i < s->run.replications; i++) {
+        struct sim sim;
+        struct fifo model;
+        uint32_t replication = (uint32_t)(s->run.first_replication + i);
+        if (sim_init(&sim, queue, 1024) < 0) {
+            diag_error(d, "out of memory");
+            return -ENOMEM;
+        }
+        int rc = fifo_init(&model, &sim, s, replication, requests);
+        if (rc == 0) {
+            enum sim_stop why = sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
+            if (why != SIM_STOP_EMPTY || model.error) {
+                rc = model.error ? model.error : -ENOMEM;
+            } else {
+                fifo_summarize(&model, &sums[i]);
+                *events += sim.processed;
+                if (fifo_record_replication(reps, &sums[i]) < 0)
+                    rc = -EIO;
+            }
+            fifo_release(&model);
+        }
+        sim_release(&sim);
+        if (rc < 0) {
+            if (!rec_error(rec))
+                diag_error(d, "replication %" PRIu32 " stopped: %s", replication,
+                           rc == -EIO ? "results file write failed" : "out of memory");
+            return rc;
+        }
+    }
+    return 0;
 }
 
 int cmd_run(int argc, char **argv, const struct cli_io *io)
 {
     struct diag d;
     diag_init(&d);
-    struct run_config c;
-    int rc = config_parse(argc, argv, &c, &d);
-    if (rc < 0) {
-        usage(io->out, "run");
+    struct args a;
+    args_parse(&a, run_opts, NOPTS(run_opts), argc, argv, 1, &d);
+    if (a.help) {
+        usage(io->out, "run", run_opts, NOPTS(run_opts));
+        args_release(&a);
         diag_release(&d);
         return CLI_OK;
     }
-    if (rc != CLI_OK) {
-        diag_print(&d, io->err, "splitsim");
-        fprintf(io->err, "splitsim: %zu error(s); nothing was simulated\n", diag_error_count(&d));
-        diag_release(&d);
-        return rc;
-    }
+    const struct evq_type *queue = evq_types[0];
+    const char *qname = args_get(&a, "queue");
+    if (qname && !(queue = evq_type_find(qname)))
+        diag_error(&d, "--queue: expected quad-heap or binary-heap, got '%s'", qname);
+    uint64_t point = 0;
+    bool have_point = args_has(&a, "point");
+    args_uint64(&a, "point", 0, UINT64_MAX, &point, &d);
+    const char *output = args_get(&a, "output");
+    if (output && !*output)
+        diag_error(&d, "--output: expected a file name, got an empty string");
 
-    struct sim sim;
-    struct mm1 model;
-    struct rec *rec = NULL;
-    struct rec_table *customers = NULL;
-    char *text = config_text(&c);
-    memset(&model, 0, sizeof model);
-    if (sim_init(&sim, c.queue, 1024) < 0) {
-        diag_error(&d, "out of memory");
-        rc = CLI_FAILURE;
+    struct loaded l;
+    memset(&l, 0, sizeof l);
+    /* Load even after option errors, so that one invocation reports every problem. */
+    size_t option_errors = diag_error_count(&d);
+    int rc = load(&a, "run", &l, &d);
+    if (rc == CLI_OK && option_errors)
+        rc = CLI_BAD_INPUT;
+    struct scn point_scn;
+    const struct scn *s = &l.base;
+    bool have_point_scn = false;
+    if (rc == CLI_OK && have_point) {
+        if (point >= l.sweep.points) {
+            diag_error(&d, "--point: expected a point in [0, %" PRIu64 "), got %" PRIu64
+                           " (see 'splitsim sweep %s --list')",
+                       l.sweep.points, point, a.positional[0]);
+            rc = CLI_BAD_INPUT;
+        } else if (sweep_point(&l.sweep, &l.tree, point, &point_scn, &d) < 0) {
+            rc = CLI_BAD_INPUT;
+        } else {
+            s = &point_scn;
+            have_point_scn = true;
+        }
+    }
+    if (rc == CLI_OK && !have_point && l.sweep.ngrid + l.sweep.nzip)
+        diag_report(&d, DIAG_NOTE, NULL, 0, 0,
+                    "the sweep section is not run by 'run' without --point; running the base "
+                    "scenario (see 'splitsim sweep %s --list')",
+                    a.positional[0]);
+    if (rc == CLI_OK) {
+        struct fifo_theory th;
+        fifo_theory(s, &th);
+        if (th.rho >= 1)
+            diag_report(&d, DIAG_WARNING, NULL, 0, 0,
+                        "offered load rho = %.3g >= 1: the queue grows without bound, there is no "
+                        "steady state, and its statistics depend on run.duration",
+                        th.rho);
+    }
+    char *out_path = NULL;
+    if (rc == CLI_OK) {
+        out_path = output ? strdup(output)
+                          : default_output(a.positional[0], have_point ? (int64_t)point : -1);
+        if (!out_path) {
+            diag_error(&d, "out of memory");
+            rc = CLI_FAILURE;
+        }
+    }
+    if (rc != CLI_OK) {
+        finish_bad(&d, io, rc);
         goto out;
     }
+
+    struct fifo_summary *sums = calloc(s->run.replications, sizeof *sums);
+    struct rec *rec = NULL;
     struct rec_options ropt = {.wallclock = wallclock_from_env()};
-    if (!text || rec_open(&rec, c.output, &ropt, &d) < 0) {
-        if (!text)
-            diag_error(&d, "out of memory");
+    if (!sums) {
+        diag_error(&d, "out of memory");
         rc = CLI_FAILURE;
-        goto out_sim;
-    }
-    rec_attr_string(rec, "/", "model", c.model);
-    rec_attr_string(rec, "/", "scenario", text);
-    rec_attr_int64(rec, "/", "seed", (int64_t)c.mm1.seed);
-    rec_attr_int64(rec, "/", "replication", c.mm1.replication);
-    if (c.record_customers)
-        rec_table_create(rec, "/customers", mm1_columns, mm1_column_count, &customers);
-    if (rec_error(rec) < 0 || mm1_init(&model, &sim, &c.mm1, customers) < 0 ||
-        mm1_start(&model) < 0) {
-        if (!rec_error(rec))
-            diag_error(&d, "out of memory");
+    } else if (rec_open(&rec, out_path, &ropt, &d) < 0) {
         rc = CLI_FAILURE;
-        goto out_rec;
     }
-
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    enum sim_stop why = sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
-    double wall = seconds_since(&t0);
-    if (why != SIM_STOP_EMPTY || model.error) {
-        if (!rec_error(rec))
-            diag_error(&d, "simulation stopped early (%s)", model.error == -EIO
-                                                               ? "results file write failed"
-                                                               : "out of memory");
-        rc = CLI_FAILURE;
-        goto out_rec;
+    if (rc == CLI_OK) {
+        rec_attr_string(rec, "/", "model", "queue");
+        rec_attr_string(rec, "/", "scenario", s->resolved);
+        rec_attr_string(rec, "/", "scenario_hash", s->hash_hex);
+        rec_attr_string(rec, "/", "scenario_file", a.positional[0]);
+        rec_attr_int64(rec, "/", "seed", (int64_t)s->run.seed);
+        rec_attr_int64(rec, "/", "replications", (int64_t)s->run.replications);
+        rec_attr_int64(rec, "/", "first_replication", (int64_t)s->run.first_replication);
+        rec_attr_int64(rec, "/", "sweep_point", have_point ? (int64_t)point : -1);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        uint64_t events = 0;
+        int sim_rc = simulate(s, queue, rec, sums, &events, &d);
+        double wall = seconds_since(&t0);
+        struct fifo_summary overall;
+        if (sim_rc == 0) {
+            fifo_record_summary(rec, s, sums, s->run.replications, &overall);
+            rec_attr_int64(rec, "/", "events", (int64_t)events);
+        }
+        if (rec_close(rec, sim_rc == 0) < 0 || sim_rc < 0) {
+            rc = CLI_FAILURE;
+        } else if (!args_has(&a, "quiet")) {
+            print_summary(io->out, out_path, s, &overall, events, wall);
+        }
     }
-    struct mm1_summary s;
-    mm1_summarize(&model, &s);
-    mm1_record_summary(&s, rec, "/summary");
-    rec_attr_int64(rec, "/", "events", (int64_t)sim.processed);
-    if (rec_close(rec, true) < 0) {
-        rec = NULL;
-        rc = CLI_FAILURE;
-        goto out_model;
-    }
-    rec = NULL;
-    if (!c.quiet)
-        print_summary(io->out, &c, &s, sim.processed, wall);
-    rc = CLI_OK;
-
-out_rec:
-    if (rec)
-        rec_close(rec, false);
-out_model:
-    mm1_release(&model);
-out_sim:
-    sim_release(&sim);
-out:
-    free(text);
+    free(sums);
     diag_print(&d, io->err, "splitsim");
+out:
+    free(out_path);
+    if (have_point_scn)
+        scn_release(&point_scn);
+    loaded_release(&l);
+    args_release(&a);
     diag_release(&d);
     return rc;
 }

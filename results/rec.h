@@ -38,7 +38,7 @@
 #include "sim/diag.h"
 
 #define REC_FORMAT "splitsim-results"
-#define REC_FORMAT_VERSION 1
+#define REC_FORMAT_VERSION 2
 
 enum rec_type {
     REC_INT64,

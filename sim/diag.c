@@ -49,6 +49,21 @@ void diag_vreport(struct diag *d, enum diag_severity severity, const char *file,
     char *text = NULL;
     if (vasprintf(&text, fmt, ap) < 0)
         goto dropped;
+    if (d->dedupe) {
+        for (size_t i = 0; i < d->len; i++) {
+            const struct diag_msg *m = &d->msgs[i];
+            if (m->severity == severity && m->line == line && m->col == col &&
+                strcmp(m->text, text) == 0 &&
+                ((!m->file && !file) || (m->file && file && strcmp(m->file, file) == 0))) {
+                free(text);
+                if (severity == DIAG_ERROR)
+                    d->errors--;
+                else if (severity == DIAG_WARNING)
+                    d->warnings--;
+                return;
+            }
+        }
+    }
     char *fcopy = NULL;
     if (file && !(fcopy = strdup(file))) {
         free(text);
@@ -86,6 +101,46 @@ void diag_warning(struct diag *d, const char *fmt, ...)
     va_end(ap);
 }
 
+static int msg_cmp(const struct diag_msg *a, const struct diag_msg *b)
+{
+    if (!a->file || !b->file)
+        return (a->file != NULL) - (b->file != NULL);
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return 0;
+}
+
+void diag_sort(struct diag *d, size_t from)
+{
+    /* Insertion sort: stable, and message lists are short (capped). */
+    for (size_t i = from + 1; i < d->len; i++) {
+        struct diag_msg m = d->msgs[i];
+        size_t j = i;
+        while (j > from && msg_cmp(&d->msgs[j - 1], &m) > 0) {
+            d->msgs[j] = d->msgs[j - 1];
+            j--;
+        }
+        d->msgs[j] = m;
+    }
+}
+
+/* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3 : (s[0] >> 3) == 30 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
 static const char *severity_name(enum diag_severity s)
 {
     switch (s) {
@@ -120,8 +175,22 @@ static void print_source_line(FILE *out, const char *file, int line, int col)
         if (n > shown_max)
             n = shown_max;
         fprintf(out, "%5d | ", line);
-        for (ssize_t i = 0; i < n; i++)
-            fputc((unsigned char)buf[i] < 0x20 ? ' ' : buf[i], out);
+        /* Control characters (tabs too) print as spaces, invalid UTF-8 as '?', so the caret
+         * stays aligned and the terminal sane. */
+        for (ssize_t i = 0; i < n;) {
+            const unsigned char *c = (const unsigned char *)buf + i;
+            size_t len = utf8_len(c, (size_t)(n - i));
+            if (len == 0) {
+                fputc('?', out);
+                i++;
+            } else if (len == 1) {
+                fputc(*c < 0x20 || *c == 0x7f ? ' ' : *c, out);
+                i++;
+            } else {
+                fwrite(c, 1, len, out);
+                i += (ssize_t)len;
+            }
+        }
         fputc('\n', out);
         if (col >= 1 && col <= n + 1)
             fprintf(out, "      | %*s^\n", col - 1, "");

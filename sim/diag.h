@@ -21,6 +21,7 @@
 #define SPLITSIM_SIM_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -42,6 +43,7 @@ struct diag {
     struct diag_msg *msgs;
     size_t len, cap;
     size_t max_messages; /* 0: the default (100) */
+    bool dedupe;         /* drop a message identical to one already kept (same place, text) */
     size_t errors, warnings, dropped;
 };
 
@@ -74,6 +76,10 @@ void diag_print(const struct diag *d, FILE *out, const char *prog);
  * close enough (distance at most a third of the word's length, and at least 1 allowed).
  */
 const char *diag_nearest(const char *word, const char *const *candidates, size_t n);
+
+/* Orders messages from index `from` on by file, line and column (stable: equal places keep
+ * their order; messages without a file come first). */
+void diag_sort(struct diag *d, size_t from);
 
 /* Removes all messages and resets the counts. */
 void diag_clear(struct diag *d);

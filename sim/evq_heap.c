@@ -102,6 +102,11 @@ static inline bool heap_pop(struct evq *q, struct evq_entry *out, size_t d)
         if (first >= n)
             break;
         size_t end = first + d < n ? first + d : n;
+        /* The next level is the children of one of these; fetch all their child blocks now,
+         * so the descent overlaps its cache misses instead of taking them one by one. */
+        size_t grand = d * first + 1;
+        for (size_t g = grand; g < grand + d * d && g < n; g += 64 / sizeof *v)
+            __builtin_prefetch(&v[g]);
         size_t best = first;
         evq_key best_key = evq_entry_key(&v[first]);
         for (size_t c = first + 1; c < end; c++) {

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end tests of the splitsim binary: exit statuses, messages, results files on disk,
-# bit-for-bit reproducibility, crash safety, and reading results back from Python.
-# Usage: e2e_cli.sh PATH/TO/splitsim
+# bit-for-bit reproducibility, crash safety, shipped scenarios, and reading results back from
+# Python.   Usage: e2e_cli.sh PATH/TO/splitsim
 set -u
-splitsim=${1:?usage: e2e_cli.sh SPLITSIM}
+splitsim=$(realpath "${1:?usage: e2e_cli.sh SPLITSIM}")
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d /tmp/splitsim-e2e-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
+default="$root/scenarios/default.yaml"
+short=(--set "run.duration=4 h" --set "run.warmup=10 min")
 
 ok()   { passed=$((passed + 1)); echo "ok - $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
@@ -22,46 +25,59 @@ expect_grep "splitsim 0." "$work/out" "--version names the release"
 "$splitsim" >"$work/out" 2>&1; expect_status 2 $? "no command exits 2"
 "$splitsim" frobnicate >"$work/out" 2>&1; expect_status 2 $? "unknown command exits 2"
 
-# Bad input: status 2, every error named, nothing created.
-"$splitsim" run --arrival-rate -1 --queue heap -o "$work/bad.h5" >"$work/out" 2>"$work/err"
-expect_status 2 $? "bad options exit 2"
-expect_grep "--arrival-rate: expected a number in" "$work/err" "range error names the option"
+# Every shipped scenario passes check.
+for f in "$root"/scenarios/*.yaml "$root"/scenarios/*/*.yaml; do
+    [ -e "$f" ] || continue
+    "$splitsim" check "$f" >"$work/out" 2>&1
+    expect_status 0 $? "check ${f#"$root"/}"
+done
+
+# Bad input: status 2, errors named, nothing created.
+printf 'run:\n  duration: 1 h\nues: {count: 0}\n' >"$work/bad.yaml"
+"$splitsim" run "$work/bad.yaml" --queue heap -o "$work/bad.h5" >"$work/out" 2>"$work/err"
+expect_status 2 $? "bad scenario exits 2"
+expect_grep "bad.yaml:3:14: error: ues.count: expected an integer in [1, 1000000], got '0'" "$work/err" "error names file:line:col"
 expect_grep "--queue: expected quad-heap or binary-heap, got 'heap'" "$work/err" "unknown queue named"
 if [ ! -e "$work/bad.h5" ] && [ ! -e "$work/bad.h5.part" ]; then ok "no file on bad input"; else fail "file left on bad input"; fi
-"$splitsim" run scenarios/x.yaml -o "$work/bad.h5" >"$work/out" 2>"$work/err"
-expect_status 2 $? "positional argument refused"
+"$splitsim" check "$work/missing.yaml" >"$work/out" 2>"$work/err"
+expect_status 2 $? "missing scenario exits 2"
+expect_grep "missing.yaml: error: cannot open: No such file or directory" "$work/err" "missing file named"
 
 # A run writes a complete file and a summary.
-SOURCE_DATE_EPOCH=1700000000 "$splitsim" run --customers 20000 --seed 4 -o "$work/a.h5" >"$work/out" 2>"$work/err"
+SOURCE_DATE_EPOCH=1700000000 "$splitsim" run "$default" "${short[@]}" -o "$work/a.h5" >"$work/out" 2>"$work/err"
 expect_status 0 $? "run exits 0"
 expect_grep "time in system [s]" "$work/out" "summary printed"
 if [ -s "$work/a.h5" ] && [ ! -e "$work/a.h5.part" ]; then ok "results file in place, no .part left"; else fail "results file missing"; fi
+(cd "$work" && "$splitsim" run "$default" "${short[@]}" -q) && [ -s "$work/default.h5" ]
+expect_status 0 $? "default output name is the scenario's name"
 
-# Same seed: the same file, byte for byte. Another seed: different data.
-SOURCE_DATE_EPOCH=1700000000 "$splitsim" run --customers 20000 --seed 4 -o "$work/b.h5" -q
-if cmp -s "$work/a.h5" "$work/b.h5"; then ok "same seed, byte-identical results file"; else fail "same seed gave different files"; fi
-SOURCE_DATE_EPOCH=1700000000 "$splitsim" run --customers 20000 --seed 5 -o "$work/c.h5" -q
+# Same scenario: the same file, byte for byte. Another seed: different data.
+SOURCE_DATE_EPOCH=1700000000 "$splitsim" run "$default" "${short[@]}" -o "$work/b.h5" -q
+if cmp -s "$work/a.h5" "$work/b.h5"; then ok "same scenario, byte-identical results file"; else fail "same scenario gave different files"; fi
+SOURCE_DATE_EPOCH=1700000000 "$splitsim" run "$default" "${short[@]}" --set run.seed=5 -o "$work/c.h5" -q
 if cmp -s "$work/a.h5" "$work/c.h5"; then fail "different seeds gave identical files"; else ok "different seed, different file"; fi
 # Without a fixed clock only the started/finished stamps may differ: h5diff compares the data.
-"$splitsim" run --customers 20000 --seed 4 -o "$work/d.h5" -q
-if command -v h5diff >/dev/null; then
-    if h5diff "$work/a.h5" "$work/d.h5" /customers /customers >/dev/null &&
-       h5diff "$work/a.h5" "$work/d.h5" /summary /summary >/dev/null; then ok "same seed, identical datasets (h5diff)"; else fail "h5diff found differences"; fi
-fi
-
+"$splitsim" run "$default" "${short[@]}" -o "$work/d.h5" -q
+if h5diff "$work/a.h5" "$work/d.h5" /requests /requests >/dev/null &&
+   h5diff "$work/a.h5" "$work/d.h5" /summary /summary >/dev/null; then ok "same scenario, identical datasets (h5diff)"; else fail "h5diff found differences"; fi
 # The queue implementation does not change results.
-SOURCE_DATE_EPOCH=1700000000 "$splitsim" run --customers 20000 --seed 4 --queue binary-heap -o "$work/e.h5" -q
-if h5diff "$work/a.h5" "$work/e.h5" /customers /customers >/dev/null 2>&1; then ok "binary and quad heap give identical data"; else fail "queue implementation changed results"; fi
+"$splitsim" run "$default" "${short[@]}" --queue binary-heap -o "$work/e.h5" -q
+if h5diff "$work/a.h5" "$work/e.h5" /requests /requests >/dev/null 2>&1; then ok "binary and quad heap give identical data"; else fail "queue implementation changed results"; fi
+# A sweep point is the base scenario with its values: point 3 of load-sweep = its grid values.
+"$splitsim" run "$root/scenarios/load-sweep.yaml" --point 3 --set "run.duration=2 h" -o "$work/p3.h5" -q
+"$splitsim" run "$root/scenarios/load-sweep.yaml" --set "run.duration=2 h" --set edge.service=deterministic \
+    --set "workload.rate=0.025 /s" --set run.replications=1 -o "$work/p3b.h5" -q 2>/dev/null
+if h5diff "$work/p3.h5" "$work/p3b.h5" /replications /replications >/dev/null 2>&1; then ok "sweep point = base + its values"; else fail "sweep point differs from its overrides"; fi
 
 # A killed run leaves only the .part file: nothing that looks complete.
-"$splitsim" run --customers 200000000 -o "$work/killed.h5" -q &
+"$splitsim" run "$root/scenarios/large.yaml" --set "run.duration=1000 d" -o "$work/killed.h5" -q 2>/dev/null &
 pid=$!
 sleep 0.5
 kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
 if [ ! -e "$work/killed.h5" ] && [ -e "$work/killed.h5.part" ]; then ok "SIGKILL leaves only killed.h5.part"; else fail "killed run left a final file"; ls -l "$work"; fi
 
 # Unwritable output: status 1 (run-time failure), message names the file.
-"$splitsim" run --customers 10 --warmup 0 -o /nonexistent-dir/x.h5 >"$work/out" 2>"$work/err"
+"$splitsim" run "$default" "${short[@]}" -o /nonexistent-dir/x.h5 >"$work/out" 2>"$work/err"
 expect_status 1 $? "unwritable output exits 1"
 expect_grep "/nonexistent-dir/x.h5: error: results file: cannot create" "$work/err" "failure names the file"
 
@@ -71,19 +87,21 @@ if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["format"] == "splitsim-results", f.attrs["format"]
+assert int(f.attrs["format_version"]) == 2
 assert int(f.attrs["complete"]) == 1
-assert "model: mm1" in f.attrs["scenario"]
-n = len(f["customers/id"])
-assert n == 20000, n
-for name, ds in f["customers"].items():
+assert "model: queue" in f.attrs["scenario"]
+r = f["requests"]
+n = len(r["id"])
+assert n > 1000, n
+for name, ds in r.items():
     assert len(ds) == n, name
     assert ds.attrs["units"], name
 for name, ds in f["summary"].items():
     assert "units" in ds.attrs, name
-t = f["customers/time_in_system_s"][:]
-dep = f["customers/departure_ns"][:]; arr = f["customers/arrival_ns"][:]
-assert np.allclose(t, (dep - arr) * 1e-9)
-assert abs(f["summary/mean_time_in_system_s"][()] - t[1000:].mean()) < 1e-9
+t = r["time_in_system_s"][:]
+assert np.allclose(t, (r["departure_ns"][:] - r["arrival_ns"][:]) * 1e-9)
+measured = r["arrival_ns"][:] >= f["summary/warmup_s"][()] * 1e9
+assert abs(f["summary/mean_time_in_system_s"][()] - t[measured].mean()) < 1e-9
 PY
     then ok "h5py reads the file as documented"; else fail "h5py read-back"; fi
 else

@@ -6,10 +6,10 @@
 #include "cli/args.h"
 
 static const struct args_opt opts[] = {
-    {"rate", 0, "RATE", "a rate"},
-    {"count", 'n', "N", "a count"},
-    {"output", 'o', "FILE", "a file"},
-    {"quiet", 'q', NULL, "a flag"},
+    {"rate", 0, "RATE", "a rate", false},
+    {"count", 'n', "N", "a count", false},
+    {"output", 'o', "FILE", "a file", false},
+    {"quiet", 'q', NULL, "a flag", false},
 };
 
 static int parse(struct args *a, struct diag *d, int argc, char **argv)

@@ -57,11 +57,45 @@ def summary(f):
     return {k: d[()].item() for k, d in f["summary"].items() if d.shape == ()}
 
 
+def scenario_value(f, section, key):
+    """`key` of top-level `section` in the root `scenario` attribute (the resolved, canonical
+    YAML: `section:` at column 0, then `  key: value` lines), as str; None when absent."""
+    in_section = False
+    for line in text(f.attrs.get("scenario", b"")).splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            in_section = line.split("#", 1)[0].strip() == section + ":"
+        elif in_section:
+            k, sep, v = line.split("#", 1)[0].strip().partition(":")
+            if sep and k.strip() == key:
+                return v.strip()
+    return None
+
+
+def warmup_ns(f):
+    """run.warmup from the scenario attribute, in ns, rounded as the simulator rounds it;
+    None when the scenario does not give it as `<number> s`."""
+    v = scenario_value(f, "run", "warmup")
+    parts = v.split() if v else []
+    if len(parts) != 2 or parts[1] != "s":
+        return None
+    try:
+        return int(round(float(parts[0]) * 1e9))
+    except ValueError:
+        return None
+
+
 def fmt_title(f, s, extra=""):
     model = text(f.attrs.get("model", "?"))
-    return (f"splitsim {model}, seed {int(f.attrs.get('seed', -1))}, "
-            f"replication {int(f.attrs.get('replication', 0))}, "
-            f"{int(s.get('measured', 0))} of {int(s.get('customers', 0))} customers measured"
+    nrep = int(f.attrs.get("replications", s.get("replications", 1)))
+    first = int(f.attrs.get("first_replication", 0))
+    reps = (f"replication {first}" if nrep == 1
+            else f"{nrep} replications ({first}..{first + nrep - 1})")
+    point = int(f.attrs.get("sweep_point", -1))
+    return (f"splitsim {model}, seed {int(f.attrs.get('seed', -1))}, {reps}"
+            + (f", sweep point {point}" if point >= 0 else "")
+            + f", {int(s.get('measured', 0))} of {int(s.get('requests', 0))} requests measured"
             + extra)
 
 
@@ -70,13 +104,15 @@ def plot_summary_bars(f, s, ax):
     pairs = [("time in system [s]", "mean_time_in_system_s", "ci95_time_in_system_s",
               "theory_time_in_system_s"),
              ("wait in queue [s]", "mean_wait_s", "ci95_wait_s", "theory_wait_s"),
-             ("P(wait > 0)", "prob_wait", None, "rho"),
+             ("P(wait > 0)", "prob_wait", None, "theory_prob_wait"),
              ("utilisation", "utilisation", None, "rho")]
     pairs = [p for p in pairs if p[1] in s]
     x = np.arange(len(pairs))
     sim = [s[p[1]] for p in pairs]
     err = [s.get(p[2], 0.0) if p[2] else 0.0 for p in pairs]
     theory = [s.get(p[3], np.nan) for p in pairs]
+    # a single server is busy at most all the time, whatever the offered load
+    theory = [min(t, 1.0) if p[3] == "rho" else t for p, t in zip(pairs, theory)]
     ax.bar(x - 0.2, sim, 0.4, yerr=err, capsize=4, label="simulated (95% CI)")
     ax.bar(x + 0.2, theory, 0.4, label="theory")
     ax.set_xticks(x, [p[0] for p in pairs])
@@ -91,40 +127,66 @@ def plot_generic(f, s):
     return fig
 
 
-def plot_mm1(f, s):
+def plot_queue(f, s):
     rho = s["rho"]
+    lam = s.get("lambda", np.nan)
     t_theory = s["theory_time_in_system_s"]
-    stable = np.isfinite(t_theory) and rho < 1
-    # mu - lambda = 1/T and lambda = rho*mu, so mu = 1/(T (1 - rho)).
-    mu = 1.0 / (t_theory * (1.0 - rho)) if stable else np.nan
-    lam = rho * mu
-    rates = (f"lambda {lam:.4g}/s, mu {mu:.4g}/s, rho {rho:.4g}" if stable
-             else f"rho {rho:.4g} >= 1: unstable, no theory")
+    stable = bool(np.isfinite(t_theory)) and rho < 1
+    service = scenario_value(f, "edge", "service") or "?"
+    arrival = scenario_value(f, "workload", "arrival") or "?"
+    ues = scenario_value(f, "ues", "count") or "?"
+    nrep = int(s.get("replications", f.attrs.get("replications", 1)))
+    rates = f"{ues} UEs ({arrival}), {service} service, lambda {lam:.4g}/s, rho {rho:.4g}"
+    if rho >= 1:
+        rates += " >= 1: unstable, no theory"
+    elif not stable:
+        rates += ": no closed-form theory"
     extra = (f"\n{rates}; mean time in system "
              f"{s['mean_time_in_system_s']:.4g} +- {s['ci95_time_in_system_s']:.3g} s "
-             f"(theory {t_theory:.4g} s)")
+             + (f"(theory {t_theory:.4g} s)" if np.isfinite(t_theory) else "(no theory)"))
 
-    if "customers" not in f:
-        print("note: no /customers table (run with --no-customers); "
+    if "requests" not in f:
+        print("note: no /requests table (the scenario sets recording.requests: false); "
               "plotting the summary only")
         fig = plot_generic(f, s)
         fig.suptitle(fmt_title(f, s, extra), fontsize=10)
         return fig
 
-    c = f["customers"]
-    ids = c["id"][()]
-    warmup = int(s["customers"] - s["measured"])
-    tis = c["time_in_system_s"][()][ids >= warmup]
-    arrival_s = c["arrival_ns"][()] * 1e-9
-    found = c["found_in_system"][()]
+    c = f["requests"]
+    rep = c["replication"][()]
+    arrival_ns = c["arrival_ns"][()]
+    warmup = warmup_ns(f)
+    if warmup is not None:
+        measured = arrival_ns >= warmup
+    else:
+        # Requests of each replication are in arrival order, so its first
+        # (requests - measured) rows are the warm-up.
+        print("note: no `warmup: <number> s` under run: in the scenario attribute; "
+              "taking the warm-up from /replications/requests - measured")
+        measured = np.ones(rep.size, dtype=bool)
+        r = f["replications"]
+        for k, n, m in zip(r["replication"][()], r["requests"][()], r["measured"][()]):
+            measured[np.flatnonzero(rep == k)[:int(n - m)]] = False
+    if int(measured.sum()) != int(s["measured"]):
+        print(f"warning: {int(measured.sum())} requests after warm-up in /requests, "
+              f"but /summary/measured is {int(s['measured'])}", file=sys.stderr)
+    tis = c["time_in_system_s"][()][measured]
+
+    first = int(f.attrs.get("first_replication", rep.min() if rep.size else 0))
+    one = rep == first
+    arrival_s = arrival_ns[one] * 1e-9
+    found = c["found_in_system"][()][one]
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(13, 5))
     a.hist(tis, bins=100, density=True, alpha=0.6,
-           label=f"simulated ({tis.size} after warm-up)")
-    if stable:
+           label=f"simulated ({tis.size} after warm-up"
+                 + (f", {nrep} replications" if nrep > 1 else "") + ")")
+    if stable and service == "exponential" and tis.size:
         t = np.linspace(0, tis.max(), 400)
-        r = mu - lam
+        r = 1.0 / t_theory  # mu - lambda
         a.plot(t, r * np.exp(-r * t), "r-", label=f"Exponential(rate {r:.4g}/s)")
+    elif stable:
+        a.axvline(t_theory, color="r", label=f"theory mean {t_theory:.4g} s")
     a.set_yscale("log")
     a.set_xlabel("time in system [s]")
     a.set_ylabel("density")
@@ -136,22 +198,26 @@ def plot_mm1(f, s):
            label="simulated" + (f" (every {step}th arrival)" if step > 1 else ""))
     running = np.cumsum(found) / np.arange(1, found.size + 1)
     b.plot(arrival_s[::step], running[::step], "k-", lw=1.5, label="running mean")
-    if stable:
+    if stable and service == "exponential":
         b.axhline(rho / (1 - rho), color="r", label=f"theory mean rho/(1-rho) = "
                   f"{rho / (1 - rho):.4g}")
-    if 0 < warmup < ids.size:
-        b.axvspan(arrival_s[0], arrival_s[np.searchsorted(ids, warmup)], color="grey",
-                  alpha=0.2, label="warm-up")
+    elif stable and service == "deterministic":
+        lq = rho * rho / (2 * (1 - rho))
+        b.axhline(lq + rho, color="r", label=f"theory mean Lq + rho = {lq + rho:.4g}")
+    warm_end = (warmup * 1e-9 if warmup is not None
+                else arrival_s[np.argmax(measured[one])] if measured[one].any() else 0.0)
+    if warm_end > 0 and found.size:
+        b.axvspan(0, warm_end, color="grey", alpha=0.2, label="warm-up")
     b.set_xlabel("arrival time [s]")
-    b.set_ylabel("customers in system at arrival")
-    b.set_title("(b) number in system seen at arrival")
+    b.set_ylabel("requests in system at arrival")
+    b.set_title(f"(b) number in system seen at arrival, replication {first}")
     b.legend(loc="upper right")
     fig.suptitle(fmt_title(f, s, extra), fontsize=10)
     fig.tight_layout()
     return fig
 
 
-PLOTTERS = {"mm1": plot_mm1}
+PLOTTERS = {"queue": plot_queue}
 
 
 def main(argv=None):

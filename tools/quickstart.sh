@@ -27,7 +27,7 @@ else
 fi
 
 mkdir -p runs
-./build/splitsim run -o runs/default.h5
+./build/splitsim run scenarios/default.yaml -o runs/default.h5
 /usr/bin/python3 tools/plot_results.py runs/default.h5
 
 echo

@@ -24,7 +24,8 @@
 // (Debian's ns3-core.pc emits a harmless bogus "-I/usr;" flag.)
 //
 // Run:
-//   /tmp/ns3_hold                        # Map, Heap, Calendar schedulers
+//   /tmp/ns3_hold                        # Map (default), Heap, PriorityQueue
+//   /tmp/ns3_hold --runs=3 --events-scale=0.1 CalendarScheduler  # very slow at full E
 //   /tmp/ns3_hold MapScheduler           # only the ns-3 default scheduler
 //   /tmp/ns3_hold --runs=3 --events-scale=0.1 HeapScheduler PriorityQueueScheduler
 //   /tmp/ns3_hold --no-warmup MapScheduler   # time from the initial state
@@ -148,7 +149,7 @@ main(int argc, char** argv)
     }
     if (schedulers.empty())
     {
-        schedulers = {"MapScheduler", "HeapScheduler", "CalendarScheduler"};
+        schedulers = {"MapScheduler", "HeapScheduler", "PriorityQueueScheduler"};
     }
     if (runs < 1)
     {

@@ -2,10 +2,13 @@ function varargout = read_results(file, png, allow_incomplete)
 % READ_RESULTS  Load a splitsim results file (HDF5) in GNU Octave or MATLAB.
 %
 %   r = read_results('runs/default.h5')
-%     loads the file into a struct (r.customers.<column>, r.summary.<name>, r.attrs.<name>)
-%     and prints the mean time in system next to the file's summary and theory.
+%     loads the file into a struct (r.requests.<column>, r.replications.<column>,
+%     r.summary.<name>, r.attrs.<name>) and prints the mean time in system of the measured
+%     requests (arrival_ns >= the scenario's run.warmup) of the file's first replication next
+%     to the file's summary and theory.
 %   read_results(file, 'hist.png')
-%     also writes a histogram of time_in_system_s to hist.png, where a figure can be drawn
+%     also writes a histogram of time_in_system_s (measured requests of every replication)
+%     to hist.png, where a figure can be drawn
 %     without a display (Octave: needs gnuplot, e.g. Debian's gnuplot-nox; MATLAB: always).
 %   read_results(file, '', true)
 %     reads a file whose run did not finish (root attribute complete ~= 1).
@@ -14,8 +17,10 @@ function varargout = read_results(file, png, allow_incomplete)
 %
 % Octave reads the file with load('-hdf5', file): each group becomes a struct, each dataset a
 % field (int64 columns stay int64; a 1-D column comes back as a 1xN row). load ignores every
-% HDF5 attribute, so the root attributes (format, complete, seed, model) are read with h5dump
-% (Debian's hdf5-tools) when it is installed. MATLAB uses h5info/h5read (columns come back Nx1).
+% HDF5 attribute, so the root attributes (format, complete, seed, model, replications,
+% first_replication, scenario) are read with h5dump (Debian's hdf5-tools) when it is installed;
+% the warm-up is the `warmup: <number> s` line under `run:` in the scenario attribute (the
+% resolved YAML). MATLAB uses h5info/h5read (columns come back Nx1).
 
   if nargin < 1 || isempty(file), file = 'runs/default.h5'; end
   if nargin < 2, png = ''; end
@@ -43,28 +48,87 @@ function varargout = read_results(file, png, allow_incomplete)
           num2str(field_or(r.attrs, 'seed', NaN)));
   printf_('  summary: mean time in system %.6g s +- %.3g (95%%), theory %.6g s, rho %.4g\n', ...
           s.mean_time_in_system_s, s.ci95_time_in_system_s, s.theory_time_in_system_s, s.rho);
-  if ~isfield(r, 'customers')
-    printf_('  no /customers table in the file (run with --no-customers)\n');
+  if ~isfield(r, 'requests')
+    if isfield(r, 'customers')
+      printf_('  no /requests table: an older results file (/customers); read it with an older read_results.m\n');
+    else
+      printf_('  no /requests table in the file (the scenario sets recording.requests: false)\n');
+    end
     if nargout > 0, varargout{1} = r; end
     return;
   end
-  c = r.customers;
-  warmup = double(s.customers) - double(s.measured);
-  t = c.time_in_system_s(double(c.id) >= warmup);
-  printf_('  mean of time_in_system_s: %.6g s over %d customers after warm-up (%.6g s over all %d)\n', ...
-          mean(t), numel(t), mean(c.time_in_system_s), numel(c.time_in_system_s));
+  c = r.requests;
+  rep = double(c.replication(:));
+  tis = c.time_in_system_s(:);
+  scenario = field_or(r.attrs, 'scenario', '');
+  warmup = scenario_value(scenario, 'run', 'warmup');     % '1800 s'
+  w = regexp(warmup, '^(\S+)\s+s$', 'tokens', 'once');
+  if ~isempty(w) && isfinite(str2double(w{1}))
+    warmup_ns = round(str2double(w{1}) * 1e9);            % as the simulator rounds it
+    measured = c.arrival_ns(:) >= int64(warmup_ns);
+    how = sprintf('warm-up %s s, from the scenario attribute', w{1});
+  else
+    measured = true(size(rep));
+    how = 'no warm-up known, all requests';
+    printf_('  note: no `warmup: <number> s` under run: in the scenario attribute (no h5dump, or an older file); the mean below includes the warm-up and need not match the summary\n');
+  end
+  if isfield(r.attrs, 'first_replication')
+    first = double(r.attrs.first_replication);
+  elseif isfield(r, 'replications')
+    first = double(r.replications.replication(1));
+  else
+    first = min(rep);
+  end
+  one = rep == first;
+  t = tis(measured & one);
+  printf_('  replication %d: mean of time_in_system_s %.10g s over %d measured requests (%s; %.6g s over all %d)\n', ...
+          first, mean(t), numel(t), how, mean(tis(one)), sum(one));
+  printf_('  /summary/mean_time_in_system_s %.10g s over %d replication(s); difference %.3g s\n', ...
+          s.mean_time_in_system_s, double(s.replications), mean(t) - s.mean_time_in_system_s);
+  if isfield(r, 'replications')
+    k = find(double(r.replications.replication(:)) == first, 1);
+    if ~isempty(k)
+      printf_('  /replications/mean_time_in_system_s of replication %d: %.10g s\n', first, ...
+              r.replications.mean_time_in_system_s(k));
+    end
+  end
+  % one replication: the summary is that replication's mean (relative 1e-9: sums in another order)
+  if double(s.replications) == 1 && ~isempty(w) && ...
+     abs(mean(t) - s.mean_time_in_system_s) > 1e-9 * max(1, abs(s.mean_time_in_system_s))
+    warning('read_results: the mean of the measured requests differs from /summary/mean_time_in_system_s by more than 1e-9');
+  end
   if ~isempty(png)
-    write_histogram(t, s, png);
+    write_histogram(tis(measured), s, png, scenario_value(scenario, 'edge', 'service'));
   end
   if nargout > 0, varargout{1} = r; end
 end
 
+function v = scenario_value(scenario, section, key)
+% The value of `key` under the top-level `section:` of the resolved scenario YAML, as a string;
+% '' when absent.
+  v = '';
+  in_section = false;
+  for l = strsplit(scenario, char(10))
+    line = regexprep(l{1}, '#.*$', '');
+    if isempty(strtrim(line)), continue; end
+    if ~isspace(line(1))
+      in_section = strcmp(strtrim(line), [section ':']);
+    elseif in_section
+      kv = regexp(line, '^\s+([^:]+):(.*)$', 'tokens', 'once');
+      if ~isempty(kv) && strcmp(strtrim(kv{1}), key)
+        v = strtrim(kv{2});
+        return;
+      end
+    end
+  end
+end
+
 function r = read_octave(file)
   d = load('-hdf5', file);
-  r = d;                          % fields: summary, customers (if recorded)
+  r = d;                          % fields: summary, replications, requests (if recorded)
   r.attrs = struct();
-  for name = {'format', 'complete', 'seed', 'model'}
-    [status, out] = system(sprintf('h5dump -a "/%s" "%s" 2>/dev/null', name{1}, file));
+  for name = {'format', 'complete', 'seed', 'model', 'replications', 'first_replication', 'scenario'}
+    [status, out] = system(sprintf('h5dump -w 0 -a "/%s" "%s" 2>/dev/null', name{1}, file));
     if status == 127
       warning('read_results: h5dump (hdf5-tools) is not installed and Octave''s load ignores HDF5 attributes: format and complete are not checked');
       return;
@@ -72,12 +136,30 @@ function r = read_octave(file)
     v = regexp(out, '\(0\): ([^\n]*)', 'tokens', 'once');
     if status ~= 0 || isempty(v), continue; end     % no such attribute
     v = strtrim(v{1});
-    if v(1) == '"'
+    if v(1) == '"' && (numel(v) == 1 || v(end) ~= '"')
+      r.attrs.(name{1}) = h5dump_multiline(out);     % a string over several lines
+    elseif v(1) == '"'
       r.attrs.(name{1}) = v(2:end-1);
     else
       r.attrs.(name{1}) = str2double(v);
     end
   end
+end
+
+function v = h5dump_multiline(out)
+% The text of a string attribute that h5dump printed over several lines: from after `(0): "`
+% to the last `"`, each continuation line less the indentation h5dump added (the smallest one:
+% the resolved scenario YAML has top-level keys after its first line).
+  k = regexp(out, '\(0\): "', 'end', 'once');
+  body = out(k+1:end);
+  body = body(1:find(body == '"', 1, 'last') - 1);
+  lines = strsplit(body, char(10));
+  rest = lines(2:end);
+  indent = cellfun(@(l) numel(l) - numel(regexprep(l, '^ +', '')), rest(~cellfun(@(l) all(l == ' '), rest)));
+  if isempty(indent), indent = 0; end
+  rest = cellfun(@(l) l(min(min(indent), numel(l)) + 1:end), rest, 'UniformOutput', false);
+  v = strjoin([lines(1) rest], char(10));
+  v = strrep(strrep(v, '\"', '"'), '\\', '\');
 end
 
 function r = read_matlab(file)
@@ -97,7 +179,7 @@ function r = read_matlab(file)
   end
 end
 
-function write_histogram(t, s, png)
+function write_histogram(t, s, png, service)
   is_octave = exist('OCTAVE_VERSION', 'builtin') ~= 0;
   device = '-dpng';
   if is_octave && isempty(getenv('DISPLAY'))
@@ -120,9 +202,12 @@ function write_histogram(t, s, png)
   semilogy(centres(keep), density(keep), 'b.-');
   hold on;
   r = 1 / s.theory_time_in_system_s;       % mu - lambda
-  if isfinite(r)
+  if isfinite(r) && strcmp(service, 'exponential')
     semilogy(edges, r * exp(-r * edges), 'r-', 'linewidth', 2);
     legend('simulated', 'Exponential(mu - lambda)');
+  elseif isfinite(r)                         % deterministic service: not exponential
+    semilogy([1 1] / r, [min(density(keep)) max(density(keep))], 'r-', 'linewidth', 2);
+    legend('simulated', 'theory mean');
   end
   xlabel('time in system [s]'); ylabel('density');
   title(sprintf('time in system: mean %.4g s, theory %.4g s', mean(t), s.theory_time_in_system_s));

@@ -1,0 +1,492 @@
+#include "scn/field.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/invariant.h"
+
+/* ---- origins ------------------------------------------------------------------------------ */
+
+void field_origins_release(struct field_origins *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        free(o->v[i].path);
+    free(o->v);
+    memset(o, 0, sizeof *o);
+}
+
+static void origin_add(struct field_origins *o, const char *path, const struct ynode *node)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->v[i].path, path) == 0) {
+            o->v[i].node = node;
+            return;
+        }
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 32;
+        struct field_origin *v = realloc(o->v, cap * sizeof *v);
+        if (!v)
+            return;
+        o->v = v;
+        o->cap = cap;
+    }
+    char *p = strdup(path);
+    if (p)
+        o->v[o->n++] = (struct field_origin){p, node};
+}
+
+const struct ynode *field_origin(const struct field_origins *o, const char *path)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->v[i].path, path) == 0)
+            return o->v[i].node;
+    return NULL;
+}
+
+/* ---- descriptions ---------------------------------------------------------------------------- */
+
+void field_format_number(double v, char *buf, size_t size)
+{
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* "an integer in [1, 100]", "a time > 0 s", "one of: a, b". Caller frees. */
+static char *describe(const struct scn_field *f)
+{
+    char *out = NULL, lo[32], hi[32];
+    field_format_number(f->min, lo, sizeof lo);
+    field_format_number(f->max, hi, sizeof hi);
+    const char *unit = f->type == FIELD_QUANTITY ? unit_dim_base(f->dim) : "";
+    const char *sp = *unit ? " " : "";
+    const char *what = unit_dim_name(f->dim);
+    int rc = -1;
+    switch (f->type) {
+    case FIELD_BOOL:
+        rc = asprintf(&out, "true or false");
+        break;
+    case FIELD_STRING:
+        rc = asprintf(&out, "a string");
+        break;
+    case FIELD_SECTION:
+        rc = asprintf(&out, "a mapping");
+        break;
+    case FIELD_ENUM: {
+        size_t len = 16;
+        for (const char *const *c = f->choices; *c; c++)
+            len += strlen(*c) + 2;
+        out = malloc(len);
+        if (!out)
+            return NULL;
+        strcpy(out, "one of: ");
+        for (const char *const *c = f->choices; *c; c++) {
+            strcat(out, *c);
+            if (c[1])
+                strcat(out, ", ");
+        }
+        return out;
+    }
+    case FIELD_UINT:
+        if (f->max >= 1.8e19)
+            rc = asprintf(&out, "an integer >= %" PRIu64, (uint64_t)f->min);
+        else
+            rc = asprintf(&out, "an integer in [%" PRIu64 ", %" PRIu64 "]", (uint64_t)f->min,
+                          (uint64_t)f->max);
+        break;
+    case FIELD_QUANTITY:
+        if (isinf(f->max) || f->max >= 1.8e19)
+            rc = asprintf(&out, "%s %s %s%s%s", what, f->min_exclusive ? ">" : ">=", lo, sp, unit);
+        else if (f->min_exclusive)
+            rc = asprintf(&out, "%s in (%s, %s]%s%s", what, lo, hi, sp, unit);
+        else
+            rc = asprintf(&out, "%s in [%s, %s]%s%s", what, lo, hi, sp, unit);
+        break;
+    }
+    return rc < 0 ? NULL : out;
+}
+
+/* ---- binding ---------------------------------------------------------------------------------- */
+
+struct bind {
+    struct diag *d;
+    struct field_origins *origins;
+    size_t errors;
+};
+
+__attribute__((format(printf, 4, 5))) static void err_at(struct bind *b, const struct ynode *n,
+                                                         const struct ynode *fallback,
+                                                         const char *fmt, ...)
+{
+    const struct ynode *at = n ? n : fallback;
+    va_list ap;
+    va_start(ap, fmt);
+    if (at)
+        diag_vreport(b->d, DIAG_ERROR, at->src, at->line, at->col, fmt, ap);
+    else
+        diag_vreport(b->d, DIAG_ERROR, NULL, 0, 0, fmt, ap);
+    va_end(ap);
+    b->errors++;
+}
+
+static char *join(const char *prefix, const char *key)
+{
+    char *p = NULL;
+    if (asprintf(&p, "%s%s%s", prefix, *prefix ? "." : "", key) < 0)
+        return NULL;
+    return p;
+}
+
+static bool in_range(const struct scn_field *f, double v)
+{
+    if (f->min_exclusive ? !(v > f->min) : !(v >= f->min))
+        return false;
+    return v <= f->max;
+}
+
+/* Binds one scalar value; `n` is NULL when the default is used (then `text` is the default). */
+static void bind_scalar(struct bind *b, const struct scn_field *f, const char *path,
+                        const struct ynode *n, const struct ynode *where, void *base)
+{
+    const char *text = n ? n->text : f->def;
+    void *ptr = (char *)base + f->offset;
+    if (n && n->kind != YNODE_SCALAR) {
+        char *want = describe(f);
+        err_at(b, n, where, "%s: expected %s, got a %s", path, want ? want : "a value",
+               ynode_kind_name(n->kind));
+        free(want);
+        return;
+    }
+    SIM_ASSERT(text != NULL, "field %s has neither value nor default", path);
+    switch (f->type) {
+    case FIELD_BOOL:
+        if (strcmp(text, "true") == 0 && !(n && n->quoted))
+            *(bool *)ptr = true;
+        else if (strcmp(text, "false") == 0 && !(n && n->quoted))
+            *(bool *)ptr = false;
+        else
+            err_at(b, n, where, "%s: expected true or false, got '%s'", path, text);
+        return;
+    case FIELD_UINT: {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(text, &end, 10);
+        bool digits = text[0] >= '0' && text[0] <= '9' && *end == '\0' && errno != ERANGE;
+        if (!digits || (n && n->quoted) || !in_range(f, (double)v)) {
+            char *want = describe(f);
+            err_at(b, n, where, "%s: expected %s, got %s'%s'", path, want ? want : "an integer",
+                   n && n->quoted ? "the string " : "", text);
+            free(want);
+            return;
+        }
+        *(uint64_t *)ptr = v;
+        return;
+    }
+    case FIELD_QUANTITY: {
+        double v;
+        char *why = NULL;
+        if (unit_parse(text, f->dim, &v, &why) < 0) {
+            err_at(b, n, where, "%s: %s", path, why ? why : "invalid value");
+            free(why);
+            return;
+        }
+        if (!in_range(f, v)) {
+            char *want = describe(f), got[32];
+            field_format_number(v, got, sizeof got);
+            const char *unit = unit_dim_base(f->dim);
+            if (strchr(text, ' ') || !*unit || strcmp(got, text) == 0)
+                err_at(b, n, where, "%s: expected %s, got '%s'", path, want ? want : "?", text);
+            else
+                err_at(b, n, where, "%s: expected %s, got '%s' (%s %s)", path, want ? want : "?",
+                       text, got, unit);
+            free(want);
+            return;
+        }
+        *(double *)ptr = v;
+        return;
+    }
+    case FIELD_ENUM:
+        for (int i = 0; f->choices[i]; i++)
+            if (strcmp(f->choices[i], text) == 0) {
+                *(int *)ptr = i;
+                return;
+            }
+        {
+            size_t nc = 0;
+            while (f->choices[nc])
+                nc++;
+            const char *near = diag_nearest(text, f->choices, nc);
+            char *want = describe(f);
+            if (near)
+                err_at(b, n, where, "%s: expected %s; got '%s' (did you mean '%s'?)", path,
+                       want ? want : "?", text, near);
+            else
+                err_at(b, n, where, "%s: expected %s; got '%s'", path, want ? want : "?", text);
+            free(want);
+        }
+        return;
+    case FIELD_STRING: {
+        char *s = strdup(text);
+        if (!s) {
+            err_at(b, n, where, "%s: out of memory", path);
+            return;
+        }
+        free(*(char **)ptr);
+        *(char **)ptr = s;
+        return;
+    }
+    case FIELD_SECTION:
+        break;
+    }
+}
+
+static void bind_section(struct bind *b, const struct scn_field *fields, const char *prefix,
+                         const struct ynode *map, const struct ynode *where, void *base,
+                         const char *const *skip)
+{
+    if (map && map->kind != YNODE_MAP) {
+        if (*prefix)
+            err_at(b, map, where, "%s: expected a mapping of keys (%s: ...), got a %s%s%s%s",
+                   prefix, fields[0].key, ynode_kind_name(map->kind),
+                   map->kind == YNODE_SCALAR ? " '" : "",
+                   map->kind == YNODE_SCALAR ? map->text : "",
+                   map->kind == YNODE_SCALAR ? "'" : "");
+        else
+            err_at(b, map, where, "expected a mapping of sections (%s: ...) at the top level, got a %s",
+                   fields[0].key, ynode_kind_name(map->kind));
+        map = NULL;
+        where = NULL; /* report nothing more for this section */
+        return;
+    }
+    /* Unknown keys. */
+    if (map) {
+        for (size_t i = 0; i + 1 < map->n; i += 2) {
+            const struct ynode *k = map->items[i];
+            bool known = false;
+            for (const struct scn_field *f = fields; f->key && !known; f++)
+                known = strcmp(f->key, k->text) == 0;
+            for (const char *const *s = skip; s && *s && !known; s++)
+                known = strcmp(*s, k->text) == 0;
+            if (known)
+                continue;
+            const char *names[64];
+            size_t nn = 0;
+            for (const struct scn_field *f = fields; f->key && nn < 64; f++)
+                names[nn++] = f->key;
+            for (const char *const *s = skip; s && *s && nn < 64; s++)
+                names[nn++] = *s;
+            const char *near = diag_nearest(k->text, names, nn);
+            const char *sect = *prefix ? prefix : "top level";
+            if (near)
+                err_at(b, k, where, "%s: unknown key '%s' (did you mean '%s'?)", sect, k->text,
+                       near);
+            else {
+                char list[512] = "";
+                for (size_t j = 0; j < nn; j++) {
+                    if (strlen(list) + strlen(names[j]) + 3 >= sizeof list)
+                        break;
+                    strcat(list, names[j]);
+                    if (j + 1 < nn)
+                        strcat(list, ", ");
+                }
+                err_at(b, k, where, "%s: unknown key '%s' (expected one of: %s)", sect, k->text,
+                       list);
+            }
+        }
+    }
+    for (const struct scn_field *f = fields; f->key; f++) {
+        char *path = join(prefix, f->key);
+        if (!path) {
+            err_at(b, NULL, where, "out of memory");
+            return;
+        }
+        struct ynode *keynode = NULL;
+        const struct ynode *value = ynode_get(map, f->key, &keynode);
+        const struct ynode *here = map ? map : where;
+        if (f->type == FIELD_SECTION) {
+            bind_section(b, f->fields, path, value, value ? keynode : here,
+                         (char *)base + f->offset, NULL);
+        } else if (value) {
+            bind_scalar(b, f, path, value, keynode, base);
+            origin_add(b->origins, path, value);
+        } else if (f->def) {
+            bind_scalar(b, f, path, NULL, here, base);
+            origin_add(b->origins, path, NULL);
+        } else {
+            char *want = describe(f);
+            err_at(b, here, NULL, "%s: missing required key (%s)", path, want ? want : "?");
+            free(want);
+        }
+        free(path);
+    }
+}
+
+size_t field_bind_one(const struct scn_field *f, const char *path, const struct ynode *value,
+                      void *holder, struct diag *d)
+{
+    struct bind b = {.d = d};
+    bind_scalar(&b, f, path, value, value, holder);
+    return b.errors;
+}
+
+size_t field_bind(const struct scn_field *fields, const char *prefix, const struct ynode *map,
+                  const struct ynode *where, void *base, const char *const *skip,
+                  struct field_origins *origins, struct diag *d)
+{
+    struct bind b = {.d = d, .origins = origins};
+    bind_section(&b, fields, prefix, map, where, base, skip);
+    return b.errors;
+}
+
+void field_release(const struct scn_field *fields, void *base)
+{
+    for (const struct scn_field *f = fields; f->key; f++) {
+        if (f->type == FIELD_STRING) {
+            char **s = (char **)((char *)base + f->offset);
+            free(*s);
+            *s = NULL;
+        } else if (f->type == FIELD_SECTION) {
+            field_release(f->fields, (char *)base + f->offset);
+        }
+    }
+}
+
+const struct scn_field *field_find(const struct scn_field *fields, const char *path)
+{
+    const char *dot = strchr(path, '.');
+    size_t len = dot ? (size_t)(dot - path) : strlen(path);
+    for (const struct scn_field *f = fields; f->key; f++) {
+        if (strlen(f->key) != len || strncmp(f->key, path, len) != 0)
+            continue;
+        if (!dot)
+            return f;
+        return f->type == FIELD_SECTION ? field_find(f->fields, dot + 1) : NULL;
+    }
+    return NULL;
+}
+
+const struct scn_field *field_locate(const struct scn_field *fields, const char *path,
+                                     const void *base, const void **holder)
+{
+    const char *dot = strchr(path, '.');
+    size_t len = dot ? (size_t)(dot - path) : strlen(path);
+    for (const struct scn_field *f = fields; f->key; f++) {
+        if (strlen(f->key) != len || strncmp(f->key, path, len) != 0)
+            continue;
+        if (f->type == FIELD_SECTION)
+            return dot ? field_locate(f->fields, dot + 1, (const char *)base + f->offset, holder)
+                       : NULL;
+        if (dot)
+            return NULL;
+        *holder = base;
+        return f;
+    }
+    return NULL;
+}
+
+/* ---- emitting and documenting ------------------------------------------------------------------ */
+
+static bool needs_quotes(const char *s)
+{
+    if (!*s || strchr(" -?:,[]{}#&*!|>'\"%@`", s[0]) || strstr(s, ": ") || strstr(s, " #"))
+        return true;
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\')
+            return true;
+    return strcmp(s, "true") == 0 || strcmp(s, "false") == 0 || strcmp(s, "null") == 0 ||
+           strtod(s, NULL) != 0 || s[0] == '0';
+}
+
+static void emit_string(const char *s, FILE *out)
+{
+    if (!needs_quotes(s)) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *c = s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if ((unsigned char)*c < 0x20)
+            fprintf(out, "\\x%02x", (unsigned char)*c);
+        else
+            fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
+void field_emit_value(const struct scn_field *f, const void *base, FILE *out)
+{
+    const void *ptr = (const char *)base + f->offset;
+    char num[40];
+    switch (f->type) {
+    case FIELD_BOOL:
+        fputs(*(const bool *)ptr ? "true" : "false", out);
+        break;
+    case FIELD_UINT:
+        fprintf(out, "%" PRIu64, *(const uint64_t *)ptr);
+        break;
+    case FIELD_QUANTITY:
+        field_format_number(*(const double *)ptr, num, sizeof num);
+        fputs(num, out);
+        if (*unit_dim_base(f->dim))
+            fprintf(out, " %s", unit_dim_base(f->dim));
+        break;
+    case FIELD_ENUM:
+        fputs(f->choices[*(const int *)ptr], out);
+        break;
+    case FIELD_STRING:
+        emit_string(*(char *const *)ptr ? *(char *const *)ptr : "", out);
+        break;
+    case FIELD_SECTION:
+        break;
+    }
+}
+
+void field_emit(const struct scn_field *fields, const void *base, int indent, FILE *out)
+{
+    for (const struct scn_field *f = fields; f->key; f++) {
+        fprintf(out, "%*s%s:", indent, "", f->key);
+        if (f->type == FIELD_SECTION) {
+            fputc('\n', out);
+            field_emit(f->fields, (const char *)base + f->offset, indent + 2, out);
+        } else {
+            fputc(' ', out);
+            field_emit_value(f, base, out);
+            fputc('\n', out);
+        }
+    }
+}
+
+void field_document(const struct scn_field *fields, const char *prefix, FILE *out)
+{
+    for (const struct scn_field *f = fields; f->key; f++) {
+        char *path = join(prefix, f->key);
+        if (!path)
+            return;
+        if (f->type == FIELD_SECTION) {
+            field_document(f->fields, path, out);
+        } else {
+            char *want = describe(f);
+            const char *type = f->type == FIELD_BOOL       ? "bool"
+                               : f->type == FIELD_UINT     ? "integer"
+                               : f->type == FIELD_ENUM     ? "choice"
+                               : f->type == FIELD_STRING   ? "string"
+                                                           : unit_dim_name(f->dim) + 2;
+            char unit[64] = "";
+            if (f->type == FIELD_QUANTITY)
+                snprintf(unit, sizeof unit, " [%s]", *unit_dim_base(f->dim) ? unit_dim_base(f->dim) : "1");
+            fprintf(out, "| `%s` | %s%s | %s | %s | %s |\n", path, type, unit,
+                    f->def ? f->def : "**required**", want ? want : "", f->doc);
+            free(want);
+        }
+        free(path);
+    }
+}

@@ -1,0 +1,107 @@
+/*
+ * field — typed field tables and the generic binder between a YAML tree and a C struct.
+ *
+ * Concept: each section of a scenario is a NULL-terminated table of struct scn_field: the key a
+ * researcher writes, its type (bool, unsigned integer, quantity with a dimension, enumeration,
+ * string, or a nested section), where the value goes in the C struct (offsetof), its inclusive
+ * range, its default written as scenario text (so a default goes through the same parser as a
+ * user's value, and the documentation shows it verbatim), and a one-line description. The same
+ * tables drive binding, the resolved-scenario emitter and the key reference in
+ * scenarios/README.md, so the three cannot drift apart.
+ *
+ * Binding collects every error with the offending node's file:line:col and the full key path:
+ * unknown keys (with the nearest valid key suggested), wrong node kinds, bad values, units of the
+ * wrong dimension, out-of-range values and missing required keys. It records where each field's
+ * value came from, so later cross-field checks can point at the right spot.
+ *
+ * Invariants: a field without a default is required; every default in a table binds without
+ * error (a unit test checks); a bound struct holds only validated values.
+ */
+#ifndef SPLITSIM_SCN_FIELD_H
+#define SPLITSIM_SCN_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scn/units.h"
+#include "scn/ytree.h"
+#include "sim/diag.h"
+
+enum field_type {
+    FIELD_BOOL,     /* bool; true/false */
+    FIELD_UINT,     /* uint64_t; decimal digits only */
+    FIELD_QUANTITY, /* double in the base unit of `dim` */
+    FIELD_ENUM,     /* int: index into `choices` */
+    FIELD_STRING,   /* char * (owned by the bound struct's owner; see field_release) */
+    FIELD_SECTION,  /* nested table `fields` at `offset` */
+};
+
+struct scn_field {
+    const char *key;
+    enum field_type type;
+    size_t offset;
+    enum unit_dim dim;            /* FIELD_QUANTITY */
+    double min, max;              /* inclusive range (FIELD_UINT, FIELD_QUANTITY) */
+    bool min_exclusive;           /* range is (min, max] */
+    const char *def;              /* default as scenario text; NULL: required */
+    const char *const *choices;   /* FIELD_ENUM, NULL-terminated */
+    const struct scn_field *fields; /* FIELD_SECTION */
+    const char *doc;
+};
+
+/* Where a bound value came from (its node, NULL for a default), by full key path. */
+struct field_origin {
+    char *path;
+    const struct ynode *node;
+};
+
+struct field_origins {
+    struct field_origin *v;
+    size_t n, cap;
+};
+
+void field_origins_release(struct field_origins *o);
+
+/* The node a path's value came from, or NULL (default, or unknown path). */
+const struct ynode *field_origin(const struct field_origins *o, const char *path);
+
+/*
+ * Binds mapping `map` (NULL: an absent section, all defaults) against `fields` into `base`,
+ * whose section path is `prefix` ("" at the top; "run" for the run section). `skip` names
+ * top-level keys bound elsewhere (e.g. "sweep"), or NULL. Errors go to d; returns their number.
+ */
+size_t field_bind(const struct scn_field *fields, const char *prefix, const struct ynode *map,
+                  const struct ynode *where, void *base, const char *const *skip,
+                  struct field_origins *origins, struct diag *d);
+
+/* Binds one value node to leaf field f inside `holder` (the struct that holds the field, see
+ * field_locate); `path` names it in messages. Returns the number of errors (0 or 1). */
+size_t field_bind_one(const struct scn_field *f, const char *path, const struct ynode *value,
+                      void *holder, struct diag *d);
+
+/* Frees the strings a bind stored in `base`. */
+void field_release(const struct scn_field *fields, void *base);
+
+/* Finds the field at a dotted path ("run.seed"); NULL if none. */
+const struct scn_field *field_find(const struct scn_field *fields, const char *path);
+
+/* Finds the field at a dotted path and the address of the struct holding it inside `base`
+ * (for reading one bound value); NULL if the path names no leaf field. */
+const struct scn_field *field_locate(const struct scn_field *fields, const char *path,
+                                     const void *base, const void **holder);
+
+/* Writes one bound value in canonical form ("0.5 /s", "true", "poisson"). */
+void field_emit_value(const struct scn_field *f, const void *holder, FILE *out);
+
+/* Appends the bound values of `fields` as canonical YAML (defaults filled in) to out. */
+void field_emit(const struct scn_field *fields, const void *base, int indent, FILE *out);
+
+/* Appends one Markdown table row per leaf field ("| key | type | default | range | doc |"). */
+void field_document(const struct scn_field *fields, const char *prefix, FILE *out);
+
+/* Formats a quantity canonically (shortest text that reads back to the same double). */
+void field_format_number(double v, char *buf, size_t size);
+
+#endif

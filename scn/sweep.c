@@ -1,0 +1,313 @@
+#include "scn/sweep.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int axes_read(const struct ynode *map, const char *section, struct sweep_axis **out,
+                     size_t *n, struct diag *d)
+{
+    *out = NULL;
+    *n = 0;
+    if (!map)
+        return 0;
+    if (map->kind != YNODE_MAP) {
+        diag_report(d, DIAG_ERROR, map->src, map->line, map->col,
+                    "sweep.%s: expected a mapping of key paths to value lists, got a %s", section,
+                    ynode_kind_name(map->kind));
+        return -EINVAL;
+    }
+    *out = calloc(map->n / 2 + 1, sizeof **out);
+    if (!*out)
+        return -ENOMEM;
+    int rc = 0;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const struct ynode *k = map->items[i], *v = map->items[i + 1];
+        const struct scn_field *f = field_find(scn_schema, k->text);
+        if (!f || f->type == FIELD_SECTION) {
+            diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
+                        "sweep.%s: '%s' is not a scenario key; expected a dotted path to a "
+                        "value, like workload.rate",
+                        section, k->text);
+            rc = -EINVAL;
+            continue;
+        }
+        if (strcmp(k->text, "run.replications") == 0 ||
+            strcmp(k->text, "run.first_replication") == 0) {
+            diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
+                        "sweep.%s: '%s' cannot be swept; replications multiply every point "
+                        "(set run.replications)",
+                        section, k->text);
+            rc = -EINVAL;
+            continue;
+        }
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= strcmp((*out)[j].path, k->text) == 0;
+        if (dup) {
+            diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
+                        "sweep: '%s' is swept twice (in grid and zip)", k->text);
+            rc = -EINVAL;
+            continue;
+        }
+        if (v->kind != YNODE_SEQ || v->n == 0) {
+            diag_report(d, DIAG_ERROR, v->src, v->line, v->col,
+                        "sweep.%s.%s: expected a non-empty list of values like [1, 2], got %s%s",
+                        section, k->text, v->kind == YNODE_SEQ ? "an empty " : "a ",
+                        ynode_kind_name(v->kind));
+            rc = -EINVAL;
+            continue;
+        }
+        for (size_t j = 0; j < v->n; j++)
+            if (v->items[j]->kind != YNODE_SCALAR) {
+                diag_report(d, DIAG_ERROR, v->items[j]->src, v->items[j]->line, v->items[j]->col,
+                            "sweep.%s.%s: expected a list of single values, got a %s", section,
+                            k->text, ynode_kind_name(v->items[j]->kind));
+                rc = -EINVAL;
+            }
+        (*out)[(*n)++] = (struct sweep_axis){.path = k->text, .key = k, .values = v};
+    }
+    return rc;
+}
+
+void sweep_release(struct sweep *sw)
+{
+    free(sw->grid);
+    free(sw->zip);
+    memset(sw, 0, sizeof *sw);
+}
+
+int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *base, struct diag *d)
+{
+    memset(sw, 0, sizeof *sw);
+    sw->replications = base->run.replications;
+    sw->first_replication = base->run.first_replication;
+    sw->grid_points = 1;
+    sw->zip_len = 1;
+    const struct ynode *sec = ynode_get(tree->root, "sweep", NULL);
+    int rc = 0;
+    if (sec) {
+        if (sec->kind != YNODE_MAP) {
+            diag_report(d, DIAG_ERROR, sec->src, sec->line, sec->col,
+                        "sweep: expected a mapping with grid: and/or zip:, got a %s",
+                        ynode_kind_name(sec->kind));
+            return -EINVAL;
+        }
+        for (size_t i = 0; i + 1 < sec->n; i += 2) {
+            const struct ynode *k = sec->items[i];
+            if (strcmp(k->text, "grid") && strcmp(k->text, "zip")) {
+                const char *names[] = {"grid", "zip"};
+                const char *near = diag_nearest(k->text, names, 2);
+                diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
+                            "sweep: unknown key '%s' (%s%s%s)", k->text,
+                            near ? "did you mean '" : "expected grid or zip",
+                            near ? near : "", near ? "'?" : "");
+                rc = -EINVAL;
+            }
+        }
+        struct ynode *zip_key = NULL;
+        int r1 = axes_read(ynode_get(sec, "grid", NULL), "grid", &sw->grid, &sw->ngrid, d);
+        int r2 = axes_read(ynode_get(sec, "zip", &zip_key), "zip", &sw->zip, &sw->nzip, d);
+        if (r1 < 0 || r2 < 0)
+            rc = r1 < 0 ? r1 : r2;
+        /* The same path in grid and zip. */
+        for (size_t i = 0; i < sw->ngrid; i++)
+            for (size_t j = 0; j < sw->nzip; j++)
+                if (strcmp(sw->grid[i].path, sw->zip[j].path) == 0) {
+                    const struct ynode *k = sw->zip[j].key;
+                    diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
+                                "sweep.zip: '%s' is already a grid axis", k->text);
+                    rc = -EINVAL;
+                }
+        for (size_t j = 0; j < sw->nzip; j++) {
+            size_t len = sw->zip[j].values->n;
+            if (j == 0)
+                sw->zip_len = len;
+            else if (len != sw->zip_len) {
+                const struct ynode *v = sw->zip[j].values;
+                diag_report(d, DIAG_ERROR, v->src, v->line, v->col,
+                            "sweep.zip.%s: expected %" PRIu64 " values (as %s), got %zu",
+                            sw->zip[j].path, sw->zip_len, sw->zip[0].path, len);
+                rc = -EINVAL;
+            }
+        }
+        for (size_t i = 0; i < sw->ngrid; i++) {
+            uint64_t len = sw->grid[i].values->n;
+            if (sw->grid_points > SWEEP_MAX_POINTS / len)
+                sw->grid_points = (uint64_t)SWEEP_MAX_POINTS + 1;
+            else
+                sw->grid_points *= len;
+        }
+    }
+    if (rc == 0) {
+        double points = (double)sw->grid_points * (double)sw->zip_len * (double)sw->replications;
+        if (points > SWEEP_MAX_POINTS) {
+            const struct ynode *at = sec ? sec : tree->root;
+            diag_report(d, DIAG_ERROR, at->src, at->line, at->col,
+                        "sweep: %.4g points (grid x zip x replications); expected at most %u",
+                        points, SWEEP_MAX_POINTS);
+            rc = -EINVAL;
+        }
+        sw->points = (uint64_t)points;
+    }
+    if (rc < 0)
+        sweep_release(sw);
+    return rc;
+}
+
+uint64_t sweep_point_replication(const struct sweep *sw, uint64_t p)
+{
+    return sw->first_replication + p % sw->replications;
+}
+
+/* The value nodes of point p, axis by axis (grid then zip). */
+static const struct ynode *axis_value(const struct sweep *sw, uint64_t p, size_t axis)
+{
+    uint64_t q = p / sw->replications;
+    uint64_t z = q % sw->zip_len, g = q / sw->zip_len;
+    if (axis >= sw->ngrid)
+        return sw->zip[axis - sw->ngrid].values->items[z];
+    for (size_t i = sw->ngrid; i-- > axis + 1;)
+        g /= sw->grid[i].values->n;
+    return sw->grid[axis].values->items[g % sw->grid[axis].values->n];
+}
+
+static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *at,
+                       struct diag *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f) {
+        for (size_t a = 0; a < sw->ngrid + sw->nzip; a++)
+            fprintf(f, "%s%s=%s", a ? ", " : "",
+                    a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path,
+                    axis_value(sw, p, a)->text);
+        fclose(f);
+    }
+    diag_report(d, DIAG_NOTE, at->src, at->line, at->col, "in sweep point %" PRIu64 " (%s)", p,
+                buf && *buf ? buf : "no axes");
+    free(buf);
+}
+
+int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, struct scn *s,
+                struct diag *d)
+{
+    struct ytree scratch;
+    ytree_init(&scratch);
+    int rc = -ENOMEM;
+    const struct ynode *root = tree->root;
+    scratch.root = ynode_copy(&scratch, root);
+    if (!scratch.root)
+        goto out;
+    /* The sweep section itself is not part of a point's scenario. */
+    for (size_t i = 0; i + 1 < scratch.root->n; i += 2)
+        if (strcmp(scratch.root->items[i]->text, "sweep") == 0) {
+            memmove(&scratch.root->items[i], &scratch.root->items[i + 2],
+                    (scratch.root->n - i - 2) * sizeof *scratch.root->items);
+            scratch.root->n -= 2;
+            break;
+        }
+    const struct ynode *at = ynode_get(root, "sweep", NULL);
+    if (!at)
+        at = root;
+    size_t before = diag_error_count(d);
+    for (size_t a = 0; a < sw->ngrid + sw->nzip; a++) {
+        const char *path = a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path;
+        struct ynode *v = ynode_copy(&scratch, axis_value(sw, p, a));
+        if (!v || scn_tree_set(&scratch, path, v, v, d) < 0)
+            goto out;
+    }
+    char rep[32];
+    snprintf(rep, sizeof rep, "%" PRIu64, sweep_point_replication(sw, p));
+    const char *fixed[][2] = {{"run.replications", "1"}, {"run.first_replication", rep}};
+    for (size_t i = 0; i < 2; i++) {
+        struct ynode *v = ynode_new(&scratch, YNODE_SCALAR, at->src, at->line, at->col);
+        if (!v || !(v->text = strdup(fixed[i][1])) || scn_tree_set(&scratch, fixed[i][0], v, v, d) < 0)
+            goto out;
+    }
+    struct ynode file_node = {.src = root->src, .line = 1, .col = 1};
+    rc = scn_bind(s, &scratch, scratch.root, &file_node, d);
+    if (rc < 0 && diag_error_count(d) > before)
+        note_point(sw, p, at, d);
+out:
+    if (rc == -ENOMEM)
+        diag_error(d, "out of memory expanding sweep point %" PRIu64, p);
+    ytree_release(&scratch);
+    return rc;
+}
+
+uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
+                        struct diag *d)
+{
+    uint64_t bad = 0;
+    bool dedupe = d->dedupe;
+    d->dedupe = true;
+    const struct ynode *at = ynode_get(tree->root, "sweep", NULL);
+    if (!at)
+        at = tree->root;
+    size_t naxes = sw->ngrid + sw->nzip;
+    for (uint64_t p = 0; p < sw->points; p += sw->replications) {
+        struct scn s = *base; /* shallow: string fields are re-bound below only if swept */
+        struct field_origins origins = {0};
+        size_t before = diag_error_count(d), errors = 0;
+        for (size_t a = 0; a < naxes; a++) {
+            const char *path = a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path;
+            const void *found = NULL;
+            const struct scn_field *f = field_locate(scn_schema, path, &s, &found);
+            char *holder = (char *)&s + ((const char *)found - (const char *)&s);
+            const struct ynode *v = axis_value(sw, p, a);
+            char **str = f->type == FIELD_STRING ? (char **)(void *)(holder + f->offset) : NULL;
+            if (str)
+                *str = NULL; /* the base's string stays the base's */
+            errors += field_bind_one(f, path, v, holder, d);
+            if (str) {
+                free(*str);
+                *str = NULL;
+            }
+            if (origins.n == origins.cap) {
+                size_t cap = origins.cap ? 2 * origins.cap : 8;
+                struct field_origin *vv = realloc(origins.v, cap * sizeof *vv);
+                if (vv) {
+                    origins.v = vv;
+                    origins.cap = cap;
+                }
+            }
+            if (origins.n < origins.cap && (origins.v[origins.n].path = strdup(path)))
+                origins.v[origins.n++].node = v;
+        }
+        if (errors == 0)
+            errors += scn_check(&s, &origins, at, d);
+        field_origins_release(&origins);
+        if (errors) {
+            bad++;
+            if (diag_error_count(d) > before)
+                note_point(sw, p, at, d);
+        }
+        /* Stop early once the message list is full, or after many invalid points: the rest
+         * would repeat what was said. */
+        if (d->len >= (d->max_messages ? d->max_messages : 100) || bad == SWEEP_MAX_REPORTED) {
+            if (p + sw->replications < sw->points)
+                diag_report(d, DIAG_NOTE, at->src, at->line, at->col,
+                            "stopped checking after %" PRIu64 " invalid points", bad);
+            break;
+        }
+    }
+    d->dedupe = dedupe;
+    return bad;
+}
+
+void sweep_print_point(const struct sweep *sw, uint64_t p, const struct scn *s, FILE *out)
+{
+    fprintf(out, "point %" PRIu64 ": replication=%" PRIu64, p, sweep_point_replication(sw, p));
+    for (size_t a = 0; a < sw->ngrid + sw->nzip; a++) {
+        const char *path = a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path;
+        const void *holder = NULL;
+        const struct scn_field *f = field_locate(scn_schema, path, s, &holder);
+        fprintf(out, " %s=", path);
+        if (f)
+            field_emit_value(f, holder, out);
+    }
+    fprintf(out, " hash=%s\n", s->hash_hex);
+}

@@ -1,0 +1,82 @@
+/*
+ * sweep — the parameter sweep of a scenario: which points a campaign runs.
+ *
+ * Concept: the `sweep:` section lists key paths with value lists. `grid:` axes combine as a
+ * Cartesian product (the first axis varies slowest); `zip:` axes all have the same length and
+ * advance together; every combination runs run.replications times. A point is one (grid
+ * combination, zip position, replication); its scenario is the base scenario with the point's
+ * values grafted on, run.replications = 1 and run.first_replication = the base's first
+ * replication + r, bound and validated exactly like a file.
+ *
+ *     sweep:
+ *       grid:
+ *         workload.rate: [0.05 /s, 0.1 /s]
+ *         ues.count: [1, 8, 64]
+ *       zip:
+ *         edge.service: [exponential, deterministic]
+ *         edge.service_time: [1 s, 0.8 s]
+ *
+ * Point p decomposes as p = (g * Z + z) * R + r (replication fastest), with G grid combinations,
+ * Z zip positions (1 without zip) and R replications.
+ *
+ * Invariants: an axis names a leaf key of the schema (not run.replications or
+ * run.first_replication, which the sweep controls); lists are non-empty sequences of scalars;
+ * zip lists have equal lengths; the number of points is at most SWEEP_MAX_POINTS (a million:
+ * beyond any campaign, and bounded so that validating every point stays around a second).
+ */
+#ifndef SPLITSIM_SCN_SWEEP_H
+#define SPLITSIM_SCN_SWEEP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scn/scn.h"
+
+#define SWEEP_MAX_POINTS 1000000u
+#define SWEEP_MAX_REPORTED 1000u /* invalid points checked before validation gives up */
+
+struct sweep_axis {
+    const char *path;           /* key path, owned by the tree */
+    const struct ynode *key;    /* where the axis is written */
+    const struct ynode *values; /* the sequence */
+};
+
+struct sweep {
+    struct sweep_axis *grid, *zip;
+    size_t ngrid, nzip;
+    uint64_t grid_points; /* product of grid lengths (1 without grid) */
+    uint64_t zip_len;     /* 1 without zip */
+    uint64_t replications, first_replication;
+    uint64_t points;
+};
+
+/*
+ * Reads the sweep section of the loaded tree (none: one point per replication of `base`).
+ * 0, or -EINVAL with messages in d.
+ */
+int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *base, struct diag *d);
+void sweep_release(struct sweep *sw);
+
+/*
+ * Binds point p's scenario into *s (release it afterwards). Messages for invalid points go to d
+ * (duplicates are merged when d->dedupe is set), followed by a note naming the point.
+ */
+int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, struct scn *s,
+                struct diag *d);
+
+/* The replication number of point p. */
+uint64_t sweep_point_replication(const struct sweep *sw, uint64_t p);
+
+/*
+ * Validates every point against the bound base scenario: each combination's values are bound
+ * into a copy of `base` and cross-checked (replications do not change validity, so one per
+ * combination). Errors point at the swept values; each invalid combination's first new error is
+ * followed by a note naming the point. Returns the number of invalid combinations.
+ */
+uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
+                        struct diag *d);
+
+/* Prints "point P: replication=R key=value ..." for point p, with values as bound in s. */
+void sweep_print_point(const struct sweep *sw, uint64_t p, const struct scn *s, FILE *out);
+
+#endif

@@ -1,0 +1,170 @@
+#include "scn/units.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum conv {
+    LINEAR, /* base = value * factor */
+    WATTS,  /* base dBm = 10 log10(value * factor in mW) */
+    DB_OFFSET, /* base = value + factor (dBW -> dBm) */
+};
+
+struct unit {
+    const char *name;
+    enum unit_dim dim;
+    enum conv conv;
+    double factor;
+};
+
+static const struct unit units[] = {
+    {"%", DIM_NONE, LINEAR, 0.01},
+    {"ns", DIM_TIME, LINEAR, 1e-9},
+    {"us", DIM_TIME, LINEAR, 1e-6},
+    {"\xc2\xb5s", DIM_TIME, LINEAR, 1e-6}, /* µs */
+    {"ms", DIM_TIME, LINEAR, 1e-3},
+    {"s", DIM_TIME, LINEAR, 1},
+    {"min", DIM_TIME, LINEAR, 60},
+    {"h", DIM_TIME, LINEAR, 3600},
+    {"d", DIM_TIME, LINEAR, 86400},
+    {"/s", DIM_RATE, LINEAR, 1},
+    {"1/s", DIM_RATE, LINEAR, 1},
+    {"/ms", DIM_RATE, LINEAR, 1e3},
+    {"/min", DIM_RATE, LINEAR, 1.0 / 60},
+    {"/h", DIM_RATE, LINEAR, 1.0 / 3600},
+    {"Hz", DIM_FREQUENCY, LINEAR, 1},
+    {"kHz", DIM_FREQUENCY, LINEAR, 1e3},
+    {"MHz", DIM_FREQUENCY, LINEAR, 1e6},
+    {"GHz", DIM_FREQUENCY, LINEAR, 1e9},
+    {"dBm", DIM_POWER, LINEAR, 1},
+    {"dBW", DIM_POWER, DB_OFFSET, 30},
+    {"mW", DIM_POWER, WATTS, 1},
+    {"W", DIM_POWER, WATTS, 1e3},
+    {"dBm/Hz", DIM_PSD, LINEAR, 1},
+    {"dBW/Hz", DIM_PSD, DB_OFFSET, 30},
+    {"dB", DIM_GAIN, LINEAR, 1},
+    {"m", DIM_DISTANCE, LINEAR, 1},
+    {"km", DIM_DISTANCE, LINEAR, 1e3},
+    {"m/s", DIM_SPEED, LINEAR, 1},
+    {"km/h", DIM_SPEED, LINEAR, 1 / 3.6},
+    {"B", DIM_SIZE, LINEAR, 1},
+    {"kB", DIM_SIZE, LINEAR, 1e3},
+    {"KiB", DIM_SIZE, LINEAR, 1024.0},
+    {"MB", DIM_SIZE, LINEAR, 1e6},
+    {"MiB", DIM_SIZE, LINEAR, 1048576.0},
+    {"GB", DIM_SIZE, LINEAR, 1e9},
+    {"GiB", DIM_SIZE, LINEAR, 1073741824.0},
+    {"TB", DIM_SIZE, LINEAR, 1e12},
+    {"TiB", DIM_SIZE, LINEAR, 1099511627776.0},
+    {"bit/s", DIM_BITRATE, LINEAR, 1},
+    {"kbit/s", DIM_BITRATE, LINEAR, 1e3},
+    {"Mbit/s", DIM_BITRATE, LINEAR, 1e6},
+    {"Gbit/s", DIM_BITRATE, LINEAR, 1e9},
+};
+#define NUNITS (sizeof units / sizeof units[0])
+
+static const struct {
+    const char *name, *base, *list;
+} dims[DIM_COUNT_] = {
+    [DIM_NONE] = {"a number", "", "%"},
+    [DIM_TIME] = {"a time", "s", "ns, us, ms, s, min, h, d"},
+    [DIM_RATE] = {"a rate", "/s", "/s, /ms, /min, /h"},
+    [DIM_FREQUENCY] = {"a frequency", "Hz", "Hz, kHz, MHz, GHz"},
+    [DIM_POWER] = {"a power", "dBm", "dBm, dBW, mW, W"},
+    [DIM_PSD] = {"a power spectral density", "dBm/Hz", "dBm/Hz, dBW/Hz"},
+    [DIM_GAIN] = {"a gain or loss", "dB", "dB"},
+    [DIM_DISTANCE] = {"a distance", "m", "m, km"},
+    [DIM_SPEED] = {"a speed", "m/s", "m/s, km/h"},
+    [DIM_SIZE] = {"a size", "B", "B, kB, KiB, MB, MiB, GB, GiB, TB, TiB"},
+    [DIM_BITRATE] = {"a bit rate", "bit/s", "bit/s, kbit/s, Mbit/s, Gbit/s"},
+};
+
+const char *unit_dim_name(enum unit_dim dim)
+{
+    return dim < DIM_COUNT_ ? dims[dim].name : "?";
+}
+
+const char *unit_dim_base(enum unit_dim dim)
+{
+    return dim < DIM_COUNT_ ? dims[dim].base : "?";
+}
+
+const char *unit_dim_units(enum unit_dim dim)
+{
+    return dim < DIM_COUNT_ ? dims[dim].list : "?";
+}
+
+__attribute__((format(printf, 2, 3))) static int fail(char **why, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(why, fmt, ap) < 0)
+        *why = NULL;
+    va_end(ap);
+    return -1;
+}
+
+int unit_parse(const char *text, enum unit_dim dim, double *out, char **why)
+{
+    *why = NULL;
+    const char *expected = unit_dim_name(dim);
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || isspace((unsigned char)text[0])) {
+        if (dim == DIM_NONE)
+            return fail(why, "expected a number, got '%s'", text);
+        return fail(why, "expected %s (a number, optionally with a unit: %s), got '%s'", expected,
+                    unit_dim_units(dim), text);
+    }
+    /* strtod also takes "inf", "nan" and hexadecimal: the number must be plain decimal. */
+    for (const char *c = text; c < end; c++)
+        if (!strchr("0123456789+-.eE", *c))
+            return fail(why, "expected a finite decimal number, got '%s'", text);
+    if (!isfinite(v) || errno == ERANGE)
+        return fail(why, "expected a finite number, got '%s' (out of range)", text);
+    while (*end == ' ')
+        end++;
+    if (*end == '\0') {
+        *out = v == 0 ? 0 : v; /* no negative zero */
+        return 0;
+    }
+    const struct unit *u = NULL;
+    for (size_t i = 0; i < NUNITS; i++)
+        if (strcmp(units[i].name, end) == 0) {
+            u = &units[i];
+            break;
+        }
+    if (!u && dim == DIM_NONE)
+        return fail(why, "unknown unit '%s' in '%s'; expected a plain number or a percentage "
+                         "(e.g. 5 %%)",
+                    end, text);
+    if (!u)
+        return fail(why, "unknown unit '%s' in '%s'; expected %s in %s", end, text, expected,
+                    unit_dim_units(dim));
+    if (u->dim != dim)
+        return fail(why, "expected %s (%s), got %s '%s'", expected, unit_dim_units(dim),
+                    unit_dim_name(u->dim), text);
+    double base;
+    switch (u->conv) {
+    case WATTS:
+        if (!(v > 0))
+            return fail(why, "expected a power > 0 %s, got '%s' (in dBm that is -infinity)", u->name,
+                        text);
+        base = 10 * log10(v * u->factor);
+        break;
+    case DB_OFFSET:
+        base = v + u->factor;
+        break;
+    default:
+        base = v * u->factor;
+    }
+    if (!isfinite(base))
+        return fail(why, "expected a finite quantity, got '%s' (overflows)", text);
+    *out = base == 0 ? 0 : base;
+    return 0;
+}

@@ -1,0 +1,397 @@
+#include "scn/ytree.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+void ytree_init(struct ytree *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void ytree_release(struct ytree *t)
+{
+    for (size_t i = 0; i < t->nodes; i++) {
+        free(t->all[i]->text);
+        free(t->all[i]->items);
+        free(t->all[i]);
+    }
+    free(t->all);
+    for (size_t i = 0; i < t->nsrcs; i++)
+        free(t->srcs[i]);
+    free(t->srcs);
+    memset(t, 0, sizeof *t);
+}
+
+const char *ytree_src(struct ytree *t, const char *name)
+{
+    for (size_t i = 0; i < t->nsrcs; i++)
+        if (strcmp(t->srcs[i], name) == 0)
+            return t->srcs[i];
+    char **srcs = realloc(t->srcs, (t->nsrcs + 1) * sizeof *srcs);
+    if (!srcs)
+        return NULL;
+    t->srcs = srcs;
+    if (!(srcs[t->nsrcs] = strdup(name)))
+        return NULL;
+    return srcs[t->nsrcs++];
+}
+
+const char *ynode_kind_name(enum ynode_kind kind)
+{
+    switch (kind) {
+    case YNODE_SCALAR:
+        return "scalar";
+    case YNODE_MAP:
+        return "mapping";
+    case YNODE_SEQ:
+        return "sequence";
+    }
+    return "?";
+}
+
+struct ynode *ynode_new(struct ytree *t, enum ynode_kind kind, const char *src, int line, int col)
+{
+    if (t->nodes >= YTREE_MAX_NODES)
+        return NULL;
+    if (t->nodes == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        struct ynode **all = realloc(t->all, cap * sizeof *all);
+        if (!all)
+            return NULL;
+        t->all = all;
+        t->cap = cap;
+    }
+    struct ynode *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->src = src;
+    n->line = line;
+    n->col = col;
+    t->all[t->nodes++] = n;
+    return n;
+}
+
+static int push_item(struct ynode *parent, struct ynode *item)
+{
+    if (parent->n == parent->cap) {
+        size_t cap = parent->cap ? 2 * parent->cap : 8;
+        struct ynode **items = realloc(parent->items, cap * sizeof *items);
+        if (!items)
+            return -ENOMEM;
+        parent->items = items;
+        parent->cap = cap;
+    }
+    parent->items[parent->n++] = item;
+    return 0;
+}
+
+struct ynode *ynode_get(const struct ynode *map, const char *key, struct ynode **key_node)
+{
+    if (!map || map->kind != YNODE_MAP)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->n; i += 2)
+        if (strcmp(map->items[i]->text, key) == 0) {
+            if (key_node)
+                *key_node = map->items[i];
+            return map->items[i + 1];
+        }
+    return NULL;
+}
+
+int ynode_set(struct ytree *t, struct ynode *map, struct ynode *key_node, struct ynode *value)
+{
+    (void)t;
+    for (size_t i = 0; i + 1 < map->n; i += 2)
+        if (strcmp(map->items[i]->text, key_node->text) == 0) {
+            map->items[i + 1] = value;
+            return 0;
+        }
+    if (push_item(map, key_node) < 0 || push_item(map, value) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+struct ynode *ynode_copy(struct ytree *t, const struct ynode *n)
+{
+    struct ynode *c = ynode_new(t, n->kind, n->src, n->line, n->col);
+    if (!c)
+        return NULL;
+    c->quoted = n->quoted;
+    if (n->text && !(c->text = strdup(n->text)))
+        return NULL;
+    for (size_t i = 0; i < n->n; i++) {
+        struct ynode *item = ynode_copy(t, n->items[i]);
+        if (!item || push_item(c, item) < 0)
+            return NULL;
+    }
+    return c;
+}
+
+/* ---- parsing ------------------------------------------------------------------------------ */
+
+struct parse {
+    struct ytree *t;
+    const char *src;
+    const char *text;
+    size_t len;
+    struct diag *d;
+    struct ynode *stack[YTREE_MAX_DEPTH + 1];
+    int depth;
+    struct ynode *root;
+    int documents;
+    bool failed;
+};
+
+/* 1-based line and column of byte offset `off` (for libyaml reader errors, which give only an
+ * offset). Columns count bytes. */
+static void offset_position(const char *text, size_t len, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+__attribute__((format(printf, 4, 5))) static void perr(struct parse *p, int line, int col,
+                                                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(p->d, DIAG_ERROR, p->src, line, col, fmt, ap);
+    va_end(ap);
+    p->failed = true;
+}
+
+static void report_libyaml(struct parse *p, const yaml_parser_t *yp)
+{
+    int line, col;
+    const char *problem = yp->problem ? yp->problem : "unknown problem";
+    if (yp->error == YAML_READER_ERROR) {
+        offset_position(p->text, p->len, yp->problem_offset, &line, &col);
+        if (strstr(problem, "UTF-8") || strstr(problem, "UTF-16"))
+            perr(p, line, col, "invalid UTF-8 in the file (%s at byte %zu); scenarios must be UTF-8 "
+                               "text",
+                 problem, yp->problem_offset);
+        else if (strstr(problem, "control characters"))
+            perr(p, line, col, "control character (byte 0x%02x) in the file; scenarios must be "
+                               "plain text",
+                 (unsigned)(yp->problem_value & 0xff));
+        else
+            perr(p, line, col, "cannot read the file as YAML text: %s", problem);
+        return;
+    }
+    line = (int)yp->problem_mark.line + 1;
+    col = (int)yp->problem_mark.column + 1;
+    size_t at = yp->problem_mark.index;
+    if (at < p->len && p->text[at] == '\t')
+        perr(p, line, col, "tab character here; YAML indents with spaces only");
+    else if (yp->context)
+        perr(p, line, col, "YAML syntax: %s %s", problem, yp->context);
+    else
+        perr(p, line, col, "YAML syntax: %s", problem);
+}
+
+/* Adds a finished node to the open collection, checking map keys. */
+static void attach(struct parse *p, struct ynode *n)
+{
+    if (p->depth == 0) {
+        p->root = n;
+        return;
+    }
+    struct ynode *parent = p->stack[p->depth - 1];
+    if (parent->kind == YNODE_MAP && parent->n % 2 == 0) {
+        /* n is a key */
+        if (n->kind != YNODE_SCALAR) {
+            perr(p, n->line, n->col, "a %s cannot be a mapping key; keys are plain names",
+                 ynode_kind_name(n->kind));
+            return;
+        }
+        for (size_t i = 0; i < parent->n; i += 2)
+            if (strcmp(parent->items[i]->text, n->text) == 0) {
+                perr(p, n->line, n->col, "duplicate key '%s' (first at line %d, column %d)",
+                     n->text, parent->items[i]->line, parent->items[i]->col);
+                return;
+            }
+    }
+    if (push_item(parent, n) < 0)
+        perr(p, n->line, n->col, "out of memory");
+}
+
+static struct ynode *make(struct parse *p, enum ynode_kind kind, const yaml_mark_t *m)
+{
+    struct ynode *n = ynode_new(p->t, kind, p->src, (int)m->line + 1, (int)m->column + 1);
+    if (!n) {
+        if (p->t->nodes >= YTREE_MAX_NODES)
+            perr(p, (int)m->line + 1, (int)m->column + 1,
+                 "document too large: more than %u YAML nodes", YTREE_MAX_NODES);
+        else
+            perr(p, (int)m->line + 1, (int)m->column + 1, "out of memory");
+    }
+    return n;
+}
+
+static void on_event(struct parse *p, const yaml_event_t *e)
+{
+    const yaml_mark_t *m = &e->start_mark;
+    int line = (int)m->line + 1, col = (int)m->column + 1;
+    switch (e->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++p->documents > 1)
+            perr(p, line, col, "more than one YAML document ('---'); a scenario is one document");
+        break;
+    case YAML_ALIAS_EVENT:
+        perr(p, line, col, "YAML aliases ('*%s') are not supported; write the value out",
+             (const char *)e->data.alias.anchor);
+        break;
+    case YAML_SCALAR_EVENT: {
+        if (e->data.scalar.anchor) {
+            perr(p, line, col, "YAML anchors ('&%s') are not supported",
+                 (const char *)e->data.scalar.anchor);
+            break;
+        }
+        if (strlen((const char *)e->data.scalar.value) != e->data.scalar.length) {
+            perr(p, line, col, "NUL character in a value");
+            break;
+        }
+        struct ynode *n = make(p, YNODE_SCALAR, m);
+        if (!n)
+            break;
+        n->quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        n->text = strdup((const char *)e->data.scalar.value);
+        if (!n->text) {
+            perr(p, line, col, "out of memory");
+            break;
+        }
+        attach(p, n);
+        break;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        bool map = e->type == YAML_MAPPING_START_EVENT;
+        const yaml_char_t *anchor =
+            map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
+        if (anchor) {
+            perr(p, line, col, "YAML anchors ('&%s') are not supported", (const char *)anchor);
+            break;
+        }
+        if (p->depth >= YTREE_MAX_DEPTH) {
+            perr(p, line, col, "nested too deeply (more than %d levels)", YTREE_MAX_DEPTH);
+            break;
+        }
+        struct ynode *n = make(p, map ? YNODE_MAP : YNODE_SEQ, m);
+        if (!n)
+            break;
+        attach(p, n);
+        p->stack[p->depth++] = n;
+        break;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (p->depth > 0)
+            p->depth--;
+        break;
+    default:
+        break;
+    }
+}
+
+int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len,
+                struct ynode **out, struct diag *d)
+{
+    *out = NULL;
+    struct parse p = {.t = t, .text = text, .len = len, .d = d};
+    p.src = ytree_src(t, src);
+    if (!p.src) {
+        diag_report(d, DIAG_ERROR, src, 0, 0, "out of memory");
+        return -ENOMEM;
+    }
+    if (len > YTREE_MAX_BYTES) {
+        diag_report(d, DIAG_ERROR, src, 1, 1, "file too large: %zu bytes (at most %u)", len,
+                    YTREE_MAX_BYTES);
+        return -EINVAL;
+    }
+    yaml_parser_t yp;
+    if (!yaml_parser_initialize(&yp)) {
+        diag_report(d, DIAG_ERROR, src, 0, 0, "out of memory");
+        return -ENOMEM;
+    }
+    yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&yp, YAML_UTF8_ENCODING);
+    for (;;) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&yp, &e)) {
+            report_libyaml(&p, &yp);
+            break;
+        }
+        bool end = e.type == YAML_STREAM_END_EVENT;
+        on_event(&p, &e);
+        yaml_event_delete(&e);
+        /* Stop at the first structural error: what follows would be noise. */
+        if (end || p.failed)
+            break;
+    }
+    yaml_parser_delete(&yp);
+    if (p.failed)
+        return -EINVAL;
+    *out = p.root;
+    return 0;
+}
+
+int ytree_load_file(struct ytree *t, const char *path, struct diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        return -EINVAL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    int rc = 0;
+    while (buf) {
+        if (len == cap) {
+            if (cap > YTREE_MAX_BYTES) {
+                diag_report(d, DIAG_ERROR, path, 1, 1, "file too large: more than %u bytes",
+                            YTREE_MAX_BYTES);
+                rc = -EINVAL;
+                break;
+            }
+            char *b = realloc(buf, cap * 2);
+            if (!b) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+                rc = -EINVAL;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        diag_report(d, DIAG_ERROR, path, 0, 0, "out of memory");
+        return -ENOMEM;
+    }
+    if (rc == 0)
+        rc = ytree_parse(t, path, buf, len, &t->root, d);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,214 @@
+/* The generic binder, on a table of its own: every type, defaults, every kind of error with
+ * its exact text, origins, canonical emission and the documentation rows. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "scn/field.h"
+
+struct inner {
+    double rate;
+};
+
+struct cfg {
+    bool flag;
+    uint64_t count;
+    double delay;
+    int mode;
+    char *name;
+    struct inner inner;
+};
+
+static const char *const modes[] = {"fast", "slow", NULL};
+
+static const struct scn_field inner_fields[] = {
+    {.key = "rate", .type = FIELD_QUANTITY, .offset = offsetof(struct inner, rate),
+     .dim = DIM_RATE, .min = 0, .min_exclusive = true, .max = 100, .def = "1 /s", .doc = "r"},
+    {0},
+};
+
+static const struct scn_field fields[] = {
+    {.key = "flag", .type = FIELD_BOOL, .offset = offsetof(struct cfg, flag), .def = "false",
+     .doc = "a flag"},
+    {.key = "count", .type = FIELD_UINT, .offset = offsetof(struct cfg, count), .min = 1,
+     .max = 10, .doc = "required count"},
+    {.key = "delay", .type = FIELD_QUANTITY, .offset = offsetof(struct cfg, delay),
+     .dim = DIM_TIME, .min = 0, .max = 60, .def = "10 ms", .doc = "a delay"},
+    {.key = "mode", .type = FIELD_ENUM, .offset = offsetof(struct cfg, mode), .choices = modes,
+     .def = "slow", .doc = "a mode"},
+    {.key = "name", .type = FIELD_STRING, .offset = offsetof(struct cfg, name), .def = "x y",
+     .doc = "a name"},
+    {.key = "inner", .type = FIELD_SECTION, .offset = offsetof(struct cfg, inner),
+     .fields = inner_fields},
+    {0},
+};
+
+/* Origins point into the tree, so it lives until the test's end (one per test process). */
+static struct ytree t;
+
+static size_t bind_text(const char *text, struct cfg *c, struct diag *d, struct field_origins *o)
+{
+    ytree_release(&t);
+    ytree_init(&t);
+    memset(c, 0, sizeof *c);
+    ck_assert_int_eq(ytree_parse(&t, "f.yaml", text, strlen(text), &t.root, d), 0);
+    struct ynode where = {.src = "f.yaml", .line = 1, .col = 1};
+    return field_bind(fields, "", t.root, &where, c, NULL, o, d);
+}
+
+START_TEST(test_values_and_defaults)
+{
+    struct diag d;
+    diag_init(&d);
+    struct cfg c;
+    struct field_origins o = {0};
+    ck_assert_uint_eq(bind_text("count: 3\nmode: fast\ninner: {rate: 6 /min}\n", &c, &d, &o), 0);
+    ck_assert_uint_eq(c.count, 3);
+    ck_assert(!c.flag);
+    ck_assert(c.delay == 0.01);
+    ck_assert_int_eq(c.mode, 0);
+    ck_assert_str_eq(c.name, "x y");
+    ck_assert_double_eq_tol(c.inner.rate, 0.1, 1e-15);
+    ck_assert_ptr_nonnull(field_origin(&o, "inner.rate"));
+    ck_assert_int_eq(field_origin(&o, "inner.rate")->line, 3);
+    ck_assert_ptr_null(field_origin(&o, "delay")); /* a default */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    field_emit(fields, &c, 0, f);
+    fclose(f);
+    ck_assert_str_eq(buf, "flag: false\ncount: 3\ndelay: 0.01 s\nmode: fast\nname: x y\n"
+                          "inner:\n  rate: 0.1 /s\n");
+    free(buf);
+    field_release(fields, &c);
+    ck_assert_ptr_null(c.name);
+    field_origins_release(&o);
+    diag_release(&d);
+    ytree_release(&t);
+}
+END_TEST
+
+START_TEST(test_every_error_reported)
+{
+    struct diag d;
+    diag_init(&d);
+    struct cfg c;
+    const char *text = "flag: yes\n"         /* 1: YAML 1.1 booleans are not booleans here */
+                       "count: \"3\"\n"      /* 2: quoted number */
+                       "delay: 2 min\n"      /* 3: out of range, in other units */
+                       "mode: fsat\n"        /* 4: misspelt choice */
+                       "inner: [1]\n"        /* 5: wrong kind */
+                       "nmae: q\n";          /* 6: misspelt key */
+    ck_assert_uint_eq(bind_text(text, &c, &d, NULL), 6);
+    const char *expect[] = {
+        "unknown key 'nmae' (did you mean 'name'?)",
+        "flag: expected true or false, got 'yes'",
+        "count: expected an integer in [1, 10], got the string '3'",
+        "delay: expected a time in [0, 60] s, got '2 min'",
+        "mode: expected one of: fast, slow; got 'fsat' (did you mean 'fast'?)",
+        "inner: expected a mapping of keys (rate: ...), got a sequence",
+    };
+    ck_assert_uint_eq(d.len, 6);
+    for (size_t i = 0; i < 6; i++) {
+        const char *want = expect[i];
+        bool found = false;
+        for (size_t j = 0; j < d.len && !found; j++)
+            found = strstr(d.msgs[j].text, want) != NULL;
+        ck_assert_msg(found, "missing message: %s", want);
+    }
+    field_release(fields, &c);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_missing_required_and_absent_sections)
+{
+    struct diag d;
+    diag_init(&d);
+    struct cfg c;
+    ck_assert_uint_eq(bind_text("flag: true\n", &c, &d, NULL), 1);
+    ck_assert_str_eq(d.msgs[0].text, "count: missing required key (an integer in [1, 10])");
+    ck_assert_int_eq(d.msgs[0].line, 1);
+    field_release(fields, &c);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_scalar_where_mapping_expected)
+{
+    struct diag d;
+    diag_init(&d);
+    struct cfg c;
+    ck_assert_uint_eq(bind_text("count: 1\ninner: 5\n", &c, &d, NULL), 1);
+    ck_assert_str_eq(d.msgs[0].text, "inner: expected a mapping of keys (rate: ...), got a scalar '5'");
+    field_release(fields, &c);
+    diag_release(&d);
+    diag_init(&d);
+    ck_assert_uint_eq(bind_text("- 1\n- 2\n", &c, &d, NULL), 1);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "expected a mapping of sections (flag: ...) at the top level, got a sequence");
+    field_release(fields, &c);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_find_and_locate)
+{
+    ck_assert_ptr_eq(field_find(fields, "inner.rate"), &inner_fields[0]);
+    ck_assert_ptr_eq(field_find(fields, "count"), &fields[1]);
+    ck_assert_ptr_null(field_find(fields, "inner.nope"));
+    ck_assert_ptr_null(field_find(fields, "count.x"));
+    struct cfg c = {.inner = {.rate = 2}};
+    const void *holder = NULL;
+    const struct scn_field *f = field_locate(fields, "inner.rate", &c, &holder);
+    ck_assert_ptr_eq(f, &inner_fields[0]);
+    ck_assert_ptr_eq(holder, &c.inner);
+    ck_assert_ptr_null(field_locate(fields, "inner", &c, &holder));
+}
+END_TEST
+
+START_TEST(test_document_rows)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    field_document(fields, "", f);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "| `count` | integer | **required** | an integer in [1, 10] | required count |\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "| `inner.rate` | rate [/s] | 1 /s | a rate in (0, 100] /s | r |\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "| `mode` | choice | slow | one of: fast, slow | a mode |\n"));
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_number_format_round_trips)
+{
+    double values[] = {0.1, 1.0 / 3, 129600, 1e-6, 6.02214076e23, 0.30000000000000004};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        char buf[40];
+        field_format_number(values[i], buf, sizeof buf);
+        ck_assert(strtod(buf, NULL) == values[i]);
+    }
+    char buf[40];
+    field_format_number(0.1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "0.1");
+}
+END_TEST
+
+static Suite *field_suite(void)
+{
+    Suite *s = suite_create("field");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_values_and_defaults);
+    tcase_add_test(tc, test_every_error_reported);
+    tcase_add_test(tc, test_missing_required_and_absent_sections);
+    tcase_add_test(tc, test_scalar_where_mapping_expected);
+    tcase_add_test(tc, test_find_and_locate);
+    tcase_add_test(tc, test_document_rows);
+    tcase_add_test(tc, test_number_format_round_trips);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(field_suite)

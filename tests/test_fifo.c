@@ -1,0 +1,268 @@
+/* The built-in edge queue against queueing theory (M/M/1, M/D/1), and its recorded requests
+ * against the Lindley recursion. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "h5read.h"
+#include "models/fifo.h"
+#include "sim/stats.h"
+
+static struct scn scenario(uint64_t ues, double rate, int arrival, int service, double service_time,
+                           double duration, double warmup)
+{
+    struct scn s;
+    memset(&s, 0, sizeof s);
+    s.ues.count = ues;
+    s.workload.rate_per_s = rate;
+    s.workload.arrival = arrival;
+    s.edge.service = service;
+    s.edge.service_time_s = service_time;
+    s.run.duration_s = duration;
+    s.run.warmup_s = warmup;
+    s.run.seed = 11;
+    s.run.replications = 1;
+    return s;
+}
+
+static uint64_t run_once(const struct scn *s, uint32_t rep, struct fifo_summary *sum,
+                         struct rec_table *out)
+{
+    struct sim sim;
+    struct fifo m;
+    ck_assert_int_eq(sim_init(&sim, NULL, 16), 0);
+    ck_assert_int_eq(fifo_init(&m, &sim, s, rep, out), 0);
+    ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+    ck_assert_int_eq(m.error, 0);
+    fifo_summarize(&m, sum);
+    ck_assert_uint_eq(sim.processed, 2 * sum->requests); /* one arrival, one departure each */
+    uint64_t events = sim.processed;
+    fifo_release(&m);
+    sim_release(&sim);
+    return events;
+}
+
+/*
+ * R independent replications; their per-replication means are i.i.d., so the grand mean's
+ * 99.9 % Student-t interval is exact up to normality of the means (tens of thousands of requests
+ * each), whatever the autocorrelation within a run. Theory must lie inside it, and the interval
+ * must be narrow (< 4 % of theory), so the check has the power to see a wrong model.
+ */
+static void check_theory(const struct scn *s)
+{
+    enum { R = 30 };
+    struct fifo_theory th;
+    fifo_theory(s, &th);
+    struct stats_running w = {0}, wq = {0}, pw = {0}, util = {0};
+    for (uint32_t rep = 0; rep < R; rep++) {
+        struct fifo_summary sum;
+        run_once(s, rep, &sum, NULL);
+        stats_running_add(&w, sum.mean_time_in_system_s);
+        stats_running_add(&wq, sum.mean_wait_s);
+        stats_running_add(&pw, sum.prob_wait);
+        stats_running_add(&util, sum.utilisation);
+    }
+    struct {
+        const char *what;
+        const struct stats_running *est;
+        double theory;
+    } checks[] = {
+        {"time in system", &w, th.time_in_system_s},
+        {"wait", &wq, th.wait_s},
+        {"P(wait)", &pw, th.prob_wait},
+        {"utilisation", &util, th.rho},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        double hw = stats_running_halfwidth(checks[i].est, 0.999);
+        ck_assert_msg(isfinite(checks[i].theory), "%s: no theory", checks[i].what);
+        ck_assert_msg(fabs(checks[i].est->mean - checks[i].theory) < hw,
+                      "rho %g, %s: simulated %g +- %g, theory %g", th.rho, checks[i].what,
+                      checks[i].est->mean, hw, checks[i].theory);
+        ck_assert_msg(hw < 0.04 * checks[i].theory, "rho %g, %s: interval %g too wide", th.rho,
+                      checks[i].what, hw);
+    }
+}
+
+START_TEST(test_mm1_light_load)
+{
+    /* 5 UEs x 0.1 /s = 0.5 /s, service 1 s: rho 0.5, W = 2 s; ~20,000 requests a run */
+    struct scn s = scenario(5, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 41000, 1000);
+    check_theory(&s);
+}
+END_TEST
+
+START_TEST(test_mm1_heavy_load)
+{
+    /* one UE at 8 /s, service 0.1 s: rho 0.8, W = 0.5 s; ~60,000 requests a run */
+    struct scn s = scenario(1, 8.0, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 7750, 250);
+    check_theory(&s);
+}
+END_TEST
+
+START_TEST(test_md1_pollaczek_khinchine)
+{
+    /* 100 UEs x 0.007 /s = 0.7 /s, fixed 1 s: Wq = 0.7 / (2 x 0.3) = 1.1667 s */
+    struct scn s =
+        scenario(100, 0.007, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1.0, 31000, 1000);
+    struct fifo_theory th;
+    fifo_theory(&s, &th);
+    ck_assert_double_eq_tol(th.wait_s, 0.7 / 0.6, 1e-12);
+    ck_assert_double_eq_tol(th.time_in_system_s, 0.7 / 0.6 + 1, 1e-12);
+    check_theory(&s);
+}
+END_TEST
+
+START_TEST(test_theory_formulas)
+{
+    struct scn s = scenario(8, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 100, 0);
+    struct fifo_theory th;
+    fifo_theory(&s, &th);
+    ck_assert_double_eq_tol(th.lambda, 0.8, 1e-12);
+    ck_assert_double_eq_tol(th.rho, 0.8, 1e-12);
+    ck_assert_double_eq_tol(th.time_in_system_s, 5.0, 1e-12);
+    ck_assert_double_eq_tol(th.wait_s, 4.0, 1e-12);
+    s.workload.arrival = SCN_ARRIVAL_PERIODIC;
+    fifo_theory(&s, &th);
+    ck_assert(isnan(th.time_in_system_s));
+    s.workload.arrival = SCN_ARRIVAL_POISSON;
+    s.ues.count = 20; /* rho 2 */
+    fifo_theory(&s, &th);
+    ck_assert(isnan(th.wait_s));
+}
+END_TEST
+
+START_TEST(test_periodic_single_ue_never_waits)
+{
+    /* One UE every 2 s, fixed service 1 s: D/D/1, no one ever waits. */
+    struct scn s = scenario(1, 0.5, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1.0, 1000, 0);
+    struct fifo_summary sum;
+    run_once(&s, 0, &sum, NULL);
+    ck_assert_uint_eq(sum.requests, 500);
+    ck_assert(sum.prob_wait == 0);
+    ck_assert_double_eq_tol(sum.mean_time_in_system_s, 1.0, 1e-12);
+    ck_assert_double_eq_tol(sum.utilisation, 0.5, 0.002);
+}
+END_TEST
+
+START_TEST(test_same_seed_same_result)
+{
+    struct scn s = scenario(4, 0.2, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 5000, 100);
+    struct fifo_summary a, b, c;
+    run_once(&s, 0, &a, NULL);
+    run_once(&s, 0, &b, NULL);
+    ck_assert_uint_eq(a.requests, b.requests);
+    ck_assert(a.mean_time_in_system_s == b.mean_time_in_system_s);
+    ck_assert(a.mean_wait_s == b.mean_wait_s);
+    ck_assert(a.utilisation == b.utilisation);
+    ck_assert(a.end_time_s == b.end_time_s);
+    run_once(&s, 1, &c, NULL);
+    ck_assert(a.mean_time_in_system_s != c.mean_time_in_system_s);
+}
+END_TEST
+
+START_TEST(test_unstable_queue_grows)
+{
+    struct scn s = scenario(20, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 2000, 0);
+    struct fifo_summary sum;
+    run_once(&s, 0, &sum, NULL);
+    ck_assert(sum.mean_time_in_system_s > 100);
+    ck_assert(sum.utilisation > 0.95);
+}
+END_TEST
+
+/* Records to a file and checks every request against the Lindley recursion (service starts at
+ * max(arrival, previous departure), FIFO); and common random numbers: a faster server and an
+ * extra UE leave the other UEs' arrival times untouched. */
+static int64_t *record(const char *path, const struct scn *s, size_t *n, int64_t **start,
+                       int64_t **dep, int64_t **ue)
+{
+    struct diag d;
+    diag_init(&d);
+    struct rec *r;
+    ck_assert_int_eq(rec_open(&r, path, NULL, &d), 0);
+    struct rec_table *t;
+    ck_assert_int_eq(
+        rec_table_create(r, "/requests", fifo_request_columns, fifo_request_column_count, &t), 0);
+    struct fifo_summary sum;
+    run_once(s, 0, &sum, t);
+    ck_assert_int_eq(rec_close(r, true), 0);
+    diag_release(&d);
+    *start = h5_read_column(path, "/requests/service_start_ns", H5T_NATIVE_INT64, n);
+    *dep = h5_read_column(path, "/requests/departure_ns", H5T_NATIVE_INT64, n);
+    *ue = h5_read_column(path, "/requests/ue", H5T_NATIVE_INT64, n);
+    return h5_read_column(path, "/requests/arrival_ns", H5T_NATIVE_INT64, n);
+}
+
+START_TEST(test_recorded_requests)
+{
+    char dir[] = "/tmp/splitsim-test-fifo-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *f1 = NULL, *f2 = NULL;
+    ck_assert_int_gt(asprintf(&f1, "%s/a.h5", dir), 0);
+    ck_assert_int_gt(asprintf(&f2, "%s/b.h5", dir), 0);
+    struct scn s1 = scenario(3, 0.3, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 3000, 0);
+    struct scn s2 = s1;
+    s2.edge.service_time_s = 0.5;
+    s2.ues.count = 4;
+    size_t n1 = 0, n2 = 0;
+    int64_t *start, *dep, *ue, *start2, *dep2, *ue2;
+    int64_t *arr = record(f1, &s1, &n1, &start, &dep, &ue);
+    int64_t *arr2 = record(f2, &s2, &n2, &start2, &dep2, &ue2);
+    ck_assert_uint_gt(n1, 2000);
+    /* Requests are recorded at departure, which is arrival order under FIFO. */
+    for (size_t i = 0; i < n1; i++) {
+        int64_t prev_dep = i ? dep[i - 1] : 0;
+        ck_assert_int_eq(start[i], arr[i] > prev_dep ? arr[i] : prev_dep);
+        ck_assert_int_ge(dep[i], start[i]);
+        if (i)
+            ck_assert_int_ge(arr[i], arr[i - 1]);
+        ck_assert_int_lt(arr[i], (int64_t)3000e9);
+    }
+    /* UE 0..2's arrival times are the same in both runs (their own streams). */
+    for (int64_t u = 0; u < 3; u++) {
+        size_t i = 0, j = 0;
+        for (;;) {
+            while (i < n1 && ue[i] != u)
+                i++;
+            while (j < n2 && ue2[j] != u)
+                j++;
+            if (i == n1 || j == n2)
+                break;
+            ck_assert_int_eq(arr[i], arr2[j]);
+            i++, j++;
+        }
+        ck_assert(i == n1 && j == n2);
+    }
+    free(arr), free(start), free(dep), free(ue);
+    free(arr2), free(start2), free(dep2), free(ue2);
+    unlink(f1);
+    unlink(f2);
+    rmdir(dir);
+    free(f1);
+    free(f2);
+}
+END_TEST
+
+static Suite *fifo_suite(void)
+{
+    Suite *s = suite_create("fifo");
+    TCase *tc = tcase_create("theory");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_mm1_light_load);
+    tcase_add_test(tc, test_mm1_heavy_load);
+    tcase_add_test(tc, test_md1_pollaczek_khinchine);
+    tcase_add_test(tc, test_theory_formulas);
+    suite_add_tcase(s, tc);
+    TCase *tm = tcase_create("model");
+    tcase_set_timeout(tm, 60);
+    tcase_add_test(tm, test_periodic_single_ue_never_waits);
+    tcase_add_test(tm, test_same_seed_same_result);
+    tcase_add_test(tm, test_unstable_queue_grows);
+    tcase_add_test(tm, test_recorded_requests);
+    suite_add_tcase(s, tm);
+    return s;
+}
+
+CHECK_MAIN(fifo_suite)

@@ -1,0 +1,240 @@
+/* Scenarios: the schema's defaults, the shipped default scenario, overrides, cross-field
+ * checks, the resolved text's round trip, and scenarios/README.md kept in step with the schema. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "scn/scn.h"
+
+static int load_text(const char *text, struct scn *s, struct ytree *t, struct diag *d)
+{
+    ytree_init(t);
+    diag_init(d);
+    return scn_load_text(s, t, "s.yaml", text, strlen(text), d);
+}
+
+static char *source_path(const char *rel)
+{
+    const char *root = getenv("SPLITSIM_SOURCE_ROOT");
+    char *p = NULL;
+    ck_assert_int_gt(asprintf(&p, "%s/%s", root ? root : "..", rel), 0);
+    return p;
+}
+
+START_TEST(test_defaults)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ck_assert_int_eq(load_text("run: {duration: 1 h}\n", &s, &t, &d), 0);
+    ck_assert_int_eq(s.model, SCN_MODEL_QUEUE);
+    ck_assert(s.run.duration_s == 3600);
+    ck_assert(s.run.warmup_s == 0);
+    ck_assert_uint_eq(s.run.seed, 1);
+    ck_assert_uint_eq(s.run.replications, 1);
+    ck_assert_uint_eq(s.ues.count, 1);
+    ck_assert_int_eq(s.workload.arrival, SCN_ARRIVAL_POISSON);
+    ck_assert(s.workload.rate_per_s == 0.1);
+    ck_assert_int_eq(s.edge.service, SCN_SERVICE_EXPONENTIAL);
+    ck_assert(s.edge.service_time_s == 1);
+    ck_assert(s.recording.requests);
+    ck_assert_uint_eq(strlen(s.hash_hex), 16);
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+}
+END_TEST
+
+/* The resolved text is a scenario itself, and binds to the same text and hash. */
+START_TEST(test_resolved_round_trip)
+{
+    struct scn a, b;
+    struct ytree ta, tb;
+    struct diag d;
+    ck_assert_int_eq(load_text("run: {duration: 90 min, warmup: 1.5 min, seed: 99}\n"
+                               "workload: {rate: 12 /h, arrival: periodic}\n"
+                               "edge: {service_time: 250 ms}\nues: {count: 7}\n",
+                               &a, &ta, &d),
+                     0);
+    ck_assert_ptr_nonnull(strstr(a.resolved, "  duration: 5400 s\n"));
+    ck_assert_ptr_nonnull(strstr(a.resolved, "  rate: 0.003333333333333333 /s\n"));
+    diag_release(&d);
+    ck_assert_int_eq(load_text(a.resolved, &b, &tb, &d), 0);
+    ck_assert_str_eq(a.resolved, b.resolved);
+    ck_assert_uint_eq(a.hash, b.hash);
+    ck_assert(a.workload.rate_per_s == b.workload.rate_per_s);
+    scn_release(&a);
+    scn_release(&b);
+    ytree_release(&ta);
+    ytree_release(&tb);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_default_scenario_file)
+{
+    char *path = source_path("scenarios/default.yaml");
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ytree_init(&t);
+    diag_init(&d);
+    ck_assert_int_eq(scn_load(&s, &t, path, NULL, 0, &d), 0);
+    ck_assert_uint_eq(s.ues.count, 8);
+    ck_assert(s.run.duration_s == 36 * 3600.0);
+    ck_assert(s.workload.rate_per_s * 8 * s.edge.service_time_s == 0.8);
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_overrides)
+{
+    char *path = source_path("scenarios/default.yaml");
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ytree_init(&t);
+    diag_init(&d);
+    struct scn_override ov[] = {{"run.seed=42"}, {"ues.count=3"}, {"edge={service: deterministic}"}};
+    ck_assert_int_eq(scn_load(&s, &t, path, ov, 3, &d), 0);
+    ck_assert_uint_eq(s.run.seed, 42);
+    ck_assert_uint_eq(s.ues.count, 3);
+    ck_assert_int_eq(s.edge.service, SCN_SERVICE_DETERMINISTIC);
+    ck_assert(s.edge.service_time_s == 1); /* the whole edge section was replaced: default */
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+
+    /* Bad overrides: located at --set N:column, validated like the file. */
+    ytree_init(&t);
+    diag_init(&d);
+    struct scn_override bad[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"recording.requests.x=1"}};
+    ck_assert_int_lt(scn_load(&s, &t, path, bad, 3, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].file, "--set");
+    ck_assert_int_eq(d.msgs[0].line, 3);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "cannot set 'recording.requests.x': 'recording.requests' is a scalar, not a section");
+    ytree_release(&t);
+    diag_release(&d);
+
+    ytree_init(&t);
+    diag_init(&d);
+    struct scn_override bad2[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"noequals"}};
+    ck_assert_int_lt(scn_load(&s, &t, path, bad2, 2, &d), 0);
+    ck_assert_uint_eq(d.len, 2);
+    ck_assert_str_eq(d.msgs[0].text, "run.seed: expected an integer >= 0, got 'abc'");
+    ck_assert_int_eq(d.msgs[0].line, 1);
+    ck_assert_int_eq(d.msgs[0].col, 10);
+    ck_assert_str_eq(d.msgs[1].text, "ues: unknown key 'cont' (did you mean 'count'?)");
+    ck_assert_int_eq(d.msgs[1].line, 2);
+    ytree_release(&t);
+    diag_release(&d);
+
+    ytree_init(&t);
+    diag_init(&d);
+    ck_assert_int_lt(scn_load(&s, &t, path, &bad2[2], 1, &d), 0);
+    ck_assert_str_eq(d.msgs[0].text, "expected key.path=value, got 'noequals'");
+    ytree_release(&t);
+    diag_release(&d);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_cross_checks)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ck_assert_int_lt(load_text("run:\n  duration: 1 h\n  warmup: 2 h\n", &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text, "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
+    ck_assert_int_eq(d.msgs[0].line, 3);
+    ytree_release(&t);
+    diag_release(&d);
+    ck_assert_int_lt(load_text("run: {duration: 1000 d}\nues: {count: 1000000}\nworkload: {rate: 1000 /s}\n",
+                               &s, &t, &d),
+                     0);
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "requests per replication; expected at most 1e10"));
+    ytree_release(&t);
+    diag_release(&d);
+    ck_assert_int_lt(load_text("run: {duration: 1 h, first_replication: 4294967295, replications: 2}\n",
+                               &s, &t, &d),
+                     0);
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "must stay below 2^32"));
+    ytree_release(&t);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_empty_and_non_mapping)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ck_assert_int_lt(load_text("", &s, &t, &d), 0);
+    ck_assert_str_eq(d.msgs[0].text, "empty scenario; expected a mapping with at least run.duration");
+    ytree_release(&t);
+    diag_release(&d);
+    ck_assert_int_lt(load_text("just text\n", &s, &t, &d), 0);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "expected a mapping of sections (model: ...) at the top level, got a scalar");
+    ytree_release(&t);
+    diag_release(&d);
+    ck_assert_int_lt(load_text("model: queue\n", &s, &t, &d), 0);
+    ck_assert_str_eq(d.msgs[0].text, "run.duration: missing required key (a time in (0, 1e+09] s)");
+    ytree_release(&t);
+    diag_release(&d);
+}
+END_TEST
+
+/* scenarios/README.md holds the key reference between two markers; it must be exactly what
+ * `splitsim check --schema` prints from the schema. */
+START_TEST(test_readme_matches_schema)
+{
+    char *path = source_path("scenarios/README.md");
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char *doc = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&doc, &cap, '\0', f);
+    fclose(f);
+    ck_assert(n > 0);
+    const char *begin = "<!-- keys:begin (generated by `splitsim check --schema`) -->\n";
+    const char *end = "<!-- keys:end -->";
+    char *b = strstr(doc, begin), *e = strstr(doc, end);
+    ck_assert_msg(b && e && e > b, "markers missing in %s", path);
+    b += strlen(begin);
+    char *table = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&table, &len);
+    scn_document(m);
+    fclose(m);
+    ck_assert_msg((size_t)(e - b) == len && strncmp(b, table, len) == 0,
+                  "scenarios/README.md is out of date; replace the key table with the output of "
+                  "'splitsim check --schema'");
+    free(table);
+    free(doc);
+    free(path);
+}
+END_TEST
+
+static Suite *scn_suite(void)
+{
+    Suite *s = suite_create("scn");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_resolved_round_trip);
+    tcase_add_test(tc, test_default_scenario_file);
+    tcase_add_test(tc, test_overrides);
+    tcase_add_test(tc, test_cross_checks);
+    tcase_add_test(tc, test_empty_and_non_mapping);
+    tcase_add_test(tc, test_readme_matches_schema);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(scn_suite)
