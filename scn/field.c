@@ -155,7 +155,9 @@ static bool in_range(const struct scn_field *f, double v)
 static void bind_scalar(struct bind *b, const struct scn_field *f, const char *path,
                         const struct ynode *n, const struct ynode *where, void *base)
 {
-    const char *text = n ? n->text : f->def;
+    const char *full = n ? n->text : f->def;
+    char shown[DIAG_EXCERPT];
+    const char *text = full ? diag_excerpt(full, shown, sizeof shown) : NULL;
     void *ptr = (char *)base + f->offset;
     if (n && n->kind != YNODE_SCALAR) {
         char *want = describe(f);
@@ -167,9 +169,9 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     SIM_ASSERT(text != NULL, "field %s has neither value nor default", path);
     switch (f->type) {
     case FIELD_BOOL:
-        if (strcmp(text, "true") == 0 && !(n && n->quoted))
+        if (strcmp(full, "true") == 0 && !(n && n->quoted))
             *(bool *)ptr = true;
-        else if (strcmp(text, "false") == 0 && !(n && n->quoted))
+        else if (strcmp(full, "false") == 0 && !(n && n->quoted))
             *(bool *)ptr = false;
         else
             err_at(b, n, where, "%s: expected true or false, got '%s'", path, text);
@@ -177,8 +179,8 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     case FIELD_UINT: {
         char *end = NULL;
         errno = 0;
-        unsigned long long v = strtoull(text, &end, 10);
-        bool digits = text[0] >= '0' && text[0] <= '9' && *end == '\0' && errno != ERANGE;
+        unsigned long long v = strtoull(full, &end, 10);
+        bool digits = full[0] >= '0' && full[0] <= '9' && *end == '\0' && errno != ERANGE;
         if (!digits || (n && n->quoted) || !in_range(f, (double)v)) {
             char *want = describe(f);
             err_at(b, n, where, "%s: expected %s, got %s'%s'", path, want ? want : "an integer",
@@ -192,7 +194,7 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     case FIELD_QUANTITY: {
         double v;
         char *why = NULL;
-        if (unit_parse(text, f->dim, &v, &why) < 0) {
+        if (unit_parse(full, f->dim, &v, &why) < 0) {
             err_at(b, n, where, "%s: %s", path, why ? why : "invalid value");
             free(why);
             return;
@@ -214,7 +216,7 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     }
     case FIELD_ENUM:
         for (int i = 0; f->choices[i]; i++)
-            if (strcmp(f->choices[i], text) == 0) {
+            if (strcmp(f->choices[i], full) == 0) {
                 *(int *)ptr = i;
                 return;
             }
@@ -222,7 +224,7 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
             size_t nc = 0;
             while (f->choices[nc])
                 nc++;
-            const char *near = diag_nearest(text, f->choices, nc);
+            const char *near = diag_nearest(full, f->choices, nc);
             char *want = describe(f);
             if (near)
                 err_at(b, n, where, "%s: expected %s; got '%s' (did you mean '%s'?)", path,
@@ -233,7 +235,7 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
         }
         return;
     case FIELD_STRING: {
-        char *s = strdup(text);
+        char *s = strdup(full);
         if (!s) {
             err_at(b, n, where, "%s: out of memory", path);
             return;
@@ -251,12 +253,13 @@ static void bind_section(struct bind *b, const struct scn_field *fields, const c
                          const struct ynode *map, const struct ynode *where, void *base,
                          const char *const *skip)
 {
+    char shown[DIAG_EXCERPT];
     if (map && map->kind != YNODE_MAP) {
         if (*prefix)
             err_at(b, map, where, "%s: expected a mapping of keys (%s: ...), got a %s%s%s%s",
                    prefix, fields[0].key, ynode_kind_name(map->kind),
                    map->kind == YNODE_SCALAR ? " '" : "",
-                   map->kind == YNODE_SCALAR ? map->text : "",
+                   map->kind == YNODE_SCALAR ? diag_excerpt(map->text, shown, sizeof shown) : "",
                    map->kind == YNODE_SCALAR ? "'" : "");
         else
             err_at(b, map, where, "expected a mapping of sections (%s: ...) at the top level, got a %s",
@@ -284,9 +287,10 @@ static void bind_section(struct bind *b, const struct scn_field *fields, const c
                 names[nn++] = *s;
             const char *near = diag_nearest(k->text, names, nn);
             const char *sect = *prefix ? prefix : "top level";
+            char key[DIAG_EXCERPT];
+            diag_excerpt(k->text, key, sizeof key);
             if (near)
-                err_at(b, k, where, "%s: unknown key '%s' (did you mean '%s'?)", sect, k->text,
-                       near);
+                err_at(b, k, where, "%s: unknown key '%s' (did you mean '%s'?)", sect, key, near);
             else {
                 char list[512] = "";
                 for (size_t j = 0; j < nn; j++) {
@@ -296,8 +300,7 @@ static void bind_section(struct bind *b, const struct scn_field *fields, const c
                     if (j + 1 < nn)
                         strcat(list, ", ");
                 }
-                err_at(b, k, where, "%s: unknown key '%s' (expected one of: %s)", sect, k->text,
-                       list);
+                err_at(b, k, where, "%s: unknown key '%s' (expected one of: %s)", sect, key, list);
             }
         }
     }

@@ -250,8 +250,9 @@ int scn_apply_override(struct ytree *tree, const char *text, int index, struct d
 {
     const char *eq = strchr(text, '=');
     if (!eq || eq == text) {
-        diag_report(d, DIAG_ERROR, "--set", index, 1,
-                    "expected key.path=value, got '%s'", text);
+        char shown[DIAG_EXCERPT];
+        diag_report(d, DIAG_ERROR, "--set", index, 1, "expected key.path=value, got '%s'",
+                    diag_excerpt(text, shown, sizeof shown));
         return -EINVAL;
     }
     char *path = strndup(text, (size_t)(eq - text));

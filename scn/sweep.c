@@ -26,10 +26,11 @@ static int axes_read(const struct ynode *map, const char *section, struct sweep_
         const struct ynode *k = map->items[i], *v = map->items[i + 1];
         const struct scn_field *f = field_find(scn_schema, k->text);
         if (!f || f->type == FIELD_SECTION) {
+            char shown[DIAG_EXCERPT];
             diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
                         "sweep.%s: '%s' is not a scenario key; expected a dotted path to a "
                         "value, like workload.rate",
-                        section, k->text);
+                        section, diag_excerpt(k->text, shown, sizeof shown));
             rc = -EINVAL;
             continue;
         }
@@ -99,8 +100,10 @@ int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *bas
             if (strcmp(k->text, "grid") && strcmp(k->text, "zip")) {
                 const char *names[] = {"grid", "zip"};
                 const char *near = diag_nearest(k->text, names, 2);
+                char shown[DIAG_EXCERPT];
                 diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
-                            "sweep: unknown key '%s' (%s%s%s)", k->text,
+                            "sweep: unknown key '%s' (%s%s%s)",
+                            diag_excerpt(k->text, shown, sizeof shown),
                             near ? "did you mean '" : "expected grid or zip",
                             near ? near : "", near ? "'?" : "");
                 rc = -EINVAL;

@@ -1,5 +1,7 @@
 #include "scn/units.h"
 
+#include "sim/diag.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -108,21 +110,24 @@ __attribute__((format(printf, 2, 3))) static int fail(char **why, const char *fm
     return -1;
 }
 
-int unit_parse(const char *text, enum unit_dim dim, double *out, char **why)
+int unit_parse(const char *full, enum unit_dim dim, double *out, char **why)
 {
     *why = NULL;
+    /* Messages quote an excerpt; parsing uses the whole text. */
+    char shown[DIAG_EXCERPT], unit_shown[DIAG_EXCERPT];
+    const char *text = diag_excerpt(full, shown, sizeof shown);
     const char *expected = unit_dim_name(dim);
     char *end = NULL;
     errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || isspace((unsigned char)text[0])) {
+    double v = strtod(full, &end);
+    if (end == full || isspace((unsigned char)full[0])) {
         if (dim == DIM_NONE)
             return fail(why, "expected a number, got '%s'", text);
         return fail(why, "expected %s (a number, optionally with a unit: %s), got '%s'", expected,
                     unit_dim_units(dim), text);
     }
     /* strtod also takes "inf", "nan" and hexadecimal: the number must be plain decimal. */
-    for (const char *c = text; c < end; c++)
+    for (const char *c = full; c < end; c++)
         if (!strchr("0123456789+-.eE", *c))
             return fail(why, "expected a finite decimal number, got '%s'", text);
     if (!isfinite(v) || errno == ERANGE)
@@ -142,9 +147,10 @@ int unit_parse(const char *text, enum unit_dim dim, double *out, char **why)
     if (!u && dim == DIM_NONE)
         return fail(why, "unknown unit '%s' in '%s'; expected a plain number or a percentage "
                          "(e.g. 5 %%)",
-                    end, text);
+                    diag_excerpt(end, unit_shown, sizeof unit_shown), text);
     if (!u)
-        return fail(why, "unknown unit '%s' in '%s'; expected %s in %s", end, text, expected,
+        return fail(why, "unknown unit '%s' in '%s'; expected %s in %s",
+                    diag_excerpt(end, unit_shown, sizeof unit_shown), text, expected,
                     unit_dim_units(dim));
     if (u->dim != dim)
         return fail(why, "expected %s (%s), got %s '%s'", expected, unit_dim_units(dim),

@@ -219,8 +219,10 @@ static void attach(struct parse *p, struct ynode *n)
         }
         for (size_t i = 0; i < parent->n; i += 2)
             if (strcmp(parent->items[i]->text, n->text) == 0) {
+                char shown[DIAG_EXCERPT];
                 perr(p, n->line, n->col, "duplicate key '%s' (first at line %d, column %d)",
-                     n->text, parent->items[i]->line, parent->items[i]->col);
+                     diag_excerpt(n->text, shown, sizeof shown), parent->items[i]->line,
+                     parent->items[i]->col);
                 return;
             }
     }
@@ -245,6 +247,7 @@ static void on_event(struct parse *p, const yaml_event_t *e)
 {
     const yaml_mark_t *m = &e->start_mark;
     int line = (int)m->line + 1, col = (int)m->column + 1;
+    char shown[DIAG_EXCERPT];
     switch (e->type) {
     case YAML_DOCUMENT_START_EVENT:
         if (++p->documents > 1)
@@ -252,12 +255,12 @@ static void on_event(struct parse *p, const yaml_event_t *e)
         break;
     case YAML_ALIAS_EVENT:
         perr(p, line, col, "YAML aliases ('*%s') are not supported; write the value out",
-             (const char *)e->data.alias.anchor);
+             diag_excerpt((const char *)e->data.alias.anchor, shown, sizeof shown));
         break;
     case YAML_SCALAR_EVENT: {
         if (e->data.scalar.anchor) {
             perr(p, line, col, "YAML anchors ('&%s') are not supported",
-                 (const char *)e->data.scalar.anchor);
+                 diag_excerpt((const char *)e->data.scalar.anchor, shown, sizeof shown));
             break;
         }
         if (strlen((const char *)e->data.scalar.value) != e->data.scalar.length) {
@@ -282,7 +285,8 @@ static void on_event(struct parse *p, const yaml_event_t *e)
         const yaml_char_t *anchor =
             map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
         if (anchor) {
-            perr(p, line, col, "YAML anchors ('&%s') are not supported", (const char *)anchor);
+            perr(p, line, col, "YAML anchors ('&%s') are not supported",
+                 diag_excerpt((const char *)anchor, shown, sizeof shown));
             break;
         }
         if (p->depth >= YTREE_MAX_DEPTH) {

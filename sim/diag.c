@@ -265,3 +265,18 @@ const char *diag_nearest(const char *word, const char *const *candidates, size_t
     }
     return best;
 }
+
+const char *diag_excerpt(const char *s, char *buf, size_t size)
+{
+    size_t len = strlen(s);
+    if (len < size) {
+        memcpy(buf, s, len + 1);
+        return buf;
+    }
+    size_t cut = size - 4;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+        cut--; /* do not split a multi-byte character */
+    memcpy(buf, s, cut);
+    memcpy(buf + cut, "...", 4);
+    return buf;
+}

@@ -81,6 +81,15 @@ const char *diag_nearest(const char *word, const char *const *candidates, size_t
  * their order; messages without a file come first). */
 void diag_sort(struct diag *d, size_t from);
 
+/*
+ * Copies s into buf (of `size` >= 8 bytes) for quoting in a message: whole if it fits, else cut
+ * at a UTF-8 character boundary and ended with "...". Returns buf.
+ */
+const char *diag_excerpt(const char *s, char *buf, size_t size);
+
+/* The size of an excerpt buffer that keeps messages readable. */
+#define DIAG_EXCERPT 64
+
 /* Removes all messages and resets the counts. */
 void diag_clear(struct diag *d);
 
