@@ -71,8 +71,8 @@ struct evq_type {
     int (*push)(struct evq *q, const struct evq_entry *e);
     /* Removes the least entry into *out; false when empty. */
     bool (*pop)(struct evq *q, struct evq_entry *out);
-    /* The least entry without removing it, or NULL when empty. */
-    const struct evq_entry *(*peek)(const struct evq *q);
+    /* Copies the least entry into *out without removing it; false when empty. */
+    bool (*peek)(const struct evq *q, struct evq_entry *out);
     /* Optional: makes room for `n` entries in all. 0 or -ENOMEM. */
     int (*reserve)(struct evq *q, size_t n);
 };
@@ -108,9 +108,9 @@ static inline bool evq_pop(struct evq *q, struct evq_entry *out)
     return q->type->pop(q, out);
 }
 
-static inline const struct evq_entry *evq_peek(const struct evq *q)
+static inline bool evq_peek(const struct evq *q, struct evq_entry *out)
 {
-    return q->type->peek(q);
+    return q->type->peek(q, out);
 }
 
 /* Makes room for n entries without further allocation (where the implementation can). */

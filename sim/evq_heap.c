@@ -1,10 +1,8 @@
 /*
- * Implicit d-ary heaps (d = 2 and d = 4) over a flat array of evq_entry.
- *
- * The 4-ary heap is the default: it halves the depth of the binary heap and its four children
- * share one or two cache lines, which wins for large pending sets (see docs/PERFORMANCE.md).
- * Both use hole-based sifting (one copy per level instead of a swap). The array grows by
- * doubling and never shrinks, so a simulation in steady state allocates nothing.
+ * The binary heap: an implicit 2-ary heap over a flat array of evq_entry, the textbook baseline
+ * the default 4-ary heap (evq_quad.c) is measured against. Hole-based sifting (one copy per level
+ * instead of a swap), branch-free child selection. The array grows by doubling and never
+ * shrinks, so a simulation in steady state allocates nothing.
  */
 #include "sim/evq.h"
 
@@ -54,10 +52,13 @@ static int heap_reserve(struct evq *q, size_t n)
     return 0;
 }
 
-static const struct evq_entry *heap_peek(const struct evq *q)
+static bool heap_peek(const struct evq *q, struct evq_entry *out)
 {
     const struct heap *h = q->state;
-    return q->len ? &h->v[0] : NULL;
+    if (!q->len)
+        return false;
+    *out = h->v[0];
+    return true;
 }
 
 static inline int heap_push(struct evq *q, const struct evq_entry *e, size_t d)
@@ -125,16 +126,6 @@ static inline bool heap_pop(struct evq *q, struct evq_entry *out, size_t d)
     return true;
 }
 
-static int quad_push(struct evq *q, const struct evq_entry *e)
-{
-    return heap_push(q, e, 4);
-}
-
-static bool quad_pop(struct evq *q, struct evq_entry *out)
-{
-    return heap_pop(q, out, 4);
-}
-
 static int binary_push(struct evq *q, const struct evq_entry *e)
 {
     return heap_push(q, e, 2);
@@ -144,17 +135,6 @@ static bool binary_pop(struct evq *q, struct evq_entry *out)
 {
     return heap_pop(q, out, 2);
 }
-
-const struct evq_type evq_quad_heap = {
-    .abi = EVQ_ABI,
-    .name = "quad-heap",
-    .init = heap_init,
-    .release = heap_release,
-    .push = quad_push,
-    .pop = quad_pop,
-    .peek = heap_peek,
-    .reserve = heap_reserve,
-};
 
 const struct evq_type evq_binary_heap = {
     .abi = EVQ_ABI,

@@ -152,15 +152,17 @@ enum sim_stop sim_run(struct sim *sim, int64_t until, uint64_t max_events)
             return SIM_STOP_REQUESTED;
         if (ran >= max_events)
             return SIM_STOP_COUNT;
-        const struct evq_entry *top = evq_peek(&sim->queue);
-        if (!top)
-            return SIM_STOP_EMPTY;
-        if (top->time > until) {
-            sim->now = until;
-            return SIM_STOP_TIME;
-        }
         struct evq_entry e;
-        evq_pop(&sim->queue, &e);
+        if (until != SIM_TIME_MAX) {
+            if (!evq_peek(&sim->queue, &e))
+                return SIM_STOP_EMPTY;
+            if (e.time > until) {
+                sim->now = until;
+                return SIM_STOP_TIME;
+            }
+        }
+        if (!evq_pop(&sim->queue, &e)) /* without a time limit, pop is the only look */
+            return SIM_STOP_EMPTY;
         struct sim_event *ev = &sim->pool[e.id];
         sim_event_fn *fn = ev->fn;
         void *obj = ev->obj;

@@ -305,7 +305,9 @@ START_TEST(test_independent_instances)
     }
     sim_run(&alone, SIM_TIME_MAX, 700);
     ck_assert_int_eq(sim_now(&a), sim_now(&alone));
-    ck_assert_int_eq(evq_peek(&a.queue)->time, evq_peek(&alone.queue)->time);
+    struct evq_entry ta, talone;
+    ck_assert(evq_peek(&a.queue, &ta) && evq_peek(&alone.queue, &talone));
+    ck_assert_int_eq(ta.time, talone.time);
     rng_release(&ha.rng);
     rng_release(&hb.rng);
     rng_release(&halone.rng);
