@@ -229,7 +229,8 @@ int args_uint64(const struct args *a, const char *name, uint64_t min, uint64_t m
         return -EINVAL;
     }
     if (v < min || v > max) {
-        diag_error(d, "argument %d: --%s: expected an integer in [%" PRIu64 ", %" PRIu64 "], got '%s'",
+        diag_error(d,
+                   "argument %d: --%s: expected an integer in [%" PRIu64 ", %" PRIu64 "], got '%s'",
                    a->where[i], name, min, max, s);
         return -EINVAL;
     }

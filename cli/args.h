@@ -37,10 +37,10 @@ struct args {
     const char **all;    /* every value of repeatable options, in order */
     int *all_opt;        /* which option each entry of `all` belongs to */
     size_t nall;
-    int *where;          /* per option: argv index where it was given, 0 if absent */
+    int *where; /* per option: argv index where it was given, 0 if absent */
     const char *positional[ARGS_MAX_POSITIONAL];
     size_t npositional;
-    bool help;           /* -h or --help was given */
+    bool help; /* -h or --help was given */
 };
 
 /*

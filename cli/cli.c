@@ -40,8 +40,8 @@ static void print_version(FILE *out)
     unsigned h5maj = 0, h5min = 0, h5rel = 0;
     H5get_libversion(&h5maj, &h5min, &h5rel);
     fprintf(out, "splitsim %s (git %s)\n", version_release(), version_git_revision());
-    fprintf(out, "libraries: GSL %s, HDF5 %u.%u.%u, libyaml %s\n", gsl_version, h5maj, h5min,
-            h5rel, yaml_get_version_string());
+    fprintf(out, "libraries: GSL %s, HDF5 %u.%u.%u, libyaml %s\n", gsl_version, h5maj, h5min, h5rel,
+            yaml_get_version_string());
 }
 
 int cli_report(const struct diag *d, const struct cli_io *io, int status)

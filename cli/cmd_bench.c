@@ -22,15 +22,17 @@
 #include "sim/sim.h"
 
 static const struct args_opt bench_opts[] = {
-    {"pending", 0, "LIST", "comma-separated pending-set sizes P (default: 1000,100000,1000000)", false},
+    {"pending", 0, "LIST", "comma-separated pending-set sizes P (default: 1000,100000,1000000)",
+     false},
     {"events", 0, "N", "timed events per repetition (default: 10000000)", false},
     {"repeat", 0, "N", "repetitions per P; the median is printed (default: 5)", false},
-    {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)", false},
+    {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)",
+     false},
     {"seed", 0, "N", "seed of the benchmark's random stream (default: 1)", false},
 };
 #define NBENCH_OPTS (sizeof bench_opts / sizeof bench_opts[0])
-#define MAX_SIZES 16
-#define MAX_REPEAT 101
+#define MAX_SIZES   16
+#define MAX_REPEAT  101
 
 struct hold {
     struct rng rng;
@@ -85,8 +87,9 @@ static int parse_sizes(const char *list, uint64_t *sizes, size_t *n, struct diag
         errno = 0;
         unsigned long long v = strtoull(p, &end, 10);
         if (end == p || errno || v < 1 || v > 100000000 || (*end && *end != ',') || *p == '-') {
-            diag_error(d, "--pending: expected comma-separated integers in [1, 100000000], got "
-                          "'%s'",
+            diag_error(d,
+                       "--pending: expected comma-separated integers in [1, 100000000], got "
+                       "'%s'",
                        list);
             return -EINVAL;
         }
@@ -167,8 +170,8 @@ int cmd_bench(int argc, char **argv, const struct cli_io *io)
             }
         }
         qsort(rates, repeat, sizeof rates[0], cmp_double);
-        double median = repeat % 2 ? rates[repeat / 2]
-                                   : 0.5 * (rates[repeat / 2 - 1] + rates[repeat / 2]);
+        double median =
+            repeat % 2 ? rates[repeat / 2] : 0.5 * (rates[repeat / 2 - 1] + rates[repeat / 2]);
         fprintf(io->out, "P=%" PRIu64 " events=%" PRIu64 " events_per_s=%.4g\n", sizes[i], events,
                 median);
         fflush(io->out);

@@ -26,12 +26,18 @@
 #include "scn/sweep.h"
 #include "sim/sim.h"
 
-#define SET_OPT {"set", 0, "KEY=VALUE", "override a scenario value, e.g. --set run.seed=7 (repeatable)", true}
+#define SET_OPT                                                                                    \
+    {                                                                                              \
+        "set", 0, "KEY=VALUE", "override a scenario value, e.g. --set run.seed=7 (repeatable)",    \
+            true                                                                                   \
+    }
 
 static const struct args_opt run_opts[] = {
     SET_OPT,
-    {"output", 'o', "FILE", "results file (default: the scenario's name with .h5, in the current "
-                            "directory)", false},
+    {"output", 'o', "FILE",
+     "results file (default: the scenario's name with .h5, in the current "
+     "directory)",
+     false},
     {"point", 0, "I", "run sweep point I instead of the base scenario (see sweep --list)", false},
     {"queue", 0, "NAME", "event-queue implementation: quad-heap, binary-heap (default: quad-heap)",
      false},
@@ -161,8 +167,9 @@ int cmd_check(int argc, char **argv, const struct cli_io *io)
         fprintf(io->out, "# offered load: lambda %g /s, rho %.4g (%s)\n", th.lambda, th.rho,
                 th.rho < 1 ? "stable" : "unstable: the queue grows without bound");
         if (l.sweep.ngrid + l.sweep.nzip)
-            fprintf(io->out, "# sweep: %" PRIu64 " points (%" PRIu64 " grid x %" PRIu64
-                             " zip x %" PRIu64 " replications), all valid\n",
+            fprintf(io->out,
+                    "# sweep: %" PRIu64 " points (%" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
+                    " replications), all valid\n",
                     l.sweep.points, l.sweep.grid_points, l.sweep.zip_len, l.sweep.replications);
     } else {
         finish_bad(&d, io, rc);
@@ -196,8 +203,9 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
     if (rc == CLI_OK && sweep_validate(&l.sweep, &l.tree, &l.base, &d) > 0)
         rc = CLI_BAD_INPUT;
     if (rc == CLI_OK) {
-        fprintf(io->out, "# %" PRIu64 " points: %" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
-                         " replications\n",
+        fprintf(io->out,
+                "# %" PRIu64 " points: %" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
+                " replications\n",
                 l.sweep.points, l.sweep.grid_points, l.sweep.zip_len, l.sweep.replications);
         for (uint64_t p = 0; p < l.sweep.points && rc == CLI_OK; p++) {
             struct scn s;
@@ -255,12 +263,14 @@ static void print_summary(FILE *out, const char *file, const struct scn *s,
     fifo_theory(s, &th);
     static const char *const arrivals[] = {"Poisson", "periodic"};
     static const char *const services[] = {"exponential", "fixed"};
-    fprintf(out, "splitsim run: %" PRIu64 " UE(s), %s arrivals %g /s each, %s service %g s; "
-                 "lambda %g /s, rho %.3g\n",
+    fprintf(out,
+            "splitsim run: %" PRIu64 " UE(s), %s arrivals %g /s each, %s service %g s; "
+            "lambda %g /s, rho %.3g\n",
             s->ues.count, arrivals[s->workload.arrival], s->workload.rate_per_s,
             services[s->edge.service], s->edge.service_time_s, th.lambda, th.rho);
-    fprintf(out, "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
-                 " requests (%" PRIu64 " after warm-up)\n",
+    fprintf(out,
+            "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
+            " requests (%" PRIu64 " after warm-up)\n",
             s->run.replications, s->run.first_replication, s->run.seed, o->requests, o->measured);
     fprintf(out, "  %-22s %10s %12s %10s\n", "metric", "simulated", "95% CI +-", "theory");
     fprintf(out, "  %-22s %10.4f %12.4f %10.4f\n", "time in system [s]", o->mean_time_in_system_s,
@@ -290,8 +300,8 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
     if (s->recording.requests)
         rec_table_create(rec, "/requests", fifo_request_columns, fifo_request_column_count,
                          &requests);
-    rec_table_create(rec, "/replications", fifo_replication_columns,
-                     fifo_replication_column_count, &reps);
+    rec_table_create(rec, "/replications", fifo_replication_columns, fifo_replication_column_count,
+                     &reps);
     if (rec_error(rec))
         return rec_error(rec);
     *events = 0;
@@ -362,8 +372,9 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
     bool have_point_scn = false;
     if (rc == CLI_OK && have_point) {
         if (point >= l.sweep.points) {
-            diag_error(&d, "--point: expected a point in [0, %" PRIu64 "), got %" PRIu64
-                           " (see 'splitsim sweep %s --list')",
+            diag_error(&d,
+                       "--point: expected a point in [0, %" PRIu64 "), got %" PRIu64
+                       " (see 'splitsim sweep %s --list')",
                        l.sweep.points, point, a.positional[0]);
             rc = CLI_BAD_INPUT;
         } else if (sweep_point(&l.sweep, &l.tree, point, &point_scn, &d) < 0) {

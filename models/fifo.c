@@ -27,7 +27,8 @@ const struct rec_column fifo_request_columns[] = {
     [RQ_DEPARTURE] = {"departure_ns", REC_INT64, "ns", "time service ended"},
     [RQ_WAIT] = {"wait_s", REC_FLOAT64, "s", "time in queue before service"},
     [RQ_SYSTEM] = {"time_in_system_s", REC_FLOAT64, "s", "departure minus arrival"},
-    [RQ_FOUND] = {"found_in_system", REC_INT64, "1", "requests at the server when this one arrived"},
+    [RQ_FOUND] = {"found_in_system", REC_INT64, "1",
+                  "requests at the server when this one arrived"},
 };
 const size_t fifo_request_column_count = RQ_COUNT;
 
@@ -53,7 +54,8 @@ const struct rec_column fifo_replication_columns[] = {
     [RP_SYSTEM_CI] = {"ci95_time_in_system_s", REC_FLOAT64, "s",
                       "95% half-width of the mean time in system (batch means)"},
     [RP_WAIT] = {"mean_wait_s", REC_FLOAT64, "s", "mean wait in queue"},
-    [RP_WAIT_CI] = {"ci95_wait_s", REC_FLOAT64, "s", "95% half-width of the mean wait (batch means)"},
+    [RP_WAIT_CI] = {"ci95_wait_s", REC_FLOAT64, "s",
+                    "95% half-width of the mean wait (batch means)"},
     [RP_PROB_WAIT] = {"prob_wait", REC_FLOAT64, "1", "fraction of requests that had to wait"},
     [RP_UTIL] = {"utilisation", REC_FLOAT64, "1", "server busy time over run length"},
     [RP_END] = {"end_time_s", REC_FLOAT64, "s", "simulated time of the last departure"},
@@ -64,8 +66,11 @@ void fifo_theory(const struct scn *s, struct fifo_theory *t)
 {
     double S = s->edge.service_time_s;
     double lambda = (double)s->ues.count * s->workload.rate_per_s, rho = lambda * S;
-    *t = (struct fifo_theory){.lambda = lambda, .rho = rho, .time_in_system_s = (double)NAN,
-                              .wait_s = (double)NAN, .prob_wait = (double)NAN};
+    *t = (struct fifo_theory){.lambda = lambda,
+                              .rho = rho,
+                              .time_in_system_s = (double)NAN,
+                              .wait_s = (double)NAN,
+                              .prob_wait = (double)NAN};
     if (s->workload.arrival != SCN_ARRIVAL_POISSON || rho >= 1)
         return;
     if (s->edge.service == SCN_SERVICE_EXPONENTIAL)
@@ -96,8 +101,8 @@ int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t rep
     m->service_mean = ns(s->edge.service_time_s);
     m->gap_mean_ns = 1e9 / s->workload.rate_per_s;
     m->nues = (uint32_t)s->ues.count;
-    double expected = (double)s->ues.count * s->workload.rate_per_s *
-                      (s->run.duration_s - s->run.warmup_s);
+    double expected =
+        (double)s->ues.count * s->workload.rate_per_s * (s->run.duration_s - s->run.warmup_s);
     uint64_t batch = expected / FIFO_BATCHES >= 1 ? (uint64_t)(expected / FIFO_BATCHES) : 1;
     stats_batch_init(&m->time_in_system_s, batch);
     stats_batch_init(&m->wait_s, batch);
@@ -294,8 +299,8 @@ int fifo_record_summary(struct rec *r, const struct scn *s, const struct fifo_su
         o->end_time_s = fmax(o->end_time_s, sums[i].end_time_s);
     }
     double unused;
-    across(sums, n, offsetof(struct fifo_summary, mean_time_in_system_s),
-           &o->mean_time_in_system_s, &o->ci95_time_in_system_s);
+    across(sums, n, offsetof(struct fifo_summary, mean_time_in_system_s), &o->mean_time_in_system_s,
+           &o->ci95_time_in_system_s);
     across(sums, n, offsetof(struct fifo_summary, mean_wait_s), &o->mean_wait_s, &o->ci95_wait_s);
     across(sums, n, offsetof(struct fifo_summary, prob_wait), &o->prob_wait, &unused);
     across(sums, n, offsetof(struct fifo_summary, utilisation), &o->utilisation, &unused);
@@ -320,8 +325,7 @@ int fifo_record_summary(struct rec *r, const struct scn *s, const struct fifo_su
     rec_scalar_double(r, g, "ci95_wait_s", "s", ci, o->ci95_wait_s);
     rec_scalar_double(r, g, "prob_wait", "1", "fraction of requests that had to wait",
                       o->prob_wait);
-    rec_scalar_double(r, g, "utilisation", "1", "server busy time over run length",
-                      o->utilisation);
+    rec_scalar_double(r, g, "utilisation", "1", "server busy time over run length", o->utilisation);
     rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)s->ues.count);
     rec_scalar_double(r, g, "duration_s", "s", "arrivals happen during [0, duration)",
                       s->run.duration_s);

@@ -14,7 +14,7 @@
 #include "sim/version.h"
 
 #define DEFAULT_CHUNK_ROWS 4096
-#define DEFAULT_DEFLATE 4
+#define DEFAULT_DEFLATE    4
 
 struct rec_col {
     char *name;
@@ -57,8 +57,7 @@ static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *out)
 }
 
 /* Records the first failure with HDF5's innermost reason, and makes it sticky. */
-__attribute__((format(printf, 3, 4))) static int fail(struct rec *r, int code, const char *fmt,
-                                                      ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct rec *r, int code, const char *fmt, ...)
 {
     const char *reason = NULL;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_error, &reason);
@@ -372,8 +371,8 @@ static hid_t column_create(struct rec *r, hid_t group, const struct rec_column *
         double fill = (double)NAN;
         H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill);
     }
-    hid_t dset = H5Dcreate2(group, spec->name, file_type(spec->type), space, H5P_DEFAULT, dcpl,
-                            H5P_DEFAULT);
+    hid_t dset =
+        H5Dcreate2(group, spec->name, file_type(spec->type), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
     H5Sclose(space);
     if (dset >= 0 && describe(r, dset, spec->units, spec->description) < 0) {
@@ -498,10 +497,9 @@ static int scalar_write(struct rec *r, const char *group, const char *name, cons
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(dcpl, 0);
-    hid_t dset =
-        H5Dcreate2(g, name, file_type(type), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    herr_t rc = dset >= 0 ? H5Dwrite(dset, mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, value)
-                          : -1;
+    hid_t dset = H5Dcreate2(g, name, file_type(type), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    herr_t rc =
+        dset >= 0 ? H5Dwrite(dset, mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, value) : -1;
     if (rc >= 0 && describe(r, dset, units, description) < 0)
         rc = -1;
     if (dset >= 0)

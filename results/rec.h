@@ -37,7 +37,7 @@
 
 #include "sim/diag.h"
 
-#define REC_FORMAT "splitsim-results"
+#define REC_FORMAT         "splitsim-results"
 #define REC_FORMAT_VERSION 2
 
 enum rec_type {
@@ -46,15 +46,15 @@ enum rec_type {
 };
 
 struct rec_column {
-    const char *name;        /* dataset name inside the table's group */
+    const char *name; /* dataset name inside the table's group */
     enum rec_type type;
     const char *units;       /* e.g. "ns", "s", "1" for dimensionless counts */
     const char *description; /* one line for a reader of the file */
 };
 
 struct rec_options {
-    size_t chunk_rows;  /* rows per chunk and per write; 0: 4096 */
-    int deflate_level;  /* 1..9; 0: the default, 4 */
+    size_t chunk_rows; /* rows per chunk and per write; 0: 4096 */
+    int deflate_level; /* 1..9; 0: the default, 4 */
     bool no_compression;
     /* Wall-clock time (seconds since the Unix epoch) to stamp as started/finished;
      * negative: read the system clock. */

@@ -113,7 +113,7 @@ static char *describe(const struct scn_field *f)
     return rc < 0 ? NULL : out;
 }
 
-/* ---- binding ---------------------------------------------------------------------------------- */
+/* ---- binding --------------------------------------------------------------------------------- */
 
 struct bind {
     struct diag *d;
@@ -121,9 +121,8 @@ struct bind {
     size_t errors;
 };
 
-__attribute__((format(printf, 4, 5))) static void err_at(struct bind *b, const struct ynode *n,
-                                                         const struct ynode *fallback,
-                                                         const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+err_at(struct bind *b, const struct ynode *n, const struct ynode *fallback, const char *fmt, ...)
 {
     const struct ynode *at = n ? n : fallback;
     va_list ap;
@@ -262,7 +261,8 @@ static void bind_section(struct bind *b, const struct scn_field *fields, const c
                    map->kind == YNODE_SCALAR ? diag_excerpt(map->text, shown, sizeof shown) : "",
                    map->kind == YNODE_SCALAR ? "'" : "");
         else
-            err_at(b, map, where, "expected a mapping of sections (%s: ...) at the top level, got a %s",
+            err_at(b, map, where,
+                   "expected a mapping of sections (%s: ...) at the top level, got a %s",
                    fields[0].key, ynode_kind_name(map->kind));
         map = NULL;
         where = NULL; /* report nothing more for this section */
@@ -394,7 +394,7 @@ const struct scn_field *field_locate(const struct scn_field *fields, const char 
     return NULL;
 }
 
-/* ---- emitting and documenting ------------------------------------------------------------------ */
+/* ---- emitting and documenting ---------------------------------------------------------------- */
 
 static bool needs_quotes(const char *s)
 {
@@ -478,14 +478,15 @@ void field_document(const struct scn_field *fields, const char *prefix, FILE *ou
             field_document(f->fields, path, out);
         } else {
             char *want = describe(f);
-            const char *type = f->type == FIELD_BOOL       ? "bool"
-                               : f->type == FIELD_UINT     ? "integer"
-                               : f->type == FIELD_ENUM     ? "choice"
-                               : f->type == FIELD_STRING   ? "string"
-                                                           : unit_dim_name(f->dim) + 2;
+            const char *type = f->type == FIELD_BOOL     ? "bool"
+                               : f->type == FIELD_UINT   ? "integer"
+                               : f->type == FIELD_ENUM   ? "choice"
+                               : f->type == FIELD_STRING ? "string"
+                                                         : unit_dim_name(f->dim) + 2;
             char unit[64] = "";
             if (f->type == FIELD_QUANTITY)
-                snprintf(unit, sizeof unit, " [%s]", *unit_dim_base(f->dim) ? unit_dim_base(f->dim) : "1");
+                snprintf(unit, sizeof unit, " [%s]",
+                         *unit_dim_base(f->dim) ? unit_dim_base(f->dim) : "1");
             fprintf(out, "| `%s` | %s%s | %s | %s | %s |\n", path, type, unit,
                     f->def ? f->def : "**required**", want ? want : "", f->doc);
             free(want);

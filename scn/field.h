@@ -42,11 +42,11 @@ struct scn_field {
     const char *key;
     enum field_type type;
     size_t offset;
-    enum unit_dim dim;            /* FIELD_QUANTITY */
-    double min, max;              /* inclusive range (FIELD_UINT, FIELD_QUANTITY) */
-    bool min_exclusive;           /* range is (min, max] */
-    const char *def;              /* default as scenario text; NULL: required */
-    const char *const *choices;   /* FIELD_ENUM, NULL-terminated */
+    enum unit_dim dim;              /* FIELD_QUANTITY */
+    double min, max;                /* inclusive range (FIELD_UINT, FIELD_QUANTITY) */
+    bool min_exclusive;             /* range is (min, max] */
+    const char *def;                /* default as scenario text; NULL: required */
+    const char *const *choices;     /* FIELD_ENUM, NULL-terminated */
     const struct scn_field *fields; /* FIELD_SECTION */
     const char *doc;
 };

@@ -18,69 +18,130 @@ static const char *const service_choices[] = {"exponential", "deterministic", NU
 #define U64_MAX_D 1.8446744073709552e19
 
 static const struct scn_field run_fields[] = {
-    {.key = "duration", .type = FIELD_QUANTITY, .offset = offsetof(struct scn_run, duration_s),
-     .dim = DIM_TIME, .min = 0, .min_exclusive = true, .max = 1e9,
+    {.key = "duration",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_run, duration_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1e9,
      .doc = "simulated time during which requests arrive; the run then drains the queue"},
-    {.key = "warmup", .type = FIELD_QUANTITY, .offset = offsetof(struct scn_run, warmup_s),
-     .dim = DIM_TIME, .min = 0, .max = 1e9, .def = "0 s",
+    {.key = "warmup",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_run, warmup_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 1e9,
+     .def = "0 s",
      .doc = "requests arriving earlier are recorded but left out of the summary; < duration"},
-    {.key = "seed", .type = FIELD_UINT, .offset = offsetof(struct scn_run, seed), .min = 0,
-     .max = U64_MAX_D, .def = "1", .doc = "master seed of every random stream"},
-    {.key = "replications", .type = FIELD_UINT, .offset = offsetof(struct scn_run, replications),
-     .min = 1, .max = 100000, .def = "1",
+    {.key = "seed",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_run, seed),
+     .min = 0,
+     .max = U64_MAX_D,
+     .def = "1",
+     .doc = "master seed of every random stream"},
+    {.key = "replications",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_run, replications),
+     .min = 1,
+     .max = 100000,
+     .def = "1",
      .doc = "independent replications (different random streams) in one run"},
-    {.key = "first_replication", .type = FIELD_UINT,
-     .offset = offsetof(struct scn_run, first_replication), .min = 0, .max = 4294967295.0,
-     .def = "0", .doc = "number of the first replication (a sweep point sets it)"},
+    {.key = "first_replication",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_run, first_replication),
+     .min = 0,
+     .max = 4294967295.0,
+     .def = "0",
+     .doc = "number of the first replication (a sweep point sets it)"},
     {0},
 };
 
 static const struct scn_field ues_fields[] = {
-    {.key = "count", .type = FIELD_UINT, .offset = offsetof(struct scn_ues, count), .min = 1,
-     .max = 1000000, .def = "1", .doc = "number of user devices"},
+    {.key = "count",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_ues, count),
+     .min = 1,
+     .max = 1000000,
+     .def = "1",
+     .doc = "number of user devices"},
     {0},
 };
 
 static const struct scn_field workload_fields[] = {
-    {.key = "arrival", .type = FIELD_ENUM, .offset = offsetof(struct scn_workload, arrival),
-     .choices = arrival_choices, .def = "poisson",
+    {.key = "arrival",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_workload, arrival),
+     .choices = arrival_choices,
+     .def = "poisson",
      .doc = "request arrivals per UE: poisson (exponential gaps) or periodic (fixed gap, random "
             "phase)"},
-    {.key = "rate", .type = FIELD_QUANTITY, .offset = offsetof(struct scn_workload, rate_per_s),
-     .dim = DIM_RATE, .min = 0, .min_exclusive = true, .max = 1e6, .def = "0.1 /s",
+    {.key = "rate",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_workload, rate_per_s),
+     .dim = DIM_RATE,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1e6,
+     .def = "0.1 /s",
      .doc = "requests per second from each UE"},
     {0},
 };
 
 static const struct scn_field edge_fields[] = {
-    {.key = "service", .type = FIELD_ENUM, .offset = offsetof(struct scn_edge, service),
-     .choices = service_choices, .def = "exponential",
+    {.key = "service",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_edge, service),
+     .choices = service_choices,
+     .def = "exponential",
      .doc = "service-time distribution of the edge server (one request at a time, FIFO)"},
-    {.key = "service_time", .type = FIELD_QUANTITY,
-     .offset = offsetof(struct scn_edge, service_time_s), .dim = DIM_TIME, .min = 1e-6,
-     .max = 1e6, .def = "1 s", .doc = "mean service time of one request"},
+    {.key = "service_time",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_edge, service_time_s),
+     .dim = DIM_TIME,
+     .min = 1e-6,
+     .max = 1e6,
+     .def = "1 s",
+     .doc = "mean service time of one request"},
     {0},
 };
 
 static const struct scn_field recording_fields[] = {
-    {.key = "requests", .type = FIELD_BOOL, .offset = offsetof(struct scn_recording, requests),
-     .def = "true", .doc = "record every request in /requests (the summary is always written)"},
+    {.key = "requests",
+     .type = FIELD_BOOL,
+     .offset = offsetof(struct scn_recording, requests),
+     .def = "true",
+     .doc = "record every request in /requests (the summary is always written)"},
     {0},
 };
 
 const struct scn_field scn_schema[] = {
-    {.key = "model", .type = FIELD_ENUM, .offset = offsetof(struct scn, model),
-     .choices = model_choices, .def = "queue",
+    {.key = "model",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn, model),
+     .choices = model_choices,
+     .def = "queue",
      .doc = "what is simulated: queue = UEs sending requests to one FIFO edge server"},
-    {.key = "run", .type = FIELD_SECTION, .offset = offsetof(struct scn, run),
+    {.key = "run",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, run),
      .fields = run_fields},
-    {.key = "ues", .type = FIELD_SECTION, .offset = offsetof(struct scn, ues),
+    {.key = "ues",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, ues),
      .fields = ues_fields},
-    {.key = "workload", .type = FIELD_SECTION, .offset = offsetof(struct scn, workload),
+    {.key = "workload",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, workload),
      .fields = workload_fields},
-    {.key = "edge", .type = FIELD_SECTION, .offset = offsetof(struct scn, edge),
+    {.key = "edge",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, edge),
      .fields = edge_fields},
-    {.key = "recording", .type = FIELD_SECTION, .offset = offsetof(struct scn, recording),
+    {.key = "recording",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, recording),
      .fields = recording_fields},
     {0},
 };
@@ -119,13 +180,11 @@ static int resolve(struct scn *s)
     return 0;
 }
 
-/* ---- cross-field checks ----------------------------------------------------------------------- */
+/* ---- cross-field checks ---------------------------------------------------------------------- */
 
-__attribute__((format(printf, 5, 6))) static void err_origin(struct diag *d,
-                                                             const struct field_origins *o,
-                                                             const char *path,
-                                                             const struct ynode *fallback,
-                                                             const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+err_origin(struct diag *d, const struct field_origins *o, const char *path,
+           const struct ynode *fallback, const char *fmt, ...)
 {
     const struct ynode *at = field_origin(o, path);
     if (!at)
@@ -168,7 +227,7 @@ size_t scn_check(const struct scn *s, const struct field_origins *o, const struc
     return errors;
 }
 
-/* ---- loading ---------------------------------------------------------------------------------- */
+/* ---- loading --------------------------------------------------------------------------------- */
 
 void scn_release(struct scn *s)
 {
@@ -224,8 +283,8 @@ int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, cons
                         "'%s': expected a dotted key path like run.seed", path);
             return -EINVAL;
         }
-        struct ynode *key = ynode_new(tree, YNODE_SCALAR, at->src, at->line,
-                                      at->col + (int)(p - path));
+        struct ynode *key =
+            ynode_new(tree, YNODE_SCALAR, at->src, at->line, at->col + (int)(p - path));
         if (!key || !(key->text = strndup(p, len)))
             return -ENOMEM;
         if (!dot)
@@ -237,8 +296,8 @@ int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, cons
                 return -ENOMEM;
         } else if (next->kind != YNODE_MAP) {
             diag_report(d, DIAG_ERROR, at->src, at->line, at->col,
-                        "cannot set '%s': '%.*s' is a %s, not a section", path,
-                        (int)(dot - path), path, ynode_kind_name(next->kind));
+                        "cannot set '%s': '%.*s' is a %s, not a section", path, (int)(dot - path),
+                        path, ynode_kind_name(next->kind));
             return -EINVAL;
         }
         map = next;
@@ -322,8 +381,8 @@ int scn_load(struct scn *s, struct ytree *tree, const char *path,
     return load_tree(s, tree, path, overrides, noverrides, d);
 }
 
-int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text,
-                  size_t len, struct diag *d)
+int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text, size_t len,
+                  struct diag *d)
 {
     memset(s, 0, sizeof *s);
     int rc = ytree_parse(tree, name, text, len, &tree->root, d);

@@ -51,12 +51,12 @@ struct scn_ues {
 };
 
 struct scn_workload {
-    int arrival;        /* enum scn_arrival */
-    double rate_per_s;  /* requests per second per UE */
+    int arrival;       /* enum scn_arrival */
+    double rate_per_s; /* requests per second per UE */
 };
 
 struct scn_edge {
-    int service;          /* enum scn_service */
+    int service;           /* enum scn_service */
     double service_time_s; /* mean service time */
 };
 
@@ -72,9 +72,9 @@ struct scn {
     struct scn_edge edge;
     struct scn_recording recording;
 
-    char *resolved;   /* canonical YAML of the above (no sweep) */
-    uint64_t hash;    /* FNV-1a 64 of `resolved` */
-    char hash_hex[24];/* "fnv1a64:" is not included: 16 hex digits */
+    char *resolved;    /* canonical YAML of the above (no sweep) */
+    uint64_t hash;     /* FNV-1a 64 of `resolved` */
+    char hash_hex[24]; /* "fnv1a64:" is not included: 16 hex digits */
 };
 
 /* The schema's top-level table. */
@@ -98,8 +98,8 @@ int scn_load(struct scn *s, struct ytree *tree, const char *path,
  * Like scn_load, from text in memory named `name` (for messages), without overrides: what the
  * fuzzer drives. Also validates the sweep section (every point). 0, -EINVAL or -ENOMEM.
  */
-int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text,
-                  size_t len, struct diag *d);
+int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text, size_t len,
+                  struct diag *d);
 
 /* Binds a tree (root may be NULL = all defaults) into *s and resolves it. 0 or -EINVAL. */
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,

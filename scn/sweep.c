@@ -104,8 +104,8 @@ int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *bas
                 diag_report(d, DIAG_ERROR, k->src, k->line, k->col,
                             "sweep: unknown key '%s' (%s%s%s)",
                             diag_excerpt(k->text, shown, sizeof shown),
-                            near ? "did you mean '" : "expected grid or zip",
-                            near ? near : "", near ? "'?" : "");
+                            near ? "did you mean '" : "expected grid or zip", near ? near : "",
+                            near ? "'?" : "");
                 rc = -EINVAL;
             }
         }
@@ -176,8 +176,7 @@ static const struct ynode *axis_value(const struct sweep *sw, uint64_t p, size_t
     return sw->grid[axis].values->items[g % sw->grid[axis].values->n];
 }
 
-static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *at,
-                       struct diag *d)
+static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *at, struct diag *d)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -227,7 +226,8 @@ int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, st
     const char *fixed[][2] = {{"run.replications", "1"}, {"run.first_replication", rep}};
     for (size_t i = 0; i < 2; i++) {
         struct ynode *v = ynode_new(&scratch, YNODE_SCALAR, at->src, at->line, at->col);
-        if (!v || !(v->text = strdup(fixed[i][1])) || scn_tree_set(&scratch, fixed[i][0], v, v, d) < 0)
+        if (!v || !(v->text = strdup(fixed[i][1])) ||
+            scn_tree_set(&scratch, fixed[i][0], v, v, d) < 0)
             goto out;
     }
     struct ynode file_node = {.src = root->src, .line = 1, .col = 1};

@@ -32,7 +32,7 @@
 
 #include "scn/scn.h"
 
-#define SWEEP_MAX_POINTS 1000000u
+#define SWEEP_MAX_POINTS   1000000u
 #define SWEEP_MAX_REPORTED 1000u /* invalid points checked before validation gives up */
 
 struct sweep_axis {

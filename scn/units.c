@@ -11,8 +11,8 @@
 #include <string.h>
 
 enum conv {
-    LINEAR, /* base = value * factor */
-    WATTS,  /* base dBm = 10 log10(value * factor in mW) */
+    LINEAR,    /* base = value * factor */
+    WATTS,     /* base dBm = 10 log10(value * factor in mW) */
     DB_OFFSET, /* base = value + factor (dBW -> dBm) */
 };
 
@@ -24,48 +24,27 @@ struct unit {
 };
 
 static const struct unit units[] = {
-    {"%", DIM_NONE, LINEAR, 0.01},
-    {"ns", DIM_TIME, LINEAR, 1e-9},
-    {"us", DIM_TIME, LINEAR, 1e-6},
-    {"\xc2\xb5s", DIM_TIME, LINEAR, 1e-6}, /* µs */
-    {"ms", DIM_TIME, LINEAR, 1e-3},
-    {"s", DIM_TIME, LINEAR, 1},
-    {"min", DIM_TIME, LINEAR, 60},
-    {"h", DIM_TIME, LINEAR, 3600},
-    {"d", DIM_TIME, LINEAR, 86400},
-    {"/s", DIM_RATE, LINEAR, 1},
-    {"1/s", DIM_RATE, LINEAR, 1},
-    {"/ms", DIM_RATE, LINEAR, 1e3},
-    {"/min", DIM_RATE, LINEAR, 1.0 / 60},
-    {"/h", DIM_RATE, LINEAR, 1.0 / 3600},
-    {"Hz", DIM_FREQUENCY, LINEAR, 1},
-    {"kHz", DIM_FREQUENCY, LINEAR, 1e3},
-    {"MHz", DIM_FREQUENCY, LINEAR, 1e6},
-    {"GHz", DIM_FREQUENCY, LINEAR, 1e9},
-    {"dBm", DIM_POWER, LINEAR, 1},
-    {"dBW", DIM_POWER, DB_OFFSET, 30},
-    {"mW", DIM_POWER, WATTS, 1},
-    {"W", DIM_POWER, WATTS, 1e3},
-    {"dBm/Hz", DIM_PSD, LINEAR, 1},
-    {"dBW/Hz", DIM_PSD, DB_OFFSET, 30},
-    {"dB", DIM_GAIN, LINEAR, 1},
-    {"m", DIM_DISTANCE, LINEAR, 1},
-    {"km", DIM_DISTANCE, LINEAR, 1e3},
-    {"m/s", DIM_SPEED, LINEAR, 1},
-    {"km/h", DIM_SPEED, LINEAR, 1 / 3.6},
-    {"B", DIM_SIZE, LINEAR, 1},
-    {"kB", DIM_SIZE, LINEAR, 1e3},
-    {"KiB", DIM_SIZE, LINEAR, 1024.0},
-    {"MB", DIM_SIZE, LINEAR, 1e6},
-    {"MiB", DIM_SIZE, LINEAR, 1048576.0},
-    {"GB", DIM_SIZE, LINEAR, 1e9},
-    {"GiB", DIM_SIZE, LINEAR, 1073741824.0},
-    {"TB", DIM_SIZE, LINEAR, 1e12},
-    {"TiB", DIM_SIZE, LINEAR, 1099511627776.0},
-    {"bit/s", DIM_BITRATE, LINEAR, 1},
-    {"kbit/s", DIM_BITRATE, LINEAR, 1e3},
-    {"Mbit/s", DIM_BITRATE, LINEAR, 1e6},
-    {"Gbit/s", DIM_BITRATE, LINEAR, 1e9},
+    {"%", DIM_NONE, LINEAR, 0.01},        {"ns", DIM_TIME, LINEAR, 1e-9},
+    {"us", DIM_TIME, LINEAR, 1e-6},       {"\xc2\xb5s", DIM_TIME, LINEAR, 1e-6}, /* µs */
+    {"ms", DIM_TIME, LINEAR, 1e-3},       {"s", DIM_TIME, LINEAR, 1},
+    {"min", DIM_TIME, LINEAR, 60},        {"h", DIM_TIME, LINEAR, 3600},
+    {"d", DIM_TIME, LINEAR, 86400},       {"/s", DIM_RATE, LINEAR, 1},
+    {"1/s", DIM_RATE, LINEAR, 1},         {"/ms", DIM_RATE, LINEAR, 1e3},
+    {"/min", DIM_RATE, LINEAR, 1.0 / 60}, {"/h", DIM_RATE, LINEAR, 1.0 / 3600},
+    {"Hz", DIM_FREQUENCY, LINEAR, 1},     {"kHz", DIM_FREQUENCY, LINEAR, 1e3},
+    {"MHz", DIM_FREQUENCY, LINEAR, 1e6},  {"GHz", DIM_FREQUENCY, LINEAR, 1e9},
+    {"dBm", DIM_POWER, LINEAR, 1},        {"dBW", DIM_POWER, DB_OFFSET, 30},
+    {"mW", DIM_POWER, WATTS, 1},          {"W", DIM_POWER, WATTS, 1e3},
+    {"dBm/Hz", DIM_PSD, LINEAR, 1},       {"dBW/Hz", DIM_PSD, DB_OFFSET, 30},
+    {"dB", DIM_GAIN, LINEAR, 1},          {"m", DIM_DISTANCE, LINEAR, 1},
+    {"km", DIM_DISTANCE, LINEAR, 1e3},    {"m/s", DIM_SPEED, LINEAR, 1},
+    {"km/h", DIM_SPEED, LINEAR, 1 / 3.6}, {"B", DIM_SIZE, LINEAR, 1},
+    {"kB", DIM_SIZE, LINEAR, 1e3},        {"KiB", DIM_SIZE, LINEAR, 1024.0},
+    {"MB", DIM_SIZE, LINEAR, 1e6},        {"MiB", DIM_SIZE, LINEAR, 1048576.0},
+    {"GB", DIM_SIZE, LINEAR, 1e9},        {"GiB", DIM_SIZE, LINEAR, 1073741824.0},
+    {"TB", DIM_SIZE, LINEAR, 1e12},       {"TiB", DIM_SIZE, LINEAR, 1099511627776.0},
+    {"bit/s", DIM_BITRATE, LINEAR, 1},    {"kbit/s", DIM_BITRATE, LINEAR, 1e3},
+    {"Mbit/s", DIM_BITRATE, LINEAR, 1e6}, {"Gbit/s", DIM_BITRATE, LINEAR, 1e9},
 };
 #define NUNITS (sizeof units / sizeof units[0])
 
@@ -145,8 +124,9 @@ int unit_parse(const char *full, enum unit_dim dim, double *out, char **why)
             break;
         }
     if (!u && dim == DIM_NONE)
-        return fail(why, "unknown unit '%s' in '%s'; expected a plain number or a percentage "
-                         "(e.g. 5 %%)",
+        return fail(why,
+                    "unknown unit '%s' in '%s'; expected a plain number or a percentage "
+                    "(e.g. 5 %%)",
                     diag_excerpt(end, unit_shown, sizeof unit_shown), text);
     if (!u)
         return fail(why, "unknown unit '%s' in '%s'; expected %s in %s",
@@ -159,8 +139,8 @@ int unit_parse(const char *full, enum unit_dim dim, double *out, char **why)
     switch (u->conv) {
     case WATTS:
         if (!(v > 0))
-            return fail(why, "expected a power > 0 %s, got '%s' (in dBm that is -infinity)", u->name,
-                        text);
+            return fail(why, "expected a power > 0 %s, got '%s' (in dBm that is -infinity)",
+                        u->name, text);
         base = 10 * log10(v * u->factor);
         break;
     case DB_OFFSET:

@@ -164,7 +164,7 @@ static void offset_position(const char *text, size_t len, size_t off, int *line,
 }
 
 __attribute__((format(printf, 4, 5))) static void perr(struct parse *p, int line, int col,
-                                                        const char *fmt, ...)
+                                                       const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -180,12 +180,14 @@ static void report_libyaml(struct parse *p, const yaml_parser_t *yp)
     if (yp->error == YAML_READER_ERROR) {
         offset_position(p->text, p->len, yp->problem_offset, &line, &col);
         if (strstr(problem, "UTF-8") || strstr(problem, "UTF-16"))
-            perr(p, line, col, "invalid UTF-8 in the file (%s at byte %zu); scenarios must be UTF-8 "
-                               "text",
+            perr(p, line, col,
+                 "invalid UTF-8 in the file (%s at byte %zu); scenarios must be UTF-8 "
+                 "text",
                  problem, yp->problem_offset);
         else if (strstr(problem, "control characters"))
-            perr(p, line, col, "control character (byte 0x%02x) in the file; scenarios must be "
-                               "plain text",
+            perr(p, line, col,
+                 "control character (byte 0x%02x) in the file; scenarios must be "
+                 "plain text",
                  (unsigned)(yp->problem_value & 0xff));
         else
             perr(p, line, col, "cannot read the file as YAML text: %s", problem);
@@ -310,8 +312,8 @@ static void on_event(struct parse *p, const yaml_event_t *e)
     }
 }
 
-int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len,
-                struct ynode **out, struct diag *d)
+int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, struct ynode **out,
+                struct diag *d)
 {
     *out = NULL;
     struct parse p = {.t = t, .text = text, .len = len, .d = d};

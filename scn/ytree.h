@@ -37,10 +37,10 @@ enum ynode_kind {
 
 struct ynode {
     enum ynode_kind kind;
-    const char *src; /* file name or "--set"; owned by the tree */
-    int line, col;   /* 1-based */
-    bool quoted;     /* scalar written in quotes or as a block literal */
-    char *text;      /* scalar value, NUL-terminated */
+    const char *src;      /* file name or "--set"; owned by the tree */
+    int line, col;        /* 1-based */
+    bool quoted;          /* scalar written in quotes or as a block literal */
+    char *text;           /* scalar value, NUL-terminated */
     struct ynode **items; /* map: key0, value0, key1, value1, ...; seq: elements */
     size_t n;             /* number of items (2 x pairs for a map) */
     size_t cap;
@@ -61,8 +61,8 @@ void ytree_release(struct ytree *t);
  * Parses `len` bytes of YAML text from source `src` into *out (a new node owned by t).
  * Returns 0, or -EINVAL with diagnostics in d. An empty document gives *out = NULL and 0.
  */
-int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len,
-                struct ynode **out, struct diag *d);
+int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, struct ynode **out,
+                struct diag *d);
 
 /* Reads and parses a whole file (at most YTREE_MAX_BYTES) as the tree's root. */
 int ytree_load_file(struct ytree *t, const char *path, struct diag *d);

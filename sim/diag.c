@@ -132,7 +132,11 @@ void diag_sort(struct diag *d, size_t from)
 /* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    size_t len = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3 : (s[0] >> 3) == 30 ? 4 : 0;
+    size_t len = s[0] < 0x80         ? 1
+                 : (s[0] >> 5) == 6  ? 2
+                 : (s[0] >> 4) == 14 ? 3
+                 : (s[0] >> 3) == 30 ? 4
+                                     : 0;
     if (len == 0 || len > n)
         return 0;
     for (size_t i = 1; i < len; i++)

@@ -27,12 +27,12 @@
 
 /* Number of low bits of evq_entry.tie that hold the insertion sequence number. */
 #define EVQ_SEQ_BITS 56
-#define EVQ_SEQ_MAX ((UINT64_C(1) << EVQ_SEQ_BITS) - 1)
+#define EVQ_SEQ_MAX  ((UINT64_C(1) << EVQ_SEQ_BITS) - 1)
 
 struct evq_entry {
-    int64_t time;  /* simulated time, ns */
-    uint64_t tie;  /* (priority + 128) << 56 | insertion sequence */
-    uint32_t id;   /* slot in the simulation's event pool */
+    int64_t time; /* simulated time, ns */
+    uint64_t tie; /* (priority + 128) << 56 | insertion sequence */
+    uint32_t id;  /* slot in the simulation's event pool */
 };
 
 /* Builds the tie-break key from a priority in [-128, 127] and a sequence number <= EVQ_SEQ_MAX. */
@@ -61,8 +61,8 @@ static inline bool evq_entry_before(const struct evq_entry *a, const struct evq_
 struct evq;
 
 struct evq_type {
-    unsigned abi;      /* EVQ_ABI; checked by evq_init */
-    const char *name;  /* the name benchmarks and configuration use */
+    unsigned abi;     /* EVQ_ABI; checked by evq_init */
+    const char *name; /* the name benchmarks and configuration use */
     /* Allocates the implementation's state for about `capacity_hint` entries. 0 or -ENOMEM. */
     int (*init)(struct evq *q, size_t capacity_hint);
     /* Frees the state; the queue may hold entries. */
@@ -79,8 +79,8 @@ struct evq_type {
 
 struct evq {
     const struct evq_type *type;
-    void *state;  /* owned by the implementation */
-    size_t len;   /* entries held; maintained by the implementation */
+    void *state; /* owned by the implementation */
+    size_t len;  /* entries held; maintained by the implementation */
 };
 
 /* The registered implementations, NULL-terminated; the first is the default. */

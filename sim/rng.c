@@ -32,8 +32,7 @@ struct taus_state {
     unsigned long s1, s2, s3;
 };
 
-int rng_init(struct rng *r, uint64_t master_seed, uint32_t replication, uint32_t kind,
-             uint64_t id)
+int rng_init(struct rng *r, uint64_t master_seed, uint32_t replication, uint32_t kind, uint64_t id)
 {
     r->gen = gsl_rng_alloc(gsl_rng_taus2);
     if (!r->gen)

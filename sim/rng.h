@@ -18,8 +18,8 @@
  * matrix-rank tests, which probe a GF(2) structure our models never touch. Mersenne Twister
  * (2.5 KB of state per stream) would cost 100 times the memory for 10,000+ UEs with several
  * streams each. GSL's own gsl_rng_set() takes only a 32-bit seed, which
- * for 10^5 streams makes a collision between two streams likely (birthday bound); rng_init therefore
- * writes all three state words from the 64-bit key hash, respecting taus2's constraints.
+ * for 10^5 streams makes a collision between two streams likely (birthday bound); rng_init
+ * therefore writes all three state words from the 64-bit key hash, respecting taus2's constraints.
  *
  * The engine draws nothing; only models do. Stream kinds are listed here, in one place, so that
  * two modules never share one by accident. New kinds are appended (never renumbered: the number
@@ -33,13 +33,13 @@
 #include <gsl/gsl_rng.h>
 
 enum rng_kind {
-    RNG_KIND_ARRIVAL = 1, /* request/customer arrivals of an entity */
-    RNG_KIND_SERVICE = 2, /* service times of a server */
-    RNG_KIND_FADING = 3,  /* small-scale fading and shadowing of a link */
-    RNG_KIND_POLICY = 4,  /* a split policy's own randomness */
+    RNG_KIND_ARRIVAL = 1,  /* request/customer arrivals of an entity */
+    RNG_KIND_SERVICE = 2,  /* service times of a server */
+    RNG_KIND_FADING = 3,   /* small-scale fading and shadowing of a link */
+    RNG_KIND_POLICY = 4,   /* a split policy's own randomness */
     RNG_KIND_WORKLOAD = 5, /* request sizes (prompt and output tokens) */
-    RNG_KIND_BENCH = 6,   /* benchmarks */
-    RNG_KIND_TEST = 7,    /* tests */
+    RNG_KIND_BENCH = 6,    /* benchmarks */
+    RNG_KIND_TEST = 7,     /* tests */
 };
 
 struct rng {
@@ -50,8 +50,7 @@ struct rng {
 uint64_t rng_key_hash(uint64_t master_seed, uint32_t replication, uint32_t kind, uint64_t id);
 
 /* Creates the stream for the given key. 0, or -ENOMEM. */
-int rng_init(struct rng *r, uint64_t master_seed, uint32_t replication, uint32_t kind,
-             uint64_t id);
+int rng_init(struct rng *r, uint64_t master_seed, uint32_t replication, uint32_t kind, uint64_t id);
 
 /* Frees the stream; safe on a zeroed or released struct. */
 void rng_release(struct rng *r);

@@ -28,10 +28,10 @@
 
 #include "sim/evq.h"
 
-#define SIM_NS INT64_C(1)
-#define SIM_US INT64_C(1000)
-#define SIM_MS INT64_C(1000000)
-#define SIM_S INT64_C(1000000000)
+#define SIM_NS       INT64_C(1)
+#define SIM_US       INT64_C(1000)
+#define SIM_MS       INT64_C(1000000)
+#define SIM_S        INT64_C(1000000000)
 #define SIM_TIME_MAX INT64_MAX
 
 #define SIM_PRIORITY_MIN (-128)
@@ -46,7 +46,7 @@ typedef void sim_event_fn(struct sim *sim, void *obj, uint64_t data);
 typedef uint64_t sim_event_handle;
 
 struct sim_event {
-    sim_event_fn *fn;  /* NULL once cancelled */
+    sim_event_fn *fn; /* NULL once cancelled */
     void *obj;
     uint64_t data;
     uint32_t gen;       /* bumped each time the slot is recycled */
@@ -55,15 +55,15 @@ struct sim_event {
 
 struct sim {
     int64_t now;
-    uint64_t seq;           /* next insertion sequence number */
-    uint64_t processed;     /* events run so far (cancelled ones excluded) */
-    uint64_t cancelled;     /* cancelled events still sitting in the queue */
+    uint64_t seq;       /* next insertion sequence number */
+    uint64_t processed; /* events run so far (cancelled ones excluded) */
+    uint64_t cancelled; /* cancelled events still sitting in the queue */
     struct evq queue;
     struct sim_event *pool; /* event slots */
     uint32_t pool_cap;
-    uint32_t free_head;     /* first free slot, or UINT32_MAX */
+    uint32_t free_head; /* first free slot, or UINT32_MAX */
     bool stop_requested;
-    int error;              /* first allocation failure (negative errno), sticky */
+    int error; /* first allocation failure (negative errno), sticky */
 };
 
 enum sim_stop {

@@ -53,7 +53,8 @@ START_TEST(test_errors_are_collected)
     ck_assert_uint_eq(diag_error_count(&d), 4);
     ck_assert_str_eq(d.msgs[0].text, "argument 2: unknown option '--rat' (did you mean '--rate'?)");
     ck_assert_str_eq(d.msgs[1].text, "argument 4: option '--quiet' takes no value, got 'yes'");
-    ck_assert_str_eq(d.msgs[2].text, "argument 7: option '--count' given twice (first as argument 5)");
+    ck_assert_str_eq(d.msgs[2].text,
+                     "argument 7: option '--count' given twice (first as argument 5)");
     ck_assert_str_eq(d.msgs[3].text, "argument 9: option '-o' expects a value (FILE)");
     args_release(&a);
     diag_release(&d);

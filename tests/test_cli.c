@@ -97,22 +97,23 @@ START_TEST(test_bad_scenario_creates_no_file)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char *out = NULL;
     ck_assert_int_gt(asprintf(&out, "%s/r.h5", dir), 0);
-    char *scn = write_scenario(dir, "bad.yaml",
-                               "run:\n  duration: 1 h\n  sed: 3\nues:\n  count: -1\n");
+    char *scn =
+        write_scenario(dir, "bad.yaml", "run:\n  duration: 1 h\n  sed: 3\nues:\n  count: -1\n");
     char *a[] = {"splitsim", "run", scn, "-o", out};
     struct captured c = run_cli(5, a);
     ck_assert_int_eq(c.status, CLI_BAD_INPUT);
     char *expect = NULL;
-    ck_assert_int_gt(asprintf(&expect,
-                              "%s:3:3: error: run: unknown key 'sed' (did you mean 'seed'?)\n"
-                              "    3 |   sed: 3\n"
-                              "      |   ^\n"
-                              "%s:5:10: error: ues.count: expected an integer in [1, 1000000], got '-1'\n"
-                              "    5 |   count: -1\n"
-                              "      |          ^\n"
-                              "splitsim: 2 error(s); nothing was simulated\n",
-                              scn, scn),
-                     0);
+    ck_assert_int_gt(
+        asprintf(&expect,
+                 "%s:3:3: error: run: unknown key 'sed' (did you mean 'seed'?)\n"
+                 "    3 |   sed: 3\n"
+                 "      |   ^\n"
+                 "%s:5:10: error: ues.count: expected an integer in [1, 1000000], got '-1'\n"
+                 "    5 |   count: -1\n"
+                 "      |          ^\n"
+                 "splitsim: 2 error(s); nothing was simulated\n",
+                 scn, scn),
+        0);
     ck_assert_str_eq(c.err, expect);
     free(expect);
     struct stat st;
@@ -148,8 +149,9 @@ START_TEST(test_run_and_check)
     char *out = NULL;
     ck_assert_int_gt(asprintf(&out, "%s/r.h5", dir), 0);
     char *scn = scenario_path("default.yaml");
-    char *a[] = {"splitsim", "run", scn, "--set", "run.duration=2 h", "--set", "run.seed=9",
-                 "--set", "run.replications=2", "-o", out};
+    char *a[] = {"splitsim",           "run",   scn,          "--set",
+                 "run.duration=2 h",   "--set", "run.seed=9", "--set",
+                 "run.replications=2", "-o",    out};
     struct captured c = run_cli(11, a);
     ck_assert_msg(c.status == CLI_OK, "%s", c.err);
     ck_assert_ptr_nonnull(strstr(c.out, "time in system [s]"));
@@ -171,8 +173,9 @@ START_TEST(test_run_and_check)
     char *hash = h5_read_attr_string(out, "/", "scenario_hash");
 
     /* check prints the same resolved scenario and hash */
-    char *b[] = {"splitsim", "check", scn, "--set", "run.duration=2 h", "--set", "run.seed=9",
-                 "--set", "run.replications=2"};
+    char *b[] = {"splitsim",          "check", scn,          "--set",
+                 "run.duration=2 h",  "--set", "run.seed=9", "--set",
+                 "run.replications=2"};
     c = run_cli(9, b);
     ck_assert_int_eq(c.status, CLI_OK);
     ck_assert(strncmp(c.out, scenario, strlen(scenario)) == 0);
@@ -202,8 +205,8 @@ START_TEST(test_sweep_list_and_point)
     release(&c);
     char *out = NULL;
     ck_assert_int_gt(asprintf(&out, "%s/p7.h5", dir), 0);
-    char *b[] = {"splitsim", "run", scn, "--point", "7", "--set", "run.duration=1 h", "-o", out,
-                 "-q"};
+    char *b[] = {"splitsim",         "run", scn, "--point", "7", "--set",
+                 "run.duration=1 h", "-o",  out, "-q"};
     c = run_cli(10, b);
     ck_assert_msg(c.status == CLI_OK, "%s", c.err);
     int64_t point = -2, first = -1;
@@ -241,11 +244,12 @@ END_TEST
 START_TEST(test_unwritable_output_is_runtime_failure)
 {
     char *scn = scenario_path("default.yaml");
-    char *a[] = {"splitsim", "run", scn, "--set", "run.duration=1 h", "-o",
-                 "/nonexistent-dir/x.h5"};
+    char *a[] = {
+        "splitsim", "run", scn, "--set", "run.duration=1 h", "-o", "/nonexistent-dir/x.h5"};
     struct captured c = run_cli(7, a);
     ck_assert_int_eq(c.status, CLI_FAILURE);
-    ck_assert_ptr_nonnull(strstr(c.err, "/nonexistent-dir/x.h5: error: results file: cannot create"));
+    ck_assert_ptr_nonnull(
+        strstr(c.err, "/nonexistent-dir/x.h5: error: results file: cannot create"));
     release(&c);
     free(scn);
 }
@@ -253,8 +257,8 @@ END_TEST
 
 START_TEST(test_bench_small)
 {
-    char *a[] = {"splitsim", "bench", "events", "--pending", "10,100", "--events", "1000",
-                 "--repeat", "3"};
+    char *a[] = {"splitsim", "bench", "events",   "--pending", "10,100",
+                 "--events", "1000",  "--repeat", "3"};
     struct captured c = run_cli(9, a);
     ck_assert_int_eq(c.status, CLI_OK);
     ck_assert_ptr_nonnull(strstr(c.out, "P=10 events=1000 events_per_s="));

@@ -23,23 +23,52 @@ struct cfg {
 static const char *const modes[] = {"fast", "slow", NULL};
 
 static const struct scn_field inner_fields[] = {
-    {.key = "rate", .type = FIELD_QUANTITY, .offset = offsetof(struct inner, rate),
-     .dim = DIM_RATE, .min = 0, .min_exclusive = true, .max = 100, .def = "1 /s", .doc = "r"},
+    {.key = "rate",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct inner, rate),
+     .dim = DIM_RATE,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 100,
+     .def = "1 /s",
+     .doc = "r"},
     {0},
 };
 
 static const struct scn_field fields[] = {
-    {.key = "flag", .type = FIELD_BOOL, .offset = offsetof(struct cfg, flag), .def = "false",
+    {.key = "flag",
+     .type = FIELD_BOOL,
+     .offset = offsetof(struct cfg, flag),
+     .def = "false",
      .doc = "a flag"},
-    {.key = "count", .type = FIELD_UINT, .offset = offsetof(struct cfg, count), .min = 1,
-     .max = 10, .doc = "required count"},
-    {.key = "delay", .type = FIELD_QUANTITY, .offset = offsetof(struct cfg, delay),
-     .dim = DIM_TIME, .min = 0, .max = 60, .def = "10 ms", .doc = "a delay"},
-    {.key = "mode", .type = FIELD_ENUM, .offset = offsetof(struct cfg, mode), .choices = modes,
-     .def = "slow", .doc = "a mode"},
-    {.key = "name", .type = FIELD_STRING, .offset = offsetof(struct cfg, name), .def = "x y",
+    {.key = "count",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct cfg, count),
+     .min = 1,
+     .max = 10,
+     .doc = "required count"},
+    {.key = "delay",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct cfg, delay),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 60,
+     .def = "10 ms",
+     .doc = "a delay"},
+    {.key = "mode",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct cfg, mode),
+     .choices = modes,
+     .def = "slow",
+     .doc = "a mode"},
+    {.key = "name",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct cfg, name),
+     .def = "x y",
      .doc = "a name"},
-    {.key = "inner", .type = FIELD_SECTION, .offset = offsetof(struct cfg, inner),
+    {.key = "inner",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct cfg, inner),
      .fields = inner_fields},
     {0},
 };
@@ -94,12 +123,12 @@ START_TEST(test_every_error_reported)
     struct diag d;
     diag_init(&d);
     struct cfg c;
-    const char *text = "flag: yes\n"         /* 1: YAML 1.1 booleans are not booleans here */
-                       "count: \"3\"\n"      /* 2: quoted number */
-                       "delay: 2 min\n"      /* 3: out of range, in other units */
-                       "mode: fsat\n"        /* 4: misspelt choice */
-                       "inner: [1]\n"        /* 5: wrong kind */
-                       "nmae: q\n";          /* 6: misspelt key */
+    const char *text = "flag: yes\n"    /* 1: YAML 1.1 booleans are not booleans here */
+                       "count: \"3\"\n" /* 2: quoted number */
+                       "delay: 2 min\n" /* 3: out of range, in other units */
+                       "mode: fsat\n"   /* 4: misspelt choice */
+                       "inner: [1]\n"   /* 5: wrong kind */
+                       "nmae: q\n";     /* 6: misspelt key */
     ck_assert_uint_eq(bind_text(text, &c, &d, NULL), 6);
     const char *expect[] = {
         "unknown key 'nmae' (did you mean 'name'?)",
@@ -141,7 +170,8 @@ START_TEST(test_scalar_where_mapping_expected)
     diag_init(&d);
     struct cfg c;
     ck_assert_uint_eq(bind_text("count: 1\ninner: 5\n", &c, &d, NULL), 1);
-    ck_assert_str_eq(d.msgs[0].text, "inner: expected a mapping of keys (rate: ...), got a scalar '5'");
+    ck_assert_str_eq(d.msgs[0].text,
+                     "inner: expected a mapping of keys (rate: ...), got a scalar '5'");
     field_release(fields, &c);
     diag_release(&d);
     diag_init(&d);
@@ -175,9 +205,12 @@ START_TEST(test_document_rows)
     FILE *f = open_memstream(&buf, &len);
     field_document(fields, "", f);
     fclose(f);
-    ck_assert_ptr_nonnull(strstr(buf, "| `count` | integer | **required** | an integer in [1, 10] | required count |\n"));
-    ck_assert_ptr_nonnull(strstr(buf, "| `inner.rate` | rate [/s] | 1 /s | a rate in (0, 100] /s | r |\n"));
-    ck_assert_ptr_nonnull(strstr(buf, "| `mode` | choice | slow | one of: fast, slow | a mode |\n"));
+    ck_assert_ptr_nonnull(strstr(
+        buf, "| `count` | integer | **required** | an integer in [1, 10] | required count |\n"));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "| `inner.rate` | rate [/s] | 1 /s | a rate in (0, 100] /s | r |\n"));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "| `mode` | choice | slow | one of: fast, slow | a mode |\n"));
     free(buf);
 }
 END_TEST

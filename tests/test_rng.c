@@ -37,9 +37,8 @@ START_TEST(test_every_key_field_matters)
     unsigned long first[K][4];
     for (int k = 0; k < K; k++) {
         struct rng r;
-        ck_assert_int_eq(rng_init(&r, keys[k][0], (uint32_t)keys[k][1], (uint32_t)keys[k][2],
-                                  keys[k][3]),
-                         0);
+        ck_assert_int_eq(
+            rng_init(&r, keys[k][0], (uint32_t)keys[k][1], (uint32_t)keys[k][2], keys[k][3]), 0);
         for (int i = 0; i < 4; i++)
             first[k][i] = gsl_rng_get(r.gen);
         rng_release(&r);
@@ -153,8 +152,8 @@ static void check_moments(struct moments m, double mean, double var, double mu4,
 {
     double se_mean = sqrt(var / N);
     double se_var = sqrt((mu4 - var * var) / N);
-    ck_assert_msg(fabs(m.mean - mean) < 5 * se_mean, "%s: mean %g, theory %g (se %g)", what,
-                  m.mean, mean, se_mean);
+    ck_assert_msg(fabs(m.mean - mean) < 5 * se_mean, "%s: mean %g, theory %g (se %g)", what, m.mean,
+                  mean, se_mean);
     ck_assert_msg(fabs(m.var - var) < 5 * se_var, "%s: variance %g, theory %g (se %g)", what, m.var,
                   var, se_var);
 }
@@ -204,7 +203,8 @@ START_TEST(test_distribution_moments)
         sll += log(x) * log(x);
     }
     double lmean = sl / N, lvar = (sll - N * lmean * lmean) / (N - 1);
-    check_moments((struct moments){lmean, lvar}, lmu, lsig * lsig, 3 * pow(lsig, 4), "log of lognormal");
+    check_moments((struct moments){lmean, lvar}, lmu, lsig * lsig, 3 * pow(lsig, 4),
+                  "log of lognormal");
     double mean_theory = exp(lmu + lsig * lsig / 2);
     double var_theory = (exp(lsig * lsig) - 1) * mean_theory * mean_theory;
     ck_assert(fabs(s / N - mean_theory) < 5 * sqrt(var_theory / N));

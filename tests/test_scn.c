@@ -98,7 +98,8 @@ START_TEST(test_overrides)
     struct diag d;
     ytree_init(&t);
     diag_init(&d);
-    struct scn_override ov[] = {{"run.seed=42"}, {"ues.count=3"}, {"edge={service: deterministic}"}};
+    struct scn_override ov[] = {
+        {"run.seed=42"}, {"ues.count=3"}, {"edge={service: deterministic}"}};
     ck_assert_int_eq(scn_load(&s, &t, path, ov, 3, &d), 0);
     ck_assert_uint_eq(s.run.seed, 42);
     ck_assert_uint_eq(s.ues.count, 3);
@@ -116,8 +117,9 @@ START_TEST(test_overrides)
     ck_assert_uint_eq(d.len, 1);
     ck_assert_str_eq(d.msgs[0].file, "--set");
     ck_assert_int_eq(d.msgs[0].line, 3);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "cannot set 'recording.requests.x': 'recording.requests' is a scalar, not a section");
+    ck_assert_str_eq(
+        d.msgs[0].text,
+        "cannot set 'recording.requests.x': 'recording.requests' is a scalar, not a section");
     ytree_release(&t);
     diag_release(&d);
 
@@ -151,19 +153,23 @@ START_TEST(test_cross_checks)
     struct diag d;
     ck_assert_int_lt(load_text("run:\n  duration: 1 h\n  warmup: 2 h\n", &s, &t, &d), 0);
     ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text, "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
+    ck_assert_str_eq(d.msgs[0].text,
+                     "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
     ck_assert_int_eq(d.msgs[0].line, 3);
     ytree_release(&t);
     diag_release(&d);
-    ck_assert_int_lt(load_text("run: {duration: 1000 d}\nues: {count: 1000000}\nworkload: {rate: 1000 /s}\n",
-                               &s, &t, &d),
-                     0);
-    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "requests per replication; expected at most 1e10"));
+    ck_assert_int_lt(
+        load_text("run: {duration: 1000 d}\nues: {count: 1000000}\nworkload: {rate: 1000 /s}\n", &s,
+                  &t, &d),
+        0);
+    ck_assert_ptr_nonnull(
+        strstr(d.msgs[0].text, "requests per replication; expected at most 1e10"));
     ytree_release(&t);
     diag_release(&d);
-    ck_assert_int_lt(load_text("run: {duration: 1 h, first_replication: 4294967295, replications: 2}\n",
-                               &s, &t, &d),
-                     0);
+    ck_assert_int_lt(
+        load_text("run: {duration: 1 h, first_replication: 4294967295, replications: 2}\n", &s, &t,
+                  &d),
+        0);
     ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "must stay below 2^32"));
     ytree_release(&t);
     diag_release(&d);
@@ -176,7 +182,8 @@ START_TEST(test_empty_and_non_mapping)
     struct ytree t;
     struct diag d;
     ck_assert_int_lt(load_text("", &s, &t, &d), 0);
-    ck_assert_str_eq(d.msgs[0].text, "empty scenario; expected a mapping with at least run.duration");
+    ck_assert_str_eq(d.msgs[0].text,
+                     "empty scenario; expected a mapping with at least run.duration");
     ytree_release(&t);
     diag_release(&d);
     ck_assert_int_lt(load_text("just text\n", &s, &t, &d), 0);

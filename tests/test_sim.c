@@ -180,8 +180,8 @@ START_TEST(test_random_schedule_cancel)
     }
     ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
     for (size_t k = 0; k < f->n; k++)
-        ck_assert_msg(f->ran[k] != f->cancelled[k], "event %zu ran=%d cancelled=%d", k,
-                      f->ran[k], f->cancelled[k]);
+        ck_assert_msg(f->ran[k] != f->cancelled[k], "event %zu ran=%d cancelled=%d", k, f->ran[k],
+                      f->cancelled[k]);
     /* Order: time never decreases; and when b was already pending as a ran, a came first in
      * (time, priority, insertion = id) order. (An event scheduled by a handler for `now` runs
      * after that handler even with a lower priority number: it cannot run in the past.) */

@@ -37,14 +37,15 @@ static const char *base = "run: {duration: 1 h, replications: 2, first_replicati
 START_TEST(test_grid_zip_replications)
 {
     char *text = NULL;
-    ck_assert_int_gt(asprintf(&text, "%s"
-                                     "sweep:\n"
-                                     "  grid:\n"
-                                     "    workload.rate: [1 /s, 2 /s, 3 /s]\n"
-                                     "    ues.count: [4, 5]\n"
-                                     "  zip:\n"
-                                     "    edge.service: [exponential, deterministic]\n"
-                                     "    edge.service_time: [10 ms, 20 ms]\n",
+    ck_assert_int_gt(asprintf(&text,
+                              "%s"
+                              "sweep:\n"
+                              "  grid:\n"
+                              "    workload.rate: [1 /s, 2 /s, 3 /s]\n"
+                              "    ues.count: [4, 5]\n"
+                              "  zip:\n"
+                              "    edge.service: [exponential, deterministic]\n"
+                              "    edge.service_time: [10 ms, 20 ms]\n",
                               base),
                      0);
     struct loaded l;
@@ -118,13 +119,15 @@ START_TEST(test_structural_errors)
         {"sweep: [1]\n", "sweep: expected a mapping with grid: and/or zip:, got a sequence"},
         {"sweep: {grdi: {}}\n", "sweep: unknown key 'grdi' (did you mean 'grid'?)"},
         {"sweep: {grid: {ues.cuont: [1]}}\n",
-         "sweep.grid: 'ues.cuont' is not a scenario key; expected a dotted path to a value, like workload.rate"},
-        {"sweep: {grid: {ues: [1]}}\n",
-         "sweep.grid: 'ues' is not a scenario key; expected a dotted path to a value, like workload.rate"},
+         "sweep.grid: 'ues.cuont' is not a scenario key; expected a dotted path to a value, like "
+         "workload.rate"},
+        {"sweep: {grid: {ues: [1]}}\n", "sweep.grid: 'ues' is not a scenario key; expected a "
+                                        "dotted path to a value, like workload.rate"},
         {"sweep: {grid: {run.replications: [1, 2]}}\n",
-         "sweep.grid: 'run.replications' cannot be swept; replications multiply every point (set run.replications)"},
-        {"sweep: {grid: {ues.count: []}}\n",
-         "sweep.grid.ues.count: expected a non-empty list of values like [1, 2], got an empty sequence"},
+         "sweep.grid: 'run.replications' cannot be swept; replications multiply every point (set "
+         "run.replications)"},
+        {"sweep: {grid: {ues.count: []}}\n", "sweep.grid.ues.count: expected a non-empty list of "
+                                             "values like [1, 2], got an empty sequence"},
         {"sweep: {grid: {ues.count: 3}}\n",
          "sweep.grid.ues.count: expected a non-empty list of values like [1, 2], got a scalar"},
         {"sweep: {grid: {ues.count: [[1]]}}\n",
@@ -165,13 +168,16 @@ START_TEST(test_too_many_points)
     for (int i = 0; i < 101; i++)
         p += sprintf(p, "%s%d", i ? "," : "", i);
     char *text = NULL;
-    ck_assert_int_gt(asprintf(&text, "run: {duration: 1 h, replications: 100000}\n"
-                                     "sweep: {grid: {run.seed: [%s]}}\n", seeds),
+    ck_assert_int_gt(asprintf(&text,
+                              "run: {duration: 1 h, replications: 100000}\n"
+                              "sweep: {grid: {run.seed: [%s]}}\n",
+                              seeds),
                      0);
     struct loaded l;
     ck_assert_int_lt(load(&l, text), 0);
-    ck_assert_str_eq(l.d.msgs[0].text,
-                     "sweep: 1.01e+07 points (grid x zip x replications); expected at most 1000000");
+    ck_assert_str_eq(
+        l.d.msgs[0].text,
+        "sweep: 1.01e+07 points (grid x zip x replications); expected at most 1000000");
     unload(&l);
     free(text);
     free(seeds);
@@ -195,15 +201,18 @@ START_TEST(test_invalid_point_values)
      * each distinct error once, each followed by a note naming its first point. */
     ck_assert_uint_eq(diag_error_count(&l.d), 2);
     ck_assert_uint_eq(l.d.len, 4);
-    ck_assert_str_eq(l.d.msgs[0].text, "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
+    ck_assert_str_eq(l.d.msgs[0].text,
+                     "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
     ck_assert_int_eq(l.d.msgs[0].line, 6);
     ck_assert_int_eq(l.d.msgs[0].col, 23);
     ck_assert_int_eq(l.d.msgs[1].severity, DIAG_NOTE);
-    ck_assert_str_eq(l.d.msgs[1].text, "in sweep point 1 (ues.count=1, run.seed=1, run.warmup=2 h)");
+    ck_assert_str_eq(l.d.msgs[1].text,
+                     "in sweep point 1 (ues.count=1, run.seed=1, run.warmup=2 h)");
     ck_assert_str_eq(l.d.msgs[2].text, "ues.count: expected an integer in [1, 1000000], got '0'");
     ck_assert_int_eq(l.d.msgs[2].line, 4);
     ck_assert_int_eq(l.d.msgs[2].col, 20);
-    ck_assert_str_eq(l.d.msgs[3].text, "in sweep point 6 (ues.count=0, run.seed=1, run.warmup=0 s)");
+    ck_assert_str_eq(l.d.msgs[3].text,
+                     "in sweep point 6 (ues.count=0, run.seed=1, run.warmup=0 s)");
     unload(&l);
 }
 END_TEST

@@ -61,10 +61,15 @@ START_TEST(test_bad_values)
         enum unit_dim dim;
         const char *message;
     } cases[] = {
-        {"fast", DIM_TIME, "expected a time (a number, optionally with a unit: ns, us, ms, s, min, h, d), got 'fast'"},
-        {"10 MHz", DIM_TIME, "expected a time (ns, us, ms, s, min, h, d), got a frequency '10 MHz'"},
-        {"10 parsecs", DIM_DISTANCE, "unknown unit 'parsecs' in '10 parsecs'; expected a distance in m, km"},
-        {"10 Ms", DIM_TIME, "unknown unit 'Ms' in '10 Ms'; expected a time in ns, us, ms, s, min, h, d"},
+        {"fast", DIM_TIME,
+         "expected a time (a number, optionally with a unit: ns, us, ms, s, min, h, d), got "
+         "'fast'"},
+        {"10 MHz", DIM_TIME,
+         "expected a time (ns, us, ms, s, min, h, d), got a frequency '10 MHz'"},
+        {"10 parsecs", DIM_DISTANCE,
+         "unknown unit 'parsecs' in '10 parsecs'; expected a distance in m, km"},
+        {"10 Ms", DIM_TIME,
+         "unknown unit 'Ms' in '10 Ms'; expected a time in ns, us, ms, s, min, h, d"},
         {"inf", DIM_TIME, "expected a finite decimal number, got 'inf'"},
         {"nan s", DIM_TIME, "expected a finite decimal number, got 'nan s'"},
         {"0x10", DIM_NONE, "expected a finite decimal number, got '0x10'"},
@@ -73,7 +78,8 @@ START_TEST(test_bad_values)
         {"0 W", DIM_POWER, "expected a power > 0 W, got '0 W' (in dBm that is -infinity)"},
         {"", DIM_NONE, "expected a number, got ''"},
         {" 5", DIM_NONE, "expected a number, got ' 5'"},
-        {"5 %%", DIM_NONE, "unknown unit '%%' in '5 %%'; expected a plain number or a percentage (e.g. 5 %)"},
+        {"5 %%", DIM_NONE,
+         "unknown unit '%%' in '5 %%'; expected a plain number or a percentage (e.g. 5 %)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *why = parse_bad(cases[i].text, cases[i].dim);

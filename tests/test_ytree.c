@@ -53,15 +53,18 @@ START_TEST(test_hostile_inputs)
         const char *message;
     } cases[] = {
         {"tab", "run:\n\tseed: 1\n", 0, 2, 1, "tab character here; YAML indents with spaces only"},
-        {"duplicate", "a: 1\nb: 2\na: 3\n", 0, 3, 1, "duplicate key 'a' (first at line 1, column 1)"},
+        {"duplicate", "a: 1\nb: 2\na: 3\n", 0, 3, 1,
+         "duplicate key 'a' (first at line 1, column 1)"},
         {"alias", "a: &x 1\n", 0, 1, 4, "YAML anchors ('&x') are not supported"},
-        {"alias-use", "a: *x\n", 0, 1, 4, "YAML aliases ('*x') are not supported; write the value out"},
+        {"alias-use", "a: *x\n", 0, 1, 4,
+         "YAML aliases ('*x') are not supported; write the value out"},
         {"two-docs", "a: 1\n---\nb: 2\n", 0, 2, 1,
          "more than one YAML document ('---'); a scenario is one document"},
         {"complex-key", "? [a, b]\n: 1\n", 0, 1, 3,
          "a sequence cannot be a mapping key; keys are plain names"},
         {"bad-utf8", "a: \xc3\x28\n", 0, 1, 5,
-         "invalid UTF-8 in the file (invalid trailing UTF-8 octet at byte 4); scenarios must be UTF-8 text"},
+         "invalid UTF-8 in the file (invalid trailing UTF-8 octet at byte 4); scenarios must be "
+         "UTF-8 text"},
         {"control", "a: \x01\n", 0, 1, 4,
          "control character (byte 0x01) in the file; scenarios must be plain text"},
         {"nul", "a: \"x\\0y\"\n", 0, 1, 4, "NUL character in a value"},
@@ -112,10 +115,11 @@ END_TEST
 
 START_TEST(test_billion_laughs_refused_at_first_anchor)
 {
-    const char *text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-                       "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                       "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-                       "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+    const char *text =
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
     struct ytree t;
     struct diag d;
     ck_assert_int_lt(parse(text, strlen(text), &t, &d), 0);
