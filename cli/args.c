@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,30 +185,6 @@ const char *args_get(const struct args *a, const char *name)
 {
     int i = index_of(a, name);
     return i < 0 ? NULL : a->values[i];
-}
-
-int args_double(const struct args *a, const char *name, double min, double max, double *out,
-                struct diag *d)
-{
-    int i = index_of(a, name);
-    if (i < 0 || !a->values[i])
-        return 0;
-    const char *s = a->values[i];
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        diag_error(d, "argument %d: --%s: expected a finite number, got '%s'", a->where[i], name,
-                   s);
-        return -EINVAL;
-    }
-    if (v < min || v > max) {
-        diag_error(d, "argument %d: --%s: expected a number in [%g, %g], got '%s'", a->where[i],
-                   name, min, max, s);
-        return -EINVAL;
-    }
-    *out = v;
-    return 0;
 }
 
 int args_uint64(const struct args *a, const char *name, uint64_t min, uint64_t max, uint64_t *out,

@@ -69,8 +69,6 @@ static inline bool args_has(const struct args *a, const char *name)
  * alone when absent. On bad text or range, report "--name: expected ..., got '...'" and return
  * -EINVAL.
  */
-int args_double(const struct args *a, const char *name, double min, double max, double *out,
-                struct diag *d);
 int args_uint64(const struct args *a, const char *name, uint64_t min, uint64_t max, uint64_t *out,
                 struct diag *d);
 
