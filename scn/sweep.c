@@ -241,6 +241,46 @@ out:
     return rc;
 }
 
+/* Size of a bound leaf field's value in struct scn. */
+static size_t field_size(const struct scn_field *f)
+{
+    switch (f->type) {
+    case FIELD_BOOL:
+        return sizeof(bool);
+    case FIELD_UINT:
+        return sizeof(uint64_t);
+    case FIELD_QUANTITY:
+        return sizeof(double);
+    case FIELD_ENUM:
+        return sizeof(int);
+    case FIELD_STRING:
+        return sizeof(char *);
+    case FIELD_SECTION:
+        break;
+    }
+    return 0;
+}
+
+/* One axis, bound once: where its field sits in struct scn, and each value's bytes. */
+struct bound_axis {
+    size_t offset, size;
+    unsigned char (*value)[sizeof(double) > sizeof(uint64_t) ? sizeof(double) : sizeof(uint64_t)];
+    bool *ok;
+    char **strings; /* FIELD_STRING values to free */
+    size_t n;
+};
+
+/* The first point (lowest index) whose axis `a` takes value `j`. */
+static uint64_t first_point_with(const struct sweep *sw, size_t a, size_t j)
+{
+    if (a >= sw->ngrid)
+        return (uint64_t)j * sw->replications;
+    uint64_t g = j;
+    for (size_t i = a + 1; i < sw->ngrid; i++)
+        g *= sw->grid[i].values->n;
+    return g * sw->zip_len * sw->replications;
+}
+
 uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
                         struct diag *d)
 {
@@ -251,42 +291,81 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
     if (!at)
         at = tree->root;
     size_t naxes = sw->ngrid + sw->nzip;
-    for (uint64_t p = 0; p < sw->points; p += sw->replications) {
-        struct scn s = *base; /* shallow: string fields are re-bound below only if swept */
-        struct field_origins origins = {0};
-        size_t before = diag_error_count(d), errors = 0;
-        for (size_t a = 0; a < naxes; a++) {
-            const char *path = a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path;
-            const void *found = NULL;
-            const struct scn_field *f = field_locate(scn_schema, path, &s, &found);
-            char *holder = (char *)&s + ((const char *)found - (const char *)&s);
-            const struct ynode *v = axis_value(sw, p, a);
-            char **str = f->type == FIELD_STRING ? (char **)(void *)(holder + f->offset) : NULL;
-            if (str)
-                *str = NULL; /* the base's string stays the base's */
-            errors += field_bind_one(f, path, v, holder, d);
-            if (str) {
-                free(*str);
-                *str = NULL;
-            }
-            if (origins.n == origins.cap) {
-                size_t cap = origins.cap ? 2 * origins.cap : 8;
-                struct field_origin *vv = realloc(origins.v, cap * sizeof *vv);
-                if (vv) {
-                    origins.v = vv;
-                    origins.cap = cap;
-                }
-            }
-            if (origins.n < origins.cap && (origins.v[origins.n].path = strdup(path)))
-                origins.v[origins.n++].node = v;
+    struct bound_axis *ax = calloc(naxes ? naxes : 1, sizeof *ax);
+    struct field_origins origins = {0};
+    origins.v = calloc(naxes ? naxes : 1, sizeof *origins.v);
+    origins.cap = naxes;
+    if (!ax || !origins.v) {
+        diag_error(d, "out of memory validating the sweep");
+        bad = 1;
+        goto out;
+    }
+    /* Bind every value of every axis once; a bad value is reported once, with the first point
+     * that uses it. */
+    for (size_t a = 0; a < naxes; a++) {
+        const struct sweep_axis *axis = a < sw->ngrid ? &sw->grid[a] : &sw->zip[a - sw->ngrid];
+        struct scn tmp = *base;
+        const void *found = NULL;
+        const struct scn_field *f = field_locate(scn_schema, axis->path, &tmp, &found);
+        size_t n = axis->values->n;
+        ax[a].offset = (size_t)((const char *)found - (const char *)&tmp) + f->offset;
+        ax[a].size = field_size(f);
+        ax[a].n = n;
+        ax[a].value = calloc(n, sizeof *ax[a].value);
+        ax[a].ok = calloc(n, sizeof *ax[a].ok);
+        ax[a].strings = calloc(n, sizeof *ax[a].strings);
+        if (!ax[a].value || !ax[a].ok || !ax[a].strings) {
+            diag_error(d, "out of memory validating the sweep");
+            bad = 1;
+            goto out;
         }
-        if (errors == 0)
-            errors += scn_check(&s, &origins, at, d);
-        field_origins_release(&origins);
-        if (errors) {
+        char *holder = (char *)&tmp + ((const char *)found - (const char *)&tmp);
+        for (size_t j = 0; j < n; j++) {
+            if (f->type == FIELD_STRING)
+                *(char **)(void *)(holder + f->offset) = NULL;
+            size_t before = diag_error_count(d);
+            ax[a].ok[j] = field_bind_one(f, axis->path, axis->values->items[j], holder, d) == 0;
+            if (!ax[a].ok[j] && diag_error_count(d) > before)
+                note_point(sw, first_point_with(sw, a, j), at, d);
+            memcpy(ax[a].value[j], (char *)&tmp + ax[a].offset, ax[a].size);
+            if (f->type == FIELD_STRING)
+                ax[a].strings[j] = *(char **)(void *)(holder + f->offset);
+        }
+        if (!(origins.v[a].path = strdup(axis->path))) {
+            diag_error(d, "out of memory validating the sweep");
+            bad = 1;
+            goto out;
+        }
+    }
+    origins.n = naxes;
+    /* Every combination: copy the bound values in and run the cross checks. */
+    for (uint64_t p = 0; p < sw->points; p += sw->replications) {
+        struct scn s = *base;
+        bool values_ok = true;
+        uint64_t q = p / sw->replications;
+        uint64_t z = q % sw->zip_len, g = q / sw->zip_len;
+        for (size_t a = naxes; a-- > 0;) {
+            size_t j;
+            if (a >= sw->ngrid) {
+                j = (size_t)z;
+            } else {
+                j = (size_t)(g % ax[a].n);
+                g /= ax[a].n;
+            }
+            values_ok &= ax[a].ok[j];
+            memcpy((char *)&s + ax[a].offset, ax[a].value[j], ax[a].size);
+            origins.v[a].node = (a < sw->ngrid ? sw->grid[a].values : sw->zip[a - sw->ngrid].values)
+                                    ->items[j];
+        }
+        if (!values_ok) {
             bad++;
-            if (diag_error_count(d) > before)
-                note_point(sw, p, at, d);
+        } else {
+            size_t before = diag_error_count(d);
+            if (scn_check(&s, &origins, at, d) > 0) {
+                bad++;
+                if (diag_error_count(d) > before)
+                    note_point(sw, p, at, d);
+            }
         }
         /* Stop early once the message list is full, or after many invalid points: the rest
          * would repeat what was said. */
@@ -297,6 +376,17 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
             break;
         }
     }
+out:
+    for (size_t a = 0; ax && a < naxes; a++) {
+        for (size_t j = 0; ax[a].strings && j < ax[a].n; j++)
+            free(ax[a].strings[j]);
+        free(ax[a].value);
+        free(ax[a].ok);
+        free(ax[a].strings);
+    }
+    free(ax);
+    origins.n = naxes; /* free every path set so far */
+    field_origins_release(&origins);
     d->dedupe = dedupe;
     return bad;
 }

@@ -197,22 +197,19 @@ START_TEST(test_invalid_point_values)
     ck_assert_int_eq(load(&l, text), 0);
     /* 18 combinations: 6 with count 0, 9 with warm-up 2 h, 3 with both */
     ck_assert_uint_eq(sweep_validate(&l.sw, &l.t, &l.base, &l.d), 6 + 9 - 3);
-    /* Point order: point 0 (count 1, seed 1, warm-up 2 h) fails first, then point 1 (count 0);
-     * each distinct error once, each followed by a note naming its first point. */
+    /* Bad values first, each once, with the first point that uses it; then the cross-check
+     * error of the first combination that fails it. */
     ck_assert_uint_eq(diag_error_count(&l.d), 2);
     ck_assert_uint_eq(l.d.len, 4);
-    ck_assert_str_eq(l.d.msgs[0].text,
-                     "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
-    ck_assert_int_eq(l.d.msgs[0].line, 6);
-    ck_assert_int_eq(l.d.msgs[0].col, 23);
+    ck_assert_str_eq(l.d.msgs[0].text, "ues.count: expected an integer in [1, 1000000], got '0'");
+    ck_assert_int_eq(l.d.msgs[0].line, 4);
+    ck_assert_int_eq(l.d.msgs[0].col, 20);
     ck_assert_int_eq(l.d.msgs[1].severity, DIAG_NOTE);
-    ck_assert_str_eq(l.d.msgs[1].text,
-                     "in sweep point 1 (ues.count=1, run.seed=1, run.warmup=2 h)");
-    ck_assert_str_eq(l.d.msgs[2].text, "ues.count: expected an integer in [1, 1000000], got '0'");
-    ck_assert_int_eq(l.d.msgs[2].line, 4);
-    ck_assert_int_eq(l.d.msgs[2].col, 20);
-    ck_assert_str_eq(l.d.msgs[3].text,
-                     "in sweep point 6 (ues.count=0, run.seed=1, run.warmup=0 s)");
+    ck_assert_str_eq(l.d.msgs[1].text, "in sweep point 6 (ues.count=0, run.seed=1, run.warmup=0 s)");
+    ck_assert_str_eq(l.d.msgs[2].text, "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
+    ck_assert_int_eq(l.d.msgs[2].line, 6);
+    ck_assert_int_eq(l.d.msgs[2].col, 23);
+    ck_assert_str_eq(l.d.msgs[3].text, "in sweep point 1 (ues.count=1, run.seed=1, run.warmup=2 h)");
     unload(&l);
 }
 END_TEST
