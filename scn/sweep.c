@@ -182,10 +182,12 @@ static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *a
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (f) {
-        for (size_t a = 0; a < sw->ngrid + sw->nzip; a++)
+        for (size_t a = 0; a < sw->ngrid + sw->nzip; a++) {
+            char shown[DIAG_EXCERPT];
             fprintf(f, "%s%s=%s", a ? ", " : "",
                     a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path,
-                    axis_value(sw, p, a)->text);
+                    diag_excerpt(axis_value(sw, p, a)->text, shown, sizeof shown));
+        }
         fclose(f);
     }
     diag_report(d, DIAG_NOTE, at->src, at->line, at->col, "in sweep point %" PRIu64 " (%s)", p,

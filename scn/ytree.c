@@ -1,6 +1,7 @@
 #include "scn/ytree.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,15 @@ struct ynode *ynode_copy(struct ytree *t, const struct ynode *n)
 
 /* ---- parsing ------------------------------------------------------------------------------ */
 
+/* The keys of one open mapping, hashed once it has more than LINEAR_KEYS of them, so duplicate
+ * detection stays linear in the document size (a 20,000-key mapping took a second before). */
+#define LINEAR_KEYS 16
+
+struct keyset {
+    size_t *slot; /* index of the key's item + 1 in the mapping; 0 = empty */
+    size_t cap;   /* power of two, or 0 */
+};
+
 struct parse {
     struct ytree *t;
     const char *src;
@@ -141,6 +151,7 @@ struct parse {
     size_t len;
     struct diag *d;
     struct ynode *stack[YTREE_MAX_DEPTH + 1];
+    struct keyset keys[YTREE_MAX_DEPTH + 1];
     int depth;
     struct ynode *root;
     int documents;
@@ -204,6 +215,46 @@ static void report_libyaml(struct parse *p, const yaml_parser_t *yp)
         perr(p, line, col, "YAML syntax: %s", problem);
 }
 
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* Finds key `text` among the keys of `map` (hashed in ks), or inserts item `item` (the index
+ * the key will have). Returns the existing key's item index, or SIZE_MAX when inserted;
+ * SIZE_MAX - 1 on allocation failure. */
+static size_t keyset_find_or_add(struct keyset *ks, const struct ynode *map, const char *text,
+                                 size_t item)
+{
+    size_t nkeys = map->n / 2 + 1;
+    if (2 * nkeys > ks->cap) {
+        size_t cap = ks->cap ? 2 * ks->cap : 64;
+        while (2 * nkeys > cap)
+            cap *= 2;
+        size_t *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return SIZE_MAX - 1;
+        for (size_t i = 0; i < map->n; i += 2) {
+            size_t h = (size_t)hash_text(map->items[i]->text) & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = i + 1;
+        }
+        free(ks->slot);
+        ks->slot = slot;
+        ks->cap = cap;
+    }
+    size_t h = (size_t)hash_text(text) & (ks->cap - 1);
+    for (; ks->slot[h]; h = (h + 1) & (ks->cap - 1))
+        if (strcmp(map->items[ks->slot[h] - 1]->text, text) == 0)
+            return ks->slot[h] - 1;
+    ks->slot[h] = item + 1;
+    return SIZE_MAX;
+}
+
 /* Adds a finished node to the open collection, checking map keys. */
 static void attach(struct parse *p, struct ynode *n)
 {
@@ -219,14 +270,25 @@ static void attach(struct parse *p, struct ynode *n)
                  ynode_kind_name(n->kind));
             return;
         }
-        for (size_t i = 0; i < parent->n; i += 2)
-            if (strcmp(parent->items[i]->text, n->text) == 0) {
-                char shown[DIAG_EXCERPT];
-                perr(p, n->line, n->col, "duplicate key '%s' (first at line %d, column %d)",
-                     diag_excerpt(n->text, shown, sizeof shown), parent->items[i]->line,
-                     parent->items[i]->col);
+        size_t dup = SIZE_MAX;
+        if (parent->n / 2 < LINEAR_KEYS) {
+            for (size_t i = 0; i < parent->n && dup == SIZE_MAX; i += 2)
+                if (strcmp(parent->items[i]->text, n->text) == 0)
+                    dup = i;
+        } else {
+            dup = keyset_find_or_add(&p->keys[p->depth - 1], parent, n->text, parent->n);
+            if (dup == SIZE_MAX - 1) {
+                perr(p, n->line, n->col, "out of memory");
                 return;
             }
+        }
+        if (dup != SIZE_MAX) {
+            char shown[DIAG_EXCERPT];
+            perr(p, n->line, n->col, "duplicate key '%s' (first at line %d, column %d)",
+                 diag_excerpt(n->text, shown, sizeof shown), parent->items[dup]->line,
+                 parent->items[dup]->col);
+            return;
+        }
     }
     if (push_item(parent, n) < 0)
         perr(p, n->line, n->col, "out of memory");
@@ -299,13 +361,17 @@ static void on_event(struct parse *p, const yaml_event_t *e)
         if (!n)
             break;
         attach(p, n);
+        p->keys[p->depth] = (struct keyset){0};
         p->stack[p->depth++] = n;
         break;
     }
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
-        if (p->depth > 0)
+        if (p->depth > 0) {
             p->depth--;
+            free(p->keys[p->depth].slot);
+            p->keys[p->depth] = (struct keyset){0};
+        }
         break;
     default:
         break;
@@ -348,6 +414,8 @@ int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, 
             break;
     }
     yaml_parser_delete(&yp);
+    for (int i = 0; i < p.depth; i++) /* collections left open by an error */
+        free(p.keys[i].slot);
     if (p.failed)
         return -EINVAL;
     *out = p.root;

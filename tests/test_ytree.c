@@ -211,6 +211,31 @@ START_TEST(test_copy_and_set)
 }
 END_TEST
 
+/* Duplicate keys are found in big mappings too, through the hashed key set. */
+START_TEST(test_duplicate_in_large_mapping)
+{
+    size_t n = 20000;
+    char *text = malloc(n * 16 + 64), *p = text;
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "k%zu: 1\n", i);
+    p += sprintf(p, "k17: 2\n");
+    struct ytree t;
+    struct diag d;
+    ck_assert_int_lt(parse(text, (size_t)(p - text), &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text, "duplicate key 'k17' (first at line 18, column 1)");
+    ck_assert_int_eq(d.msgs[0].line, 20001);
+    ytree_release(&t);
+    diag_release(&d);
+    /* and no false alarm without a duplicate */
+    ck_assert_int_eq(parse(text, (size_t)(p - text) - 7, &t, &d), 0);
+    ck_assert_uint_eq(t.root->n, 2 * n);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+}
+END_TEST
+
 static Suite *ytree_suite(void)
 {
     Suite *s = suite_create("ytree");
@@ -224,6 +249,7 @@ static Suite *ytree_suite(void)
     tcase_add_test(tc, test_size_limit_and_empty);
     tcase_add_test(tc, test_load_file_errors);
     tcase_add_test(tc, test_copy_and_set);
+    tcase_add_test(tc, test_duplicate_in_large_mapping);
     suite_add_tcase(s, tc);
     return s;
 }
