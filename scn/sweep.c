@@ -286,7 +286,7 @@ static uint64_t first_point_with(const struct sweep *sw, size_t a, size_t j)
 uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
                         struct diag *d)
 {
-    uint64_t bad = 0;
+    uint64_t bad = 0, bad_values = 0;
     bool dedupe = d->dedupe;
     d->dedupe = true;
     const struct ynode *at = ynode_get(tree->root, "sweep", NULL);
@@ -327,6 +327,7 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
                 *(char **)(void *)(holder + f->offset) = NULL;
             size_t before = diag_error_count(d);
             ax[a].ok[j] = field_bind_one(f, axis->path, axis->values->items[j], holder, d) == 0;
+            bad_values += !ax[a].ok[j];
             if (!ax[a].ok[j] && diag_error_count(d) > before)
                 note_point(sw, first_point_with(sw, a, j), at, d);
             memcpy(ax[a].value[j], (char *)&tmp + ax[a].offset, ax[a].size);
@@ -390,7 +391,9 @@ out:
     origins.n = naxes; /* free every path set so far */
     field_origins_release(&origins);
     d->dedupe = dedupe;
-    return bad;
+    /* Checking may stop early; every value appears in some point, so a bad value alone makes
+     * the sweep invalid. */
+    return bad ? bad : bad_values;
 }
 
 void sweep_print_point(const struct sweep *sw, uint64_t p, const struct scn *s, FILE *out)

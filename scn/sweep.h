@@ -71,7 +71,9 @@ uint64_t sweep_point_replication(const struct sweep *sw, uint64_t p);
  * Validates every point against the bound base scenario: each combination's values are bound
  * into a copy of `base` and cross-checked (replications do not change validity, so one per
  * combination). Errors point at the swept values; each invalid combination's first new error is
- * followed by a note naming the point. Returns the number of invalid combinations.
+ * followed by a note naming the point. Returns the number of invalid combinations found (checking
+ * stops once the message list is full or after SWEEP_MAX_REPORTED invalid points), and at least
+ * 1 whenever any point is invalid.
  */
 uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
                         struct diag *d);

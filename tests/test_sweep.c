@@ -214,6 +214,24 @@ START_TEST(test_invalid_point_values)
 }
 END_TEST
 
+/* More bad values than the message list holds: still invalid (the fuzzer found this). */
+START_TEST(test_many_bad_values_still_invalid)
+{
+    char *text = malloc(4096), *p = text;
+    p += sprintf(p, "run: {duration: 1 s}\nsweep: {grid: {ues.count: [1");
+    for (int i = 0; i < 60; i++)
+        p += sprintf(p, ", x%d", i);
+    sprintf(p, "]}}\n");
+    struct loaded l;
+    ck_assert_int_eq(load(&l, text), 0);
+    ck_assert_uint_gt(sweep_validate(&l.sw, &l.t, &l.base, &l.d), 0);
+    ck_assert_uint_eq(diag_error_count(&l.d), 60);
+    ck_assert_uint_eq(l.d.len, 100); /* the cap */
+    unload(&l);
+    free(text);
+}
+END_TEST
+
 static Suite *sweep_suite(void)
 {
     Suite *s = suite_create("sweep");
@@ -224,6 +242,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(tc, test_structural_errors);
     tcase_add_test(tc, test_too_many_points);
     tcase_add_test(tc, test_invalid_point_values);
+    tcase_add_test(tc, test_many_bad_values_still_invalid);
     suite_add_tcase(s, tc);
     return s;
 }
