@@ -19,6 +19,7 @@ static const struct cli_command commands[] = {
     {"check", cmd_check, "validate a scenario and print it fully resolved, without running"},
     {"sweep", cmd_sweep, "expand and validate a scenario's parameter sweep (--list)"},
     {"bench", cmd_bench, "measure the simulator's speed (bench events: the hold model)"},
+    {"tables", cmd_tables, "LLM architectures and devices for cost tables (list, calibrate)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

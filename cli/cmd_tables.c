@@ -1,0 +1,354 @@
+/*
+ * tables: the cost-model catalogue and its calibration against measurements.
+ *
+ *   splitsim tables list
+ *       the built-in architectures and devices, with their key numbers and sources;
+ *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
+ *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
+ *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
+ *       FP16, by token count) and prints the fit and its error per token count and operator.
+ *       The fitted numbers are what models/device.c records for calibrated devices.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "models/arch.h"
+#include "models/device.h"
+#include "models/roofline.h"
+
+static const struct args_opt calibrate_opts[] = {
+    {"vidur", 0, "FILE", "Vidur mlp.csv profile of one decoder block", false},
+    {"model", 0, "NAME", "architecture the profile measured (see 'splitsim tables list')", false},
+    {"device", 0, "NAME", "device the profile ran on; its datasheet peaks are used", false},
+};
+#define NCAL (sizeof calibrate_opts / sizeof calibrate_opts[0])
+
+#define MAX_POINTS 1024
+
+/* One measured token count: the sum of the operators' medians and each operator's median. */
+struct point {
+    double tokens;
+    double total_s;
+    double op_s[ROOFLINE_MAX_OPS];
+};
+
+struct profile {
+    struct point pts[MAX_POINTS];
+    size_t n;
+};
+
+/* Splits a CSV line in place into at most max fields (no quoting in Vidur's files). */
+static size_t split_csv(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    while (n < max) {
+        fields[n++] = p;
+        char *c = strchr(p, ',');
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    char *nl = strpbrk(fields[n - 1], "\r\n");
+    if (nl)
+        *nl = '\0';
+    return n;
+}
+
+/* Reads the rows with tensor parallelism 1; the operators are matched by Vidur's names. */
+static int profile_read(const char *path, const struct roofline_op *ops, size_t nops,
+                        struct profile *pr, struct diag *d)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        return -EINVAL;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    enum { MAXF = 128 };
+    char *fields[MAXF];
+    int col_tokens = -1, col_tp = -1, col_op[ROOFLINE_MAX_OPS];
+    for (size_t i = 0; i < nops; i++)
+        col_op[i] = -1;
+    int lineno = 0, rc = 0;
+    pr->n = 0;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        size_t nf = split_csv(line, fields, MAXF);
+        if (lineno == 1) {
+            for (size_t c = 0; c < nf; c++) {
+                if (strcmp(fields[c], "num_tokens") == 0)
+                    col_tokens = (int)c;
+                if (strcmp(fields[c], "num_tensor_parallel_workers") == 0)
+                    col_tp = (int)c;
+                for (size_t i = 0; i < nops; i++) {
+                    char want[96];
+                    snprintf(want, sizeof want, "time_stats.%s.median", ops[i].name);
+                    if (strcmp(fields[c], want) == 0)
+                        col_op[i] = (int)c;
+                }
+            }
+            if (col_tokens < 0) {
+                diag_report(d, DIAG_ERROR, path, 1, 1,
+                            "no num_tokens column; expected a Vidur "
+                            "mlp.csv profile");
+                rc = -EINVAL;
+                break;
+            }
+            for (size_t i = 0; i < nops; i++)
+                if (col_op[i] < 0) {
+                    diag_report(d, DIAG_ERROR, path, 1, 1,
+                                "no column time_stats.%s.median; expected a Vidur mlp.csv "
+                                "profile of this architecture",
+                                ops[i].name);
+                    rc = -EINVAL;
+                }
+            if (rc < 0)
+                break;
+            continue;
+        }
+        if (col_tp >= 0 && ((size_t)col_tp >= nf || strcmp(fields[col_tp], "1") != 0))
+            continue;
+        if ((size_t)col_tokens >= nf || pr->n == MAX_POINTS)
+            continue;
+        struct point *p = &pr->pts[pr->n];
+        char *end = NULL;
+        p->tokens = strtod(fields[col_tokens], &end);
+        bool seen = false; /* some token counts are profiled twice: keep the first */
+        for (size_t i = 0; i < pr->n && !seen; i++)
+            seen = pr->pts[i].tokens == p->tokens;
+        if (seen)
+            continue;
+        if (end == fields[col_tokens] || !(p->tokens >= 1)) {
+            diag_report(d, DIAG_ERROR, path, lineno, 1,
+                        "num_tokens: expected a count >= 1, got '%s'", fields[col_tokens]);
+            rc = -EINVAL;
+            break;
+        }
+        p->total_s = 0;
+        for (size_t i = 0; i < nops; i++) {
+            double ms = (size_t)col_op[i] < nf ? strtod(fields[col_op[i]], NULL) : 0;
+            p->op_s[i] = ms * 1e-3;
+            p->total_s += p->op_s[i];
+        }
+        pr->n++;
+    }
+    free(line);
+    fclose(f);
+    if (rc == 0 && pr->n == 0) {
+        diag_report(d, DIAG_ERROR, path, 0, 0, "no rows with num_tensor_parallel_workers = 1");
+        rc = -EINVAL;
+    }
+    return rc;
+}
+
+struct fit {
+    double eta_c, eta_m, eta_e, overlap, launch, max_err, mean_err;
+};
+
+static void evaluate(const struct arch *a, struct device *dev, const struct profile *pr,
+                     struct fit *f)
+{
+    f->max_err = 0;
+    f->mean_err = 0;
+    for (size_t i = 0; i < pr->n; i++) {
+        double e = fabs(roofline_block_seconds(a, dev, pr->pts[i].tokens) / pr->pts[i].total_s - 1);
+        f->max_err = fmax(f->max_err, e);
+        f->mean_err += e / (double)pr->n;
+    }
+}
+
+static void set_fit(struct device *dev, const struct fit *f)
+{
+    dev->eta_compute = f->eta_c;
+    dev->eta_memory = f->eta_m;
+    dev->eta_elementwise = f->eta_e;
+    dev->overlap = f->overlap;
+    dev->launch_s = f->launch;
+}
+
+/* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent: a coarse grid,
+ * then a fine one around its best. */
+static struct fit calibrate(const struct arch *a, const struct device *base,
+                            const struct profile *pr)
+{
+    static const double overlaps[] = {0, 1, 1.5, 2, 3, 5};
+    struct device dev = *base;
+    struct fit best = {.max_err = INFINITY};
+    for (size_t o = 0; o < sizeof overlaps / sizeof *overlaps; o++) {
+        struct fit here = {.max_err = INFINITY, .overlap = overlaps[o]};
+        double lo[3] = {0.3, 0.3, 0.2}, hi[3] = {1.0, 1.0, 1.0}, lo_l = 0, hi_l = 10e-6;
+        double step = 0.1, step_l = 1e-6;
+        for (int pass = 0; pass < 2; pass++) {
+            for (double c = lo[0]; c <= hi[0] + 1e-9; c += step)
+                for (double m = lo[1]; m <= hi[1] + 1e-9; m += step)
+                    for (double e = lo[2]; e <= hi[2] + 1e-9; e += step)
+                        for (double l = lo_l; l <= hi_l + 1e-12; l += step_l) {
+                            struct fit f = {c, m, e, overlaps[o], l, 0, 0};
+                            set_fit(&dev, &f);
+                            evaluate(a, &dev, pr, &f);
+                            if (f.max_err < here.max_err ||
+                                (f.max_err == here.max_err && f.mean_err < here.mean_err))
+                                here = f;
+                        }
+            double centre[3] = {here.eta_c, here.eta_m, here.eta_e};
+            for (int i = 0; i < 3; i++) {
+                lo[i] = fmax(0.05, centre[i] - step);
+                hi[i] = fmin(1.00, centre[i] + step);
+            }
+            lo_l = fmax(0, here.launch - step_l);
+            hi_l = here.launch + step_l;
+            step = 0.02;
+            step_l = 0.2e-6;
+        }
+        if (here.max_err < best.max_err)
+            best = here;
+    }
+    return best;
+}
+
+static void print_report(FILE *out, const char *path, const struct arch *a, struct device *dev,
+                         const struct profile *pr, const struct fit *f)
+{
+    struct roofline_op ops[ROOFLINE_MAX_OPS];
+    size_t nops = roofline_block_ops(a, ops);
+    double tmin = INFINITY, tmax = 0;
+    for (size_t i = 0; i < pr->n; i++) {
+        tmin = fmin(tmin, pr->pts[i].tokens);
+        tmax = fmax(tmax, pr->pts[i].tokens);
+    }
+    fprintf(out, "# %s on %s: Vidur profile %s, %zu token counts (%g..%g)\n", a->name, dev->name,
+            path, pr->n, tmin, tmax);
+    fprintf(out,
+            "fit: eta_compute %.2f, eta_memory %.2f, eta_elementwise %.2f, overlap %g, "
+            "launch %.1f us per kernel; block error max %.1f %%, mean %.1f %%\n",
+            f->eta_c, f->eta_m, f->eta_e, f->overlap, f->launch * 1e6, 100 * f->max_err,
+            100 * f->mean_err);
+    set_fit(dev, f);
+    const double show[] = {1, 2, 8, 16, 64, 128, 256, 512, 1024, 2048, 3072, 4096};
+    fprintf(out, "\n| tokens | measured block (ms) | roofline (ms) | error |\n|---|---|---|---|\n");
+    for (size_t s = 0; s < sizeof show / sizeof *show; s++)
+        for (size_t i = 0; i < pr->n; i++)
+            if (pr->pts[i].tokens == show[s]) {
+                double model = roofline_block_seconds(a, dev, pr->pts[i].tokens);
+                fprintf(out, "| %g | %.4f | %.4f | %+.1f %% |\n", show[s], pr->pts[i].total_s * 1e3,
+                        model * 1e3, 100 * (model / pr->pts[i].total_s - 1));
+            }
+    fprintf(out, "\nper operator, error of the roofline (measured ms in parentheses):\n\n| op |");
+    const double opshow[] = {1, 64, 512, 4096};
+    for (size_t s = 0; s < 4; s++)
+        fprintf(out, " %g tokens |", opshow[s]);
+    fprintf(out, "\n|---|---|---|---|---|\n");
+    for (size_t o = 0; o < nops; o++) {
+        fprintf(out, "| %s |", ops[o].name);
+        for (size_t s = 0; s < 4; s++)
+            for (size_t i = 0; i < pr->n; i++)
+                if (pr->pts[i].tokens == opshow[s]) {
+                    double model = roofline_op_seconds(&ops[o], dev, opshow[s]);
+                    double meas = pr->pts[i].op_s[o];
+                    if (meas > 0)
+                        fprintf(out, " %+.0f %% (%.3f) |", 100 * (model / meas - 1), meas * 1e3);
+                    else
+                        fprintf(out, " - |");
+                }
+        fprintf(out, "\n");
+    }
+}
+
+static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
+{
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, calibrate_opts, NCAL, argc, argv, 2, &d);
+    if (a.help) {
+        fprintf(io->out,
+                "usage: splitsim tables calibrate --vidur FILE --model NAME --device NAME\n\n"
+                "Fits a device's roofline efficiencies to a Vidur per-operator profile and\n"
+                "prints the error per token count and per operator.\n\noptions:\n");
+        args_print_help(io->out, calibrate_opts, NCAL);
+        args_release(&a);
+        diag_release(&d);
+        return CLI_OK;
+    }
+    const char *path = args_get(&a, "vidur"), *mname = args_get(&a, "model"),
+               *dname = args_get(&a, "device");
+    const struct arch *arch = mname ? arch_find(mname) : NULL;
+    const struct device *dev = dname ? device_find(dname) : NULL;
+    if (!path)
+        diag_error(&d, "tables calibrate: expected --vidur FILE");
+    if (!mname)
+        diag_error(&d, "tables calibrate: expected --model NAME");
+    else if (!arch)
+        diag_error(&d, "--model: unknown architecture '%s' (see 'splitsim tables list')", mname);
+    if (!dname)
+        diag_error(&d, "tables calibrate: expected --device NAME");
+    else if (!dev)
+        diag_error(&d, "--device: unknown device '%s' (see 'splitsim tables list')", dname);
+    int rc = diag_error_count(&d) ? CLI_BAD_INPUT : CLI_OK;
+    struct profile *pr = NULL;
+    if (rc == CLI_OK) {
+        struct roofline_op ops[ROOFLINE_MAX_OPS];
+        size_t nops = roofline_block_ops(arch, ops);
+        pr = malloc(sizeof *pr);
+        if (!pr)
+            rc = CLI_FAILURE;
+        else if (profile_read(path, ops, nops, pr, &d) < 0)
+            rc = CLI_BAD_INPUT;
+    }
+    if (rc == CLI_OK) {
+        struct fit f = calibrate(arch, dev, pr);
+        struct device fitted = *dev;
+        print_report(io->out, path, arch, &fitted, pr, &f);
+    } else {
+        diag_print(&d, io->err, "splitsim");
+    }
+    free(pr);
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
+static int tables_list(const struct cli_io *io)
+{
+    fprintf(io->out, "architectures:\n  %-16s %6s %6s %6s %5s %8s %10s  %s\n", "name", "layers",
+            "hidden", "ffn", "kv", "vocab", "params", "source");
+    for (size_t i = 0; arch_catalogue[i]; i++) {
+        const struct arch *a = arch_catalogue[i];
+        fprintf(io->out, "  %-16s %6u %6u %6u %5u %8u %9.3fB  %s\n", a->name, a->layers, a->hidden,
+                a->ffn, a->kv_heads, a->vocab, (double)arch_total_params(a) / 1e9, a->source);
+    }
+    fprintf(io->out, "\ndevices:\n  %-20s %12s %10s %7s %9s %9s %8s  %s\n", "name", "FP16 TFLOP/s",
+            "mem GB/s", "power W", "eta comp", "eta mem", "launch", "source");
+    for (size_t i = 0; device_catalogue[i]; i++) {
+        const struct device *v = device_catalogue[i];
+        fprintf(io->out, "  %-20s %12.1f %10.1f %7.0f %9.2f %9.2f %6.1fus  %s\n", v->name,
+                v->peak_flops / 1e12, v->mem_bw / 1e9, v->power_w, v->eta_compute, v->eta_memory,
+                v->launch_s * 1e6, v->source);
+    }
+    return CLI_OK;
+}
+
+int cmd_tables(int argc, char **argv, const struct cli_io *io)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (strcmp(sub, "list") == 0)
+        return tables_list(io);
+    if (strcmp(sub, "calibrate") == 0)
+        return tables_calibrate(argc, argv, io);
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        fprintf(io->out,
+                "usage: splitsim tables list\n"
+                "       splitsim tables calibrate --vidur FILE --model NAME --device NAME\n");
+        return CLI_OK;
+    }
+    fprintf(io->err, "splitsim: error: tables: expected list or calibrate, got '%s'\n", sub);
+    return CLI_BAD_INPUT;
+}
