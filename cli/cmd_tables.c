@@ -3,6 +3,10 @@
  *
  *   splitsim tables list
  *       the built-in architectures and devices, with their key numbers and sources;
+ *   splitsim tables derive MODEL DEVICE [-o FILE]
+ *       writes the cost table the roofline gives for the model on the device (models/derive.h);
+ *   splitsim tables show MODEL DEVICE [--table FILE] [--csv]
+ *       prints a cost table readably (derived, or the file given), or as CSV rows;
  *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
  *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
  *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
@@ -14,12 +18,16 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "models/arch.h"
+#include "models/cost.h"
+#include "models/derive.h"
 #include "models/device.h"
 #include "models/roofline.h"
+#include "sim/version.h"
 
 static const struct args_opt calibrate_opts[] = {
     {"vidur", 0, "FILE", "Vidur mlp.csv profile of one decoder block", false},
@@ -336,6 +344,210 @@ static int tables_list(const struct cli_io *io)
     return CLI_OK;
 }
 
+static const struct args_opt derive_opts[] = {
+    {"output", 'o', "FILE", "write the table here (default: standard output)", false},
+};
+static const struct args_opt show_opts[] = {
+    {"table", 0, "FILE", "show this table file instead of deriving one", false},
+    {"csv", 0, NULL, "one row per (layer, token count): layer,name,tokens,prefill_ms,decode_ms",
+     false},
+};
+
+/* "2026-11-27" from SOURCE_DATE_EPOCH or the clock, so derived files can be reproducible. */
+static void today(char *buf, size_t size)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    time_t t = env && *env ? (time_t)strtoll(env, NULL, 10) : time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d", &tm))
+        snprintf(buf, size, "unknown");
+}
+
+/* Looks up MODEL and DEVICE (positional 0 and 1 after the subcommand). */
+static int model_device(const struct args *a, const char *sub, const struct arch **arch,
+                        const struct device **dev, struct diag *d)
+{
+    if (a->npositional != 2) {
+        diag_error(d,
+                   "tables %s: expected MODEL DEVICE (see 'splitsim tables list'), got %zu "
+                   "argument(s)",
+                   sub, a->npositional);
+        return -EINVAL;
+    }
+    const char *names[64];
+    size_t n = 0;
+    if (!(*arch = arch_find(a->positional[0]))) {
+        for (size_t i = 0; arch_catalogue[i] && n < 64; i++)
+            names[n++] = arch_catalogue[i]->name;
+        const char *near = diag_nearest(a->positional[0], names, n);
+        diag_error(d, "unknown model '%s'%s%s%s (see 'splitsim tables list')", a->positional[0],
+                   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
+    n = 0;
+    if (!(*dev = device_find(a->positional[1]))) {
+        for (size_t i = 0; device_catalogue[i] && n < 64; i++)
+            names[n++] = device_catalogue[i]->name;
+        const char *near = diag_nearest(a->positional[1], names, n);
+        diag_error(d, "unknown device '%s'%s%s%s (see 'splitsim tables list')", a->positional[1],
+                   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
+    return *arch && *dev ? 0 : -EINVAL;
+}
+
+static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t)
+{
+    char tool[128], date[16];
+    snprintf(tool, sizeof tool, "splitsim %s (git %s) tables derive", version_release(),
+             version_git_revision());
+    today(date, sizeof date);
+    return cost_derive(t, arch, dev, tool, date);
+}
+
+static int tables_derive(int argc, char **argv, const struct cli_io *io)
+{
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, derive_opts, 1, argc, argv, 2, &d);
+    int rc = CLI_OK;
+    if (a.help) {
+        fprintf(io->out, "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\noptions:\n");
+        args_print_help(io->out, derive_opts, 1);
+        goto out;
+    }
+    const struct arch *arch = NULL;
+    const struct device *dev = NULL;
+    if (model_device(&a, "derive", &arch, &dev, &d) < 0 || diag_error_count(&d)) {
+        rc = CLI_BAD_INPUT;
+        goto out;
+    }
+    struct cost_table t;
+    if (derive(arch, dev, &t) < 0) {
+        diag_error(&d, "out of memory");
+        rc = CLI_FAILURE;
+        goto out;
+    }
+    const char *path = args_get(&a, "output");
+    FILE *f = path ? fopen(path, "w") : io->out;
+    if (!f) {
+        diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot create: %s", strerror(errno));
+        rc = CLI_FAILURE;
+    } else {
+        cost_write(&t, f);
+        if (path && fclose(f) != 0) {
+            diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+            rc = CLI_FAILURE;
+        }
+    }
+    cost_release(&t);
+out:
+    diag_print(&d, io->err, "splitsim");
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
+static void show_readable(FILE *out, const struct cost_table *t)
+{
+    fprintf(out, "%s on %s: %u layers, %s (%s, %s)\nsource: %s\n\n", t->model, t->device,
+            t->nlayers, t->method, t->tool, t->created, t->source);
+    fprintf(out, "%-10s %5s %14s %12s %12s\n", "group", "count", "params/layer", "KV B/token",
+            "hidden B/tok");
+    for (size_t i = 0; i < t->ngroups; i++) {
+        const struct cost_group *g = &t->groups[i];
+        fprintf(out, "%-10s %5u %14.0f %12.0f %12.0f\n", g->name, g->count, g->param_bytes,
+                g->kv_bytes_per_token, g->hidden_bytes_per_token);
+    }
+    fprintf(out, "\nprefill ms per layer, by prompt tokens:\n%-10s", "group");
+    for (size_t j = 0; j < t->nprefill; j += 2)
+        fprintf(out, " %9g", t->prefill_tokens[j]);
+    fputc('\n', out);
+    for (size_t i = 0; i < t->ngroups; i++) {
+        fprintf(out, "%-10s", t->groups[i].name);
+        for (size_t j = 0; j < t->nprefill; j += 2)
+            fprintf(out, " %9.4f", t->groups[i].prefill_ms[j]);
+        fputc('\n', out);
+    }
+    fprintf(out, "\ndecode-step ms per layer at batch 1, by context length:\n%-10s", "group");
+    for (size_t r = 0; r < t->ncontext; r += 2)
+        fprintf(out, " %9g", t->decode_context[r]);
+    fputc('\n', out);
+    for (size_t i = 0; i < t->ngroups; i++) {
+        fprintf(out, "%-10s", t->groups[i].name);
+        for (size_t r = 0; r < t->ncontext; r += 2)
+            fprintf(out, " %9.4f", t->groups[i].decode_ms[r * t->nbatch]);
+        fputc('\n', out);
+    }
+    bool ex = false;
+    double prefill = cost_range_prefill_ms(t, 0, t->nlayers, 512, &ex);
+    double decode = cost_range_decode_ms(t, 0, t->nlayers, 512, 1, &ex);
+    fprintf(out,
+            "\nwhole model: %.3f ms to prefill 512 tokens, %.3f ms per token decoding at "
+            "context 512 (batch 1); %.3f GB of weights\n",
+            prefill, decode, cost_range_param_bytes(t, 0, t->nlayers) / 1e9);
+}
+
+static void show_csv(FILE *out, const struct cost_table *t)
+{
+    fprintf(out, "layer,name,tokens,prefill_ms,decode_ms\n");
+    for (uint32_t l = 0; l < t->nlayers; l++) {
+        const struct cost_group *g = cost_group_of(t, l);
+        for (size_t j = 0; j < t->nprefill; j++) {
+            double n = t->prefill_tokens[j];
+            fprintf(out, "%u,%s,%.17g,%.17g,", l, g->name, n, g->prefill_ms[j]);
+            /* decode at context = tokens, batch 1, where the context grid covers it */
+            if (n >= t->decode_context[0] && n <= t->decode_context[t->ncontext - 1])
+                fprintf(out, "%.17g", cost_group_decode_ms(t, g, n, 1, NULL));
+            fputc('\n', out);
+        }
+    }
+}
+
+static int tables_show(int argc, char **argv, const struct cli_io *io)
+{
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, show_opts, 2, argc, argv, 2, &d);
+    int rc = CLI_OK;
+    struct cost_table t;
+    memset(&t, 0, sizeof t);
+    if (a.help) {
+        fprintf(io->out, "usage: splitsim tables show MODEL DEVICE [--csv]\n"
+                         "       splitsim tables show --table FILE [--csv]\n\noptions:\n");
+        args_print_help(io->out, show_opts, 2);
+        goto out;
+    }
+    const char *file = args_get(&a, "table");
+    if (diag_error_count(&d)) {
+        rc = CLI_BAD_INPUT;
+    } else if (file) {
+        if (a.npositional)
+            diag_error(&d, "tables show: --table FILE takes no MODEL DEVICE");
+        if (diag_error_count(&d) || cost_load(&t, file, &d) < 0)
+            rc = CLI_BAD_INPUT;
+    } else {
+        const struct arch *arch = NULL;
+        const struct device *dev = NULL;
+        if (model_device(&a, "show", &arch, &dev, &d) < 0)
+            rc = CLI_BAD_INPUT;
+        else if (derive(arch, dev, &t) < 0)
+            rc = CLI_FAILURE;
+    }
+    if (rc == CLI_OK) {
+        if (args_has(&a, "csv"))
+            show_csv(io->out, &t);
+        else
+            show_readable(io->out, &t);
+    }
+out:
+    cost_release(&t);
+    diag_print(&d, io->err, "splitsim");
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
 int cmd_tables(int argc, char **argv, const struct cli_io *io)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -343,12 +555,17 @@ int cmd_tables(int argc, char **argv, const struct cli_io *io)
         return tables_list(io);
     if (strcmp(sub, "calibrate") == 0)
         return tables_calibrate(argc, argv, io);
+    if (strcmp(sub, "derive") == 0)
+        return tables_derive(argc, argv, io);
+    if (strcmp(sub, "show") == 0)
+        return tables_show(argc, argv, io);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         fprintf(io->out,
                 "usage: splitsim tables list\n"
                 "       splitsim tables calibrate --vidur FILE --model NAME --device NAME\n");
         return CLI_OK;
     }
-    fprintf(io->err, "splitsim: error: tables: expected list or calibrate, got '%s'\n", sub);
+    fprintf(io->err,
+            "splitsim: error: tables: expected list, derive, show or calibrate, got '%s'\n", sub);
     return CLI_BAD_INPUT;
 }

@@ -57,3 +57,30 @@ double roofline_block_seconds(const struct arch *a, const struct device *d, doub
         t += roofline_op_seconds(&ops[i], d, tokens);
     return t;
 }
+
+/* A fused attention kernel: roofline of its FLOPs and bytes, as one kernel. */
+static double attention_seconds(const struct device *d, double flops, double bytes)
+{
+    double compute = flops / (d->eta_compute * d->peak_flops);
+    double memory = bytes / (d->eta_memory * d->mem_bw);
+    return (compute > memory ? compute : memory) + d->launch_s;
+}
+
+double roofline_attention_prefill_seconds(const struct arch *a, const struct device *d,
+                                          double tokens)
+{
+    double q = (double)a->heads * a->head_dim, kv = (double)a->kv_heads * a->head_dim;
+    double flops = 2 * tokens * tokens * q; /* QK^T and PV, halved by the causal mask */
+    double bytes = FP16 * tokens * (q + 2 * kv + q) + FP16 * tokens * 2 * kv; /* Q,K,V in, O out,
+                                                                               KV cache written */
+    return attention_seconds(d, flops, bytes);
+}
+
+double roofline_attention_decode_seconds(const struct arch *a, const struct device *d,
+                                         double context, double batch)
+{
+    double q = (double)a->heads * a->head_dim, kv = (double)a->kv_heads * a->head_dim;
+    double flops = batch * 4 * context * q;
+    double bytes = batch * FP16 * (2 * context * kv + 2 * q + 2 * kv);
+    return attention_seconds(d, flops, bytes);
+}

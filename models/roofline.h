@@ -42,6 +42,15 @@ size_t roofline_block_ops(const struct arch *a, struct roofline_op *ops);
 /* Seconds for one operator over `tokens` tokens, FP16 weights and activations. */
 double roofline_op_seconds(const struct roofline_op *op, const struct device *d, double tokens);
 
+/* Seconds of a block's attention over the prompt (causal, `tokens` queries and keys). */
+double roofline_attention_prefill_seconds(const struct arch *a, const struct device *d,
+                                          double tokens);
+
+/* Seconds of a block's attention for one decode step of `batch` requests, each attending over
+ * `context` cached tokens (memory-bound: the KV cache is read once per request). */
+double roofline_attention_decode_seconds(const struct arch *a, const struct device *d,
+                                         double context, double batch);
+
 /* Seconds for all operators of a block without attention (what Vidur's profile sums to). */
 double roofline_block_seconds(const struct arch *a, const struct device *d, double tokens);
 

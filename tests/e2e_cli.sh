@@ -81,6 +81,19 @@ if [ ! -e "$work/killed.h5" ] && [ -e "$work/killed.h5.part" ]; then ok "SIGKILL
 expect_status 1 $? "unwritable output exits 1"
 expect_grep "/nonexistent-dir/x.h5: error: results file: cannot create" "$work/err" "failure names the file"
 
+# Cost tables: list, derive to a file, show it (readable and CSV), refuse unknown names.
+"$splitsim" tables list >"$work/out" 2>&1; expect_status 0 $? "tables list exits 0"
+expect_grep "llama-2-7b" "$work/out" "tables list names the models"
+"$splitsim" tables derive llama-2-7b h100 -o "$work/l7.yaml"; expect_status 0 $? "tables derive writes a file"
+"$splitsim" tables show --table "$work/l7.yaml" --csv >"$work/csv" 2>&1; expect_status 0 $? "tables show --table reads it back"
+if [ "$(head -1 "$work/csv")" = "layer,name,tokens,prefill_ms,decode_ms" ] && [ "$(wc -l <"$work/csv")" -eq $((34 * 13 + 1)) ]; then
+    ok "CSV: header and one row per (layer, token count)"; else fail "CSV layout"; head -3 "$work/csv"; fi
+"$splitsim" tables show llama-2-7b h10 >"$work/out" 2>"$work/err"; expect_status 2 $? "unknown device exits 2"
+expect_grep "unknown device 'h10'; did you mean 'h100'?" "$work/err" "unknown device gets a suggestion"
+sed 's/^format_version: 1/format_version: 9/' "$work/l7.yaml" >"$work/bad-table.yaml"
+"$splitsim" tables show --table "$work/bad-table.yaml" >"$work/out" 2>"$work/err"; expect_status 2 $? "bad table exits 2"
+expect_grep "bad-table.yaml:4:17: error: format_version: expected 1, got 9" "$work/err" "bad table names file:line:col"
+
 # Read back from Python (Debian's h5py), as the README shows.
 if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
     if /usr/bin/python3 - "$work/a.h5" <<'PY'

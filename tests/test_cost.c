@@ -1,0 +1,202 @@
+/* Cost tables: derived from first principles, written and read back, interpolated, summed over
+ * layer ranges; malformed files refused with positions. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "models/derive.h"
+
+static struct cost_table derived(const char *model, const char *device)
+{
+    struct cost_table t;
+    ck_assert_int_eq(cost_derive(&t, arch_find(model), device_find(device), "test", "2026-01-01"),
+                     0);
+    return t;
+}
+
+START_TEST(test_derived_counts)
+{
+    struct cost_table t = derived("llama-2-7b", "h100");
+    const struct arch *a = arch_find("llama-2-7b");
+    ck_assert_uint_eq(t.nlayers, 34); /* embedding, 32 blocks, head */
+    ck_assert(cost_range_param_bytes(&t, 0, t.nlayers) == 2.0 * (double)arch_total_params(a));
+    ck_assert(cost_range_param_bytes(&t, 0, t.nlayers) == 13476831232.0);
+    ck_assert(cost_range_kv_bytes_per_token(&t, 0, t.nlayers) == 512 * 1024);
+    ck_assert(cost_group_of(&t, 0)->hidden_bytes_per_token == 8192);
+    ck_assert_str_eq(cost_group_of(&t, 33)->name, "head");
+    ck_assert_str_eq(cost_group_of(&t, 5)->name, "block");
+    ck_assert_ptr_null(cost_group_of(&t, 34));
+    ck_assert_uint_eq(t.ncontext, 13); /* 1 .. 4096 */
+    ck_assert_str_eq(t.method, "derived");
+    cost_release(&t);
+}
+END_TEST
+
+START_TEST(test_interpolation_and_sums)
+{
+    struct cost_table t = derived("tinyllama-1.1b", "a100");
+    const struct cost_group *b = &t.groups[1];
+    bool ex = false;
+    /* grid points exactly */
+    for (size_t i = 0; i < t.nprefill; i++)
+        ck_assert(cost_group_prefill_ms(&t, b, t.prefill_tokens[i], &ex) == b->prefill_ms[i] ||
+                  fabs(cost_group_prefill_ms(&t, b, t.prefill_tokens[i], &ex) / b->prefill_ms[i] -
+                       1) < 1e-12);
+    ck_assert(!ex);
+    /* between 64 (index 6) and 128: log-log */
+    double y = cost_group_prefill_ms(&t, b, 96, &ex);
+    double w = (log(96) - log(64)) / (log(128) - log(64));
+    double want = exp(log(b->prefill_ms[6]) + w * (log(b->prefill_ms[7]) - log(b->prefill_ms[6])));
+    ck_assert_double_eq_tol(y, want, 1e-12);
+    ck_assert(!ex);
+    /* beyond the grid: extended and flagged */
+    double far = cost_group_prefill_ms(&t, b, 8192, &ex);
+    ck_assert(ex);
+    ck_assert(far > b->prefill_ms[t.nprefill - 1]);
+    /* decode: bilinear in logs; at a grid point exact */
+    ex = false;
+    ck_assert_double_eq_tol(cost_group_decode_ms(&t, b, 256, 4, &ex),
+                            b->decode_ms[8 * t.nbatch + 2], 1e-12);
+    ck_assert(!ex);
+    /* range sums agree with per-layer sums */
+    double sum = 0;
+    for (uint32_t l = 3; l < 17; l++)
+        sum += cost_group_prefill_ms(&t, cost_group_of(&t, l), 300, NULL);
+    ck_assert_double_eq_tol(cost_range_prefill_ms(&t, 3, 17, 300, NULL), sum, 1e-9);
+    double dsum = 0;
+    for (uint32_t l = 0; l < t.nlayers; l++)
+        dsum += cost_group_decode_ms(&t, cost_group_of(&t, l), 700, 3, NULL);
+    ck_assert_double_eq_tol(cost_range_decode_ms(&t, 0, t.nlayers, 700, 3, NULL), dsum, 1e-9);
+    ck_assert(cost_range_prefill_ms(&t, 5, 5, 10, NULL) == 0);
+    cost_release(&t);
+}
+END_TEST
+
+__attribute__((noinline)) static char *written(const struct cost_table *t)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cost_write(t, f);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_write_read_round_trip)
+{
+    for (size_t i = 0; device_catalogue[i]; i++) {
+        struct cost_table t = derived("qwen2-1.5b", device_catalogue[i]->name), u;
+        char *text = written(&t);
+        struct diag d;
+        diag_init(&d);
+        ck_assert_msg(cost_parse(&u, "t.yaml", text, strlen(text), &d) == 0, "%s: %s",
+                      device_catalogue[i]->name, d.len ? d.msgs[0].text : "");
+        ck_assert_uint_eq(u.nlayers, t.nlayers);
+        ck_assert_uint_eq(u.ngroups, 3);
+        for (size_t g = 0; g < 3; g++) {
+            ck_assert(memcmp(u.groups[g].prefill_ms, t.groups[g].prefill_ms,
+                             t.nprefill * sizeof(double)) == 0);
+            ck_assert(memcmp(u.groups[g].decode_ms, t.groups[g].decode_ms,
+                             t.ncontext * t.nbatch * sizeof(double)) == 0);
+        }
+        char *again = written(&u);
+        ck_assert_str_eq(text, again);
+        free(text);
+        free(again);
+        cost_release(&t);
+        cost_release(&u);
+        diag_release(&d);
+    }
+}
+END_TEST
+
+/* Malformed tables: the message and where it points. */
+START_TEST(test_malformed)
+{
+    struct cost_table t = derived("gpt2", "l4");
+    char *good = written(&t);
+    cost_release(&t);
+    struct {
+        const char *from, *to; /* edit of the good text */
+        const char *message;
+    } cases[] = {
+        {"format: splitsim-cost-table", "format: csv",
+         "format: expected 'splitsim-cost-table', got 'csv'"},
+        {"power_w:", "powr_w:", "cost table: unknown key 'powr_w' (did you mean 'power_w'?)"},
+        {"units: {time: ms, size: B}", "units: {time: s, size: B}",
+         "units.time: expected ms, got 's'"},
+        {"decode_batch: [1, 2, 4", "decode_batch: [1, 4, 2",
+         "decode_batch: expected increasing values, got 2 after 4"},
+        {"  method: derived", "  method: guessed",
+         "provenance.method: expected derived or measured, got 'guessed'"},
+        {"    count: 12", "    count: 0",
+         "layers[1].count: expected a finite number >= 1, got '0'"},
+        {"    kv_bytes_per_token: 0", "    kv_bytes_per_token: -4",
+         "layers[0].kv_bytes_per_token: expected a finite number >= 0, got '-4'"},
+        {"model: \"gpt2\"\n", "", "model: missing required key"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *at = strstr(good, cases[i].from);
+        ck_assert_msg(at != NULL, "case %zu: '%s' not in the table", i, cases[i].from);
+        char *bad = NULL;
+        ck_assert_int_gt(asprintf(&bad, "%.*s%s%s", (int)(at - good), good, cases[i].to,
+                                  at + strlen(cases[i].from)),
+                         0);
+        struct diag d;
+        diag_init(&d);
+        ck_assert_msg(cost_parse(&t, "bad.yaml", bad, strlen(bad), &d) < 0, "case %zu accepted", i);
+        size_t k = 0;
+        while (k < d.len && strcmp(d.msgs[k].text, cases[i].message) != 0)
+            k++;
+        ck_assert_msg(k < d.len, "case %zu: got '%s'", i, d.len ? d.msgs[0].text : "(nothing)");
+        ck_assert_str_eq(d.msgs[k].file, "bad.yaml");
+        ck_assert_int_gt(d.msgs[k].line, 0);
+        diag_release(&d);
+        free(bad);
+    }
+    free(good);
+}
+END_TEST
+
+START_TEST(test_monotonicity_enforced)
+{
+    /* A prefill time that falls with more tokens is refused at its value. */
+    const char *text =
+        "format: splitsim-cost-table\nformat_version: 1\nmodel: m\ndevice: d\n"
+        "provenance: {method: measured, tool: t, created: c, source: s}\npower_w: 10\n"
+        "units: {time: ms, size: B}\nprefill_tokens: [1, 2, 4]\ndecode_context: [1, 8]\n"
+        "decode_batch: [1]\nlayers:\n"
+        "  - name: block\n    count: 2\n    param_bytes: 10\n    kv_bytes_per_token: 4\n"
+        "    hidden_bytes_per_token: 8\n    prefill_ms: [1.0, 0.5, 2.0]\n"
+        "    decode_ms:\n      - [1.0]\n      - [0.9]\n";
+    struct cost_table t;
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_lt(cost_parse(&t, "m.yaml", text, strlen(text), &d), 0);
+    ck_assert_uint_eq(d.len, 2);
+    ck_assert_str_eq(d.msgs[0].text, "layers[0].prefill_ms: expected a time no smaller than the "
+                                     "previous one (more work never costs less), got 0.5 after 1");
+    ck_assert_int_eq(d.msgs[0].line, 17);
+    ck_assert_int_eq(d.msgs[0].col, 23);
+    ck_assert_str_eq(d.msgs[1].text, "layers[0].decode_ms[1]: expected a time no smaller than at "
+                                     "the shorter context above (1), got 0.9");
+    diag_release(&d);
+}
+END_TEST
+
+static Suite *cost_suite(void)
+{
+    Suite *s = suite_create("cost");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_derived_counts);
+    tcase_add_test(tc, test_interpolation_and_sums);
+    tcase_add_test(tc, test_write_read_round_trip);
+    tcase_add_test(tc, test_malformed);
+    tcase_add_test(tc, test_monotonicity_enforced);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(cost_suite)
