@@ -285,20 +285,17 @@ static void parse_table(struct parser *p, struct cost_table *t, const struct yno
     }
 }
 
-int cost_parse(struct cost_table *t, const char *name, const char *text, size_t len, struct diag *d)
+/* Binds a parsed tree (rc: the parse's result) into t; frees the tree. */
+static int bind_tree(struct cost_table *t, struct ytree *tree, int rc, const struct ynode *root,
+                     const char *name, struct diag *d)
 {
-    memset(t, 0, sizeof *t);
-    struct ytree tree;
-    ytree_init(&tree);
     struct parser p = {.d = d};
-    struct ynode *root = NULL;
-    int rc = ytree_parse(&tree, name, text, len, &root, d);
     if (rc == 0) {
         size_t first = d->len;
         parse_table(&p, t, root, name);
-        diag_sort(d, first);
+        diag_sort(d, first); /* in file order, as an editor lists them */
     }
-    ytree_release(&tree);
+    ytree_release(tree);
     if (rc < 0 || p.errors) {
         cost_release(t);
         return rc < 0 ? rc : -EINVAL;
@@ -306,24 +303,24 @@ int cost_parse(struct cost_table *t, const char *name, const char *text, size_t 
     return 0;
 }
 
+int cost_parse(struct cost_table *t, const char *name, const char *text, size_t len,
+               struct diag *d)
+{
+    memset(t, 0, sizeof *t);
+    struct ytree tree;
+    ytree_init(&tree);
+    struct ynode *root = NULL;
+    int rc = ytree_parse(&tree, name, text, len, &root, d);
+    return bind_tree(t, &tree, rc, root, name, d);
+}
+
 int cost_load(struct cost_table *t, const char *path, struct diag *d)
 {
     memset(t, 0, sizeof *t);
     struct ytree tree;
     ytree_init(&tree);
-    struct parser p = {.d = d};
     int rc = ytree_load_file(&tree, path, d);
-    if (rc == 0) {
-        size_t first = d->len;
-        parse_table(&p, t, tree.root, path);
-        diag_sort(d, first);
-    }
-    ytree_release(&tree);
-    if (rc < 0 || p.errors) {
-        cost_release(t);
-        return rc < 0 ? rc : -EINVAL;
-    }
-    return 0;
+    return bind_tree(t, &tree, rc, tree.root, path, d);
 }
 
 void cost_release(struct cost_table *t)
