@@ -202,17 +202,19 @@ int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, st
     ytree_init(&scratch);
     int rc = -ENOMEM;
     const struct ynode *root = tree->root;
-    scratch.root = ynode_copy(&scratch, root);
+    /* Copy the scenario without its sweep section (which a point does not contain, and whose
+     * copy would make listing every point quadratic in the sweep's size). */
+    scratch.root = ynode_new(&scratch, YNODE_MAP, root->src, root->line, root->col);
     if (!scratch.root)
         goto out;
-    /* The sweep section itself is not part of a point's scenario. */
-    for (size_t i = 0; i + 1 < scratch.root->n; i += 2)
-        if (strcmp(scratch.root->items[i]->text, "sweep") == 0) {
-            memmove(&scratch.root->items[i], &scratch.root->items[i + 2],
-                    (scratch.root->n - i - 2) * sizeof *scratch.root->items);
-            scratch.root->n -= 2;
-            break;
-        }
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        if (strcmp(root->items[i]->text, "sweep") == 0)
+            continue;
+        struct ynode *k = ynode_copy(&scratch, root->items[i]);
+        struct ynode *v = ynode_copy(&scratch, root->items[i + 1]);
+        if (!k || !v || ynode_set(&scratch, scratch.root, k, v) < 0)
+            goto out;
+    }
     const struct ynode *at = ynode_get(root, "sweep", NULL);
     if (!at)
         at = root;
@@ -372,7 +374,8 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
         }
         /* Stop early once the message list is full, or after many invalid points: the rest
          * would repeat what was said. */
-        if (d->len >= (d->max_messages ? d->max_messages : 100) || bad == SWEEP_MAX_REPORTED) {
+        if ((bad && d->len >= (d->max_messages ? d->max_messages : 100)) ||
+            bad == SWEEP_MAX_REPORTED) {
             if (p + sw->replications < sw->points)
                 diag_report(d, DIAG_NOTE, at->src, at->line, at->col,
                             "stopped checking after %" PRIu64 " invalid points", bad);
