@@ -7,6 +7,8 @@
  *       writes the cost table the roofline gives for the model on the device (models/derive.h);
  *   splitsim tables show MODEL DEVICE [--table FILE] [--csv]
  *       prints a cost table readably (derived, or the file given), or as CSV rows;
+ *   splitsim tables profile MODEL [--device NAME] [-o FILE] ...
+ *       measures one block of the model on this CPU (models/profile.h) into a measured table;
  *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
  *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
  *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -26,6 +29,7 @@
 #include "models/cost.h"
 #include "models/derive.h"
 #include "models/device.h"
+#include "models/profile.h"
 #include "models/roofline.h"
 #include "sim/version.h"
 
@@ -548,6 +552,107 @@ out:
     return rc;
 }
 
+static const struct args_opt profile_opts[] = {
+    {"device", 0, "NAME", "the table's device name (default: this-cpu)", false},
+    {"max-tokens", 0, "N", "prefill grid 1, 2, 4 .. N tokens (default: 512)", false},
+    {"max-context", 0, "N", "decode grid 1, 2, 4 .. N cached tokens (default: 2048)", false},
+    {"repeats", 0, "N", "timed runs per size; the median is kept (default: 3)", false},
+    {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
+    {"output", 'o', "FILE", "write the table here (default: standard output)", false},
+};
+#define NPROFILE (sizeof profile_opts / sizeof profile_opts[0])
+
+/* "Intel(R) Xeon(R) Processor, 2 CPUs online" */
+static void machine_name(char *buf, size_t size, unsigned threads)
+{
+    char model[128] = "unknown CPU";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            char *colon = strchr(line, ':');
+            if (colon) {
+                snprintf(model, sizeof model, "%s", colon + 2);
+                model[strcspn(model, "\n")] = '\0';
+            }
+            break;
+        }
+    if (f)
+        fclose(f);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads)
+        snprintf(buf, size, "%s (%ld CPUs online, %u BLAS threads)", model, cpus, threads);
+    else
+        snprintf(buf, size, "%s (%ld CPUs online)", model, cpus);
+}
+
+static int tables_profile(int argc, char **argv, const struct cli_io *io)
+{
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, profile_opts, NPROFILE, argc, argv, 2, &d);
+    int rc = CLI_OK;
+    if (a.help) {
+        fprintf(io->out, "usage: splitsim tables profile MODEL [OPTIONS]\n\n"
+                         "Measures one decoder block of MODEL (real shapes, synthetic weights),\n"
+                         "its embedding and its head on this CPU, and writes a measured table.\n\n"
+                         "options:\n");
+        args_print_help(io->out, profile_opts, NPROFILE);
+        goto out;
+    }
+    uint64_t max_tokens = 512, max_context = 2048, repeats = 3, threads = 0;
+    args_uint64(&a, "max-tokens", 1, 65536, &max_tokens, &d);
+    args_uint64(&a, "max-context", 1, 1048576, &max_context, &d);
+    args_uint64(&a, "repeats", 1, 63, &repeats, &d);
+    args_uint64(&a, "threads", 1, 1024, &threads, &d);
+    const struct arch *arch = NULL;
+    if (a.npositional != 1)
+        diag_error(&d, "tables profile: expected one MODEL (see 'splitsim tables list')");
+    else if (!(arch = arch_find(a.positional[0])))
+        diag_error(&d, "unknown model '%s' (see 'splitsim tables list')", a.positional[0]);
+    if (diag_error_count(&d)) {
+        rc = CLI_BAD_INPUT;
+        goto out;
+    }
+    char machine[256], tool[128], date[16];
+    machine_name(machine, sizeof machine, (unsigned)threads);
+    snprintf(tool, sizeof tool, "splitsim %s (git %s) tables profile", version_release(),
+             version_git_revision());
+    today(date, sizeof date);
+    const char *device = args_get(&a, "device");
+    struct profile_options o = {.device = device ? device : "this-cpu",
+                                .machine = machine,
+                                .max_tokens = (unsigned)max_tokens,
+                                .max_context = (unsigned)max_context,
+                                .repeats = (unsigned)repeats,
+                                .threads = (unsigned)threads};
+    struct cost_table t;
+    if (profile_measure(&t, arch, &o, tool, date) < 0) {
+        diag_error(&d, "out of memory building a %s block", arch->name);
+        rc = CLI_FAILURE;
+        goto out;
+    }
+    const char *path = args_get(&a, "output");
+    FILE *f = path ? fopen(path, "w") : io->out;
+    if (!f) {
+        diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot create: %s", strerror(errno));
+        rc = CLI_FAILURE;
+    } else {
+        cost_write(&t, f);
+        if (path && fclose(f) != 0) {
+            diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+            rc = CLI_FAILURE;
+        }
+    }
+    cost_release(&t);
+out:
+    diag_print(&d, io->err, "splitsim");
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
 int cmd_tables(int argc, char **argv, const struct cli_io *io)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -559,13 +664,17 @@ int cmd_tables(int argc, char **argv, const struct cli_io *io)
         return tables_derive(argc, argv, io);
     if (strcmp(sub, "show") == 0)
         return tables_show(argc, argv, io);
+    if (strcmp(sub, "profile") == 0)
+        return tables_profile(argc, argv, io);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         fprintf(io->out,
                 "usage: splitsim tables list\n"
                 "       splitsim tables calibrate --vidur FILE --model NAME --device NAME\n");
         return CLI_OK;
     }
-    fprintf(io->err,
-            "splitsim: error: tables: expected list, derive, show or calibrate, got '%s'\n", sub);
+    fprintf(
+        io->err,
+        "splitsim: error: tables: expected list, derive, show, profile or calibrate, got '%s'\n",
+        sub);
     return CLI_BAD_INPUT;
 }

@@ -94,6 +94,13 @@ sed 's/^format_version: 1/format_version: 9/' "$work/l7.yaml" >"$work/bad-table.
 "$splitsim" tables show --table "$work/bad-table.yaml" >"$work/out" 2>"$work/err"; expect_status 2 $? "bad table exits 2"
 expect_grep "bad-table.yaml:4:17: error: format_version: expected 1, got 9" "$work/err" "bad table names file:line:col"
 
+# Every bundled table loads and validates.
+for f in "$root"/tables/*/*.yaml; do
+    [ -e "$f" ] || continue
+    "$splitsim" tables show --table "$f" >"$work/out" 2>&1
+    expect_status 0 $? "bundled table ${f#"$root"/} loads"
+done
+
 # Read back from Python (Debian's h5py), as the README shows.
 if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
     if /usr/bin/python3 - "$work/a.h5" <<'PY'

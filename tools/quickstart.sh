@@ -5,7 +5,7 @@ set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
-packages=(meson ninja-build pkg-config gcc libgsl-dev libyaml-dev libhdf5-dev hdf5-tools check
+packages=(meson ninja-build pkg-config gcc libgsl-dev libyaml-dev libhdf5-dev hdf5-tools check libopenblas-dev
           python3-h5py python3-numpy python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
