@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@
 #include "models/profile.h"
 #include "models/roofline.h"
 #include "sim/version.h"
+#include "splitsim_config.h"
 
 static const struct args_opt calibrate_opts[] = {
     {"vidur", 0, "FILE", "Vidur mlp.csv profile of one decoder block", false},
@@ -328,6 +330,73 @@ static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
     return rc;
 }
 
+/* The bundled tables live in SPLITSIM_TABLES_DIR/<kind>/<model>.<device>.yaml (kind: measured,
+ * ...); SPLITSIM_TABLES (environment) overrides the directory. */
+static const char *tables_dir(void)
+{
+    const char *env = getenv("SPLITSIM_TABLES");
+    return env && *env ? env : SPLITSIM_TABLES_DIR;
+}
+
+static const char *const table_kinds[] = {"measured", NULL};
+
+/* The path of the bundled table for (model, device), or NULL (caller frees). */
+static char *bundled_table(const char *model, const char *device)
+{
+    for (size_t k = 0; table_kinds[k]; k++) {
+        char *path = NULL;
+        if (asprintf(&path, "%s/%s/%s.%s.yaml", tables_dir(), table_kinds[k], model, device) < 0)
+            return NULL;
+        if (access(path, R_OK) == 0)
+            return path;
+        free(path);
+    }
+    return NULL;
+}
+
+static int name_cmp(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void list_bundled(FILE *out)
+{
+    fprintf(out, "\nbundled tables (%s):\n", tables_dir());
+    size_t shown = 0;
+    for (size_t k = 0; table_kinds[k]; k++) {
+        char *dir = NULL;
+        if (asprintf(&dir, "%s/%s", tables_dir(), table_kinds[k]) < 0)
+            return;
+        DIR *dp = opendir(dir);
+        char *names[512];
+        size_t n = 0;
+        struct dirent *e;
+        while (dp && (e = readdir(dp)) && n < 512) {
+            size_t len = strlen(e->d_name);
+            if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0 &&
+                (names[n] = strndup(e->d_name, len - 5)))
+                n++;
+        }
+        if (dp)
+            closedir(dp);
+        qsort(names, n, sizeof *names, name_cmp);
+        for (size_t i = 0; i < n; i++) {
+            /* model names contain dots (qwen2-0.5b): the device is after the last one */
+            char *dot = strrchr(names[i], '.');
+            if (dot) {
+                *dot = '\0';
+                fprintf(out, "  %-16s %-14s %s\n", names[i], dot + 1, table_kinds[k]);
+                shown++;
+            }
+            free(names[i]);
+        }
+        free(dir);
+    }
+    if (!shown)
+        fprintf(out, "  (none)\n");
+    fprintf(out, "every other (model, device) pair of the lists above: derived by the roofline\n");
+}
+
 static int tables_list(const struct cli_io *io)
 {
     fprintf(io->out, "architectures:\n  %-16s %6s %6s %6s %5s %8s %10s  %s\n", "name", "layers",
@@ -345,6 +414,7 @@ static int tables_list(const struct cli_io *io)
                 v->peak_flops / 1e12, v->mem_bw / 1e9, v->power_w, v->eta_compute, v->eta_memory,
                 v->launch_s * 1e6, v->source);
     }
+    list_bundled(io->out);
     return CLI_OK;
 }
 
@@ -531,12 +601,19 @@ static int tables_show(int argc, char **argv, const struct cli_io *io)
         if (diag_error_count(&d) || cost_load(&t, file, &d) < 0)
             rc = CLI_BAD_INPUT;
     } else {
+        /* A bundled table first (measured beats derived); else derive one. */
+        char *bundled = a.npositional == 2 ? bundled_table(a.positional[0], a.positional[1]) : NULL;
         const struct arch *arch = NULL;
         const struct device *dev = NULL;
-        if (model_device(&a, "show", &arch, &dev, &d) < 0)
+        if (bundled) {
+            if (cost_load(&t, bundled, &d) < 0)
+                rc = CLI_BAD_INPUT;
+        } else if (model_device(&a, "show", &arch, &dev, &d) < 0) {
             rc = CLI_BAD_INPUT;
-        else if (derive(arch, dev, &t) < 0)
+        } else if (derive(arch, dev, &t) < 0) {
             rc = CLI_FAILURE;
+        }
+        free(bundled);
     }
     if (rc == CLI_OK) {
         if (args_has(&a, "csv"))

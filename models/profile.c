@@ -321,6 +321,38 @@ static double time_ms(struct block *b, enum part part, int n, int context, unsig
     return ms > 1e-6 ? ms : 1e-6; /* below the clock's resolution: 1 ns, tables need > 0 */
 }
 
+/* Pool-adjacent-violators: the non-decreasing series closest to v in least squares, so that a
+ * single noisy spike is averaged with its neighbours instead of lifting everything after it. */
+void profile_make_monotone(double *v, size_t n)
+{
+    double *sum = malloc(n * sizeof *sum);
+    size_t *len = malloc(n * sizeof *len);
+    if (!sum || !len) {
+        for (size_t i = 1; i < n; i++) /* fallback: running maximum */
+            v[i] = v[i] < v[i - 1] ? v[i - 1] : v[i];
+        free(sum);
+        free(len);
+        return;
+    }
+    size_t blocks = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum[blocks] = v[i];
+        len[blocks] = 1;
+        blocks++;
+        while (blocks > 1 && sum[blocks - 2] / (double)len[blocks - 2] >
+                                 sum[blocks - 1] / (double)len[blocks - 1]) {
+            sum[blocks - 2] += sum[blocks - 1];
+            len[blocks - 2] += len[blocks - 1];
+            blocks--;
+        }
+    }
+    for (size_t b = 0, i = 0; b < blocks; b++)
+        for (size_t k = 0; k < len[b]; k++)
+            v[i++] = sum[b] / (double)len[b];
+    free(sum);
+    free(len);
+}
+
 static double *powers(unsigned max, size_t *n)
 {
     *n = 0;
@@ -355,7 +387,8 @@ int profile_measure(struct cost_table *t, const struct arch *a, const struct pro
     t->created = strdup(created);
     if (asprintf(&t->source,
                  "one %s block with real shapes and synthetic FP32 weights, run on %s with %s; "
-                 "median of %u runs after a warm-up; series made non-decreasing (running max)",
+                 "median of %u runs after a warm-up; each series made non-decreasing by isotonic "
+                 "regression (pool-adjacent-violators)",
                  a->name, o->machine, profile_blas_name(), o->repeats) < 0)
         t->source = NULL;
     t->power_w = 0;
@@ -379,16 +412,12 @@ int profile_measure(struct cost_table *t, const struct arch *a, const struct pro
         g->decode_ms = calloc(t->ncontext, sizeof *g->decode_ms);
         if (!g->name || !g->prefill_ms || !g->decode_ms)
             goto nomem;
-        for (size_t i = 0; i < t->nprefill; i++) {
+        for (size_t i = 0; i < t->nprefill; i++)
             g->prefill_ms[i] = time_ms(&b, (enum part)k, (int)t->prefill_tokens[i], 0, o->repeats);
-            if (i && g->prefill_ms[i] < g->prefill_ms[i - 1])
-                g->prefill_ms[i] = g->prefill_ms[i - 1];
-        }
-        for (size_t r = 0; r < t->ncontext; r++) {
+        for (size_t r = 0; r < t->ncontext; r++)
             g->decode_ms[r] = time_ms(&b, (enum part)k, 1, (int)t->decode_context[r], o->repeats);
-            if (r && g->decode_ms[r] < g->decode_ms[r - 1])
-                g->decode_ms[r] = g->decode_ms[r - 1];
-        }
+        profile_make_monotone(g->prefill_ms, t->nprefill);
+        profile_make_monotone(g->decode_ms, t->ncontext);
     }
     block_free(&b);
     return 0;

@@ -8,8 +8,9 @@
  * go through CBLAS (OpenBLAS where installed, else GSL's reference CBLAS; the table's source says
  * which), in FP32. The embedding gather and the final norm with the LM head are timed too.
  * Each size is run once to warm up, then `repeats` times; the median is kept. Measured times can
- * dip with more work by noise, so each series is made non-decreasing (a running maximum) before
- * it is stored, and the table's source says so.
+ * dip with more work by noise, so each series is made non-decreasing by isotonic regression
+ * (pool-adjacent-violators: a lone spike is averaged with its neighbours rather than lifting
+ * everything after it) before it is stored, and the table's source says so.
  *
  * The result is a cost table (models/cost.h) with method "measured": identical blocks share the
  * one block's measurements.
@@ -32,6 +33,10 @@ struct profile_options {
 /* Measures a into *t. 0, or -ENOMEM. */
 int profile_measure(struct cost_table *t, const struct arch *a, const struct profile_options *o,
                     const char *tool, const char *created);
+
+/* Replaces v by the non-decreasing series closest to it in least squares (isotonic regression
+ * by pool-adjacent-violators). */
+void profile_make_monotone(double *v, size_t n);
 
 /* "OpenBLAS 0.3.21 ..." or "GSL reference CBLAS". */
 const char *profile_blas_name(void);

@@ -85,6 +85,20 @@ START_TEST(test_gelu_layernorm_parallel)
 }
 END_TEST
 
+START_TEST(test_isotonic)
+{
+    double v[] = {1, 3, 2, 4, 10, 5, 6, 7};
+    profile_make_monotone(v, 8);
+    double want[] = {1, 2.5, 2.5, 4, 7, 7, 7, 7}; /* 10,5,6,7 pool to their mean 7 */
+    for (int i = 0; i < 8; i++)
+        ck_assert_double_eq_tol(v[i], want[i], 1e-12);
+    double spike[] = {1, 100, 2, 3, 4};
+    profile_make_monotone(spike, 5);
+    ck_assert_double_eq_tol(spike[4], 27.25, 1e-12); /* a spike is averaged, not propagated */
+    ck_assert(spike[0] == 1);
+}
+END_TEST
+
 START_TEST(test_blas_named)
 {
     ck_assert(strlen(profile_blas_name()) > 3);
@@ -98,6 +112,7 @@ static Suite *profile_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_swiglu_rms_gqa);
     tcase_add_test(tc, test_gelu_layernorm_parallel);
+    tcase_add_test(tc, test_isotonic);
     tcase_add_test(tc, test_blas_named);
     suite_add_tcase(s, tc);
     return s;
