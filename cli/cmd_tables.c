@@ -730,6 +730,126 @@ out:
     return rc;
 }
 
+static int tables_peaks(int argc, char **argv, const struct cli_io *io)
+{
+    static const struct args_opt opts[] = {
+        {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
+        {"repeats", 0, "N", "timed runs; the best is kept (default: 5)", false},
+    };
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, opts, 2, argc, argv, 2, &d);
+    uint64_t threads = 0, repeats = 5;
+    args_uint64(&a, "threads", 1, 1024, &threads, &d);
+    args_uint64(&a, "repeats", 1, 100, &repeats, &d);
+    int rc = CLI_OK;
+    double flops = 0, bw = 0;
+    if (a.help) {
+        fprintf(io->out,
+                "usage: splitsim tables peaks [--threads N] [--repeats N]\n\n"
+                "Measures this machine's achieved FP32 GEMM throughput and weight-streaming\n"
+                "bandwidth, the peaks a CPU device entry needs.\n");
+    } else if (diag_error_count(&d) || a.npositional) {
+        if (a.npositional)
+            diag_error(&d, "tables peaks: unexpected argument '%s'", a.positional[0]);
+        rc = CLI_BAD_INPUT;
+    } else if (profile_peaks((unsigned)threads, (unsigned)repeats, &flops, &bw) < 0) {
+        diag_error(&d, "out of memory (the benchmark needs about 600 MB)");
+        rc = CLI_FAILURE;
+    } else {
+        char machine[256];
+        machine_name(machine, sizeof machine, (unsigned)threads);
+        fprintf(io->out,
+                "%s, %s\nFP32 GEMM (sgemm 2048^3): %.1f GFLOP/s\n"
+                "weight streaming (sgemv, 512 MiB): %.1f GB/s\n",
+                machine, profile_blas_name(), flops / 1e9, bw / 1e9);
+    }
+    diag_print(&d, io->err, "splitsim");
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
+/* Compares a table file with the roofline's table for the same (model, device). */
+static int tables_compare(int argc, char **argv, const struct cli_io *io)
+{
+    static const struct args_opt opts[] = {
+        {"table", 0, "FILE", "the (measured) table to compare with the roofline", false},
+    };
+    struct diag d;
+    diag_init(&d);
+    struct args a;
+    args_parse(&a, opts, 1, argc, argv, 2, &d);
+    int rc = CLI_OK;
+    struct cost_table t, r;
+    memset(&t, 0, sizeof t);
+    memset(&r, 0, sizeof r);
+    const char *file = args_get(&a, "table");
+    if (a.help) {
+        fprintf(io->out, "usage: splitsim tables compare --table FILE\n\n"
+                         "Prints how far the roofline's derived table for the file's model and\n"
+                         "device is from the file, per layer group, token count and context.\n");
+        goto out;
+    }
+    if (!file)
+        diag_error(&d, "tables compare: expected --table FILE");
+    if (diag_error_count(&d) || cost_load(&t, file, &d) < 0) {
+        rc = CLI_BAD_INPUT;
+        goto out;
+    }
+    const struct arch *arch = arch_find(t.model);
+    const struct device *dev = device_find(t.device);
+    if (!arch || !dev) {
+        diag_report(&d, DIAG_ERROR, file, 0, 0,
+                    "no roofline for %s on %s: the %s is not in 'splitsim tables list'", t.model,
+                    t.device, arch ? "device" : "model");
+        rc = CLI_BAD_INPUT;
+        goto out;
+    }
+    if (derive(arch, dev, &r) < 0) {
+        rc = CLI_FAILURE;
+        goto out;
+    }
+    fprintf(io->out, "%s on %s: roofline (derived) against %s (%s)\n", t.model, t.device, file,
+            t.method);
+    fprintf(io->out, "\n| group | prefill tokens | table ms | roofline ms | roofline error |\n"
+                     "|---|---|---|---|---|\n");
+    for (size_t g = 0; g < t.ngroups && g < r.ngroups; g++)
+        for (size_t i = 0; i < t.nprefill; i += 3) {
+            double mine = t.groups[g].prefill_ms[i];
+            double roof = cost_group_prefill_ms(&r, &r.groups[g], t.prefill_tokens[i], NULL);
+            fprintf(io->out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t.groups[g].name,
+                    t.prefill_tokens[i], mine, roof, 100 * (roof / mine - 1));
+        }
+    fprintf(io->out, "\n| group | decode context | table ms | roofline ms | roofline error |\n"
+                     "|---|---|---|---|---|\n");
+    for (size_t g = 0; g < t.ngroups && g < r.ngroups; g++)
+        for (size_t i = 0; i < t.ncontext; i += 3) {
+            double mine = t.groups[g].decode_ms[i * t.nbatch];
+            double roof = cost_group_decode_ms(&r, &r.groups[g], t.decode_context[i],
+                                               t.decode_batch[0], NULL);
+            fprintf(io->out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t.groups[g].name,
+                    t.decode_context[i], mine, roof, 100 * (roof / mine - 1));
+        }
+    bool ex = false;
+    double tp = cost_range_prefill_ms(&t, 0, t.nlayers, 512, &ex),
+           rp = cost_range_prefill_ms(&r, 0, r.nlayers, 512, &ex);
+    double td = cost_range_decode_ms(&t, 0, t.nlayers, 512, 1, &ex),
+           rd = cost_range_decode_ms(&r, 0, r.nlayers, 512, 1, &ex);
+    fprintf(io->out,
+            "\nwhole model: prefill of 512 tokens %.1f ms (table) vs %.1f ms (roofline, "
+            "%+.0f %%); decode at context 512 %.2f vs %.2f ms/token (%+.0f %%)\n",
+            tp, rp, 100 * (rp / tp - 1), td, rd, 100 * (rd / td - 1));
+out:
+    cost_release(&t);
+    cost_release(&r);
+    diag_print(&d, io->err, "splitsim");
+    args_release(&a);
+    diag_release(&d);
+    return rc;
+}
+
 int cmd_tables(int argc, char **argv, const struct cli_io *io)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -743,15 +863,19 @@ int cmd_tables(int argc, char **argv, const struct cli_io *io)
         return tables_show(argc, argv, io);
     if (strcmp(sub, "profile") == 0)
         return tables_profile(argc, argv, io);
+    if (strcmp(sub, "peaks") == 0)
+        return tables_peaks(argc, argv, io);
+    if (strcmp(sub, "compare") == 0)
+        return tables_compare(argc, argv, io);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         fprintf(io->out,
                 "usage: splitsim tables list\n"
                 "       splitsim tables calibrate --vidur FILE --model NAME --device NAME\n");
         return CLI_OK;
     }
-    fprintf(
-        io->err,
-        "splitsim: error: tables: expected list, derive, show, profile or calibrate, got '%s'\n",
-        sub);
+    fprintf(io->err,
+            "splitsim: error: tables: expected list, derive, show, profile, peaks, compare or "
+            "calibrate, got '%s'\n",
+            sub);
     return CLI_BAD_INPUT;
 }

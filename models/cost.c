@@ -303,8 +303,7 @@ static int bind_tree(struct cost_table *t, struct ytree *tree, int rc, const str
     return 0;
 }
 
-int cost_parse(struct cost_table *t, const char *name, const char *text, size_t len,
-               struct diag *d)
+int cost_parse(struct cost_table *t, const char *name, const char *text, size_t len, struct diag *d)
 {
     memset(t, 0, sizeof *t);
     struct ytree tree;

@@ -7,7 +7,6 @@
 
 #include "models/roofline.h"
 
-#define FP16       2.0
 #define MAX_TOKENS 4096
 #define MAX_BATCH  64
 
@@ -82,9 +81,10 @@ int cost_derive(struct cost_table *t, const struct arch *a, const struct device 
     t->tool = strdup(tool);
     t->created = strdup(created);
     if (asprintf(&t->source,
-                 "roofline per operator (models/roofline.c) of %s (%s) on %s (%s); FP16 weights "
+                 "roofline per operator (models/roofline.c) of %s (%s) on %s (%s); %s weights "
                  "and activations",
-                 a->name, a->source, d->name, d->source) < 0)
+                 a->name, a->source, d->name, d->source,
+                 device_value_bytes(d) == 4 ? "FP32" : "FP16") < 0)
         t->source = NULL;
     t->power_w = d->power_w;
     if (!t->prefill_tokens || !t->decode_context || !t->decode_batch || !t->groups || !t->model ||
@@ -92,9 +92,9 @@ int cost_derive(struct cost_table *t, const struct arch *a, const struct device 
         goto nomem;
     t->ngroups = 3;
     static const char *const names[] = {"embedding", "block", "head"};
-    const double bytes[3] = {FP16 * (double)arch_embedding_params(a),
-                             FP16 * (double)arch_block_params(a),
-                             FP16 * (double)arch_head_params(a)};
+    const double vb = device_value_bytes(d);
+    const double bytes[3] = {vb * (double)arch_embedding_params(a),
+                             vb * (double)arch_block_params(a), vb * (double)arch_head_params(a)};
     for (int k = 0; k < 3; k++) {
         struct cost_group *g = &t->groups[k];
         g->name = strdup(names[k]);
@@ -102,8 +102,8 @@ int cost_derive(struct cost_table *t, const struct arch *a, const struct device 
         g->first = t->nlayers;
         t->nlayers += g->count;
         g->param_bytes = bytes[k];
-        g->kv_bytes_per_token = k == BLOCK ? (double)arch_kv_bytes_per_token(a, FP16) : 0;
-        g->hidden_bytes_per_token = k == HEAD ? 4 : (double)arch_hidden_bytes_per_token(a, FP16);
+        g->kv_bytes_per_token = k == BLOCK ? (double)arch_kv_bytes_per_token(a, vb) : 0;
+        g->hidden_bytes_per_token = k == HEAD ? 4 : (double)arch_hidden_bytes_per_token(a, vb);
         g->prefill_ms = calloc(t->nprefill, sizeof *g->prefill_ms);
         g->decode_ms = calloc(t->ncontext * t->nbatch, sizeof *g->decode_ms);
         if (!g->name || !g->prefill_ms || !g->decode_ms)

@@ -129,8 +129,28 @@ static const struct device raspberry_pi_5 = {
               "memory efficiency from the measured 11.4 GB/s sustained of 17 GB/s; compute "
               "efficiency assumed 0.50"};
 
+/* This project's machine as a CPU-class UE, in FP32 as the CPU profiler runs. Its peaks are the
+ * rates `splitsim tables peaks` achieved (so eta 1 for GEMM and streaming); element-wise
+ * efficiency and the per-call cost are assumptions. */
+static const struct device xeon_2vcpu = {
+    .name = "xeon-2vcpu",
+    .description = "2 vCPUs of an Intel Xeon (Sapphire Rapids class), FP32",
+    .peak_flops = 355e9,
+    .mem_bw = 27.3e9,
+    .memory = 24e9,
+    .power_w = 12,
+    .eta_compute = 1.0,
+    .eta_memory = 1.0,
+    .eta_elementwise = 0.5,
+    .launch_s = 5e-6,
+    .value_bytes = 4,
+    .source = "achieved peaks measured here by 'splitsim tables peaks' (OpenBLAS 0.3.21 sgemm "
+              "355 GFLOP/s, sgemv 27.3 GB/s); element-wise efficiency 0.5, 5 us per call and "
+              "12 W (two of a Xeon's cores) assumed"};
+
 const struct device *const device_catalogue[] = {
-    &a100, &h100, &a40, &l4, &rtx_4090, &agx_orin, &orin_nano, &snapdragon, &raspberry_pi_5, NULL,
+    &a100,       &h100,           &a40,        &l4,  &rtx_4090, &agx_orin, &orin_nano,
+    &snapdragon, &raspberry_pi_5, &xeon_2vcpu, NULL,
 };
 
 const struct device *device_find(const char *name)

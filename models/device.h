@@ -11,7 +11,8 @@
  * per-operator data where such data exists (A100, H100, A40: Microsoft Vidur's profiles, fitted by
  * `splitsim tables calibrate`), and are marked as assumptions elsewhere.
  *
- * Invariants: peaks are FP16 dense; 0 < eta <= 1; every entry names where its numbers come from.
+ * Invariants: peaks are for the device's value type (FP16 dense unless value_bytes says 4);
+ * 0 < eta <= 1; every entry names where its numbers come from.
  */
 #ifndef SPLITSIM_MODELS_DEVICE_H
 #define SPLITSIM_MODELS_DEVICE_H
@@ -30,9 +31,17 @@ struct device {
     double eta_elementwise; /* fraction of peak bandwidth reached by element-wise kernels */
     double overlap;         /* p of the roofline's smooth maximum (c^p + m^p)^(1/p); 0: max */
     double launch_s;        /* fixed cost per kernel */
+    double value_bytes;     /* bytes per weight and activation value: 2 (FP16, the default when
+                               0) or 4 (FP32, as the CPU profiler runs) */
     bool calibrated;        /* eta and launch fitted to measurements (else assumed) */
     const char *source;     /* datasheet, and the calibration or assumption */
 };
+
+/* Bytes per value (2 unless the device says otherwise). */
+static inline double device_value_bytes(const struct device *d)
+{
+    return d->value_bytes > 0 ? d->value_bytes : 2.0;
+}
 
 /* The built-in devices, NULL-terminated, and lookup by name (NULL if unknown). */
 extern const struct device *const device_catalogue[];

@@ -426,3 +426,48 @@ nomem:
     cost_release(t);
     return -ENOMEM;
 }
+
+int profile_peaks(unsigned threads, unsigned repeats, double *flops, double *bandwidth)
+{
+#if SPLITSIM_HAVE_OPENBLAS
+    if (threads)
+        openblas_set_num_threads((int)threads);
+#else
+    (void)threads;
+#endif
+    const int n = 2048, rows = 8192, cols = 16384;
+    uint64_t st = 7;
+    float *a = fill((size_t)n * (size_t)n, &st), *b = fill((size_t)n * (size_t)n, &st),
+          *c = fill((size_t)n * (size_t)n, &st);
+    float *w = fill((size_t)rows * (size_t)cols, &st), *x = fill((size_t)cols, &st),
+          *y = fill((size_t)rows, &st);
+    int rc = 0;
+    if (!a || !b || !c || !w || !x || !y) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    *flops = 0;
+    *bandwidth = 0;
+    for (unsigned r = 0; r <= repeats; r++) {
+        double t0 = seconds();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c,
+                    n);
+        double t1 = seconds();
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, rows, cols, 1.0f, w, cols, x, 1, 0.0f, y, 1);
+        double t2 = seconds();
+        if (r == 0)
+            continue; /* warm-up */
+        double f = 2.0 * n * (double)n * n / (t1 - t0);
+        double bw = 4.0 * rows * (double)cols / (t2 - t1);
+        *flops = f > *flops ? f : *flops;
+        *bandwidth = bw > *bandwidth ? bw : *bandwidth;
+    }
+out:
+    free(a);
+    free(b);
+    free(c);
+    free(w);
+    free(x);
+    free(y);
+    return rc;
+}

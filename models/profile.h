@@ -38,6 +38,11 @@ int profile_measure(struct cost_table *t, const struct arch *a, const struct pro
  * by pool-adjacent-violators). */
 void profile_make_monotone(double *v, size_t n);
 
+/* Achieved peaks of this machine for the roofline: FP32 GEMM throughput (FLOP/s, a 2048^3
+ * sgemm) and weight-streaming bandwidth (bytes/s, a 512 MiB sgemv), each the best of `repeats`
+ * runs after a warm-up, with `threads` BLAS threads (0: the default). 0 or -ENOMEM. */
+int profile_peaks(unsigned threads, unsigned repeats, double *flops, double *bandwidth);
+
 /* "OpenBLAS 0.3.21 ..." or "GSL reference CBLAS". */
 const char *profile_blas_name(void);
 

@@ -2,8 +2,6 @@
 
 #include <math.h>
 
-#define FP16 2.0
-
 size_t roofline_block_ops(const struct arch *a, struct roofline_op *ops)
 {
     double d = a->hidden, f = a->ffn, q = (double)a->heads * a->head_dim,
@@ -29,9 +27,9 @@ double roofline_op_seconds(const struct roofline_op *op, const struct device *d,
     double flops = 0, bytes;
     if (op->kind == ROOFLINE_LINEAR) {
         flops = 2 * tokens * op->in * op->out;
-        bytes = FP16 * (op->in * op->out + tokens * (op->in + op->out));
+        bytes = device_value_bytes(d) * (op->in * op->out + tokens * (op->in + op->out));
     } else {
-        bytes = FP16 * tokens * op->values;
+        bytes = device_value_bytes(d) * tokens * op->values;
     }
     if (op->kind == ROOFLINE_ELEMENTWISE)
         return bytes / (d->eta_elementwise * d->mem_bw) + d->launch_s;
@@ -71,7 +69,8 @@ double roofline_attention_prefill_seconds(const struct arch *a, const struct dev
 {
     double q = (double)a->heads * a->head_dim, kv = (double)a->kv_heads * a->head_dim;
     double flops = 2 * tokens * tokens * q; /* QK^T and PV, halved by the causal mask */
-    double bytes = FP16 * tokens * (q + 2 * kv + q) + FP16 * tokens * 2 * kv; /* Q,K,V in, O out,
+    double b = device_value_bytes(d);
+    double bytes = b * tokens * (q + 2 * kv + q) + b * tokens * 2 * kv; /* Q,K,V in, O out,
                                                                                KV cache written */
     return attention_seconds(d, flops, bytes);
 }
@@ -81,6 +80,6 @@ double roofline_attention_decode_seconds(const struct arch *a, const struct devi
 {
     double q = (double)a->heads * a->head_dim, kv = (double)a->kv_heads * a->head_dim;
     double flops = batch * 4 * context * q;
-    double bytes = batch * FP16 * (2 * context * kv + 2 * q + 2 * kv);
+    double bytes = batch * device_value_bytes(d) * (2 * context * kv + 2 * q + 2 * kv);
     return attention_seconds(d, flops, bytes);
 }

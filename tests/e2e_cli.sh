@@ -100,6 +100,9 @@ for f in "$root"/tables/*/*.yaml; do
     "$splitsim" tables show --table "$f" >"$work/out" 2>&1
     expect_status 0 $? "bundled table ${f#"$root"/} loads"
 done
+"$splitsim" tables compare --table "$root/tables/measured/gpt2.xeon-2vcpu.yaml" >"$work/out" 2>&1
+expect_status 0 $? "tables compare against the roofline"
+expect_grep "whole model: prefill of 512 tokens" "$work/out" "compare prints the whole-model line"
 
 # Read back from Python (Debian's h5py), as the README shows.
 if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
