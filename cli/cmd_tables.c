@@ -164,7 +164,7 @@ static int profile_read(const char *path, const struct roofline_op *ops, size_t 
 }
 
 struct fit {
-    double eta_c, eta_m, eta_e, overlap, launch, max_err, mean_err;
+    double eta_c, eta_m, eta_e, overlap, launch, max_err, mean_err, tile;
 };
 
 static void evaluate(const struct arch *a, struct device *dev, const struct profile *pr,
@@ -186,45 +186,81 @@ static void set_fit(struct device *dev, const struct fit *f)
     dev->eta_elementwise = f->eta_e;
     dev->overlap = f->overlap;
     dev->launch_s = f->launch;
+    dev->gemm_tile = f->tile;
 }
 
 /* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent: a coarse grid,
  * then a fine one around its best. */
+/* Keeps the best `n` fits seen, by (max error, mean error). */
+#define KEEP 24
+
+static void keep_best(struct fit *best, size_t *n, const struct fit *f)
+{
+    size_t i;
+    if (*n < KEEP) {
+        i = (*n)++;
+    } else {
+        if (!(f->max_err < best[KEEP - 1].max_err))
+            return;
+        i = KEEP - 1;
+    }
+    best[i] = *f;
+    while (i > 0 && best[i].max_err < best[i - 1].max_err) {
+        struct fit t = best[i];
+        best[i] = best[i - 1];
+        best[i - 1] = t;
+        i--;
+    }
+}
+
+/* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent. The error
+ * surface has many local minima, so a coarse grid is searched on every fourth token count, the
+ * best KEEP candidates are refined on a fine grid, and the winner is scored on all points. */
 static struct fit calibrate(const struct arch *a, const struct device *base,
                             const struct profile *pr)
 {
     static const double overlaps[] = {0, 1, 1.5, 2, 3, 5};
+    static const double tiles[] = {0, 64, 128};
     struct device dev = *base;
+    struct profile *sub = malloc(sizeof *sub);
     struct fit best = {.max_err = INFINITY};
-    for (size_t o = 0; o < sizeof overlaps / sizeof *overlaps; o++) {
-        struct fit here = {.max_err = INFINITY, .overlap = overlaps[o]};
-        double lo[3] = {0.3, 0.3, 0.2}, hi[3] = {1.0, 1.0, 1.0}, lo_l = 0, hi_l = 10e-6;
-        double step = 0.1, step_l = 1e-6;
-        for (int pass = 0; pass < 2; pass++) {
-            for (double c = lo[0]; c <= hi[0] + 1e-9; c += step)
-                for (double m = lo[1]; m <= hi[1] + 1e-9; m += step)
-                    for (double e = lo[2]; e <= hi[2] + 1e-9; e += step)
-                        for (double l = lo_l; l <= hi_l + 1e-12; l += step_l) {
-                            struct fit f = {c, m, e, overlaps[o], l, 0, 0};
+    if (!sub)
+        return best;
+    sub->n = 0;
+    for (size_t i = 0; i < pr->n; i += 4)
+        sub->pts[sub->n++] = pr->pts[i];
+    struct fit cand[KEEP];
+    size_t ncand = 0;
+    for (size_t t = 0; t < sizeof tiles / sizeof *tiles; t++)
+        for (size_t o = 0; o < sizeof overlaps / sizeof *overlaps; o++)
+            for (double c = 0.3; c <= 1.0 + 1e-9; c += 0.1)
+                for (double m = 0.3; m <= 1.0 + 1e-9; m += 0.1)
+                    for (double e = 0.2; e <= 1.0 + 1e-9; e += 0.1)
+                        for (double l = 0; l <= 10e-6 + 1e-12; l += 1e-6) {
+                            struct fit f = {c, m, e, overlaps[o], l, 0, 0, tiles[t]};
                             set_fit(&dev, &f);
-                            evaluate(a, &dev, pr, &f);
-                            if (f.max_err < here.max_err ||
-                                (f.max_err == here.max_err && f.mean_err < here.mean_err))
-                                here = f;
+                            evaluate(a, &dev, sub, &f);
+                            keep_best(cand, &ncand, &f);
                         }
-            double centre[3] = {here.eta_c, here.eta_m, here.eta_e};
-            for (int i = 0; i < 3; i++) {
-                lo[i] = fmax(0.05, centre[i] - step);
-                hi[i] = fmin(1.00, centre[i] + step);
-            }
-            lo_l = fmax(0, here.launch - step_l);
-            hi_l = here.launch + step_l;
-            step = 0.02;
-            step_l = 0.2e-6;
-        }
+    for (size_t k = 0; k < ncand; k++) {
+        struct fit here = cand[k];
+        double c0 = here.eta_c, m0 = here.eta_m, e0 = here.eta_e, l0 = here.launch;
+        for (double c = fmax(0.05, c0 - 0.08); c <= fmin(1.0, c0 + 0.08) + 1e-9; c += 0.02)
+            for (double m = fmax(0.05, m0 - 0.08); m <= fmin(1.0, m0 + 0.08) + 1e-9; m += 0.02)
+                for (double e = fmax(0.05, e0 - 0.08); e <= fmin(1.0, e0 + 0.08) + 1e-9; e += 0.02)
+                    for (double l = fmax(0, l0 - 1e-6); l <= l0 + 1e-6 + 1e-12; l += 0.2e-6) {
+                        struct fit f = {c, m, e, here.overlap, l, 0, 0, here.tile};
+                        set_fit(&dev, &f);
+                        evaluate(a, &dev, sub, &f);
+                        if (f.max_err < here.max_err)
+                            here = f;
+                    }
+        set_fit(&dev, &here);
+        evaluate(a, &dev, pr, &here); /* on every point */
         if (here.max_err < best.max_err)
             best = here;
     }
+    free(sub);
     return best;
 }
 
@@ -240,11 +276,12 @@ static void print_report(FILE *out, const char *path, const struct arch *a, stru
     }
     fprintf(out, "# %s on %s: Vidur profile %s, %zu token counts (%g..%g)\n", a->name, dev->name,
             path, pr->n, tmin, tmax);
-    fprintf(out,
-            "fit: eta_compute %.2f, eta_memory %.2f, eta_elementwise %.2f, overlap %g, "
-            "launch %.1f us per kernel; block error max %.1f %%, mean %.1f %%\n",
-            f->eta_c, f->eta_m, f->eta_e, f->overlap, f->launch * 1e6, 100 * f->max_err,
-            100 * f->mean_err);
+    fprintf(
+        out,
+        "fit: eta_compute %.2f, eta_memory %.2f, eta_elementwise %.2f, overlap %g, GEMM tile %g "
+        "tokens, launch %.1f us per kernel; block error max %.1f %%, mean %.1f %%\n",
+        f->eta_c, f->eta_m, f->eta_e, f->overlap, f->tile, f->launch * 1e6, 100 * f->max_err,
+        100 * f->mean_err);
     set_fit(dev, f);
     const double show[] = {1, 2, 8, 16, 64, 128, 256, 512, 1024, 2048, 3072, 4096};
     fprintf(out, "\n| tokens | measured block (ms) | roofline (ms) | error |\n|---|---|---|---|\n");

@@ -6,10 +6,11 @@
  * bandwidth)), plus a fixed cost per kernel launch. Measured kernels are slower than either bound
  * where the two meet, so the larger is taken as a smooth maximum (c^p + m^p)^(1/p) with a fitted
  * p (p = 0 stands for the plain maximum); element-wise kernels get their own bandwidth
- * efficiency. Peaks and power come from vendor datasheets
- * (docs/TABLES.md cites each); the efficiency factors and the launch cost are fitted to measured
- * per-operator data where such data exists (A100, H100, A40: Microsoft Vidur's profiles, fitted by
- * `splitsim tables calibrate`), and are marked as assumptions elsewhere.
+ * efficiency; and a GEMM's arithmetic is counted in whole tiles of `gemm_tile` tokens (a GPU runs
+ * 129 tokens as two 128-token waves: the measured time jumps there). Peaks and power come from
+ * vendor datasheets (docs/TABLES.md cites each); the efficiency factors and the launch cost are
+ * fitted to measured per-operator data where such data exists (A100, H100, A40: Microsoft Vidur's
+ * profiles, fitted by `splitsim tables calibrate`), and are marked as assumptions elsewhere.
  *
  * Invariants: peaks are for the device's value type (FP16 dense unless value_bytes says 4);
  * 0 < eta <= 1; every entry names where its numbers come from.
@@ -31,6 +32,8 @@ struct device {
     double eta_elementwise; /* fraction of peak bandwidth reached by element-wise kernels */
     double overlap;         /* p of the roofline's smooth maximum (c^p + m^p)^(1/p); 0: max */
     double launch_s;        /* fixed cost per kernel */
+    double gemm_tile;       /* GEMM work is done in tiles of this many tokens (rounded up);
+                               0 or 1: none */
     double value_bytes;     /* bytes per weight and activation value: 2 (FP16, the default when
                                0) or 4 (FP32, as the CPU profiler runs) */
     bool calibrated;        /* eta and launch fitted to measurements (else assumed) */

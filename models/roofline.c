@@ -26,7 +26,10 @@ double roofline_op_seconds(const struct roofline_op *op, const struct device *d,
 {
     double flops = 0, bytes;
     if (op->kind == ROOFLINE_LINEAR) {
-        flops = 2 * tokens * op->in * op->out;
+        double rows = d->gemm_tile > 1 && tokens > d->gemm_tile
+                          ? ceil(tokens / d->gemm_tile) * d->gemm_tile
+                          : tokens;
+        flops = 2 * rows * op->in * op->out;
         bytes = device_value_bytes(d) * (op->in * op->out + tokens * (op->in + op->out));
     } else {
         bytes = device_value_bytes(d) * tokens * op->values;
