@@ -32,6 +32,7 @@
 #include "models/device.h"
 #include "models/profile.h"
 #include "models/roofline.h"
+#include "models/specfile.h"
 #include "sim/version.h"
 #include "splitsim_config.h"
 
@@ -474,10 +475,37 @@ static void today(char *buf, size_t size)
         snprintf(buf, size, "unknown");
 }
 
-/* Looks up MODEL and DEVICE (positional 0 and 1 after the subcommand). */
-static int model_device(const struct args *a, const char *sub, const struct arch **arch,
-                        const struct device **dev, struct diag *d)
+/* Architecture and device files named on the command line, kept while they are used. */
+struct specs {
+    struct arch_spec arch;
+    struct device_spec device;
+    bool have_arch, have_device;
+};
+
+static void specs_release(struct specs *sp)
 {
+    if (sp->have_arch)
+        arch_spec_release(&sp->arch);
+    if (sp->have_device)
+        device_spec_release(&sp->device);
+    sp->have_arch = sp->have_device = false;
+}
+
+/* A command-line name that is a file rather than a catalogue name. */
+static bool is_file(const char *name)
+{
+    size_t n = strlen(name);
+    return strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
+}
+
+/* Looks up MODEL and DEVICE (positional 0 and 1 after the subcommand): catalogue names, or
+ * files describing an architecture or a device (models/specfile.h). */
+static int model_device(const struct args *a, const char *sub, const struct arch **arch,
+                        const struct device **dev, struct specs *sp, struct diag *d)
+{
+    memset(sp, 0, sizeof *sp);
+    *arch = NULL;
+    *dev = NULL;
     if (a->npositional != 2) {
         diag_error(d,
                    "tables %s: expected MODEL DEVICE (see 'splitsim tables list'), got %zu "
@@ -487,22 +515,37 @@ static int model_device(const struct args *a, const char *sub, const struct arch
     }
     const char *names[64];
     size_t n = 0;
-    if (!(*arch = arch_find(a->positional[0]))) {
+    if (is_file(a->positional[0])) {
+        if (arch_spec_load(&sp->arch, a->positional[0], d) == 0) {
+            sp->have_arch = true;
+            *arch = &sp->arch.arch;
+        }
+    } else if (!(*arch = arch_find(a->positional[0]))) {
         for (size_t i = 0; arch_catalogue[i] && n < 64; i++)
             names[n++] = arch_catalogue[i]->name;
         const char *near = diag_nearest(a->positional[0], names, n);
-        diag_error(d, "unknown model '%s'%s%s%s (see 'splitsim tables list')", a->positional[0],
-                   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        diag_error(d, "unknown model '%s'%s%s%s (see 'splitsim tables list', or give a file)",
+                   a->positional[0], near ? "; did you mean '" : "", near ? near : "",
+                   near ? "'?" : "");
     }
     n = 0;
-    if (!(*dev = device_find(a->positional[1]))) {
+    if (is_file(a->positional[1])) {
+        if (device_spec_load(&sp->device, a->positional[1], d) == 0) {
+            sp->have_device = true;
+            *dev = &sp->device.device;
+        }
+    } else if (!(*dev = device_find(a->positional[1]))) {
         for (size_t i = 0; device_catalogue[i] && n < 64; i++)
             names[n++] = device_catalogue[i]->name;
         const char *near = diag_nearest(a->positional[1], names, n);
-        diag_error(d, "unknown device '%s'%s%s%s (see 'splitsim tables list')", a->positional[1],
-                   near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        diag_error(d, "unknown device '%s'%s%s%s (see 'splitsim tables list', or give a file)",
+                   a->positional[1], near ? "; did you mean '" : "", near ? near : "",
+                   near ? "'?" : "");
     }
-    return *arch && *dev ? 0 : -EINVAL;
+    if (*arch && *dev)
+        return 0;
+    specs_release(sp);
+    return -EINVAL;
 }
 
 static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t)
@@ -528,12 +571,16 @@ static int tables_derive(int argc, char **argv, const struct cli_io *io)
     }
     const struct arch *arch = NULL;
     const struct device *dev = NULL;
-    if (model_device(&a, "derive", &arch, &dev, &d) < 0 || diag_error_count(&d)) {
+    struct specs sp;
+    if (model_device(&a, "derive", &arch, &dev, &sp, &d) < 0 || diag_error_count(&d)) {
+        specs_release(&sp);
         rc = CLI_BAD_INPUT;
         goto out;
     }
     struct cost_table t;
-    if (derive(arch, dev, &t) < 0) {
+    int drc = derive(arch, dev, &t);
+    specs_release(&sp);
+    if (drc < 0) {
         diag_error(&d, "out of memory");
         rc = CLI_FAILURE;
         goto out;
@@ -642,14 +689,16 @@ static int tables_show(int argc, char **argv, const struct cli_io *io)
         char *bundled = a.npositional == 2 ? bundled_table(a.positional[0], a.positional[1]) : NULL;
         const struct arch *arch = NULL;
         const struct device *dev = NULL;
+        struct specs sp = {0};
         if (bundled) {
             if (cost_load(&t, bundled, &d) < 0)
                 rc = CLI_BAD_INPUT;
-        } else if (model_device(&a, "show", &arch, &dev, &d) < 0) {
+        } else if (model_device(&a, "show", &arch, &dev, &sp, &d) < 0) {
             rc = CLI_BAD_INPUT;
         } else if (derive(arch, dev, &t) < 0) {
             rc = CLI_FAILURE;
         }
+        specs_release(&sp);
         free(bundled);
     }
     if (rc == CLI_OK) {
@@ -902,6 +951,13 @@ int cmd_tables(int argc, char **argv, const struct cli_io *io)
         return tables_profile(argc, argv, io);
     if (strcmp(sub, "peaks") == 0)
         return tables_peaks(argc, argv, io);
+    if (strcmp(sub, "schema") == 0) {
+        fprintf(io->out, "## Architecture files\n\n");
+        arch_spec_document(io->out);
+        fprintf(io->out, "\n## Device files\n\n");
+        device_spec_document(io->out);
+        return CLI_OK;
+    }
     if (strcmp(sub, "compare") == 0)
         return tables_compare(argc, argv, io);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {

@@ -45,6 +45,11 @@ static const struct unit units[] = {
     {"TB", DIM_SIZE, LINEAR, 1e12},       {"TiB", DIM_SIZE, LINEAR, 1099511627776.0},
     {"bit/s", DIM_BITRATE, LINEAR, 1},    {"kbit/s", DIM_BITRATE, LINEAR, 1e3},
     {"Mbit/s", DIM_BITRATE, LINEAR, 1e6}, {"Gbit/s", DIM_BITRATE, LINEAR, 1e9},
+    {"B/s", DIM_BYTERATE, LINEAR, 1},      {"MB/s", DIM_BYTERATE, LINEAR, 1e6},
+    {"GB/s", DIM_BYTERATE, LINEAR, 1e9},   {"TB/s", DIM_BYTERATE, LINEAR, 1e12},
+    {"GiB/s", DIM_BYTERATE, LINEAR, 1073741824.0},
+    {"FLOP/s", DIM_FLOPRATE, LINEAR, 1},   {"GFLOP/s", DIM_FLOPRATE, LINEAR, 1e9},
+    {"TFLOP/s", DIM_FLOPRATE, LINEAR, 1e12}, {"PFLOP/s", DIM_FLOPRATE, LINEAR, 1e15},
 };
 #define NUNITS (sizeof units / sizeof units[0])
 
@@ -62,6 +67,8 @@ static const struct {
     [DIM_SPEED] = {"a speed", "m/s", "m/s, km/h"},
     [DIM_SIZE] = {"a size", "B", "B, kB, KiB, MB, MiB, GB, GiB, TB, TiB"},
     [DIM_BITRATE] = {"a bit rate", "bit/s", "bit/s, kbit/s, Mbit/s, Gbit/s"},
+    [DIM_BYTERATE] = {"a bandwidth", "B/s", "B/s, MB/s, GB/s, TB/s, GiB/s"},
+    [DIM_FLOPRATE] = {"a compute rate", "FLOP/s", "FLOP/s, GFLOP/s, TFLOP/s, PFLOP/s"},
 };
 
 const char *unit_dim_name(enum unit_dim dim)

@@ -26,6 +26,8 @@ enum unit_dim {
     DIM_SPEED,     /* base m/s */
     DIM_SIZE,      /* base B (bytes) */
     DIM_BITRATE,   /* base bit/s */
+    DIM_BYTERATE,  /* base B/s (memory bandwidth) */
+    DIM_FLOPRATE,  /* base FLOP/s */
     DIM_COUNT_
 };
 

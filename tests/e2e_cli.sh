@@ -94,6 +94,15 @@ sed 's/^format_version: 1/format_version: 9/' "$work/l7.yaml" >"$work/bad-table.
 "$splitsim" tables show --table "$work/bad-table.yaml" >"$work/out" 2>"$work/err"; expect_status 2 $? "bad table exits 2"
 expect_grep "bad-table.yaml:4:17: error: format_version: expected 1, got 9" "$work/err" "bad table names file:line:col"
 
+# Architecture and device files in place of catalogue names.
+printf 'name: g\npeak: 200 TFLOP/s\nbandwidth: 1.5 TB/s\n' >"$work/g.yaml"
+printf 'name: m\nlayers: 4\nhidden: 256\nffn: 512\nheads: 4\nvocab: 1000\n' >"$work/m.yaml"
+"$splitsim" tables show "$work/m.yaml" "$work/g.yaml" >"$work/out" 2>&1; expect_status 0 $? "tables show takes files"
+expect_grep "m on g: 6 layers, derived" "$work/out" "a derived table from files"
+printf 'name: g\npeak: 1 MHz\nbandwidth: 1 TB/s\n' >"$work/bad-g.yaml"
+"$splitsim" tables derive llama-2-7b "$work/bad-g.yaml" >"$work/out" 2>"$work/err"; expect_status 2 $? "bad device file exits 2"
+expect_grep "bad-g.yaml:2:7: error: peak: expected a compute rate" "$work/err" "bad device file names file:line:col"
+
 # Every bundled table loads and validates.
 for f in "$root"/tables/*/*.yaml; do
     [ -e "$f" ] || continue
