@@ -31,6 +31,7 @@
 #include "models/derive.h"
 #include "models/device.h"
 #include "models/profile.h"
+#include "models/qtable.h"
 #include "models/roofline.h"
 #include "models/specfile.h"
 #include "sim/version.h"
@@ -461,6 +462,7 @@ static const struct args_opt derive_opts[] = {
 };
 static const struct args_opt show_opts[] = {
     {"table", 0, "FILE", "show this table file instead of deriving one", false},
+    {"quality", 0, "FILE", "show this quality table (validated)", false},
     {"csv", 0, NULL, "one row per (layer, token count): layer,name,tokens,prefill_ms,decode_ms",
      false},
 };
@@ -661,19 +663,55 @@ static void show_csv(FILE *out, const struct cost_table *t)
     }
 }
 
+static void show_quality(FILE *out, const struct qtable *q)
+{
+    fprintf(out,
+            "%s: %s on %s, reference %g, %s erasure, mean of %u runs (%s, %s, %s)\nsource: %s\n",
+            q->model, q->metric, q->dataset, q->reference, q->erasure_mode, q->runs, q->method,
+            q->tool, q->created, q->source);
+    static const char *const names[] = {"fp16", "int8", "int4"};
+    for (int p = 0; p < 3; p++) {
+        if (!q->values[p])
+            continue;
+        fprintf(out, "\n%s: %s / reference, by split (rows) and erased fraction (columns)\n%6s",
+                names[p], q->metric, "split");
+        for (size_t c = 0; c < q->nerasure; c++)
+            fprintf(out, " %7g", q->erasure[c]);
+        fputc('\n', out);
+        for (size_t r = 0; r < q->nsplits; r++) {
+            fprintf(out, "%6g", q->splits[r]);
+            for (size_t c = 0; c < q->nerasure; c++)
+                fprintf(out, " %7.3f", q->values[p][r * q->nerasure + c] / q->reference);
+            fputc('\n', out);
+        }
+    }
+}
+
 static int tables_show(int argc, char **argv, const struct cli_io *io)
 {
     struct diag d;
     diag_init(&d);
     struct args a;
-    args_parse(&a, show_opts, 2, argc, argv, 2, &d);
+    args_parse(&a, show_opts, 3, argc, argv, 2, &d);
     int rc = CLI_OK;
     struct cost_table t;
     memset(&t, 0, sizeof t);
     if (a.help) {
         fprintf(io->out, "usage: splitsim tables show MODEL DEVICE [--csv]\n"
-                         "       splitsim tables show --table FILE [--csv]\n\noptions:\n");
-        args_print_help(io->out, show_opts, 2);
+                         "       splitsim tables show --table FILE [--csv]\n"
+                         "       splitsim tables show --quality FILE\n\noptions:\n");
+        args_print_help(io->out, show_opts, 3);
+        goto out;
+    }
+    const char *qfile = args_get(&a, "quality");
+    if (qfile) {
+        struct qtable q;
+        if (diag_error_count(&d) || qtable_load(&q, qfile, &d) < 0) {
+            rc = CLI_BAD_INPUT;
+            goto out;
+        }
+        show_quality(io->out, &q);
+        qtable_release(&q);
         goto out;
     }
     const char *file = args_get(&a, "table");
