@@ -13,6 +13,7 @@
 #ifndef SPLITSIM_CLI_CLI_H
 #define SPLITSIM_CLI_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "sim/diag.h"
@@ -26,6 +27,9 @@ enum cli_status {
 struct cli_io {
     FILE *out; /* results and summaries */
     FILE *err; /* diagnostics and progress */
+    /* Set by the program's SIGINT/SIGTERM handler (NULL: none): a run stops at the next event,
+     * closes its results file marked incomplete, and exits with status 1. */
+    const volatile sig_atomic_t *interrupt;
 };
 
 /* Runs `splitsim argv[1] ...`; returns the exit status. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -292,10 +293,37 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-/* Runs every replication of s into rec; 0 or a negative code (message in d). */
-static int simulate(const struct scn *s, const struct evq_type *queue, struct rec *rec,
-                    struct fifo_summary *sums, uint64_t *events, struct diag *d)
+/* Live progress on a terminal: simulated time, events/s, ETA; one line rewritten in place. */
+struct progress {
+    FILE *out; /* NULL: quiet */
+    struct timespec t0;
+    double last;
+};
+
+static void progress_show(struct progress *pg, uint64_t rep, uint64_t reps, double sim_s,
+                          double total_s, uint64_t events)
 {
+    double wall = seconds_since(&pg->t0);
+    if (!pg->out || wall - pg->last < 0.25)
+        return;
+    pg->last = wall;
+    double done = ((double)rep + fmin(sim_s / total_s, 1.0)) / (double)reps;
+    double eta = done > 0 ? wall * (1 - done) / done : 0;
+    fprintf(pg->out,
+            "\r  replication %" PRIu64 "/%" PRIu64 ": simulated %.0f of %.0f s, %.3g "
+            "events/s, ETA %.0f s   ",
+            rep + 1, reps, sim_s, total_s, wall > 0 ? (double)events / wall : 0.0, eta);
+    fflush(pg->out);
+}
+
+/* Runs every replication of s into rec; 0 or a negative code (message in d); -EINTR when
+ * interrupted by a signal. */
+static int simulate(const struct scn *s, const struct evq_type *queue, struct rec *rec,
+                    struct fifo_summary *sums, uint64_t *events, const struct cli_io *io,
+                    bool quiet, struct diag *d)
+{
+    struct progress pg = {.out = !quiet && isatty(fileno(io->err)) ? io->err : NULL};
+    clock_gettime(CLOCK_MONOTONIC, &pg.t0);
     struct rec_table *requests = NULL, *reps = NULL;
     if (s->recording.requests)
         rec_table_create(rec, "/requests", fifo_request_columns, fifo_request_column_count,
@@ -313,10 +341,22 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
             diag_error(d, "out of memory");
             return -ENOMEM;
         }
+        sim.interrupt = io->interrupt;
         int rc = fifo_init(&model, &sim, s, replication, requests);
         if (rc == 0) {
-            enum sim_stop why = sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
-            if (why != SIM_STOP_EMPTY || model.error) {
+            /* With progress, run in slices of 1 % of the duration (the events and their order
+             * are the same either way). */
+            int64_t slice = (int64_t)(s->run.duration_s * 1e7) + 1, until = slice;
+            enum sim_stop why;
+            do {
+                why = sim_run(&sim, pg.out ? until : SIM_TIME_MAX, UINT64_MAX);
+                progress_show(&pg, i, s->run.replications, (double)sim_now(&sim) * 1e-9,
+                              s->run.duration_s, *events + sim.processed);
+                until = until > SIM_TIME_MAX - slice ? SIM_TIME_MAX : until + slice;
+            } while (why == SIM_STOP_TIME);
+            if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt) {
+                rc = -EINTR;
+            } else if (why != SIM_STOP_EMPTY || model.error) {
                 rc = model.error ? model.error : -ENOMEM;
             } else {
                 fifo_summarize(&model, &sums[i]);
@@ -328,12 +368,21 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
         }
         sim_release(&sim);
         if (rc < 0) {
-            if (!rec_error(rec))
+            if (pg.out)
+                fputc('\n', pg.out);
+            if (rc == -EINTR)
+                diag_error(d,
+                           "interrupted in replication %" PRIu32 "; the results file keeps "
+                           "what was simulated, marked complete = 0",
+                           replication);
+            else if (!rec_error(rec))
                 diag_error(d, "replication %" PRIu32 " stopped: %s", replication,
                            rc == -EIO ? "results file write failed" : "out of memory");
             return rc;
         }
     }
+    if (pg.out && pg.last > 0)
+        fputc('\n', pg.out);
     return 0;
 }
 
@@ -433,7 +482,7 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         uint64_t events = 0;
-        int sim_rc = simulate(s, queue, rec, sums, &events, &d);
+        int sim_rc = simulate(s, queue, rec, sums, &events, io, args_has(&a, "quiet"), &d);
         double wall = seconds_since(&t0);
         struct fifo_summary overall;
         if (sim_rc == 0) {

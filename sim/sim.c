@@ -148,7 +148,7 @@ enum sim_stop sim_run(struct sim *sim, int64_t until, uint64_t max_events)
     for (;;) {
         if (sim->error)
             return SIM_STOP_ERROR;
-        if (sim->stop_requested)
+        if (sim->stop_requested || (sim->interrupt && *sim->interrupt))
             return SIM_STOP_REQUESTED;
         if (ran >= max_events)
             return SIM_STOP_COUNT;

@@ -23,6 +23,7 @@
 #ifndef SPLITSIM_SIM_SIM_H
 #define SPLITSIM_SIM_SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -63,6 +64,9 @@ struct sim {
     uint32_t pool_cap;
     uint32_t free_head; /* first free slot, or UINT32_MAX */
     bool stop_requested;
+    /* Optional: set asynchronously (a signal handler) to ask for a stop; checked before each
+     * event. NULL: not watched. */
+    const volatile sig_atomic_t *interrupt;
     int error; /* first allocation failure (negative errno), sticky */
 };
 
@@ -70,7 +74,7 @@ enum sim_stop {
     SIM_STOP_EMPTY,     /* no event left */
     SIM_STOP_TIME,      /* next event lies beyond the time limit; the clock stands at the limit */
     SIM_STOP_COUNT,     /* the event budget of this call is spent */
-    SIM_STOP_REQUESTED, /* a handler called sim_stop() */
+    SIM_STOP_REQUESTED, /* a handler called sim_stop(), or *interrupt was set */
     SIM_STOP_ERROR,     /* scheduling failed for lack of memory (see sim.error) */
 };
 

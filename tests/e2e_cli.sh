@@ -76,6 +76,26 @@ sleep 0.5
 kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
 if [ ! -e "$work/killed.h5" ] && [ -e "$work/killed.h5.part" ]; then ok "SIGKILL leaves only killed.h5.part"; else fail "killed run left a final file"; ls -l "$work"; fi
 
+# SIGINT: the run stops, closes its file marked incomplete under the final name, exits 1.
+"$splitsim" run "$root/scenarios/large.yaml" --set "run.duration=1000 d" -o "$work/int.h5" -q 2>"$work/err" &
+pid=$!
+sleep 0.5
+kill -INT $pid; wait $pid; status=$?
+expect_status 1 $status "SIGINT exits 1"
+expect_grep "interrupted in replication 0" "$work/err" "interruption reported"
+if [ -e "$work/int.h5" ] && [ ! -e "$work/int.h5.part" ] && h5dump -a /complete "$work/int.h5" | grep -q "(0): 0"; then
+    ok "interrupted file closed cleanly, complete = 0"; else fail "interrupted file"; fi
+
+# Progress on a terminal (script gives the run a pseudo-terminal), none otherwise; same results.
+if command -v script >/dev/null; then
+    big=(--set "run.duration=2 d" --set recording.requests=false)
+    SOURCE_DATE_EPOCH=1700000000 script -qc "'$splitsim' run '$root/scenarios/large.yaml' ${big[*]@Q} -o '$work/tty.h5'" /dev/null >"$work/tty.out" 2>&1
+    SOURCE_DATE_EPOCH=1700000000 "$splitsim" run "$root/scenarios/large.yaml" "${big[@]}" -o "$work/notty.h5" >"$work/notty.out" 2>&1
+    expect_grep "replication 1/1: simulated" "$work/tty.out" "progress shown on a terminal"
+    if grep -q "replication 1/1: simulated" "$work/notty.out"; then fail "progress printed without a terminal"; else ok "no progress without a terminal"; fi
+    if cmp -s "$work/tty.h5" "$work/notty.h5"; then ok "progress slices change no result (byte-identical file)"; else fail "progress changed results"; fi
+fi
+
 # Unwritable output: status 1 (run-time failure), message names the file.
 "$splitsim" run "$default" "${short[@]}" -o /nonexistent-dir/x.h5 >"$work/out" 2>"$work/err"
 expect_status 1 $? "unwritable output exits 1"

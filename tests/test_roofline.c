@@ -104,7 +104,7 @@ START_TEST(test_calibrate_recovers_known_fit)
     char *out = NULL, *err = NULL;
     size_t no = 0, ne = 0;
     FILE *fo = open_memstream(&out, &no), *fe = open_memstream(&err, &ne);
-    struct cli_io io = {fo, fe};
+    struct cli_io io = {.out = fo, .err = fe};
     char *argv[] = {"splitsim", "tables",         "calibrate", "--vidur", path,
                     "--model",  "tinyllama-1.1b", "--device",  "a100"};
     int rc = cli_main(9, argv, &io);
@@ -125,7 +125,7 @@ START_TEST(test_calibrate_recovers_known_fit)
     fclose(f);
     fo = open_memstream(&out, &no);
     fe = open_memstream(&err, &ne);
-    io = (struct cli_io){fo, fe};
+    io = (struct cli_io){.out = fo, .err = fe};
     rc = cli_main(9, argv, &io);
     fclose(fo);
     fclose(fe);

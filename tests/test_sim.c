@@ -252,6 +252,25 @@ START_TEST(test_stop_request)
 }
 END_TEST
 
+START_TEST(test_interrupt_flag)
+{
+    struct sim sim;
+    ck_assert_int_eq(sim_init(&sim, NULL, 2), 0);
+    volatile sig_atomic_t flag = 0;
+    sim.interrupt = &flag;
+    for (uint64_t k = 1; k <= 5; k++)
+        sim_schedule(&sim, (int64_t)k, 0, noop, NULL, k);
+    ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, 2), SIM_STOP_COUNT);
+    flag = 1;
+    ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_REQUESTED);
+    ck_assert_uint_eq(sim.processed, 2);
+    flag = 0;
+    ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+    ck_assert_uint_eq(sim.processed, 5);
+    sim_release(&sim);
+}
+END_TEST
+
 struct hold {
     struct rng rng;
 };
@@ -346,6 +365,7 @@ static Suite *sim_suite(void)
     tcase_add_loop_test(tc, test_random_schedule_cancel, 0, 2);
     tcase_add_test(tc, test_run_limits);
     tcase_add_test(tc, test_stop_request);
+    tcase_add_test(tc, test_interrupt_flag);
     tcase_add_test(tc, test_no_allocation_in_steady_state);
     tcase_add_test(tc, test_independent_instances);
     suite_add_tcase(s, tc);
