@@ -40,6 +40,7 @@ enum rng_kind {
     RNG_KIND_WORKLOAD = 5, /* request sizes (prompt and output tokens) */
     RNG_KIND_BENCH = 6,    /* benchmarks */
     RNG_KIND_TEST = 7,     /* tests */
+    RNG_KIND_MOBILITY = 8, /* a UE's movement */
 };
 
 struct rng {
