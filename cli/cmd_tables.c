@@ -550,6 +550,36 @@ static int model_device(const struct args *a, const char *sub, const struct arch
     return -EINVAL;
 }
 
+/* Writes t to `path` (NULL: to out). A file is written as "<path>.part" and renamed when
+ * complete, so an interrupted write never leaves a table that looks whole. */
+static int write_table(const struct cost_table *t, const char *path, FILE *out, struct diag *d)
+{
+    if (!path) {
+        cost_write(t, out);
+        return CLI_OK;
+    }
+    char *part = NULL;
+    if (asprintf(&part, "%s.part", path) < 0) {
+        diag_error(d, "out of memory");
+        return CLI_FAILURE;
+    }
+    int rc = CLI_OK;
+    FILE *f = fopen(part, "w");
+    if (!f) {
+        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot create: %s", strerror(errno));
+        rc = CLI_FAILURE;
+    } else {
+        cost_write(t, f);
+        if (ferror(f) | (fclose(f) != 0) || rename(part, path) != 0) {
+            diag_report(d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+            unlink(part);
+            rc = CLI_FAILURE;
+        }
+    }
+    free(part);
+    return rc;
+}
+
 static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t)
 {
     char tool[128], date[16];
@@ -587,18 +617,7 @@ static int tables_derive(int argc, char **argv, const struct cli_io *io)
         rc = CLI_FAILURE;
         goto out;
     }
-    const char *path = args_get(&a, "output");
-    FILE *f = path ? fopen(path, "w") : io->out;
-    if (!f) {
-        diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot create: %s", strerror(errno));
-        rc = CLI_FAILURE;
-    } else {
-        cost_write(&t, f);
-        if (path && fclose(f) != 0) {
-            diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-            rc = CLI_FAILURE;
-        }
-    }
+    rc = write_table(&t, args_get(&a, "output"), io->out, &d);
     cost_release(&t);
 out:
     diag_print(&d, io->err, "splitsim");
@@ -834,18 +853,7 @@ static int tables_profile(int argc, char **argv, const struct cli_io *io)
         rc = CLI_FAILURE;
         goto out;
     }
-    const char *path = args_get(&a, "output");
-    FILE *f = path ? fopen(path, "w") : io->out;
-    if (!f) {
-        diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot create: %s", strerror(errno));
-        rc = CLI_FAILURE;
-    } else {
-        cost_write(&t, f);
-        if (path && fclose(f) != 0) {
-            diag_report(&d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-            rc = CLI_FAILURE;
-        }
-    }
+    rc = write_table(&t, args_get(&a, "output"), io->out, &d);
     cost_release(&t);
 out:
     diag_print(&d, io->err, "splitsim");
