@@ -390,6 +390,23 @@ def yaml_list(v):
     return "[" + ", ".join(repr(float(x)) if isinstance(x, float) else str(x) for x in v) + "]"
 
 
+def atomic_open(path):
+    """A file written as PATH.part and renamed to PATH on close, so an interrupted run never
+    leaves a table that looks whole."""
+    class Atomic:
+        def __enter__(self):
+            self.f = open(path + ".part", "w")
+            return self.f
+
+        def __exit__(self, kind, value, tb):
+            self.f.close()
+            if kind is None:
+                os.replace(path + ".part", path)
+            else:
+                os.unlink(path + ".part")
+    return Atomic()
+
+
 def write_cost(path, m, args, device, tokens, contexts, batches, prefill, decode, source):
     vb = 2 if m.dtype in (torch.float16, torch.bfloat16) else 4
     d = m.d
@@ -400,7 +417,7 @@ def write_cost(path, m, args, device, tokens, contexts, batches, prefill, decode
                if n in ("model.norm.weight", "lm_head.weight", "ln_f.weight", "ln_f.bias"))
     groups = [("embedding", 1, emb, 0, d * vb), ("block", m.layers, blk, 2 * kv * vb, d * vb),
               ("head", 1, head, 0, 4)]
-    with open(path, "w") as f:
+    with atomic_open(path) as f:
         f.write(f"# splitsim cost table: {args.model_name} on {args.name}, measured by "
                 f"tools/gpu_profile.py.\n")
         f.write("format: splitsim-cost-table\nformat_version: 1\n")
@@ -421,7 +438,7 @@ def write_cost(path, m, args, device, tokens, contexts, batches, prefill, decode
 
 
 def write_quality(path, args, reference, splits, erasure, rows, precision, source, dataset):
-    with open(path, "w") as f:
+    with atomic_open(path) as f:
         f.write(f"# splitsim quality table: {args.model_name}, measured by tools/gpu_profile.py.\n")
         f.write("format: splitsim-quality-table\nformat_version: 1\n")
         f.write(f"model: {json.dumps(args.model_name)}\nprovenance:\n  method: measured\n")
