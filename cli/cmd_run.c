@@ -22,6 +22,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "models/fifo.h"
+#include "models/split.h"
 #include "results/rec.h"
 #include "scn/scn.h"
 #include "scn/sweep.h"
@@ -159,14 +160,29 @@ int cmd_check(int argc, char **argv, const struct cli_io *io)
     int rc = diag_error_count(&d) ? CLI_BAD_INPUT : load(&a, "check", &l, &d);
     if (rc == CLI_OK && sweep_validate(&l.sweep, &l.tree, &l.base, &d) > 0)
         rc = CLI_BAD_INPUT;
+    if (rc == CLI_OK && l.base.model == SCN_MODEL_SPLIT) {
+        /* the tables, quality table and trace the run would read */
+        struct split_inputs in;
+        int lrc = split_inputs_load(&in, &l.base, &d);
+        if (lrc == 0)
+            split_inputs_release(&in);
+        else
+            rc = lrc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+    }
     if (rc == CLI_OK) {
         diag_print(&d, io->err, "splitsim");
         fputs(l.base.resolved, io->out);
         fprintf(io->out, "# hash: fnv1a64:%s\n", l.base.hash_hex);
-        struct fifo_theory th;
-        fifo_theory(&l.base, &th);
-        fprintf(io->out, "# offered load: lambda %g /s, rho %.4g (%s)\n", th.lambda, th.rho,
-                th.rho < 1 ? "stable" : "unstable: the queue grows without bound");
+        if (l.base.model == SCN_MODEL_QUEUE) {
+            struct fifo_theory th;
+            fifo_theory(&l.base, &th);
+            fprintf(io->out, "# offered load: lambda %g /s, rho %.4g (%s)\n", th.lambda, th.rho,
+                    th.rho < 1 ? "stable" : "unstable: the queue grows without bound");
+        } else {
+            fprintf(io->out,
+                    "# split model: %s has %" PRIu32 " decoder blocks; split k = %" PRIu64 "\n",
+                    l.base.llm.model, l.base.llm_layers, l.base.split.layer);
+        }
         if (l.sweep.ngrid + l.sweep.nzip)
             fprintf(io->out,
                     "# sweep: %" PRIu64 " points (%" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
@@ -316,6 +332,138 @@ static void progress_show(struct progress *pg, uint64_t rep, uint64_t reps, doub
     fflush(pg->out);
 }
 
+/* Runs a replication to its end; with progress, in slices of 1 % of the duration (the events and
+ * their order are the same either way). */
+static enum sim_stop run_sliced(struct sim *sim, const struct scn *s, struct progress *pg,
+                                uint64_t rep, uint64_t events_before)
+{
+    int64_t slice = (int64_t)(s->run.duration_s * 1e7) + 1, until = slice;
+    enum sim_stop why;
+    do {
+        why = sim_run(sim, pg->out ? until : SIM_TIME_MAX, UINT64_MAX);
+        progress_show(pg, rep, s->run.replications, (double)sim_now(sim) * 1e-9, s->run.duration_s,
+                      events_before + sim->processed);
+        until = until > SIM_TIME_MAX - slice ? SIM_TIME_MAX : until + slice;
+    } while (why == SIM_STOP_TIME);
+    return why;
+}
+
+static int replication_failed(struct diag *d, struct rec *rec, struct progress *pg,
+                              uint32_t replication, int rc)
+{
+    if (pg->out)
+        fputc('\n', pg->out);
+    if (rc == -EINTR)
+        diag_error(d,
+                   "interrupted in replication %" PRIu32 "; the results file keeps what was "
+                   "simulated, marked complete = 0",
+                   replication);
+    else if (!rec_error(rec))
+        diag_error(d, "replication %" PRIu32 " stopped: %s", replication,
+                   rc == -EIO ? "results file write failed" : "out of memory");
+    return rc;
+}
+
+/* The split model's replications; per-metric values accumulate in res. */
+static int simulate_split(const struct scn *s, const struct split_inputs *in,
+                          const struct evq_type *queue, struct rec *rec, struct split_results *res,
+                          uint64_t *events, const struct cli_io *io, bool quiet, struct diag *d)
+{
+    struct progress pg = {.out = !quiet && isatty(fileno(io->err)) ? io->err : NULL};
+    clock_gettime(CLOCK_MONOTONIC, &pg.t0);
+    struct split_recorders tabs = {0};
+    if (s->recording.requests)
+        rec_table_create(rec, "/requests", split_request_columns, split_request_column_count,
+                         &tabs.requests);
+    if (s->recording.interval_s > 0) {
+        rec_table_create(rec, "/timeseries/edge", split_ts_edge_columns, split_ts_edge_column_count,
+                         &tabs.ts_edge);
+        rec_table_create(rec, "/timeseries/cell", split_ts_cell_columns, split_ts_cell_column_count,
+                         &tabs.ts_cell);
+        if (s->channel.model == SCN_CHANNEL_FADING && s->recording.snr_ues > 0)
+            rec_table_create(rec, "/timeseries/snr", split_ts_snr_columns,
+                             split_ts_snr_column_count, &tabs.ts_snr);
+    }
+    rec_table_create(rec, "/ues", split_ue_columns, split_ue_column_count, &tabs.ues);
+    if (rec_error(rec))
+        return rec_error(rec);
+    *events = 0;
+    for (uint64_t i = 0; i < s->run.replications; i++) {
+        struct sim sim;
+        struct split_model model;
+        uint32_t replication = (uint32_t)(s->run.first_replication + i);
+        if (sim_init(&sim, queue, 1024) < 0) {
+            diag_error(d, "out of memory");
+            return -ENOMEM;
+        }
+        sim.interrupt = io->interrupt;
+        int rc = split_init(&model, &sim, s, in, replication, &tabs, res);
+        if (rc == 0) {
+            enum sim_stop why = run_sliced(&sim, s, &pg, i, *events);
+            if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt)
+                rc = -EINTR;
+            else if (why != SIM_STOP_EMPTY || model.error)
+                rc = model.error ? model.error : -ENOMEM;
+            else if (split_record_ues(&model) < 0)
+                rc = -EIO;
+            *events += sim.processed;
+        }
+        split_release(&model);
+        sim_release(&sim);
+        if (rc < 0)
+            return replication_failed(d, rec, &pg, replication, rc);
+    }
+    if (pg.out && pg.last > 0)
+        fputc('\n', pg.out);
+    return 0;
+}
+
+static void print_split_summary(FILE *out, const char *file, const struct scn *s,
+                                const struct split_inputs *in, const struct split_results *res,
+                                const struct split_stat *st, uint64_t events, double wall)
+{
+    uint64_t arrived = 0, refused = 0, measured = 0;
+    for (size_t i = 0; i < res->nreps; i++) {
+        arrived += res->reps[i].arrived;
+        refused += res->reps[i].refused;
+        measured += res->reps[i].measured;
+    }
+    static const char *const prec[] = {"fp16", "int8", "int4"};
+    static const char *const chan[] = {"fading", "erasure"};
+    fprintf(out,
+            "splitsim run: %s split after block %" PRIu64 " of %" PRIu32
+            " (%s hidden state); %" PRIu64 " UE(s) on %s, %" PRIu64
+            " edge server(s) %s; %s channel\n",
+            s->llm.model, s->split.layer, in->blocks, prec[s->split.precision], s->ues.count,
+            in->ue_table.device, s->edge.servers, in->edge_table.device, chan[s->channel.model]);
+    fprintf(out,
+            "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
+            " requests (%" PRIu64 " measured after warm-up, %" PRIu64 " refused)\n",
+            s->run.replications, s->run.first_replication, s->run.seed, arrived, measured, refused);
+    fprintf(out, "  %-26s %11s %11s %11s %11s %11s\n", "metric", "mean", "95% CI +-", "p50", "p95",
+            "p99");
+    static const enum split_metric shown[] = {
+        SM_TTFT,   SM_TPOT,     SM_LATENCY, SM_EDGE_WAIT, SM_EDGE_COMPUTE, SM_UE_COMPUTE,
+        SM_ENERGY, SM_BYTES_UP, SM_ERASURE, SM_QUALITY,   SM_DEADLINE_MET};
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        const struct split_stat *x = &st[shown[i]];
+        if (x->n == 0)
+            continue;
+        char name[64];
+        snprintf(name, sizeof name, "%s [%s]", split_metric_info[shown[i]].name,
+                 split_metric_info[shown[i]].units);
+        fprintf(out, "  %-26s %11.4g %11.3g %11.4g %11.4g %11.4g\n", name, x->mean, x->ci95, x->p50,
+                x->p95, x->p99);
+    }
+    fprintf(out, "  quality: %s\n",
+            in->have_qtable ? in->quality_source
+                            : "ASSUMED parametric model (no measured "
+                              "quality table; docs/TABLES.md)");
+    fprintf(out, "  %" PRIu64 " events in %.3f s of wall time (%.3g events/s)\n", events, wall,
+            wall > 0 ? (double)events / wall : 0.0);
+    fprintf(out, "results: %s\n", file);
+}
+
 /* Runs every replication of s into rec; 0 or a negative code (message in d); -EINTR when
  * interrupted by a signal. */
 static int simulate(const struct scn *s, const struct evq_type *queue, struct rec *rec,
@@ -344,16 +492,7 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
         sim.interrupt = io->interrupt;
         int rc = fifo_init(&model, &sim, s, replication, requests);
         if (rc == 0) {
-            /* With progress, run in slices of 1 % of the duration (the events and their order
-             * are the same either way). */
-            int64_t slice = (int64_t)(s->run.duration_s * 1e7) + 1, until = slice;
-            enum sim_stop why;
-            do {
-                why = sim_run(&sim, pg.out ? until : SIM_TIME_MAX, UINT64_MAX);
-                progress_show(&pg, i, s->run.replications, (double)sim_now(&sim) * 1e-9,
-                              s->run.duration_s, *events + sim.processed);
-                until = until > SIM_TIME_MAX - slice ? SIM_TIME_MAX : until + slice;
-            } while (why == SIM_STOP_TIME);
+            enum sim_stop why = run_sliced(&sim, s, &pg, i, *events);
             if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt) {
                 rc = -EINTR;
             } else if (why != SIM_STOP_EMPTY || model.error) {
@@ -367,19 +506,8 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
             fifo_release(&model);
         }
         sim_release(&sim);
-        if (rc < 0) {
-            if (pg.out)
-                fputc('\n', pg.out);
-            if (rc == -EINTR)
-                diag_error(d,
-                           "interrupted in replication %" PRIu32 "; the results file keeps "
-                           "what was simulated, marked complete = 0",
-                           replication);
-            else if (!rec_error(rec))
-                diag_error(d, "replication %" PRIu32 " stopped: %s", replication,
-                           rc == -EIO ? "results file write failed" : "out of memory");
-            return rc;
-        }
+        if (rc < 0)
+            return replication_failed(d, rec, &pg, replication, rc);
     }
     if (pg.out && pg.last > 0)
         fputc('\n', pg.out);
@@ -438,7 +566,7 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
                     "the sweep section is not run by 'run' without --point; running the base "
                     "scenario (see 'splitsim sweep %s --list')",
                     a.positional[0]);
-    if (rc == CLI_OK) {
+    if (rc == CLI_OK && s->model == SCN_MODEL_QUEUE) {
         struct fifo_theory th;
         fifo_theory(s, &th);
         if (th.rho >= 1)
@@ -461,7 +589,20 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         goto out;
     }
 
+    struct split_inputs inputs;
+    bool have_inputs = false;
+    if (s->model == SCN_MODEL_SPLIT) {
+        int lrc = split_inputs_load(&inputs, s, &d);
+        if (lrc < 0) {
+            rc = lrc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+            finish_bad(&d, io, rc);
+            goto out;
+        }
+        have_inputs = true;
+    }
     struct fifo_summary *sums = calloc(s->run.replications, sizeof *sums);
+    struct split_results results = {0};
+    struct split_stat stats[SM_COUNT_];
     struct rec *rec = NULL;
     struct rec_options ropt = {.wallclock = wallclock_from_env()};
     if (!sums) {
@@ -471,7 +612,7 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         rc = CLI_FAILURE;
     }
     if (rc == CLI_OK) {
-        rec_attr_string(rec, "/", "model", "queue");
+        rec_attr_string(rec, "/", "model", s->model == SCN_MODEL_SPLIT ? "split" : "queue");
         rec_attr_string(rec, "/", "scenario", s->resolved);
         rec_attr_string(rec, "/", "scenario_hash", s->hash_hex);
         rec_attr_string(rec, "/", "scenario_file", a.positional[0]);
@@ -479,23 +620,37 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         rec_attr_int64(rec, "/", "replications", (int64_t)s->run.replications);
         rec_attr_int64(rec, "/", "first_replication", (int64_t)s->run.first_replication);
         rec_attr_int64(rec, "/", "sweep_point", have_point ? (int64_t)point : -1);
+        if (have_inputs)
+            rec_attr_string(rec, "/", "quality_source", inputs.quality_source);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         uint64_t events = 0;
-        int sim_rc = simulate(s, queue, rec, sums, &events, io, args_has(&a, "quiet"), &d);
+        bool quiet = args_has(&a, "quiet");
+        int sim_rc = have_inputs
+                         ? simulate_split(s, &inputs, queue, rec, &results, &events, io, quiet, &d)
+                         : simulate(s, queue, rec, sums, &events, io, quiet, &d);
         double wall = seconds_since(&t0);
         struct fifo_summary overall;
         if (sim_rc == 0) {
-            fifo_record_summary(rec, s, sums, s->run.replications, &overall);
+            if (have_inputs)
+                sim_rc = split_record_summary(rec, s, &inputs, &results, stats);
+            else
+                fifo_record_summary(rec, s, sums, s->run.replications, &overall);
             rec_attr_int64(rec, "/", "events", (int64_t)events);
         }
         if (rec_close(rec, sim_rc == 0) < 0 || sim_rc < 0) {
             rc = CLI_FAILURE;
-        } else if (!args_has(&a, "quiet")) {
-            print_summary(io->out, out_path, s, &overall, events, wall);
+        } else if (!quiet) {
+            if (have_inputs)
+                print_split_summary(io->out, out_path, s, &inputs, &results, stats, events, wall);
+            else
+                print_summary(io->out, out_path, s, &overall, events, wall);
         }
     }
     free(sums);
+    split_results_release(&results);
+    if (have_inputs)
+        split_inputs_release(&inputs);
     diag_print(&d, io->err, "splitsim");
 out:
     free(out_path);

@@ -14,14 +14,17 @@ int cell_init(struct cell *c, struct sim *sim, double bandwidth_hz, enum cell_sh
     c->sharing = sharing;
     c->fixed_share = fixed_share;
     c->cap = 16;
-    c->active = malloc(c->cap * sizeof *c->active);
-    return c->active ? 0 : -ENOMEM;
+    c->heap = malloc(c->cap * sizeof *c->heap);
+    return c->heap ? 0 : -ENOMEM;
 }
 
 void cell_release(struct cell *c)
 {
-    free(c->active);
-    c->active = NULL;
+    if (c->next_done)
+        sim_cancel(c->sim, c->next_done);
+    free(c->heap);
+    c->heap = NULL;
+    c->nactive = 0;
 }
 
 double cell_rate(const struct cell *c, double efficiency)
@@ -32,20 +35,59 @@ double cell_rate(const struct cell *c, double efficiency)
     return share * c->bandwidth_hz * efficiency;
 }
 
-/* Drains every active transfer up to now at the rates in force since the last update. */
+static bool before(const struct cell_transfer *a, const struct cell_transfer *b)
+{
+    return a->key < b->key || (a->key == b->key && a->seq < b->seq);
+}
+
+static void sift_up(struct cell_transfer *h, size_t i)
+{
+    struct cell_transfer x = h[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!before(&x, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = x;
+}
+
+static void sift_down(struct cell_transfer *h, size_t n, size_t i)
+{
+    struct cell_transfer x = h[i];
+    for (;;) {
+        size_t l = 2 * i + 1;
+        if (l >= n)
+            break;
+        size_t m = l + 1 < n && before(&h[l + 1], &h[l]) ? l + 1 : l;
+        if (!before(&h[m], &x))
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = x;
+}
+
+/* Brings the virtual time up to now (equal sharing: it advanced at B/n per second). */
 static void catch_up(struct cell *c)
 {
     int64_t now = sim_now(c->sim);
-    double dt = (double)(now - c->updated) * 1e-9;
-    if (dt > 0)
-        for (size_t i = 0; i < c->nactive; i++) {
-            double left = c->active[i].remaining_bits - cell_rate(c, c->active[i].efficiency) * dt;
-            c->active[i].remaining_bits = left > 0 ? left : 0;
-        }
+    if (c->sharing == CELL_SHARE_EQUAL && c->nactive && now > c->updated)
+        c->vtime += (double)(now - c->updated) * 1e-9 * c->bandwidth_hz / (double)c->nactive;
     c->updated = now;
 }
 
 static sim_event_fn on_done;
+
+/* Seconds until the head transfer's bits are through, at the current rates. */
+static double head_seconds(const struct cell *c)
+{
+    const struct cell_transfer *h = &c->heap[0];
+    if (c->sharing == CELL_SHARE_FIXED)
+        return (h->key - (double)sim_now(c->sim)) * 1e-9;
+    return (h->key - c->vtime) * (double)c->nactive / c->bandwidth_hz;
+}
 
 /* (Re)schedules the single completion event for the transfer that finishes first. */
 static void reschedule(struct cell *c)
@@ -55,12 +97,7 @@ static void reschedule(struct cell *c)
     c->next_done = 0;
     if (!c->nactive)
         return;
-    double first = INFINITY;
-    for (size_t i = 0; i < c->nactive; i++) {
-        double t = c->active[i].remaining_bits / cell_rate(c, c->active[i].efficiency);
-        first = t < first ? t : first;
-    }
-    int64_t delay = (int64_t)ceil(first * 1e9);
+    int64_t delay = (int64_t)ceil(head_seconds(c) * 1e9);
     c->next_done = sim_schedule_in(c->sim, delay > 0 ? delay : 0, 0, on_done, c, 0);
 }
 
@@ -70,16 +107,16 @@ static void on_done(struct sim *sim, void *obj, uint64_t data)
     struct cell *c = obj;
     c->next_done = 0;
     catch_up(c);
-    /* Deliver every transfer that has (within rounding) nothing left: 1 ns at its rate. */
-    for (size_t i = 0; i < c->nactive;) {
-        struct cell_transfer *t = &c->active[i];
-        if (t->remaining_bits <= cell_rate(c, t->efficiency) * 1e-9) {
-            struct cell_transfer done = *t;
-            c->active[i] = c->active[--c->nactive];
-            done.done(sim, done.ctx, done.id, done.start);
-        } else {
-            i++;
-        }
+    /* Deliver every transfer that is through (within 1 ns of rounding), in finish order. */
+    while (c->nactive && head_seconds(c) <= 1e-9) {
+        struct cell_transfer done = c->heap[0];
+        c->heap[0] = c->heap[--c->nactive];
+        if (c->nactive)
+            sift_down(c->heap, c->nactive, 0);
+        else
+            c->vtime = 0; /* empty: restart virtual time, keeping it small and exact */
+        done.done(sim, done.ctx, done.id, done.start);
+        catch_up(c); /* a callback may have started transfers */
     }
     reschedule(c);
 }
@@ -89,18 +126,24 @@ int cell_start(struct cell *c, uint64_t id, double bits, double efficiency, cell
 {
     catch_up(c);
     if (c->nactive == c->cap) {
-        struct cell_transfer *a = realloc(c->active, 2 * c->cap * sizeof *a);
+        struct cell_transfer *a = realloc(c->heap, 2 * c->cap * sizeof *a);
         if (!a)
             return -ENOMEM;
-        c->active = a;
+        c->heap = a;
         c->cap *= 2;
     }
-    c->active[c->nactive++] = (struct cell_transfer){.id = id,
-                                                     .remaining_bits = bits,
-                                                     .efficiency = efficiency,
-                                                     .start = sim_now(c->sim),
-                                                     .done = done,
-                                                     .ctx = ctx};
+    double key =
+        c->sharing == CELL_SHARE_FIXED
+            ? (double)sim_now(c->sim) + bits / (c->fixed_share * c->bandwidth_hz * efficiency) * 1e9
+            : c->vtime + bits / efficiency;
+    c->heap[c->nactive] = (struct cell_transfer){.id = id,
+                                                 .key = key,
+                                                 .seq = c->seq++,
+                                                 .efficiency = efficiency,
+                                                 .start = sim_now(c->sim),
+                                                 .done = done,
+                                                 .ctx = ctx};
+    sift_up(c->heap, c->nactive++);
     reschedule(c);
     return 0;
 }

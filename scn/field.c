@@ -453,19 +453,51 @@ void field_emit_value(const struct scn_field *f, const void *base, FILE *out)
     }
 }
 
-void field_emit(const struct scn_field *fields, const void *base, int indent, FILE *out)
+/* Whether a section has a leaf the filter keeps. */
+static bool section_kept(const struct scn_field *fields, const char *prefix, field_keep_fn *keep,
+                         const void *ctx)
+{
+    bool any = false;
+    for (const struct scn_field *f = fields; f->key && !any; f++) {
+        char *path = join(prefix, f->key);
+        if (!path)
+            return true;
+        any = f->type == FIELD_SECTION ? section_kept(f->fields, path, keep, ctx) : keep(path, ctx);
+        free(path);
+    }
+    return any;
+}
+
+static void emit(const struct scn_field *fields, const char *prefix, const void *base, int indent,
+                 field_keep_fn *keep, const void *ctx, FILE *out)
 {
     for (const struct scn_field *f = fields; f->key; f++) {
-        fprintf(out, "%*s%s:", indent, "", f->key);
+        char *path = join(prefix, f->key);
+        if (!path)
+            return;
         if (f->type == FIELD_SECTION) {
-            fputc('\n', out);
-            field_emit(f->fields, (const char *)base + f->offset, indent + 2, out);
-        } else {
-            fputc(' ', out);
+            if (!keep || section_kept(f->fields, path, keep, ctx)) {
+                fprintf(out, "%*s%s:\n", indent, "", f->key);
+                emit(f->fields, path, (const char *)base + f->offset, indent + 2, keep, ctx, out);
+            }
+        } else if (!keep || keep(path, ctx)) {
+            fprintf(out, "%*s%s: ", indent, "", f->key);
             field_emit_value(f, base, out);
             fputc('\n', out);
         }
+        free(path);
     }
+}
+
+void field_emit(const struct scn_field *fields, const void *base, int indent, FILE *out)
+{
+    emit(fields, "", base, indent, NULL, NULL, out);
+}
+
+void field_emit_filtered(const struct scn_field *fields, const void *base, field_keep_fn *keep,
+                         const void *ctx, FILE *out)
+{
+    emit(fields, "", base, 0, keep, ctx, out);
 }
 
 void field_document(const struct scn_field *fields, const char *prefix, FILE *out)

@@ -98,6 +98,12 @@ void field_emit_value(const struct scn_field *f, const void *holder, FILE *out);
 /* Appends the bound values of `fields` as canonical YAML (defaults filled in) to out. */
 void field_emit(const struct scn_field *fields, const void *base, int indent, FILE *out);
 
+/* Like field_emit at indent 0, keeping only the leaves for which keep(full path, ctx) is true
+ * (and the sections holding one). */
+typedef bool field_keep_fn(const char *path, const void *ctx);
+void field_emit_filtered(const struct scn_field *fields, const void *base, field_keep_fn *keep,
+                         const void *ctx, FILE *out);
+
 /* Appends one Markdown table row per leaf field ("| key | type | default | range | doc |"). */
 void field_document(const struct scn_field *fields, const char *prefix, FILE *out);
 

@@ -3,6 +3,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "models/arch.h"
+#include "models/device.h"
+#include "models/specfile.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +18,17 @@
  * Every key a scenario may contain. Later models add their sections here, through the same
  * machinery; scenarios/README.md documents this table (a test compares the two). */
 
-static const char *const model_choices[] = {"queue", NULL};
-static const char *const arrival_choices[] = {"poisson", "periodic", NULL};
+static const char *const model_choices[] = {"queue", "split", NULL};
+static const char *const arrival_choices[] = {"poisson", "periodic", "trace", NULL};
+static const char *const tokens_choices[] = {"fixed", "uniform", "geometric", NULL};
+static const char *const mobility_choices[] = {"static", "random_waypoint", NULL};
+static const char *const order_choices[] = {"fifo", "decode_first", "prefill_first", NULL};
+static const char *const sharing_choices[] = {"equal", "fixed", NULL};
+static const char *const channel_choices[] = {"fading", "erasure", NULL};
+static const char *const pathloss_choices[] = {"log_distance", "umi", NULL};
+static const char *const fading_choices[] = {"none", "rayleigh", "rician", "nakagami", NULL};
+static const char *const rate_choices[] = {"shannon", "mcs", NULL};
+static const char *const precision_choices[] = {"fp16", "int8", "int4", NULL};
 static const char *const service_choices[] = {"exponential", "deterministic", NULL};
 
 #define U64_MAX_D 1.8446744073709552e19
@@ -66,6 +82,88 @@ static const struct scn_field ues_fields[] = {
      .max = 1000000,
      .def = "1",
      .doc = "number of user devices"},
+    {.key = "device",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_ues, device),
+     .def = "jetson-agx-orin",
+     .doc = "UE hardware: a device of 'splitsim tables list' or a device file; the UE's cost "
+            "table is derived from it unless ues.cost_table is given"},
+    {.key = "cost_table",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_ues, cost_table),
+     .def = "",
+     .doc = "UE cost-table file (docs/TABLES.md), e.g. a measured one; \"\" derives it"},
+    {.key = "mobility",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_ues, mobility),
+     .choices = mobility_choices,
+     .def = "static",
+     .doc = "static (uniform in the cell) or random_waypoint"},
+    {.key = "speed_min",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_ues, speed_min_mps),
+     .dim = DIM_SPEED,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 100,
+     .def = "0.5 m/s",
+     .doc = "random waypoint: lowest leg speed"},
+    {.key = "speed_max",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_ues, speed_max_mps),
+     .dim = DIM_SPEED,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 100,
+     .def = "1.5 m/s",
+     .doc = "random waypoint: highest leg speed (>= speed_min)"},
+    {.key = "pause",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_ues, pause_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 1e6,
+     .def = "0 s",
+     .doc = "random waypoint: pause at each waypoint"},
+    {.key = "tx_power_draw",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_ues, tx_electric_dbm),
+     .dim = DIM_POWER,
+     .min = -30,
+     .max = 60,
+     .def = "1 W",
+     .doc = "electrical power the UE draws while transmitting (radio energy = this x airtime)"},
+    {.key = "rx_power_draw",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_ues, rx_electric_dbm),
+     .dim = DIM_POWER,
+     .min = -30,
+     .max = 60,
+     .def = "0.5 W",
+     .doc = "electrical power the UE draws while receiving"},
+    {.key = "battery",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_ues, battery_j),
+     .dim = DIM_ENERGY,
+     .min = 0,
+     .max = 1e9,
+     .def = "0 J",
+     .doc = "energy each UE starts with; an empty UE sends no new requests; 0 = unlimited"},
+    {0},
+};
+
+static const struct scn_field llm_fields[] = {
+    {.key = "model",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_llm, model),
+     .def = "llama-2-7b",
+     .doc = "the LLM: a model of 'splitsim tables list' or an architecture file"},
+    {.key = "quality_table",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_llm, quality_table),
+     .def = "",
+     .doc = "quality-table file (perplexity vs split and erasure); \"\" uses the documented "
+            "assumption of docs/TABLES.md"},
     {0},
 };
 
@@ -86,6 +184,40 @@ static const struct scn_field workload_fields[] = {
      .max = 1e6,
      .def = "0.1 /s",
      .doc = "requests per second from each UE"},
+    {.key = "trace",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_workload, trace),
+     .def = "",
+     .doc = "arrival: trace: CSV file with lines time_s,ue,prompt_tokens,output_tokens"},
+    {.key = "prompt_tokens",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_workload, prompt_tokens),
+     .min = 1,
+     .max = 1000000,
+     .def = "256",
+     .doc = "mean prompt length"},
+    {.key = "output_tokens",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_workload, output_tokens),
+     .min = 1,
+     .max = 1000000,
+     .def = "128",
+     .doc = "mean number of generated tokens"},
+    {.key = "tokens",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_workload, tokens),
+     .choices = tokens_choices,
+     .def = "fixed",
+     .doc = "token-count draws: fixed (the means), uniform on [1, 2 mean - 1], geometric on 1, 2, "
+            "..."},
+    {.key = "deadline",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_workload, deadline_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 1e9,
+     .def = "0 s",
+     .doc = "end-to-end latency a request should meet (recorded per request); 0 = none"},
     {0},
 };
 
@@ -104,6 +236,319 @@ static const struct scn_field edge_fields[] = {
      .max = 1e6,
      .def = "1 s",
      .doc = "mean service time of one request"},
+    {.key = "servers",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_edge, servers),
+     .min = 1,
+     .max = 10000,
+     .def = "1",
+     .doc = "GPU servers; a request goes to the one with the fewest requests in progress"},
+    {.key = "device",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_edge, device),
+     .def = "a100",
+     .doc = "server GPU: a device of 'splitsim tables list' or a device file"},
+    {.key = "cost_table",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_edge, cost_table),
+     .def = "",
+     .doc = "server cost-table file; \"\" derives it from edge.device"},
+    {.key = "batch_max",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_edge, batch_max),
+     .min = 1,
+     .max = 65536,
+     .def = "64",
+     .doc = "jobs (prefills and decode steps) per iteration"},
+    {.key = "batch_tokens",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_edge, batch_tokens),
+     .min = 1,
+     .max = 10000000,
+     .def = "4096",
+     .doc = "prompt tokens per iteration (a longer prompt runs alone)"},
+    {.key = "kv_memory",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_edge, kv_memory_b),
+     .dim = DIM_SIZE,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1e15,
+     .def = "40 GiB",
+     .doc = "GPU memory for KV caches; a request reserves (prompt + output) tokens' worth"},
+    {.key = "scheduling",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_edge, scheduling),
+     .choices = order_choices,
+     .def = "fifo",
+     .doc = "order in which waiting jobs join an iteration"},
+    {0},
+};
+
+static const struct scn_field cell_fields[] = {
+    {.key = "radius",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_cell, radius_m),
+     .dim = DIM_DISTANCE,
+     .min = 1,
+     .max = 1e5,
+     .def = "200 m",
+     .doc = "UEs are placed uniformly in a disc of this radius around the base station"},
+    {.key = "bandwidth",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_cell, bandwidth_hz),
+     .dim = DIM_FREQUENCY,
+     .min = 1e3,
+     .max = 1e11,
+     .def = "20 MHz",
+     .doc = "uplink bandwidth shared by the UEs transmitting at the same time"},
+    {.key = "sharing",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_cell, sharing),
+     .choices = sharing_choices,
+     .def = "equal",
+     .doc = "equal: B/n to each of n active transfers; fixed: cell.share x B to each"},
+    {.key = "share",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_cell, share),
+     .dim = DIM_NONE,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1,
+     .def = "0.1",
+     .doc = "sharing: fixed: the fraction of the bandwidth each transfer gets"},
+    {.key = "downlink_bandwidth",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_cell, downlink_bandwidth_hz),
+     .dim = DIM_FREQUENCY,
+     .min = 1e3,
+     .max = 1e11,
+     .def = "20 MHz",
+     .doc = "downlink bandwidth a token is sent over (tokens are small: not shared)"},
+    {0},
+};
+
+static const struct scn_field channel_fields[] = {
+    {.key = "model",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_channel, model),
+     .choices = channel_choices,
+     .def = "fading",
+     .doc = "fading: path loss, shadowing, fading, packets and HARQ; erasure: the paper's "
+            "abstraction (each value erased with channel.erasure_probability)"},
+    {.key = "erasure_probability",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, erasure_probability),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1,
+     .def = "0.05",
+     .doc = "model: erasure: probability that a value of the hidden state arrives erased"},
+    {.key = "erasure_rate",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, erasure_rate_bps),
+     .dim = DIM_BITRATE,
+     .min = 0,
+     .max = 1e13,
+     .def = "0 bit/s",
+     .doc = "model: erasure: fixed link rate per UE; 0 = transfers take no time"},
+    {.key = "carrier",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, carrier_hz),
+     .dim = DIM_FREQUENCY,
+     .min = 1e8,
+     .max = 1e11,
+     .def = "3.5 GHz",
+     .doc = "carrier frequency (Doppler; umi path loss)"},
+    {.key = "pathloss",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_channel, pathloss),
+     .choices = pathloss_choices,
+     .def = "log_distance",
+     .doc = "log_distance: ref + 10 n log10(d / 1 m); umi: 3GPP TR 38.901 UMi street canyon NLOS"},
+    {.key = "pathloss_exponent",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, pathloss_exponent),
+     .dim = DIM_NONE,
+     .min = 1,
+     .max = 8,
+     .def = "3.5",
+     .doc = "log_distance: exponent n"},
+    {.key = "pathloss_ref",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, pathloss_ref_db),
+     .dim = DIM_GAIN,
+     .min = 0,
+     .max = 200,
+     .def = "43.3 dB",
+     .doc = "log_distance: path loss at 1 m (free space at 3.5 GHz: 43.3 dB)"},
+    {.key = "bs_height",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, bs_height_m),
+     .dim = DIM_DISTANCE,
+     .min = 1,
+     .max = 150,
+     .def = "10 m",
+     .doc = "umi: base-station antenna height"},
+    {.key = "ue_height",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, ue_height_m),
+     .dim = DIM_DISTANCE,
+     .min = 1,
+     .max = 22.5,
+     .def = "1.5 m",
+     .doc = "umi: UE antenna height"},
+    {.key = "shadowing",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, shadowing_db),
+     .dim = DIM_GAIN,
+     .min = 0,
+     .max = 30,
+     .def = "8 dB",
+     .doc = "standard deviation of log-normal shadowing (drawn once per UE)"},
+    {.key = "fading",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_channel, fading),
+     .choices = fading_choices,
+     .def = "rayleigh",
+     .doc = "small-scale fading, constant over a coherence block, Gauss-Markov between blocks"},
+    {.key = "rician_k",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, rician_k),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1000,
+     .def = "3",
+     .doc = "fading: rician: K factor (linear)"},
+    {.key = "nakagami_m",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, nakagami_m),
+     .dim = DIM_NONE,
+     .min = 0.5,
+     .max = 16,
+     .def = "2",
+     .doc = "fading: nakagami: m, a multiple of 0.5"},
+    {.key = "coherence",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, coherence_s),
+     .dim = DIM_TIME,
+     .min = 1e-6,
+     .max = 1e3,
+     .def = "5 ms",
+     .doc = "fading block length; blocks are correlated by J0(2 pi f_D block)"},
+    {.key = "speed",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, speed_mps),
+     .dim = DIM_SPEED,
+     .min = 0,
+     .max = 150,
+     .def = "3 km/h",
+     .doc = "UE speed that sets the Doppler frequency f_D = v f_c / c of the fading"},
+    {.key = "tx_power",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, tx_power_dbm),
+     .dim = DIM_POWER,
+     .min = -50,
+     .max = 60,
+     .def = "23 dBm",
+     .doc = "UE transmit power (uplink)"},
+    {.key = "bs_tx_power",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, bs_tx_power_dbm),
+     .dim = DIM_POWER,
+     .min = -50,
+     .max = 80,
+     .def = "43 dBm",
+     .doc = "base-station transmit power (downlink)"},
+    {.key = "noise_psd",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, noise_psd_dbm_hz),
+     .dim = DIM_PSD,
+     .min = -220,
+     .max = -100,
+     .def = "-174 dBm/Hz",
+     .doc = "thermal noise density"},
+    {.key = "noise_figure",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, noise_figure_db),
+     .dim = DIM_GAIN,
+     .min = 0,
+     .max = 30,
+     .def = "7 dB",
+     .doc = "receiver noise figure"},
+    {.key = "rate",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_channel, rate),
+     .choices = rate_choices,
+     .def = "shannon",
+     .doc = "shannon: B log2(1 + SNR / gap), outage loss; mcs: 3GPP CQI table, BLER curve"},
+    {.key = "snr_gap",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, snr_gap_db),
+     .dim = DIM_GAIN,
+     .min = 0,
+     .max = 20,
+     .def = "0 dB",
+     .doc = "rate: shannon: the gap to capacity of practical coding"},
+    {.key = "margin",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, margin_db),
+     .dim = DIM_GAIN,
+     .min = 0,
+     .max = 30,
+     .def = "3 dB",
+     .doc = "link adaptation picks the rate for the SNR at the start of a transfer minus this"},
+    {.key = "packet_size",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, packet_bytes),
+     .dim = DIM_SIZE,
+     .min = 1,
+     .max = 1e9,
+     .def = "1500 B",
+     .doc = "payload per packet; a lost packet erases a contiguous run of values"},
+    {.key = "harq_max",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_channel, harq_max),
+     .min = 0,
+     .max = 32,
+     .def = "3",
+     .doc = "retransmissions of a lost hidden-state packet before it counts as erased (token ids "
+            "are retransmitted until received)"},
+    {.key = "harq_rtt",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, harq_rtt_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 10,
+     .def = "1 ms",
+     .doc = "delay before a retransmission round"},
+    {.key = "token_bytes",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, token_bytes),
+     .dim = DIM_SIZE,
+     .min = 1,
+     .max = 1e6,
+     .def = "4 B",
+     .doc = "size of a token id on the link (split 0 sends the prompt's ids; tokens come back)"},
+    {0},
+};
+
+static const struct scn_field split_fields[] = {
+    {.key = "layer",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_split, layer),
+     .min = 0,
+     .max = 100000,
+     .def = "8",
+     .doc = "k: the UE runs the embedding and decoder blocks 1..k, the edge the rest; 0 = all "
+            "on the edge, L (the model's blocks) = all on the UE"},
+    {.key = "precision",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_split, precision),
+     .choices = precision_choices,
+     .def = "fp16",
+     .doc = "precision of the hidden state sent (bytes 2, 1, 0.5 per value; selects the quality "
+            "table's row set)"},
     {0},
 };
 
@@ -113,6 +558,21 @@ static const struct scn_field recording_fields[] = {
      .offset = offsetof(struct scn_recording, requests),
      .def = "true",
      .doc = "record every request in /requests (the summary is always written)"},
+    {.key = "interval",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_recording, interval_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 1e9,
+     .def = "1 s",
+     .doc = "split model: time-series sampling interval (edge queues, SNR); 0 = no time series"},
+    {.key = "snr_ues",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_recording, snr_ues),
+     .min = 0,
+     .max = 1000000,
+     .def = "4",
+     .doc = "split model: the time series samples the SNR of UEs 0 .. snr_ues-1"},
     {0},
 };
 
@@ -122,11 +582,16 @@ const struct scn_field scn_schema[] = {
      .offset = offsetof(struct scn, model),
      .choices = model_choices,
      .def = "queue",
-     .doc = "what is simulated: queue = UEs sending requests to one FIFO edge server"},
+     .doc = "what is simulated: queue = UEs sending requests to one FIFO edge server; split = "
+            "split inference over a wireless cell (llm, ues, cell, channel, edge, split)"},
     {.key = "run",
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, run),
      .fields = run_fields},
+    {.key = "llm",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, llm),
+     .fields = llm_fields},
     {.key = "ues",
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, ues),
@@ -139,6 +604,18 @@ const struct scn_field scn_schema[] = {
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, edge),
      .fields = edge_fields},
+    {.key = "cell",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, cell),
+     .fields = cell_fields},
+    {.key = "channel",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, channel),
+     .fields = channel_fields},
+    {.key = "split",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, split),
+     .fields = split_fields},
     {.key = "recording",
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, recording),
@@ -161,6 +638,14 @@ uint64_t scn_hash_text(const char *text)
     return h;
 }
 
+static bool key_applies(int model, const char *path);
+
+/* The resolved scenario shows the keys its model reads. */
+static bool keep_for_model(const char *path, const void *ctx)
+{
+    return key_applies(((const struct scn *)ctx)->model, path);
+}
+
 static int resolve(struct scn *s)
 {
     char *buf = NULL;
@@ -168,7 +653,7 @@ static int resolve(struct scn *s)
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return -ENOMEM;
-    field_emit(scn_schema, s, 0, f);
+    field_emit_filtered(scn_schema, s, keep_for_model, s, f);
     if (fclose(f) != 0 || !buf) {
         free(buf);
         return -ENOMEM;
@@ -198,10 +683,166 @@ err_origin(struct diag *d, const struct field_origins *o, const char *path,
     va_end(ap);
 }
 
-size_t scn_check(const struct scn *s, const struct field_origins *o, const struct ynode *root,
+/* Keys that only one model reads: a scenario that sets one for the other model is refused, so
+ * that no key is silently ignored. */
+static bool key_applies(int model, const char *path)
+{
+    static const char *const queue_only[] = {"edge.service", "edge.service_time", NULL};
+    static const char *const common[] = {
+        "model", "run.", "ues.count", "workload.arrival", "workload.rate", "recording.requests",
+        NULL};
+    for (size_t i = 0; queue_only[i]; i++)
+        if (strcmp(path, queue_only[i]) == 0)
+            return model == SCN_MODEL_QUEUE;
+    if (model == SCN_MODEL_SPLIT)
+        return true;
+    for (size_t i = 0; common[i]; i++) {
+        size_t n = strlen(common[i]);
+        if (common[i][n - 1] == '.' ? strncmp(path, common[i], n) == 0
+                                    : strcmp(path, common[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A file named by the scenario must be readable. */
+static size_t check_file(const struct field_origins *o, const struct ynode *root, struct diag *d,
+                         const char *path, const char *file, const char *what)
+{
+    if (!*file || access(file, R_OK) == 0)
+        return 0;
+    err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path, what, file,
+               strerror(errno));
+    return 1;
+}
+
+/* Decoder blocks of the scenario's LLM (catalogue name or architecture file); 0 with an error. */
+static uint32_t llm_blocks(const struct scn *s, const struct field_origins *o,
+                           const struct ynode *root, struct diag *d)
+{
+    const struct arch *a = arch_find(s->llm.model);
+    if (a)
+        return a->layers;
+    if (access(s->llm.model, R_OK) != 0) {
+        char list[512] = "";
+        for (size_t i = 0; arch_catalogue[i]; i++) {
+            if (i)
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+            strncat(list, arch_catalogue[i]->name, sizeof list - strlen(list) - 1);
+        }
+        err_origin(d, o, "llm.model", root,
+                   "llm.model: expected a model of the catalogue (%s) or an architecture file, "
+                   "got '%s'",
+                   list, s->llm.model);
+        return 0;
+    }
+    struct arch_spec spec;
+    size_t before = diag_error_count(d);
+    if (arch_spec_load(&spec, s->llm.model, d) < 0) {
+        if (diag_error_count(d) == before)
+            err_origin(d, o, "llm.model", root, "llm.model: cannot load '%s'", s->llm.model);
+        return 0;
+    }
+    uint32_t n = spec.arch.layers;
+    arch_spec_release(&spec);
+    return n;
+}
+
+static size_t check_device(const struct field_origins *o, const struct ynode *root, struct diag *d,
+                           const char *path, const char *name)
+{
+    if (device_find(name) || access(name, R_OK) == 0)
+        return 0;
+    err_origin(d, o, path, root,
+               "%s: expected a device of 'splitsim tables list' (e.g. a100, jetson-agx-orin) or a "
+               "device file, got '%s'",
+               path, name);
+    return 1;
+}
+
+static size_t check_split(struct scn *s, const struct field_origins *o, const struct ynode *root,
+                          struct diag *d)
+{
+    size_t errors = 0;
+    s->llm_layers = llm_blocks(s, o, root, d);
+    if (!s->llm_layers)
+        errors++;
+    else if (s->split.layer > s->llm_layers) {
+        err_origin(d, o, "split.layer", root,
+                   "split.layer: expected a split in [0, %" PRIu32 "] (%s has %" PRIu32
+                   " decoder blocks), got %" PRIu64,
+                   s->llm_layers, s->llm.model, s->llm_layers, s->split.layer);
+        errors++;
+    }
+    if (!*s->ues.cost_table)
+        errors += check_device(o, root, d, "ues.device", s->ues.device);
+    if (!*s->edge.cost_table)
+        errors += check_device(o, root, d, "edge.device", s->edge.device);
+    errors += check_file(o, root, d, "ues.cost_table", s->ues.cost_table, "cost-table");
+    errors += check_file(o, root, d, "edge.cost_table", s->edge.cost_table, "cost-table");
+    errors += check_file(o, root, d, "llm.quality_table", s->llm.quality_table, "quality-table");
+    if (s->workload.arrival == SCN_ARRIVAL_TRACE) {
+        if (!*s->workload.trace) {
+            err_origin(d, o, "workload.arrival", root,
+                       "workload.arrival: trace needs workload.trace (a CSV file)");
+            errors++;
+        } else {
+            errors += check_file(o, root, d, "workload.trace", s->workload.trace, "trace");
+        }
+    } else if (*s->workload.trace) {
+        err_origin(d, o, "workload.trace", root,
+                   "workload.trace: only read with workload.arrival: trace (got %s)",
+                   s->workload.arrival == SCN_ARRIVAL_POISSON ? "poisson" : "periodic");
+        errors++;
+    }
+    if (s->ues.speed_min_mps > s->ues.speed_max_mps) {
+        err_origin(d, o, "ues.speed_max", root,
+                   "ues.speed_max: expected >= ues.speed_min (%g m/s), got %g m/s",
+                   s->ues.speed_min_mps, s->ues.speed_max_mps);
+        errors++;
+    }
+    double m2 = 2 * s->channel.nakagami_m;
+    if (fabs(m2 - round(m2)) > 1e-9) {
+        err_origin(d, o, "channel.nakagami_m", root,
+                   "channel.nakagami_m: expected a multiple of 0.5, got %g", s->channel.nakagami_m);
+        errors++;
+    }
+    if (s->channel.pathloss == SCN_PATHLOSS_UMI &&
+        (s->channel.carrier_hz < 0.5e9 || s->channel.carrier_hz > 100e9)) {
+        err_origin(d, o, "channel.carrier", root,
+                   "channel.carrier: the umi path loss holds for 0.5 .. 100 GHz, got %g GHz",
+                   s->channel.carrier_hz * 1e-9);
+        errors++;
+    }
+    if (s->channel.pathloss == SCN_PATHLOSS_UMI &&
+        s->channel.ue_height_m >= s->channel.bs_height_m) {
+        err_origin(d, o, "channel.ue_height", root,
+                   "channel.ue_height: expected below channel.bs_height (%g m), got %g m",
+                   s->channel.bs_height_m, s->channel.ue_height_m);
+        errors++;
+    }
+    return errors;
+}
+
+size_t scn_check(struct scn *s, const struct field_origins *o, const struct ynode *root,
                  struct diag *d)
 {
     size_t errors = 0;
+    for (size_t i = 0; o && i < o->n; i++) {
+        if (o->v[i].node && !key_applies(s->model, o->v[i].path)) {
+            err_origin(d, o, o->v[i].path, root, "%s: not read by model: %s (it applies to %s)",
+                       o->v[i].path, model_choices[s->model],
+                       s->model == SCN_MODEL_QUEUE ? "model: split" : "model: queue");
+            errors++;
+        }
+    }
+    if (s->model == SCN_MODEL_QUEUE && s->workload.arrival == SCN_ARRIVAL_TRACE) {
+        err_origin(d, o, "workload.arrival", root,
+                   "workload.arrival: trace needs model: split; expected poisson or periodic");
+        errors++;
+    }
+    if (errors == 0 && s->model == SCN_MODEL_SPLIT)
+        errors += check_split(s, o, root, d);
     if (s->run.warmup_s >= s->run.duration_s) {
         char w[32], u[32];
         field_format_number(s->run.warmup_s, w, sizeof w);
@@ -229,8 +870,52 @@ size_t scn_check(const struct scn *s, const struct field_origins *o, const struc
 
 /* ---- loading --------------------------------------------------------------------------------- */
 
+void scn_error_at(const struct scn *s, struct diag *d, const char *path, const char *fmt, ...)
+{
+    const struct scn_origin *at = NULL;
+    for (size_t i = 0; i < s->norigins; i++)
+        if (strcmp(s->origins[i].path, path) == 0)
+            at = &s->origins[i];
+    va_list ap;
+    va_start(ap, fmt);
+    if (at)
+        diag_vreport(d, DIAG_ERROR, at->src, at->line, at->col, fmt, ap);
+    else
+        diag_vreport(d, DIAG_ERROR, NULL, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+/* Keeps where each given key came from, for messages after binding (tables, traces). */
+static int keep_origins(struct scn *s, const struct field_origins *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->n; i++)
+        n += o->v[i].node != NULL;
+    s->origins = calloc(n ? n : 1, sizeof *s->origins);
+    if (!s->origins)
+        return -ENOMEM;
+    for (size_t i = 0; i < o->n; i++) {
+        const struct ynode *node = o->v[i].node;
+        if (!node)
+            continue;
+        struct scn_origin *k = &s->origins[s->norigins++];
+        k->path = strdup(o->v[i].path);
+        k->src = strdup(node->src ? node->src : "");
+        k->line = node->line;
+        k->col = node->col;
+        if (!k->path || !k->src)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
 void scn_release(struct scn *s)
 {
+    for (size_t i = 0; i < s->norigins; i++) {
+        free(s->origins[i].path);
+        free(s->origins[i].src);
+    }
+    free(s->origins);
     field_release(scn_schema, s);
     free(s->resolved);
     memset(s, 0, sizeof *s);
@@ -247,12 +932,13 @@ int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
     if (errors == 0)
         errors += scn_check(s, &origins, root ? root : file_node, d);
     diag_sort(d, first); /* in file order, as an editor lists them */
+    int kept = errors ? 0 : keep_origins(s, &origins);
     field_origins_release(&origins);
     if (errors) {
         scn_release(s);
         return -EINVAL;
     }
-    if (resolve(s) < 0) {
+    if (kept < 0 || resolve(s) < 0) {
         scn_release(s);
         diag_error(d, "out of memory");
         return -ENOMEM;

@@ -26,12 +26,24 @@
 
 enum scn_model {
     SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/fifo.h) */
+    SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split.h) */
 };
 
 enum scn_arrival {
     SCN_ARRIVAL_POISSON,
     SCN_ARRIVAL_PERIODIC,
+    SCN_ARRIVAL_TRACE, /* split model only: times and sizes from workload.trace */
 };
+
+enum scn_tokens { SCN_TOKENS_FIXED, SCN_TOKENS_UNIFORM, SCN_TOKENS_GEOMETRIC };
+enum scn_mobility { SCN_MOBILITY_STATIC, SCN_MOBILITY_RANDOM_WAYPOINT };
+enum scn_order { SCN_ORDER_FIFO, SCN_ORDER_DECODE_FIRST, SCN_ORDER_PREFILL_FIRST };
+enum scn_sharing { SCN_SHARING_EQUAL, SCN_SHARING_FIXED };
+enum scn_channel_model { SCN_CHANNEL_FADING, SCN_CHANNEL_ERASURE };
+enum scn_pathloss { SCN_PATHLOSS_LOG_DISTANCE, SCN_PATHLOSS_UMI };
+enum scn_fading { SCN_FADING_NONE, SCN_FADING_RAYLEIGH, SCN_FADING_RICIAN, SCN_FADING_NAKAGAMI };
+enum scn_rate { SCN_RATE_SHANNON, SCN_RATE_MCS };
+enum scn_precision { SCN_PRECISION_FP16, SCN_PRECISION_INT8, SCN_PRECISION_INT4 };
 
 enum scn_service {
     SCN_SERVICE_EXPONENTIAL,
@@ -46,31 +58,106 @@ struct scn_run {
     uint64_t first_replication;
 };
 
+struct scn_llm {
+    char *model;         /* catalogue name or architecture file */
+    char *quality_table; /* file, or "" for the assumed default */
+};
+
 struct scn_ues {
     uint64_t count;
+    char *device;     /* catalogue name or device file (cost table derived) */
+    char *cost_table; /* file, or "" */
+    int mobility;     /* enum scn_mobility */
+    double speed_min_mps, speed_max_mps, pause_s;
+    double tx_electric_dbm; /* electrical power drawn while transmitting */
+    double rx_electric_dbm; /* electrical power drawn while receiving */
+    double battery_j;       /* 0: unlimited */
 };
 
 struct scn_workload {
     int arrival;       /* enum scn_arrival */
     double rate_per_s; /* requests per second per UE */
+    char *trace;       /* file, or "" */
+    uint64_t prompt_tokens, output_tokens;
+    int tokens;        /* enum scn_tokens */
+    double deadline_s; /* 0: none */
 };
 
 struct scn_edge {
-    int service;           /* enum scn_service */
-    double service_time_s; /* mean service time */
+    int service;           /* enum scn_service (queue model) */
+    double service_time_s; /* mean service time (queue model) */
+    uint64_t servers;
+    char *device;
+    char *cost_table;
+    uint64_t batch_max;
+    uint64_t batch_tokens;
+    double kv_memory_b;
+    int scheduling; /* enum scn_order */
+};
+
+struct scn_cell {
+    double radius_m;
+    double bandwidth_hz;
+    int sharing; /* enum scn_sharing */
+    double share;
+    double downlink_bandwidth_hz;
+};
+
+struct scn_channel {
+    int model; /* enum scn_channel_model */
+    double erasure_probability;
+    double erasure_rate_bps; /* 0: transfers take no time */
+    double carrier_hz;
+    int pathloss; /* enum scn_pathloss */
+    double pathloss_exponent, pathloss_ref_db;
+    double bs_height_m, ue_height_m;
+    double shadowing_db;
+    int fading; /* enum scn_fading */
+    double rician_k, nakagami_m;
+    double coherence_s;
+    double speed_mps;
+    double tx_power_dbm, bs_tx_power_dbm;
+    double noise_psd_dbm_hz, noise_figure_db;
+    int rate; /* enum scn_rate */
+    double snr_gap_db, margin_db;
+    double packet_bytes;
+    uint64_t harq_max;
+    double harq_rtt_s;
+    double token_bytes;
+};
+
+struct scn_split {
+    uint64_t layer;
+    int precision; /* enum scn_precision */
 };
 
 struct scn_recording {
-    bool requests; /* the per-request table */
+    bool requests;     /* the per-request table */
+    double interval_s; /* time series; 0: none */
+    uint64_t snr_ues;  /* UEs whose SNR the time series samples */
+};
+
+/* Where a key's value came from (for messages after binding). */
+struct scn_origin {
+    char *path, *src;
+    int line, col;
 };
 
 struct scn {
     int model; /* enum scn_model */
     struct scn_run run;
+    struct scn_llm llm;
     struct scn_ues ues;
     struct scn_workload workload;
     struct scn_edge edge;
+    struct scn_cell cell;
+    struct scn_channel channel;
+    struct scn_split split;
     struct scn_recording recording;
+
+    struct scn_origin *origins; /* keys given in the file or by --set */
+    size_t norigins;
+    uint32_t llm_layers; /* decoder blocks of llm.model (split model) */
 
     char *resolved;    /* canonical YAML of the above (no sweep) */
     uint64_t hash;     /* FNV-1a 64 of `resolved` */
@@ -118,8 +205,13 @@ void scn_release(struct scn *s);
 
 /* The cross-field checks of a bound scenario; errors point at the origin recorded for the key
  * concerned, else at `fallback`. Returns the number of errors. */
-size_t scn_check(const struct scn *s, const struct field_origins *origins,
-                 const struct ynode *fallback, struct diag *d);
+size_t scn_check(struct scn *s, const struct field_origins *origins, const struct ynode *fallback,
+                 struct diag *d);
+
+/* Reports an error at the origin of key `path` (or without a position when it was defaulted,
+ * naming the key). */
+__attribute__((format(printf, 4, 5))) void scn_error_at(const struct scn *s, struct diag *d,
+                                                        const char *path, const char *fmt, ...);
 
 /* FNV-1a 64-bit hash of a string. */
 uint64_t scn_hash_text(const char *text);

@@ -28,6 +28,7 @@ enum unit_dim {
     DIM_BITRATE,   /* base bit/s */
     DIM_BYTERATE,  /* base B/s (memory bandwidth) */
     DIM_FLOPRATE,  /* base FLOP/s */
+    DIM_ENERGY,    /* base J */
     DIM_COUNT_
 };
 

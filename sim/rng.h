@@ -41,6 +41,7 @@ enum rng_kind {
     RNG_KIND_BENCH = 6,    /* benchmarks */
     RNG_KIND_TEST = 7,     /* tests */
     RNG_KIND_MOBILITY = 8, /* a UE's movement */
+    RNG_KIND_LINK = 9,     /* packet-loss and erasure draws of a UE's link */
 };
 
 struct rng {

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d /tmp/splitsim-e2e-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
-default="$root/scenarios/default.yaml"
+default="$root/scenarios/queue.yaml"
 short=(--set "run.duration=4 h" --set "run.warmup=10 min")
 
 ok()   { passed=$((passed + 1)); echo "ok - $1"; }
@@ -48,7 +48,7 @@ SOURCE_DATE_EPOCH=1700000000 "$splitsim" run "$default" "${short[@]}" -o "$work/
 expect_status 0 $? "run exits 0"
 expect_grep "time in system [s]" "$work/out" "summary printed"
 if [ -s "$work/a.h5" ] && [ ! -e "$work/a.h5.part" ]; then ok "results file in place, no .part left"; else fail "results file missing"; fi
-(cd "$work" && "$splitsim" run "$default" "${short[@]}" -q) && [ -s "$work/default.h5" ]
+(cd "$work" && "$splitsim" run "$default" "${short[@]}" -q) && [ -s "$work/queue.h5" ]
 expect_status 0 $? "default output name is the scenario's name"
 
 # Same scenario: the same file, byte for byte. Another seed: different data.

@@ -8,7 +8,7 @@ command -v octave >/dev/null || { echo "skip - octave not installed"; exit 77; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d /tmp/splitsim-e2e-octave-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$splitsim" run "$root/scenarios/default.yaml" --set "run.duration=2 h" --set "run.warmup=600 s" \
+"$splitsim" run "$root/scenarios/queue.yaml" --set "run.duration=2 h" --set "run.warmup=600 s" \
     --set run.seed=2 -o "$work/r.h5" -q || exit 1
 export HOME="$work" # Octave wants to write its history there
 octave --no-gui --no-history --quiet --eval "

@@ -2,7 +2,9 @@
  * (S/C)/(1 - rho), and E[T | x] = (x/C)/(1 - rho), so T/x has mean 1/(C (1 - rho))); a fixed
  * share gives every transfer x / (share C). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check_main.h"
 #include "models/cell.h"
@@ -101,6 +103,60 @@ START_TEST(test_fixed_share_is_independent)
 }
 END_TEST
 
+struct finish_times {
+    int64_t at[3];
+};
+
+static void record_finish(struct sim *sim, void *ctx, uint64_t id, int64_t start)
+{
+    (void)start;
+    ((struct finish_times *)ctx)->at[id] = sim_now(sim);
+}
+
+static void start_late(struct sim *sim, void *obj, uint64_t data)
+{
+    (void)sim;
+    ck_assert_int_eq(cell_start(obj, 1, 1e6, 2.0, record_finish, (void *)(uintptr_t)data), 0);
+}
+
+/*
+ * Two saturated UEs each get half: 1 Mbit at 2 bit/s/Hz over 1 MHz takes 0.5 s alone. Started
+ * together, two such transfers each drain at 1 Mbit/s and both finish at 1 s. When the second
+ * starts 0.25 s after the first, the first has 0.5 Mbit left and finishes at 0.25 + 0.5 = 0.75 s;
+ * the second then has 0.5 Mbit left and finishes alone at 0.75 + 0.25 = 1.0 s.
+ */
+START_TEST(test_two_saturated_transfers_each_get_half)
+{
+    struct sim sim;
+    struct cell c;
+    struct finish_times ft = {{0}};
+    ck_assert_int_eq(sim_init(&sim, NULL, 16), 0);
+    ck_assert_int_eq(cell_init(&c, &sim, 1e6, CELL_SHARE_EQUAL, 0), 0);
+    ck_assert_int_eq(cell_start(&c, 0, 1e6, 2.0, record_finish, &ft), 0);
+    ck_assert_double_eq(cell_rate(&c, 2.0), 2e6);
+    ck_assert_int_eq(cell_start(&c, 1, 1e6, 2.0, record_finish, &ft), 0);
+    ck_assert_double_eq(cell_rate(&c, 2.0), 1e6); /* half each */
+    sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
+    ck_assert_int_eq(ft.at[0], SIM_S);
+    ck_assert_int_eq(ft.at[1], SIM_S);
+    cell_release(&c);
+    sim_release(&sim);
+
+    ck_assert_int_eq(sim_init(&sim, NULL, 16), 0);
+    ck_assert_int_eq(cell_init(&c, &sim, 1e6, CELL_SHARE_EQUAL, 0), 0);
+    memset(&ft, 0, sizeof ft);
+    ck_assert_int_eq(cell_start(&c, 0, 1e6, 2.0, record_finish, &ft), 0);
+    struct cell *cp = &c;
+    (void)cp;
+    sim_schedule(&sim, SIM_S / 4, 0, start_late, &c, (uint64_t)(uintptr_t)&ft);
+    sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
+    ck_assert_int_le(llabs(ft.at[0] - 3 * SIM_S / 4), 1);
+    ck_assert_int_le(llabs(ft.at[1] - SIM_S), 1);
+    cell_release(&c);
+    sim_release(&sim);
+}
+END_TEST
+
 static Suite *cell_suite(void)
 {
     Suite *s = suite_create("cell");
@@ -108,6 +164,7 @@ static Suite *cell_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_processor_sharing_theory);
     tcase_add_test(tc, test_fixed_share_is_independent);
+    tcase_add_test(tc, test_two_saturated_transfers_each_get_half);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -120,7 +120,7 @@ START_TEST(test_bad_scenario_creates_no_file)
     ck_assert_int_ne(stat(out, &st), 0);
     release(&c);
     /* A bad override: same rules, located at the --set argument. */
-    char *good = scenario_path("default.yaml");
+    char *good = scenario_path("queue.yaml");
     char *b[] = {"splitsim", "run", good, "--set", "run.warmup=99 h", "-o", out};
     c = run_cli(7, b);
     ck_assert_int_eq(c.status, CLI_BAD_INPUT);
@@ -148,7 +148,7 @@ START_TEST(test_run_and_check)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char *out = NULL;
     ck_assert_int_gt(asprintf(&out, "%s/r.h5", dir), 0);
-    char *scn = scenario_path("default.yaml");
+    char *scn = scenario_path("queue.yaml");
     char *a[] = {"splitsim",           "run",   scn,          "--set",
                  "run.duration=2 h",   "--set", "run.seed=9", "--set",
                  "run.replications=2", "-o",    out};
@@ -243,7 +243,7 @@ END_TEST
 
 START_TEST(test_unwritable_output_is_runtime_failure)
 {
-    char *scn = scenario_path("default.yaml");
+    char *scn = scenario_path("queue.yaml");
     char *a[] = {
         "splitsim", "run", scn, "--set", "run.duration=1 h", "-o", "/nonexistent-dir/x.h5"};
     struct captured c = run_cli(7, a);

@@ -73,7 +73,7 @@ END_TEST
 
 START_TEST(test_default_scenario_file)
 {
-    char *path = source_path("scenarios/default.yaml");
+    char *path = source_path("scenarios/queue.yaml");
     struct scn s;
     struct ytree t;
     struct diag d;
@@ -92,7 +92,7 @@ END_TEST
 
 START_TEST(test_overrides)
 {
-    char *path = source_path("scenarios/default.yaml");
+    char *path = source_path("scenarios/queue.yaml");
     struct scn s;
     struct ytree t;
     struct diag d;

@@ -1,0 +1,346 @@
+/* The split-inference request flow: one request against a hand calculation of its latency, the
+ * flow's invariants on a loaded cell, k = 0 and k = L, the paper's erasure channel against its
+ * binomial mean, common random numbers across splits, and reproducibility. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "check_main.h"
+#include "h5read.h"
+#include "models/split.h"
+#include "sim/stats.h"
+
+struct world {
+    struct ytree tree;
+    struct scn scn;
+    struct split_inputs in;
+    struct split_results res;
+};
+
+static void world_load(struct world *w, const char *text)
+{
+    struct diag d;
+    diag_init(&d);
+    memset(w, 0, sizeof *w);
+    ytree_init(&w->tree);
+    int rc = scn_load_text(&w->scn, &w->tree, "test.yaml", text, strlen(text), &d);
+    if (rc == 0)
+        rc = split_inputs_load(&w->in, &w->scn, &d);
+    if (rc != 0)
+        diag_print(&d, stderr, "test");
+    ck_assert_int_eq(rc, 0);
+    diag_release(&d);
+}
+
+static void world_release(struct world *w)
+{
+    split_results_release(&w->res);
+    split_inputs_release(&w->in);
+    scn_release(&w->scn);
+    ytree_release(&w->tree);
+}
+
+/* Runs replication `rep`; returns the number of requests still in progress at the end (0). */
+static uint64_t run_rep(struct world *w, uint32_t rep, const struct split_recorders *tabs)
+{
+    struct sim sim;
+    struct split_model m;
+    ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
+    ck_assert_int_eq(split_init(&m, &sim, &w->scn, &w->in, rep, tabs, &w->res), 0);
+    ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+    ck_assert_int_eq(m.error, 0);
+    uint64_t left = m.in_progress;
+    for (uint32_t s = 0; s < m.nservers; s++) {
+        ck_assert_double_eq(m.servers[s].kv_used, 0); /* every reservation released */
+        ck_assert_uint_eq(edge_waiting(&m.servers[s]), 0);
+    }
+    ck_assert_uint_eq(m.cell.nactive, 0);
+    ck_assert_int_eq(split_record_ues(&m), 0);
+    split_release(&m);
+    sim_release(&sim);
+    return left;
+}
+
+/* A trace file with one request. */
+static char *one_request_trace(double t, unsigned prompt, unsigned output)
+{
+    char *path = NULL;
+    ck_assert_int_ge(asprintf(&path, "/tmp/splitsim-test-split-%d.csv", (int)getpid()), 0);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "time_s,ue,prompt_tokens,output_tokens\n%g,0,%u,%u\n", t, prompt, output);
+    fclose(f);
+    return path;
+}
+
+static int64_t ns_of(double ms)
+{
+    int64_t ns = llround(ms * 1e6);
+    return ns > 0 ? ns : 1;
+}
+
+/* Uplink time of `bytes` alone in the cell at a constant SNR: equal packets of at most
+ * `packet` bytes, sent in bursts of what the rate carries in one coherence block, each burst's
+ * time rounded up to the nanosecond (what models/cell.c schedules). */
+static int64_t uplink_ns(const struct split_inputs *in, struct chan_link *l, double bytes,
+                         double packet)
+{
+    double snr = chan_snr(l, &in->up, 0, 1.0);
+    struct chan_selection sel;
+    chan_select(&in->up, snr, &sel);
+    ck_assert_double_eq(chan_packet_error(&in->up, &sel, snr), 0);
+    double packets = ceil(bytes / packet), size = bytes / packets;
+    double rate = 1.0 * in->up.bandwidth_hz * sel.efficiency;
+    double fit = floor(rate * (double)in->up.coherence_ns * 1e-9 / (size * 8));
+    int64_t t = 0;
+    for (double left = packets; left > 0;) {
+        double burst = fit < 1 ? 1 : fit >= left ? left : fit;
+        /* alone in the cell: virtual time runs at B from 0, the burst ends at bits / e */
+        t += (int64_t)ceil((burst * size * 8 / sel.efficiency - 0.0) * 1.0 / in->up.bandwidth_hz *
+                           1e9);
+        left -= burst;
+    }
+    return t;
+}
+
+static int64_t downlink_ns(const struct split_inputs *in, struct chan_link *l, double bytes)
+{
+    double snr = chan_snr(l, &in->down, 0, 1.0);
+    struct chan_selection sel;
+    chan_select(&in->down, snr, &sel);
+    return llround(bytes * 8 / (in->down.bandwidth_hz * sel.efficiency) * 1e9);
+}
+
+/*
+ * One request (prompt 16, output 3, split k = 4 of TinyLlama's 22 blocks) in an otherwise empty
+ * cell with a constant channel: its TTFT and latency are the sum of the pieces, each computed by
+ * hand from the tables and the link budget, to the nanosecond.
+ */
+START_TEST(test_single_request_hand_calculation)
+{
+    char *trace = one_request_trace(1.0, 16, 3);
+    char *text = NULL;
+    ck_assert_int_ge(asprintf(&text,
+                              "model: split\n"
+                              "run: {duration: 10 s}\n"
+                              "llm: {model: tinyllama-1.1b}\n"
+                              "ues: {count: 1, device: jetson-orin-nano}\n"
+                              "workload: {arrival: trace, trace: %s}\n"
+                              "channel: {fading: none, shadowing: 0 dB, harq_max: 0}\n"
+                              "edge: {device: a100}\n"
+                              "split: {layer: 4}\n"
+                              "recording: {interval: 0 s}\n",
+                              trace),
+                     0);
+    struct world w;
+    world_load(&w, text);
+    ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
+    ck_assert_uint_eq(w.res.metric[SM_TTFT].n, 1);
+
+    /* the same link the model built for UE 0 */
+    struct mobility mob;
+    struct mobility_params mp = {.radius_m = w.scn.cell.radius_m};
+    ck_assert_int_eq(mobility_init(&mob, &mp, w.scn.run.seed, 0, 0), 0);
+    struct chan_link link;
+    ck_assert_int_eq(
+        chan_link_init(&link, &w.in.up, w.scn.run.seed, 0, 0, mobility_distance(&mob, &mp, 0)), 0);
+
+    const struct split_inputs *in = &w.in;
+    uint32_t k = 4, n = in->nlayers;
+    double hidden = in->arch->hidden * 2.0; /* fp16 */
+    bool x = false;
+    struct edge_job prefill = {.kind = EDGE_PREFILL, .from = k + 1, .to = n, .tokens = 16};
+    int64_t ttft = ns_of(cost_range_prefill_ms(&in->ue_table, 0, k + 1, 16, &x)) +
+                   uplink_ns(in, &link, 16 * hidden, 1500) +
+                   edge_iteration_ns(&in->edge_table, &prefill, 1, &x) + downlink_ns(in, &link, 4);
+    int64_t latency = ttft;
+    for (uint32_t got = 1; got < 3; got++) {
+        struct edge_job step = {.kind = EDGE_DECODE, .from = k + 1, .to = n, .context = 16 + got};
+        latency += ns_of(cost_range_decode_ms(&in->ue_table, 0, k + 1, 16 + got, 1, &x)) +
+                   uplink_ns(in, &link, hidden, 1500) +
+                   edge_iteration_ns(&in->edge_table, &step, 1, &x) + downlink_ns(in, &link, 4);
+    }
+    ck_assert_double_eq(w.res.metric[SM_TTFT].v[0], (double)ttft * 1e-9);
+    ck_assert_double_eq(w.res.metric[SM_LATENCY].v[0], (double)latency * 1e-9);
+    ck_assert_double_eq(w.res.metric[SM_ERASURE].v[0], 0);
+    ck_assert_double_eq(w.res.metric[SM_QUALITY].v[0], 1);
+    ck_assert_double_eq(w.res.metric[SM_BYTES_UP].v[0], 18 * hidden);
+    /* compute energy = device power x UE compute time */
+    ck_assert_double_eq_tol(w.res.metric[SM_ENERGY_COMPUTE].v[0],
+                            in->ue_table.power_w * w.res.metric[SM_UE_COMPUTE].v[0], 1e-12);
+    chan_link_release(&link);
+    mobility_release(&mob);
+    world_release(&w);
+    unlink(trace);
+    free(trace);
+    free(text);
+}
+END_TEST
+
+static const char *loaded_cell = "model: split\n"
+                                 "run: {duration: 120 s, seed: 5}\n"
+                                 "llm: {model: tinyllama-1.1b}\n"
+                                 "ues: {count: 24, device: jetson-orin-nano}\n"
+                                 "workload: {rate: 6 /min, prompt_tokens: 64, output_tokens: 16, "
+                                 "tokens: geometric}\n"
+                                 "cell: {bandwidth: 5 MHz}\n"
+                                 "channel: {pathloss: umi, fading: rayleigh, rate: mcs}\n"
+                                 "edge: {servers: 2, batch_max: 8, device: l4}\n"
+                                 "recording: {interval: 1 s}\n";
+
+/* Many UEs, fading, MCS with BLER, two servers: every request finishes with consistent times. */
+START_TEST(test_loaded_cell_invariants)
+{
+    for (int k = 0; k <= 22; k += 11) {
+        char *text = NULL;
+        ck_assert_int_ge(asprintf(&text, "%ssplit: {layer: %d}\n", loaded_cell, k), 0);
+        struct world w;
+        world_load(&w, text);
+        ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
+        const struct split_rep_totals *t = &w.res.reps[0];
+        ck_assert_uint_gt(t->arrived, 200);
+        ck_assert_uint_eq(t->finished + t->refused, t->arrived);
+        const struct split_values *ttft = &w.res.metric[SM_TTFT], *lat = &w.res.metric[SM_LATENCY];
+        ck_assert_uint_eq(ttft->n, lat->n);
+        for (size_t i = 0; i < ttft->n; i++) {
+            ck_assert(ttft->v[i] > 0);
+            ck_assert(ttft->v[i] <= lat->v[i]);
+        }
+        for (size_t i = 0; i < w.res.metric[SM_ERASURE].n; i++) {
+            double e = w.res.metric[SM_ERASURE].v[i];
+            ck_assert(e >= 0 && e <= 1);
+            if (k == 0 || k == 22)
+                ck_assert_double_eq(e, 0); /* token ids are reliable; k = L sends nothing */
+        }
+        if (k == 22) { /* all on the UE: nothing crosses the link, no edge work */
+            for (size_t i = 0; i < w.res.metric[SM_BYTES_UP].n; i++)
+                ck_assert_double_eq(w.res.metric[SM_BYTES_UP].v[i], 0);
+            for (size_t i = 0; i < w.res.metric[SM_EDGE_COMPUTE].n; i++)
+                ck_assert_double_eq(w.res.metric[SM_EDGE_COMPUTE].v[i], 0);
+        }
+        world_release(&w);
+        free(text);
+    }
+}
+END_TEST
+
+/* The paper's channel: each value erased with probability p, so a request's mean erasure
+ * fraction is p; 99.9 % interval from the sample. */
+START_TEST(test_erasure_channel_mean)
+{
+    const char *text = "model: split\n"
+                       "run: {duration: 600 s, seed: 3}\n"
+                       "llm: {model: qwen2-0.5b}\n"
+                       "ues: {count: 4, device: jetson-orin-nano}\n"
+                       "workload: {rate: 6 /min, prompt_tokens: 32, output_tokens: 2}\n"
+                       "channel: {model: erasure, erasure_probability: 0.1}\n"
+                       "split: {layer: 3}\n"
+                       "recording: {interval: 0 s}\n";
+    struct world w;
+    world_load(&w, text);
+    ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
+    const struct split_values *e = &w.res.metric[SM_ERASURE];
+    ck_assert_uint_gt(e->n, 100);
+    struct stats_running s = {0};
+    for (size_t i = 0; i < e->n; i++)
+        stats_running_add(&s, e->v[i]);
+    double hw = stats_running_halfwidth(&s, 0.999);
+    ck_assert_msg(fabs(s.mean - 0.1) < hw, "mean erasure %g, expected 0.1 +- %g", s.mean, hw);
+    ck_assert(hw < 0.005);
+    /* quality falls with erasures */
+    for (size_t i = 0; i < w.res.metric[SM_QUALITY].n; i++)
+        ck_assert(w.res.metric[SM_QUALITY].v[i] > 1);
+    world_release(&w);
+}
+END_TEST
+
+static void run_to_file(const char *text, const char *path)
+{
+    struct world w;
+    world_load(&w, text);
+    struct diag d;
+    diag_init(&d);
+    struct rec *r = NULL;
+    struct rec_options o = {.wallclock = 1700000000};
+    ck_assert_int_eq(rec_open(&r, path, &o, &d), 0);
+    struct split_recorders tabs = {0};
+    ck_assert_int_eq(rec_table_create(r, "/requests", split_request_columns,
+                                      split_request_column_count, &tabs.requests),
+                     0);
+    ck_assert_uint_eq(run_rep(&w, 0, &tabs), 0);
+    struct split_stat st[SM_COUNT_];
+    ck_assert_int_eq(split_record_summary(r, &w.scn, &w.in, &w.res, st), 0);
+    ck_assert_int_eq(rec_close(r, true), 0);
+    diag_release(&d);
+    world_release(&w);
+}
+
+/* Common random numbers: another split changes no UE's arrivals, sizes or channel. */
+START_TEST(test_common_random_numbers)
+{
+    char a[128], b[128], c[128];
+    snprintf(a, sizeof a, "/tmp/splitsim-test-crn-a-%d.h5", (int)getpid());
+    snprintf(b, sizeof b, "/tmp/splitsim-test-crn-b-%d.h5", (int)getpid());
+    snprintf(c, sizeof c, "/tmp/splitsim-test-crn-c-%d.h5", (int)getpid());
+    char *t1 = NULL, *t2 = NULL;
+    ck_assert_int_ge(asprintf(&t1, "%ssplit: {layer: 2}\n", loaded_cell), 0);
+    ck_assert_int_ge(asprintf(&t2, "%ssplit: {layer: 15}\n", loaded_cell), 0);
+    run_to_file(t1, a);
+    run_to_file(t2, b);
+    run_to_file(t1, c);
+    size_t na = 0, nb = 0;
+    int64_t *arr_a = h5_read_column(a, "/requests/arrival_ns", H5T_NATIVE_INT64, &na);
+    int64_t *arr_b = h5_read_column(b, "/requests/arrival_ns", H5T_NATIVE_INT64, &nb);
+    int64_t *ue_a = h5_read_column(a, "/requests/ue", H5T_NATIVE_INT64, &na);
+    int64_t *ue_b = h5_read_column(b, "/requests/ue", H5T_NATIVE_INT64, &nb);
+    int64_t *id_a = h5_read_column(a, "/requests/id", H5T_NATIVE_INT64, &na);
+    int64_t *id_b = h5_read_column(b, "/requests/id", H5T_NATIVE_INT64, &nb);
+    int64_t *pr_a = h5_read_column(a, "/requests/prompt_tokens", H5T_NATIVE_INT64, &na);
+    int64_t *pr_b = h5_read_column(b, "/requests/prompt_tokens", H5T_NATIVE_INT64, &nb);
+    double *snr_a = h5_read_column(a, "/requests/snr_db", H5T_NATIVE_DOUBLE, &na);
+    double *snr_b = h5_read_column(b, "/requests/snr_db", H5T_NATIVE_DOUBLE, &nb);
+    ck_assert_uint_eq(na, nb);
+    /* rows are in completion order; match them by request id (= arrival order) */
+    int64_t *pos = calloc(na, sizeof *pos);
+    for (size_t i = 0; i < nb; i++)
+        pos[id_b[i]] = (int64_t)i;
+    for (size_t i = 0; i < na; i++) {
+        size_t j = (size_t)pos[id_a[i]];
+        ck_assert_int_eq(arr_a[i], arr_b[j]);
+        ck_assert_int_eq(ue_a[i], ue_b[j]);
+        ck_assert_int_eq(pr_a[i], pr_b[j]);
+        ck_assert_double_eq(snr_a[i], snr_b[j]); /* bit-identical fading at the same instant */
+    }
+    /* same seed, same split: the same file, byte for byte */
+    size_t sa = 0, sc = 0;
+    unsigned char *fa = file_bytes(a, &sa), *fc = file_bytes(c, &sc);
+    ck_assert_uint_eq(sa, sc);
+    ck_assert(memcmp(fa, fc, sa) == 0);
+    free(fa);
+    free(fc);
+    free(pos);
+    free(arr_a), free(arr_b), free(ue_a), free(ue_b), free(id_a), free(id_b);
+    free(pr_a), free(pr_b), free(snr_a), free(snr_b);
+    free(t1), free(t2);
+    unlink(a), unlink(b), unlink(c);
+}
+END_TEST
+
+static Suite *split_suite(void)
+{
+    Suite *s = suite_create("split");
+    TCase *tc = tcase_create("flow");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_single_request_hand_calculation);
+    tcase_add_test(tc, test_loaded_cell_invariants);
+    tcase_add_test(tc, test_erasure_channel_mean);
+    tcase_add_test(tc, test_common_random_numbers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(split_suite)

@@ -1,0 +1,72 @@
+/* Trace files: the accepted form, and every kind of bad line reported with line:column. */
+#include <errno.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "models/trace.h"
+
+static int parse(const char *text, struct trace *t, struct diag *d)
+{
+    return trace_parse(t, "t.csv", text, strlen(text), d);
+}
+
+START_TEST(test_good_trace)
+{
+    struct trace t;
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_eq(parse("time_s,ue,prompt_tokens,output_tokens\n"
+                           "# a comment\n"
+                           "\n"
+                           "0.5,0,128,32\r\n"
+                           "0.5, 3 ,1,1\n"
+                           "2.25,1,7,9",
+                           &t, &d),
+                     0);
+    ck_assert_uint_eq(t.n, 3);
+    ck_assert_int_eq(t.v[0].time_ns, 500000000);
+    ck_assert_uint_eq(t.v[1].ue, 3);
+    ck_assert_uint_eq(t.v[2].output, 9);
+    ck_assert_int_eq(t.v[2].time_ns, 2250000000);
+    trace_release(&t);
+    diag_release(&d);
+}
+END_TEST
+
+static void expect_error(const char *text, int line, int col, const char *needle)
+{
+    struct trace t;
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_eq(parse(text, &t, &d), -EINVAL);
+    ck_assert_uint_ge(d.len, 1);
+    ck_assert_int_eq(d.msgs[0].line, line);
+    ck_assert_int_eq(d.msgs[0].col, col);
+    ck_assert_msg(strstr(d.msgs[0].text, needle), "'%s' lacks '%s'", d.msgs[0].text, needle);
+    ck_assert_ptr_null(t.v);
+    diag_release(&d);
+}
+
+START_TEST(test_bad_traces)
+{
+    expect_error("1,0,5\n", 1, 6, "expected 4 comma-separated fields");
+    expect_error("1,0,5,x\n", 1, 7, "output_tokens: expected a whole number");
+    expect_error("1,0,0,3\n", 1, 5, "prompt_tokens: expected a token count >= 1");
+    expect_error("-1,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
+    expect_error("1,0.5,1,1\n", 1, 3, "ue: expected a whole number");
+    expect_error("2,0,1,1\n1,0,1,1\n", 2, 1, "expected times in order");
+    expect_error("# nothing\n", 1, 1, "expected at least one request line");
+}
+END_TEST
+
+static Suite *trace_suite(void)
+{
+    Suite *s = suite_create("trace");
+    TCase *tc = tcase_create("parse");
+    tcase_add_test(tc, test_good_trace);
+    tcase_add_test(tc, test_bad_traces);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(trace_suite)
