@@ -422,10 +422,11 @@ static void print_split_summary(FILE *out, const char *file, const struct scn *s
                                 const struct split_inputs *in, const struct split_results *res,
                                 const struct split_stat *st, uint64_t events, double wall)
 {
-    uint64_t arrived = 0, refused = 0, measured = 0;
+    uint64_t arrived = 0, refused = 0, failed = 0, measured = 0;
     for (size_t i = 0; i < res->nreps; i++) {
         arrived += res->reps[i].arrived;
         refused += res->reps[i].refused;
+        failed += res->reps[i].failed;
         measured += res->reps[i].measured;
     }
     static const char *const prec[] = {"fp16", "int8", "int4"};
@@ -438,8 +439,10 @@ static void print_split_summary(FILE *out, const char *file, const struct scn *s
             in->ue_table.device, s->edge.servers, in->edge_table.device, chan[s->channel.model]);
     fprintf(out,
             "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
-            " requests (%" PRIu64 " measured after warm-up, %" PRIu64 " refused)\n",
-            s->run.replications, s->run.first_replication, s->run.seed, arrived, measured, refused);
+            " requests (%" PRIu64 " measured after warm-up, %" PRIu64 " refused, %" PRIu64
+            " radio-link failures)\n",
+            s->run.replications, s->run.first_replication, s->run.seed, arrived, measured, refused,
+            failed);
     fprintf(out, "  %-26s %11s %11s %11s %11s %11s\n", "metric", "mean", "95% CI +-", "p50", "p95",
             "p99");
     static const enum split_metric shown[] = {

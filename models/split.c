@@ -89,8 +89,7 @@ static int load_table(struct cost_table *t, const struct scn *s, const struct ar
             return rc;
         }
     }
-    if (*table_file && t->model && strcmp(t->model, s->llm.model) != 0 &&
-        t->nlayers == nlayers) {
+    if (*table_file && t->model && strcmp(t->model, s->llm.model) != 0 && t->nlayers == nlayers) {
         const char *path = table_key;
         for (size_t i = 0; i < s->norigins; i++)
             if (strcmp(s->origins[i].path, path) == 0)
@@ -217,8 +216,10 @@ const struct rec_column split_request_columns[] = {
     [RQ_UE] = {"ue", REC_INT64, "1", "UE that sent the request"},
     [RQ_SERVER] = {"server", REC_INT64, "1", "edge server (-1: split = L, no edge work)"},
     [RQ_SPLIT] = {"split", REC_INT64, "1", "k: decoder blocks run on the UE"},
-    [RQ_STATUS] = {"status", REC_INT64, "1",
-                   "0 done; 1 refused (its KV cache exceeds the server's whole budget)"},
+    [RQ_STATUS] =
+        {"status", REC_INT64, "1",
+         "0 done; 1 refused (its KV cache exceeds the server's whole budget); 2 radio-link "
+         "failure (a token not through in channel.max_rounds tries)"},
     [RQ_PROMPT] = {"prompt_tokens", REC_INT64, "1", "prompt length"},
     [RQ_OUTPUT] = {"output_tokens", REC_INT64, "1", "tokens generated"},
     [RQ_ARRIVAL] = {"arrival_ns", REC_INT64, "ns", "arrival time"},
@@ -463,8 +464,10 @@ static void record(struct split_model *m, const struct split_request *r, int sta
     }
     if (status == SPLIT_DONE)
         tot->finished++;
-    else
+    else if (status == SPLIT_REFUSED)
         tot->refused++;
+    else
+        tot->failed++;
     if (done > m->last_done)
         m->last_done = done;
     struct rec_table *t = m->rec.requests;
@@ -506,7 +509,7 @@ static void finish(struct split_model *m, struct split_request *r, int status)
 {
     int64_t now = sim_now(m->sim);
     if (r->k < m->in->blocks) {
-        if (status == SPLIT_DONE)
+        if (r->kv_bytes > 0 && status != SPLIT_REFUSED)
             edge_release_kv(&m->servers[r->server], r->kv_bytes);
         m->outstanding[r->server]--;
     }
@@ -614,6 +617,7 @@ static void edge_submit_job(struct split_model *m, struct split_request *r, enum
         job.context = (double)r->prompt + (r->k == 0 ? r->edge_tokens : r->received);
     }
     int rc = edge_submit(&m->servers[r->server], &job);
+    r->edge_busy = rc == 0;
     if (rc == -E2BIG)
         finish(m, r, SPLIT_REFUSED);
     else if (rc < 0)
@@ -628,9 +632,16 @@ static void on_edge_done(struct sim *sim, void *ctx, const struct edge_job *job,
     struct split_model *m = r->m;
     r->edge_wait += start - job->submitted;
     r->edge_compute += iteration_ns;
+    r->edge_busy = false;
+    if (r->failed) { /* k = 0: a token was lost for good; stop decoding */
+        if (r->dl_inflight == 0)
+            finish(m, r, SPLIT_LINK_FAILED);
+        return;
+    }
     r->edge_tokens++;
+    r->dl_inflight++;
     downlink_attempt(sim, r, 0);
-    if (r->k == 0 && r->edge_tokens < r->output)
+    if (r->k == 0 && r->edge_tokens < r->output && !r->failed)
         edge_submit_job(m, r, EDGE_DECODE); /* the whole model is here: no round trip */
 }
 
@@ -642,12 +653,27 @@ static void on_downlink_done(struct sim *sim, void *obj, uint64_t data)
     (void)data;
     struct split_request *r = obj;
     struct split_model *m = r->m;
+    r->dl_inflight--;
+    if (r->failed) {
+        if (r->dl_inflight == 0 && !r->edge_busy)
+            finish(m, r, SPLIT_LINK_FAILED);
+        return;
+    }
     if (++r->received == 1)
         r->first_token = sim_now(m->sim);
     if (r->received == r->output)
         finish(m, r, SPLIT_DONE);
     else if (r->k > 0 && ue_enqueue(m, &m->ues[r->ue], r) < 0)
         fail(m, -ENOMEM);
+}
+
+/* A token could not be delivered in channel.max_rounds tries: radio-link failure. The request
+ * ends once none of its work is in flight (with k = 0 the edge may still be decoding it). */
+static void link_failed(struct split_model *m, struct split_request *r)
+{
+    r->failed = true;
+    if (r->dl_inflight == 0 && !r->edge_busy)
+        finish(m, r, SPLIT_LINK_FAILED);
 }
 
 static void downlink_attempt(struct sim *sim, void *obj, uint64_t data)
@@ -677,10 +703,14 @@ static void downlink_attempt(struct sim *sim, void *obj, uint64_t data)
     double joules = m->rx_draw_w * (double)ns * 1e-9;
     r->energy_radio += joules;
     ue_spend(m, ue, joules);
-    sim_event_handle h;
-    if (lost) {
+    sim_event_handle h = 1;
+    if (lost && data + 1 >= c->max_rounds) {
+        r->dl_inflight--;
+        link_failed(m, r);
+    } else if (lost) {
         r->retransmissions++;
-        h = sim_schedule_in(sim, ns + llround(c->harq_rtt_s * 1e9), 0, downlink_attempt, r, 1);
+        h = sim_schedule_in(sim, ns + llround(c->harq_rtt_s * 1e9), 0, downlink_attempt, r,
+                            data + 1);
     } else {
         h = sim_schedule_in(sim, ns, 0, on_downlink_done, r, 0);
     }
@@ -740,6 +770,8 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
     }
     if (r->tx_lost == 0) {
         uplink_delivered(m, r);
+    } else if (r->tx_reliable && r->tx_round + 1 >= m->scn->channel.max_rounds) {
+        link_failed(m, r); /* token ids that cannot get through */
     } else if (r->tx_reliable || r->tx_round < m->scn->channel.harq_max) {
         /* HARQ: the round's lost packets go again after the round-trip time */
         r->tx_round++;
@@ -1136,11 +1168,12 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
 int split_record_summary(struct rec *r, const struct scn *s, const struct split_inputs *in,
                          const struct split_results *res, struct split_stat *stats)
 {
-    uint64_t arrived = 0, finished = 0, refused = 0, measured = 0;
+    uint64_t arrived = 0, finished = 0, refused = 0, failed = 0, measured = 0;
     for (size_t i = 0; i < res->nreps; i++) {
         arrived += res->reps[i].arrived;
         finished += res->reps[i].finished;
         refused += res->reps[i].refused;
+        failed += res->reps[i].failed;
         measured += res->reps[i].measured;
     }
     const char *g = "/summary";
@@ -1150,6 +1183,8 @@ int split_record_summary(struct rec *r, const struct scn *s, const struct split_
     rec_scalar_int64(r, g, "finished", "1", "requests finished", (int64_t)finished);
     rec_scalar_int64(r, g, "refused", "1", "requests refused (KV cache larger than the budget)",
                      (int64_t)refused);
+    rec_scalar_int64(r, g, "failed", "1", "requests ended by a radio-link failure",
+                     (int64_t)failed);
     rec_scalar_int64(r, g, "measured", "1", "finished requests that arrived after the warm-up",
                      (int64_t)measured);
     rec_scalar_int64(r, g, "split", "1", "k: decoder blocks on the UE", (int64_t)s->split.layer);

@@ -33,9 +33,13 @@
  * does not depend on when it is queried, so changing the split never changes a UE's arrivals,
  * sizes, position or fading.
  *
- * Invariants: arrival <= first token <= done; each request is finished exactly once (done, or
- * refused when its KV cache exceeds the server's whole budget); every KV reservation is
- * released; a UE's compute jobs run one at a time in FIFO order.
+ * Token ids (the prompt's with k = 0, and every token coming back) are resent until received, up
+ * to channel.max_rounds tries; a token that does not get through ends the request as a
+ * radio-link failure (status 2), as a real link would drop the connection.
+ *
+ * Invariants: arrival <= first token <= done; each request is finished exactly once (done;
+ * refused when its KV cache exceeds the server's whole budget; or failed); every KV reservation
+ * is released; a UE's compute jobs run one at a time in FIFO order.
  */
 #ifndef SPLITSIM_MODELS_SPLIT_H
 #define SPLITSIM_MODELS_SPLIT_H
@@ -79,7 +83,8 @@ void split_inputs_release(struct split_inputs *in);
 
 enum split_status {
     SPLIT_DONE = 0,
-    SPLIT_REFUSED = 1, /* its KV cache exceeds the server's whole budget */
+    SPLIT_REFUSED = 1,     /* its KV cache exceeds the server's whole budget */
+    SPLIT_LINK_FAILED = 2, /* a token id could not be delivered in channel.max_rounds tries */
 };
 
 struct split_model;
@@ -95,6 +100,9 @@ struct split_request {
     int64_t arrival, first_token;
     double snr_db; /* wideband SNR at arrival (what the UE could estimate) */
     double kv_bytes;
+    bool edge_busy;       /* a job of this request is at the edge */
+    uint32_t dl_inflight; /* tokens on their way down */
+    bool failed;          /* radio-link failure: finish when nothing is in flight */
     /* accounting */
     double bytes_up, bytes_down, hidden_bytes, erased_bytes;
     int64_t airtime_up, airtime_down, ue_compute, edge_wait, edge_compute;
@@ -156,7 +164,7 @@ struct split_values {
  * completion order, and where each replication's values start. */
 struct split_rep_totals {
     size_t start[SM_COUNT_];
-    uint64_t arrived, finished, refused, measured;
+    uint64_t arrived, finished, refused, failed, measured;
     double end_s;
 };
 

@@ -514,6 +514,13 @@ static const struct scn_field channel_fields[] = {
      .def = "3",
      .doc = "retransmissions of a lost hidden-state packet before it counts as erased (token ids "
             "are retransmitted until received)"},
+    {.key = "max_rounds",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_channel, max_rounds),
+     .min = 1,
+     .max = 100000,
+     .def = "32",
+     .doc = "tries for a token id before the request ends as a radio-link failure (status 2)"},
     {.key = "harq_rtt",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, harq_rtt_s),

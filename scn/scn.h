@@ -122,6 +122,7 @@ struct scn_channel {
     double snr_gap_db, margin_db;
     double packet_bytes;
     uint64_t harq_max;
+    uint64_t max_rounds;
     double harq_rtt_s;
     double token_bytes;
 };

@@ -203,7 +203,7 @@ START_TEST(test_loaded_cell_invariants)
         ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
         const struct split_rep_totals *t = &w.res.reps[0];
         ck_assert_uint_gt(t->arrived, 200);
-        ck_assert_uint_eq(t->finished + t->refused, t->arrived);
+        ck_assert_uint_eq(t->finished + t->refused + t->failed, t->arrived);
         const struct split_values *ttft = &w.res.metric[SM_TTFT], *lat = &w.res.metric[SM_LATENCY];
         ck_assert_uint_eq(ttft->n, lat->n);
         for (size_t i = 0; i < ttft->n; i++) {
@@ -330,6 +330,102 @@ START_TEST(test_common_random_numbers)
 }
 END_TEST
 
+/* A battery: once a UE has spent it, it sends no new request; without one, it goes on. */
+START_TEST(test_battery_stops_new_requests)
+{
+#define BATTERY_SCENARIO                                                                           \
+    "model: split\n"                                                                               \
+    "run: {duration: 300 s, seed: 2}\n"                                                            \
+    "llm: {model: tinyllama-1.1b}\n"                                                               \
+    "ues: {count: 3, device: jetson-orin-nano, battery: %s}\n"                                     \
+    "workload: {rate: 12 /min, prompt_tokens: 64, output_tokens: 8}\n"                             \
+    "split: {layer: 11}\n"                                                                         \
+    "recording: {interval: 0 s}\n"
+    uint64_t arrived[2];
+    for (int b = 0; b < 2; b++) {
+        char *text = NULL;
+        ck_assert_int_ge(asprintf(&text, BATTERY_SCENARIO, b ? "20 J" : "0 J"), 0);
+        struct world w;
+        world_load(&w, text);
+        struct sim sim;
+        struct split_model m;
+        ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
+        ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res), 0);
+        ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+        for (uint32_t u = 0; u < m.nues; u++) {
+            ck_assert(m.ues[u].depleted == (b == 1));
+            if (b) { /* it ran out, then finished what it had started, and no more */
+                ck_assert_double_ge(m.ues[u].energy, 20);
+                ck_assert_int_lt(m.ues[u].depleted_at, 300 * SIM_S);
+            }
+        }
+        arrived[b] = w.res.reps[0].arrived;
+        ck_assert_uint_eq(w.res.reps[0].finished, arrived[b]);
+        split_release(&m);
+        sim_release(&sim);
+        world_release(&w);
+        free(text);
+    }
+    ck_assert_uint_lt(arrived[1], arrived[0] / 2);
+}
+END_TEST
+
+/* A request whose KV cache cannot fit in the whole budget is refused, not queued forever;
+ * smaller ones still run. */
+START_TEST(test_kv_refusal)
+{
+    const char *text = "model: split\n"
+                       "run: {duration: 120 s, seed: 4}\n"
+                       "llm: {model: tinyllama-1.1b}\n"
+                       "ues: {count: 4, device: jetson-orin-nano}\n"
+                       "workload: {rate: 6 /min, prompt_tokens: 200, output_tokens: 4, tokens: "
+                       "geometric}\n"
+                       "edge: {kv_memory: 4 MiB}\n" /* 44 KiB per token at k = 0 */
+                       "split: {layer: 0}\n"
+                       "recording: {interval: 0 s}\n";
+    struct world w;
+    world_load(&w, text);
+    ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
+    const struct split_rep_totals *t = &w.res.reps[0];
+    ck_assert_uint_gt(t->refused, 0);
+    ck_assert_uint_gt(t->finished, 0);
+    ck_assert_uint_eq(t->finished + t->refused + t->failed, t->arrived);
+    world_release(&w);
+}
+END_TEST
+
+/* Moving UEs (random waypoint) and Rician fading: the flow's invariants hold and the run is
+ * reproducible. */
+START_TEST(test_mobility_runs)
+{
+    char *text = NULL;
+    ck_assert_int_ge(asprintf(&text,
+                              "%ssplit: {layer: 6}\n"
+                              "ues: {count: 24, device: jetson-orin-nano, mobility: "
+                              "random_waypoint, speed_min: 5 m/s, speed_max: 15 m/s}\n",
+                              "model: split\n"
+                              "run: {duration: 120 s, seed: 8}\n"
+                              "llm: {model: tinyllama-1.1b}\n"
+                              "workload: {rate: 6 /min, prompt_tokens: 64, output_tokens: 16}\n"
+                              "channel: {fading: rician, rician_k: 5, speed: 36 km/h}\n"
+                              "recording: {interval: 1 s}\n"),
+                     0);
+    double sum[2];
+    for (int i = 0; i < 2; i++) {
+        struct world w;
+        world_load(&w, text);
+        ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
+        ck_assert_uint_gt(w.res.metric[SM_LATENCY].n, 100);
+        sum[i] = 0;
+        for (size_t j = 0; j < w.res.metric[SM_LATENCY].n; j++)
+            sum[i] += w.res.metric[SM_LATENCY].v[j];
+        world_release(&w);
+    }
+    ck_assert_double_eq(sum[0], sum[1]);
+    free(text);
+}
+END_TEST
+
 static Suite *split_suite(void)
 {
     Suite *s = suite_create("split");
@@ -339,6 +435,9 @@ static Suite *split_suite(void)
     tcase_add_test(tc, test_loaded_cell_invariants);
     tcase_add_test(tc, test_erasure_channel_mean);
     tcase_add_test(tc, test_common_random_numbers);
+    tcase_add_test(tc, test_battery_stops_new_requests);
+    tcase_add_test(tc, test_kv_refusal);
+    tcase_add_test(tc, test_mobility_runs);
     suite_add_tcase(s, tc);
     return s;
 }
