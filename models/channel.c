@@ -385,7 +385,9 @@ void chan_select(const struct chan_params *p, double snr, struct chan_selection 
         /* pow(10, -0.0) is exactly 1: with no margin the selection is made at `snr` itself */
         double e = shannon_efficiency(p, snr * pow(10, -p->margin_db / 10));
         s->cqi = 0;
-        s->efficiency = e >= CHAN_MIN_EFFICIENCY ? e : CHAN_MIN_EFFICIENCY;
+        s->efficiency = e < CHAN_MIN_EFFICIENCY   ? CHAN_MIN_EFFICIENCY
+                        : e > CHAN_MAX_EFFICIENCY ? CHAN_MAX_EFFICIENCY
+                                                  : e;
     }
 }
 

@@ -185,10 +185,14 @@ static inline int chan_outage(const struct chan_params *p, double snr, double ba
 }
 
 /* Link adaptation: the rate chosen for a transmission from an SNR estimate (linear), backed off
- * by p->margin_db (SNR' = SNR / 10^(margin/10)). Shannon: efficiency log2(1 + SNR' / gap), at
- * least CHAN_MIN_EFFICIENCY. MCS: the highest CQI of 3GPP TS 38.214 Table 5.2.2.1-2 whose
- * 10 %-BLER SNR threshold is <= SNR' in dB (CQI 1 when none). */
-#define CHAN_MIN_EFFICIENCY 1e-9 /* bit/s/Hz: keeps Shannon rates, and transfer times, finite */
+ * by p->margin_db (SNR' = SNR / 10^(margin/10)). Shannon: efficiency log2(1 + SNR' / gap),
+ * clipped to the range of practical modulation and coding, [CHAN_MIN_EFFICIENCY,
+ * CHAN_MAX_EFFICIENCY] (CQI 1 and CQI 15 of the table below): no radio sends slower than its
+ * lowest MCS (below it, packets are in outage) or faster than 64QAM at rate 0.93. MCS: the
+ * highest CQI of 3GPP TS 38.214 Table 5.2.2.1-2 whose 10 %-BLER SNR threshold is <= SNR' in dB
+ * (CQI 1 when none). */
+#define CHAN_MIN_EFFICIENCY 0.1523 /* bit/s/Hz: CQI 1, QPSK at code rate 78/1024 */
+#define CHAN_MAX_EFFICIENCY 5.5547 /* bit/s/Hz: CQI 15, 64QAM at code rate 948/1024 */
 void chan_select(const struct chan_params *p, double snr, struct chan_selection *s);
 
 /* Probability that one packet sent with selection s is lost when the SNR during its block is

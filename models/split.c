@@ -255,28 +255,31 @@ const struct rec_column split_request_columns[] = {
 const size_t split_request_column_count = sizeof split_request_columns / sizeof(struct rec_column);
 
 const struct rec_column split_ts_edge_columns[] = {
+    {"replication", REC_INT64, "1", "replication number"},
     {"time_s", REC_FLOAT64, "s", "sampling time"},
     {"server", REC_INT64, "1", "edge server"},
     {"waiting", REC_INT64, "1", "jobs waiting (prefills and decode steps)"},
     {"batch", REC_INT64, "1", "jobs in the iteration running (0: idle)"},
     {"kv_used_bytes", REC_FLOAT64, "B", "KV cache reserved"},
 };
-const size_t split_ts_edge_column_count = 5;
+const size_t split_ts_edge_column_count = 6;
 
 const struct rec_column split_ts_snr_columns[] = {
+    {"replication", REC_INT64, "1", "replication number"},
     {"time_s", REC_FLOAT64, "s", "sampling time"},
     {"ue", REC_INT64, "1", "UE"},
     {"snr_db", REC_FLOAT64, "dB", "wideband uplink SNR (whole cell bandwidth)"},
     {"distance_m", REC_FLOAT64, "m", "distance to the base station"},
 };
-const size_t split_ts_snr_column_count = 4;
+const size_t split_ts_snr_column_count = 5;
 
 const struct rec_column split_ts_cell_columns[] = {
+    {"replication", REC_INT64, "1", "replication number"},
     {"time_s", REC_FLOAT64, "s", "sampling time"},
     {"uplinks", REC_INT64, "1", "uplink transfers sharing the cell"},
     {"requests", REC_INT64, "1", "requests in progress"},
 };
-const size_t split_ts_cell_column_count = 3;
+const size_t split_ts_cell_column_count = 4;
 
 const struct rec_column split_ue_columns[] = {
     {"replication", REC_INT64, "1", "replication number"},
@@ -735,8 +738,10 @@ static void on_uplink_instant(struct sim *sim, void *obj, uint64_t data)
 
 static void uplink_burst(struct sim *sim, void *obj, uint64_t data);
 
-/* A burst has gone: which of its packets were lost? Packet i went out around the middle of its
- * slot of the burst and is lost with the packet-error probability at the SNR of that block. */
+/* A burst has gone: which of its packets were lost? The burst carried bits [pos0, pos1) of the
+ * round; each packet (or fragment of one) in it went out around the middle of its share of the
+ * burst's time and is lost with the packet-error probability at the SNR of that block. A packet
+ * split across bursts is lost if any of its fragments is. */
 static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int64_t start)
 {
     (void)transfer_id;
@@ -749,22 +754,29 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
     double joules = m->tx_draw_w * (double)d * 1e-9;
     r->energy_radio += joules;
     ue_spend(m, ue, joules);
-    uint32_t n = r->tx_burst, lost = 0;
+    double size = r->tx_packet_bytes * 8, pos0 = r->tx_pos, pos1 = r->tx_pos + r->tx_burst_bits;
     int64_t block_ns = m->in->up.coherence_ns, last_block = -1;
     double p = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        int64_t t = r->tx_start + (int64_t)(((2.0 * i + 1) * (double)d) / (2.0 * n));
-        int64_t b = t / block_ns;
-        if (b != last_block) {
-            last_block = b;
+    uint32_t lost = 0;
+    for (double first = floor(pos0 / size) * size; first < pos1; first += size) {
+        double a = first > pos0 ? first : pos0, b = first + size < pos1 ? first + size : pos1;
+        int64_t t = r->tx_start + (int64_t)(((a + b) / 2 - pos0) / (pos1 - pos0) * (double)d);
+        int64_t blk = t / block_ns;
+        if (blk != last_block) {
+            last_block = blk;
             p = chan_packet_error(&m->in->up, &r->tx_sel,
                                   ue_snr(m, ue, &m->in->up, t, r->tx_share));
         }
-        lost += p >= 1 || (p > 0 && rng_uniform(&ue->loss) < p);
+        bool bad = r->tx_frag_lost || p >= 1 || (p > 0 && rng_uniform(&ue->loss) < p);
+        r->tx_frag_lost = false;
+        if (first + size <= pos1 * (1 + 1e-12)) /* this packet is complete */
+            lost += bad;
+        else
+            r->tx_frag_lost = bad; /* its rest goes in the next burst */
     }
-    r->tx_left -= n;
+    r->tx_pos = pos1;
     r->tx_lost += lost;
-    if (r->tx_left > 0) {
+    if (r->tx_pos < r->tx_round_bits * (1 - 1e-12)) {
         uplink_burst(sim, r, 0); /* the round goes on */
         return;
     }
@@ -776,7 +788,8 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
         /* HARQ: the round's lost packets go again after the round-trip time */
         r->tx_round++;
         r->retransmissions += r->tx_lost;
-        r->tx_left = r->tx_lost;
+        r->tx_round_bits = r->tx_lost * size;
+        r->tx_pos = 0;
         r->tx_lost = 0;
         if (!sim_schedule_in(sim, llround(m->scn->channel.harq_rtt_s * 1e9), 0, uplink_burst, r, 0))
             fail(m, -ENOMEM);
@@ -788,8 +801,9 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
 }
 
 /* Link adaptation per burst: the rate is picked for the SNR now (with the share of the cell the
- * transfer will get, were nothing else to change), and the burst carries what that rate sends
- * in one coherence block (at least one packet), so no rate is used for long after its CSI. */
+ * transfer would get were nothing else to change), and the burst carries what that rate sends
+ * in one coherence block (all that is left of the round if less), so no rate is used for long
+ * after the channel state it was chosen for. Packets may straddle bursts (segmentation). */
 static void uplink_burst(struct sim *sim, void *obj, uint64_t data)
 {
     (void)data;
@@ -802,10 +816,13 @@ static void uplink_burst(struct sim *sim, void *obj, uint64_t data)
     chan_select(&m->in->up, snr, &r->tx_sel);
     r->tx_start = sim_now(sim);
     double rate = r->tx_share * m->in->up.bandwidth_hz * r->tx_sel.efficiency;
-    double fit = floor(rate * (double)m->in->up.coherence_ns * 1e-9 / (r->tx_packet_bytes * 8));
-    r->tx_burst = fit < 1 ? 1 : fit >= r->tx_left ? r->tx_left : (uint32_t)fit;
-    double bits = (double)r->tx_burst * r->tx_packet_bytes * 8;
-    if (cell_start(&m->cell, r->id, bits, r->tx_sel.efficiency, on_burst_done, r) < 0)
+    double fit = rate * (double)m->in->up.coherence_ns * 1e-9, left = r->tx_round_bits - r->tx_pos;
+    /* whole packets when at least one fits, so that short transfers go in one burst */
+    double size = r->tx_packet_bytes * 8;
+    if (fit >= size)
+        fit = floor(fit / size) * size;
+    r->tx_burst_bits = fit >= left ? left : fit;
+    if (cell_start(&m->cell, r->id, r->tx_burst_bits, r->tx_sel.efficiency, on_burst_done, r) < 0)
         fail(m, -ENOMEM);
 }
 
@@ -834,9 +851,11 @@ static void uplink_start(struct split_model *m, struct split_request *r, double 
         return;
     }
     double packets = ceil(bytes / c->packet_bytes);
-    r->tx_left = (uint32_t)packets;
-    r->tx_lost = 0;
     r->tx_packet_bytes = bytes / packets;
+    r->tx_round_bits = packets * r->tx_packet_bytes * 8;
+    r->tx_pos = 0;
+    r->tx_lost = 0;
+    r->tx_frag_lost = false;
     r->tx_round = 0;
     r->tx_reliable = reliable;
     r->tx_hidden = hidden;
@@ -943,11 +962,12 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
     if (m->rec.ts_edge) {
         for (uint32_t s = 0; s < m->nservers; s++) {
             struct rec_table *tb = m->rec.ts_edge;
-            rec_set_double(tb, 0, t);
-            rec_set_int64(tb, 1, s);
-            rec_set_int64(tb, 2, (int64_t)edge_waiting(&m->servers[s]));
-            rec_set_int64(tb, 3, edge_batch(&m->servers[s]));
-            rec_set_double(tb, 4, m->servers[s].kv_used);
+            rec_set_int64(tb, 0, m->replication);
+            rec_set_double(tb, 1, t);
+            rec_set_int64(tb, 2, s);
+            rec_set_int64(tb, 3, (int64_t)edge_waiting(&m->servers[s]));
+            rec_set_int64(tb, 4, edge_batch(&m->servers[s]));
+            rec_set_double(tb, 5, m->servers[s].kv_used);
             rc |= rec_row_commit(tb);
         }
     }
@@ -956,18 +976,20 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
         for (uint32_t u = 0; u < n; u++) {
             struct rec_table *tb = m->rec.ts_snr;
             double snr = ue_snr(m, &m->ues[u], &m->in->up, sim_now(sim), 1.0);
-            rec_set_double(tb, 0, t);
-            rec_set_int64(tb, 1, u);
-            rec_set_double(tb, 2, 10 * log10(snr));
-            rec_set_double(tb, 3, m->ues[u].link.distance_m);
+            rec_set_int64(tb, 0, m->replication);
+            rec_set_double(tb, 1, t);
+            rec_set_int64(tb, 2, u);
+            rec_set_double(tb, 3, 10 * log10(snr));
+            rec_set_double(tb, 4, m->ues[u].link.distance_m);
             rc |= rec_row_commit(tb);
         }
     }
     if (m->rec.ts_cell) {
         struct rec_table *tb = m->rec.ts_cell;
-        rec_set_double(tb, 0, t);
-        rec_set_int64(tb, 1, (int64_t)m->cell.nactive);
-        rec_set_int64(tb, 2, (int64_t)m->in_progress);
+        rec_set_int64(tb, 0, m->replication);
+        rec_set_double(tb, 1, t);
+        rec_set_int64(tb, 2, (int64_t)m->cell.nactive);
+        rec_set_int64(tb, 3, (int64_t)m->in_progress);
         rc |= rec_row_commit(tb);
     }
     if (rc < 0)

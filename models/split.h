@@ -10,7 +10,8 @@
  *   2. the hidden state (N x d values at the chosen precision: 2, 1 or 0.5 bytes) goes up: cut
  *      into equal packets (<= packet_size), sent through the cell's shared uplink in bursts of
  *      one coherence block's worth at the rate link adaptation picks for the SNR at the burst's
- *      start (with the bandwidth share it would get); each packet is lost with the channel's
+ *      start (with the bandwidth share it would get; a packet may straddle bursts, and is lost
+ *      if any fragment is); each packet is lost with the channel's
  *      packet-error probability at the SNR of the block it went out in; a round's lost packets
  *      are resent after the HARQ round-trip time, up to harq_max times, after which their
  *      values count as erased (a contiguous run per packet);
@@ -110,10 +111,12 @@ struct split_request {
     double energy_compute, energy_radio;
     /* the uplink transfer in progress */
     double tx_packet_bytes;
-    uint32_t tx_left;  /* packets of the round not yet sent */
-    uint32_t tx_lost;  /* packets of the round lost so far */
-    uint32_t tx_burst; /* packets of the burst in the air */
-    uint32_t tx_round; /* 0: first transmission; then HARQ rounds */
+    double tx_round_bits; /* bits of the round (its packets) */
+    double tx_pos;        /* bits of the round sent before the burst in the air */
+    double tx_burst_bits; /* bits of the burst in the air */
+    uint32_t tx_lost;     /* packets of the round lost so far */
+    bool tx_frag_lost;    /* the packet straddling into the next burst already lost a fragment */
+    uint32_t tx_round;    /* 0: first transmission; then HARQ rounds */
     bool tx_reliable, tx_hidden;
     int64_t tx_start;
     double tx_share;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Octave reads a results file as the README shows: load('-hdf5') gives every column, and the
-# columns reproduce the summary. Skipped (exit 77) where Octave is not installed.
+# columns reproduce the summary; for a queue run and for a split run (nested /summary groups,
+# NaN in columns). Skipped (exit 77) where Octave is not installed.
 # Usage: e2e_octave.sh PATH/TO/splitsim
 set -u
 splitsim=${1:?usage: e2e_octave.sh SPLITSIM}
@@ -10,6 +11,8 @@ work=$(mktemp -d /tmp/splitsim-e2e-octave-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$splitsim" run "$root/scenarios/queue.yaml" --set "run.duration=2 h" --set "run.warmup=600 s" \
     --set run.seed=2 -o "$work/r.h5" -q || exit 1
+"$splitsim" run "$root/scenarios/default.yaml" --set "run.duration=3 min" --set "run.warmup=30 s" \
+    -o "$work/s.h5" -q || exit 1
 export HOME="$work" # Octave wants to write its history there
 octave --no-gui --no-history --quiet --eval "
   r = load('-hdf5', '$work/r.h5');
@@ -20,8 +23,25 @@ octave --no-gui --no-history --quiet --eval "
   assert(abs(m - r.summary.mean_time_in_system_s) < 1e-9);
   addpath('$root/tools/octave');
   read_results('$work/r.h5');
-  disp('octave: ok');
+  disp('octave queue: ok');
+
+  s = load('-hdf5', '$work/s.h5');
+  c = s.requests;
+  assert(isa(c.arrival_ns, 'int64'));
+  measured = c.arrival_ns >= int64(30e9) & c.status == 0;
+  assert(sum(measured) == double(s.summary.measured));
+  assert(sum(measured) > 20);
+  assert(any(isnan(c.tpot_s)) || all(c.output_tokens > 1)); % NaN for one-token answers
+  m = mean(c.ttft_s(measured));
+  assert(abs(m - s.summary.ttft_s.mean) <= 1e-9 * abs(s.summary.ttft_s.mean));
+  tp = c.tpot_s(measured & isfinite(c.tpot_s));
+  assert(abs(mean(tp) - s.summary.tpot_s.mean) <= 1e-9 * abs(s.summary.tpot_s.mean));
+  assert(numel(tp) == double(s.summary.tpot_s.n));
+  read_results('$work/s.h5', '$work/ttft.png');
+  d = dir('$work/ttft.png');
+  assert(numel(d) == 1 && d.bytes > 1024, 'read_results wrote no TTFT CDF (or an empty one)');
+  disp('octave split: ok');
 " >"$work/out" 2>&1
 status=$?
 cat "$work/out"
-[ "$status" -eq 0 ] && grep -q "octave: ok" "$work/out"
+[ "$status" -eq 0 ] && grep -q "octave queue: ok" "$work/out" && grep -q "octave split: ok" "$work/out"

@@ -565,7 +565,9 @@ START_TEST(test_select_shannon)
     p.snr_gap_db = 3;
     struct chan_selection s, m;
     double prev = 0;
-    for (double db = -20; db <= 40; db += 0.37) {
+    /* inside the clipping range (efficiency 0.1523 .. 5.5547 with a 3 dB gap: about -4.4 to
+     * 19.6 dB) */
+    for (double db = -4; db <= 15; db += 0.37) {
         double snr = pow(10, db / 10);
         p.margin_db = 0;
         chan_select(&p, snr, &s);
@@ -583,11 +585,14 @@ START_TEST(test_select_shannon)
         ck_assert(chan_packet_error(&p, &m, snr) == 0);
         ck_assert(chan_packet_error(&p, &m, snr * pow(10, -0.25) * (1 - 1e-6)) == 1);
     }
-    /* no signal: the smallest efficiency, and the packet is lost */
+    /* no signal: the smallest efficiency, and the packet is lost; a great one: the largest */
     p.margin_db = 0;
     chan_select(&p, 0, &s);
     ck_assert(s.efficiency == CHAN_MIN_EFFICIENCY);
     ck_assert(chan_packet_error(&p, &s, 0) == 1);
+    chan_select(&p, pow(10, 4.0), &s); /* 40 dB */
+    ck_assert(s.efficiency == CHAN_MAX_EFFICIENCY);
+    ck_assert(chan_packet_error(&p, &s, pow(10, 4.0)) == 0);
 }
 END_TEST
 

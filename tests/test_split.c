@@ -93,16 +93,18 @@ static int64_t uplink_ns(const struct split_inputs *in, struct chan_link *l, dou
     struct chan_selection sel;
     chan_select(&in->up, snr, &sel);
     ck_assert_double_eq(chan_packet_error(&in->up, &sel, snr), 0);
-    double packets = ceil(bytes / packet), size = bytes / packets;
+    double packets = ceil(bytes / packet), size = bytes / packets * 8;
     double rate = 1.0 * in->up.bandwidth_hz * sel.efficiency;
-    double fit = floor(rate * (double)in->up.coherence_ns * 1e-9 / (size * 8));
+    double fit = rate * (double)in->up.coherence_ns * 1e-9;
+    if (fit >= size)
+        fit = floor(fit / size) * size;
     int64_t t = 0;
-    for (double left = packets; left > 0;) {
-        double burst = fit < 1 ? 1 : fit >= left ? left : fit;
+    double total = packets * (bytes / packets) * 8;
+    for (double pos = 0; pos < total * (1 - 1e-12);) {
+        double burst = fit >= total - pos ? total - pos : fit;
         /* alone in the cell: virtual time runs at B from 0, the burst ends at bits / e */
-        t += (int64_t)ceil((burst * size * 8 / sel.efficiency - 0.0) * 1.0 / in->up.bandwidth_hz *
-                           1e9);
-        left -= burst;
+        t += (int64_t)ceil((burst / sel.efficiency - 0.0) * 1.0 / in->up.bandwidth_hz * 1e9);
+        pos += burst;
     }
     return t;
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""Plot a splitsim results file (HDF5) next to queueing theory.
+"""Plot a splitsim results file (HDF5): a queue run next to queueing theory, a split run as
+CDFs of TTFT, TPOT and latency, the edge queue and the uplink SNR over time, and its summary.
 
 usage: /usr/bin/python3 tools/plot_results.py RESULTS.h5 [-o OUT.png] [--allow-incomplete]
 
 Needs Debian's python3-h5py, python3-numpy and python3-matplotlib, hence /usr/bin/python3.
 Each model has its own plot function, registered in PLOTTERS under the file's root `model`
-attribute; a model without one gets the generic summary figure.
+attribute; a model without one gets the generic summary figure. Panels whose data the file
+does not hold (recording.requests: false, recording.interval: 0 s) are left empty, saying why.
 """
 import argparse
 import os
@@ -19,6 +21,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 MAX_POINTS = 20000  # points drawn in a time series; longer ones are thinned evenly
+
+
+NO_SUMMARY_PLOTTERS = ("split",)  # models whose plot copes without /summary (incomplete runs)
 
 
 class ResultsError(Exception):
@@ -44,7 +49,9 @@ def open_results(path, allow_incomplete):
         if int(f.attrs.get("complete", 0)) != 1 and not allow_incomplete:
             raise ResultsError("the run did not finish (root attribute complete != 1); "
                                "use --allow-incomplete to plot it anyway")
-        if "summary" not in f:
+        # an interrupted split run has its /requests but no /summary yet: plotted from those
+        if "summary" not in f and not (allow_incomplete and
+                                       text(f.attrs.get("model", "")) in NO_SUMMARY_PLOTTERS):
             raise ResultsError("no /summary group")
     except Exception:
         f.close()
@@ -54,7 +61,19 @@ def open_results(path, allow_incomplete):
 
 def summary(f):
     """The /summary scalars as a dict of Python numbers."""
-    return {k: d[()].item() for k, d in f["summary"].items() if d.shape == ()}
+    if "summary" not in f:
+        return {}
+    return {k: d[()].item() for k, d in f["summary"].items()
+            if isinstance(d, h5py.Dataset) and d.shape == ()}
+
+
+def summary_metric(f, name):
+    """/summary/<name>/{n,mean,ci95,p50,p95,p99} (split model) as a dict of floats; None when
+    the file has no such group."""
+    g = f["summary"].get(name) if "summary" in f else None
+    if not isinstance(g, h5py.Group):
+        return None
+    return {k: float(d[()]) for k, d in g.items() if isinstance(d, h5py.Dataset) and d.shape == ()}
 
 
 def scenario_value(f, section, key):
@@ -217,7 +236,321 @@ def plot_queue(f, s):
     return fig
 
 
-PLOTTERS = {"queue": plot_queue}
+SPLIT_MAX_SERVERS = 4  # more edge servers than this: their queues are drawn summed
+SPLIT_MAX_UES = 8      # SNR traces drawn at most (the first ones sampled)
+EDGE_SMOOTH_S = 60.0   # least window of the moving mean over the edge queue samples [s]
+
+
+def first_segment(t):
+    """The rows of a /timeseries table that belong to the file's first replication: the
+    replications' series are stored one after another, each starting again at time 0."""
+    back = np.flatnonzero(np.diff(t) < 0)
+    return slice(0, int(back[0]) + 1 if back.size else t.size)
+
+
+def short_source(q, width=70):
+    """A provenance note shortened to its first clause (`ASSUMPTION (no measured table)`)."""
+    q = " ".join(q.split())
+    if q.upper().startswith("ASSUMPTION") and ":" in q:
+        q = q.split(":", 1)[0]
+    return q if len(q) <= width else q[:width - 3] + "..."
+
+
+def quantity(value, unit):
+    """`value` with a short SI-scaled unit (s -> ms below 1 s, B -> kB/MB/GB, Hz -> MHz)."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    if unit == "s" and 0 < abs(value) < 1:
+        return f"{value * 1e3:.3g} ms"
+    if unit in ("B", "Hz"):
+        for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+            if abs(value) >= scale:
+                return f"{value / scale:.3g} {prefix}{unit}"
+    if unit == "%":
+        return f"{value * 100:.1f} %"
+    return f"{value:.3g}" + (f" {unit}" if unit and unit != "1" else "")
+
+
+def scenario_number(f, section, key):
+    """A `<number> <unit>` scenario value as (float, unit); (None, '') when absent."""
+    v = scenario_value(f, section, key)
+    parts = v.split() if v else []
+    try:
+        return float(parts[0]), (parts[1] if len(parts) > 1 else "")
+    except (IndexError, ValueError):
+        return None, ""
+
+
+def split_cdf(ax, values, m, name, unit, scale, logx, no_requests):
+    """Empirical CDF of `values` (measured requests) with the file's mean and p95 marked; the
+    summary's percentiles alone when the file has no /requests table."""
+    if values is not None:
+        v = np.sort(values[np.isfinite(values)]) * scale
+    else:
+        v = np.empty(0)
+    if v.size:
+        y = np.arange(1, v.size + 1) / v.size
+        ax.step(np.r_[v[0], v], np.r_[0.0, y], where="post", lw=1.5,
+                label=f"{v.size} measured requests")
+    elif m is not None and int(m.get("n", 0)) > 0:
+        xs = [m[k] * scale for k in ("p50", "p95", "p99")]
+        ax.plot(xs, [0.5, 0.95, 0.99], "o", label="summary p50 / p95 / p99")
+    ax.text(0.5, 0.5, no_requests if values is None and not v.size
+            else "no measured requests" if not v.size else "",
+            ha="center", va="center", transform=ax.transAxes, color="grey")
+    if m is not None and int(m.get("n", 0)) > 0:
+        ax.axvline(m["mean"] * scale, color="k", ls="--", lw=1,
+                   label=f"mean {m['mean'] * scale:.3g} {unit}")
+        ax.axvline(m["p95"] * scale, color="r", ls=":", lw=1.5,
+                   label=f"p95 {m['p95'] * scale:.3g} {unit}")
+    # a log axis where the values span decades (TTFT, latency: a long tail)
+    xs = v if v.size else np.array([m[k] * scale for k in ("p50", "p99")]
+                                   if m is not None and int(m.get("n", 0)) > 0 else [])
+    if logx and xs.size and xs.min() > 0 and xs.max() > 20 * xs.min():
+        ax.set_xscale("log")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(f"{name} [{unit}]")
+    ax.set_ylabel("fraction of requests ≤ x")
+    ax.grid(alpha=0.3, which="both")
+
+
+def split_edge(ax, f, warm_s, rep_label):
+    """Edge queue length and batch size over time, per server or summed over many."""
+    e = f["timeseries"]["edge"] if "timeseries" in f and "edge" in f["timeseries"] else None
+    if e is None or e["time_s"].shape[0] == 0:
+        ax.text(0.5, 0.5, "no edge time series\n(recording.interval: 0 s)", ha="center",
+                va="center", transform=ax.transAxes, color="grey")
+        ax.set_title(f"(d) edge queue and batch, {rep_label}")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
+    t = e["time_s"][()]
+    seg = first_segment(t)
+    t, server = t[seg], e["server"][()][seg]
+    waiting, batch = e["waiting"][()][seg], e["batch"][()][seg]
+    servers = np.unique(server)
+    if servers.size <= SPLIT_MAX_SERVERS:
+        series = [(f" server {k}" if servers.size > 1 else "", server == k) for k in servers]
+        cols = [(t[m], waiting[m], batch[m], name) for name, m in series]
+    else:
+        times, inv = np.unique(t, return_inverse=True)
+        cols = [(times, np.bincount(inv, weights=waiting), np.bincount(inv, weights=batch),
+                 f", {servers.size} servers summed")]
+    for i, (tt, w, b, name) in enumerate(cols):
+        step = max(1, tt.size // MAX_POINTS)
+        # the samples are instants (every recording.interval): a moving mean over about a
+        # minute shows the load under the spikes
+        dt = float(np.median(np.diff(tt))) if tt.size > 1 else 0.0
+        window = max(EDGE_SMOOTH_S, (tt[-1] - tt[0]) / 50) if tt.size else EDGE_SMOOTH_S
+        n = int(round(window / dt)) if dt > 0 else 1
+        for v, what, color in ((b, "batch size (jobs in the iteration)", f"C{2 * i}"),
+                               (w, "queue length (jobs waiting)", f"C{2 * i + 1}")):
+            ax.step(tt[::step], v[::step], where="post", lw=0.6,
+                    alpha=0.55 if tt.size <= 2000 else 0.25, color=color, label=f"{what}{name}")
+            if 1 < n < v.size:
+                mean = np.convolve(v.astype(float), np.ones(n) / n, mode="valid")
+                tm = tt[n // 2:n // 2 + mean.size]
+                ax.plot(tm[::step], mean[::step], lw=1.8, color=color, zorder=3,
+                        label=f"  {n * dt:g} s moving mean")
+    if warm_s:
+        ax.axvspan(0, warm_s, color="grey", alpha=0.2, label="warm-up")
+    ax.set_xlabel("simulated time [s]")
+    ax.set_ylabel("jobs (prefills and decode steps)")
+    ax.set_title(f"(d) edge queue and batch, {rep_label}")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+
+
+def split_snr(ax, f, warm_s, rep_label):
+    """Uplink SNR over time of the UEs the time series samples."""
+    g = f["timeseries"]["snr"] if "timeseries" in f and "snr" in f["timeseries"] else None
+    ax.set_title(f"(e) uplink SNR of the sampled UEs, {rep_label}")
+    if g is None or g["time_s"].shape[0] == 0:
+        why = ("the erasure channel has no SNR"
+               if scenario_value(f, "channel", "model") == "erasure"
+               else "recording.interval: 0 s or snr_ues: 0")
+        ax.text(0.5, 0.5, f"no SNR time series\n({why})",
+                ha="center", va="center", transform=ax.transAxes, color="grey")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
+    t = g["time_s"][()]
+    seg = first_segment(t)
+    t, ue, snr = t[seg], g["ue"][()][seg], g["snr_db"][()][seg]
+    dist = g["distance_m"][()][seg] if "distance_m" in g else np.full(t.size, np.nan)
+    if not np.isfinite(snr).any():
+        ax.text(0.5, 0.5, "no SNR (erasure channel)", ha="center", va="center",
+                transform=ax.transAxes, color="grey")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
+    ues = np.unique(ue)
+    for u in ues[:SPLIT_MAX_UES]:
+        m = ue == u
+        step = max(1, int(m.sum()) // MAX_POINTS)
+        d = dist[m]
+        where = ("" if not np.isfinite(d).any()
+                 else f", {np.nanmin(d):.0f} m" if np.nanmax(d) - np.nanmin(d) < 1
+                 else f", {np.nanmin(d):.0f}-{np.nanmax(d):.0f} m")
+        ax.plot(t[m][::step], snr[m][::step], lw=0.6, label=f"UE {int(u)}{where}")
+    if warm_s:
+        ax.axvspan(0, warm_s, color="grey", alpha=0.2)
+    ax.set_xlabel("simulated time [s]")
+    ax.set_ylabel("wideband uplink SNR [dB]")
+    ax.legend(loc="lower right", fontsize=8, ncol=2,
+              title=(f"first {SPLIT_MAX_UES} of {ues.size} UEs"
+                     if ues.size > SPLIT_MAX_UES else None))
+    ax.grid(alpha=0.3)
+
+
+def plot_split(f, s):
+    metrics = {k: summary_metric(f, k) for k in
+               ("ttft_s", "tpot_s", "latency_s", "energy_j", "energy_compute_j",
+                "energy_radio_j", "edge_wait_s", "edge_compute_s", "ue_compute_s", "bytes_up",
+                "airtime_up_s", "retransmissions", "erasure", "quality", "deadline_met")}
+
+    def stat(name, key="mean"):
+        m = metrics.get(name)
+        return m.get(key) if m and int(m.get("n", 0)) > 0 else None
+
+    nrep = int(s.get("replications", f.attrs.get("replications", 1)))
+    first = int(f.attrs.get("first_replication", 0))
+    rep_label = f"replication {first}" if nrep == 1 else f"replication {first} of {nrep}"
+    warmup = warmup_ns(f)
+    warm_s = warmup * 1e-9 if warmup is not None else None
+    sattrs = f["summary"].attrs if "summary" in f else {}
+    qsource = text(f.attrs.get("quality_source", sattrs.get("quality_source", "")))
+    ue_cost = text(sattrs.get("ue_cost_table", ""))
+    edge_cost = text(sattrs.get("edge_cost_table", ""))
+
+    # measured requests: finished (status 0) and arrived after the warm-up
+    cols = None
+    no_requests = "no /requests table\n(recording.requests: false)"
+    if "requests" not in f:
+        print("note: no /requests table (the scenario sets recording.requests: false); "
+              "the CDF panels show the summary's percentiles only")
+    else:
+        c = f["requests"]
+        arrival_ns = c["arrival_ns"][()]
+        measured = np.ones(arrival_ns.size, dtype=bool)
+        if "status" in c:
+            measured &= c["status"][()] == 0
+        if warmup is not None:
+            measured &= arrival_ns >= warmup
+        else:
+            print("note: no `warmup: <number> s` under run: in the scenario attribute; "
+                  "the CDFs include the warm-up")
+        if "measured" in s and int(measured.sum()) != int(s["measured"]):
+            print(f"warning: {int(measured.sum())} finished requests after warm-up in "
+                  f"/requests, but /summary/measured is {int(s.get('measured', -1))}",
+                  file=sys.stderr)
+        cols = {k: c[k][()][measured].astype(float) for k in ("ttft_s", "tpot_s", "latency_s")
+                if k in c}
+        if "summary" not in f:
+            # an interrupted run: the statistics from the requests it finished
+            print("note: no /summary (the run was interrupted); statistics from /requests")
+            s = dict(s, requests=arrival_ns.size, measured=int(measured.sum()),
+                     refused=int((c["status"][()] == 1).sum()) if "status" in c else 0)
+            for name in metrics:
+                if name == "energy_j" and "energy_compute_j" in c and "energy_radio_j" in c:
+                    v = c["energy_compute_j"][()] + c["energy_radio_j"][()]
+                elif name in c:
+                    v = c[name][()]
+                else:
+                    continue
+                v = v[measured].astype(float)
+                if name == "deadline_met":
+                    v = v[v >= 0]
+                v = v[np.isfinite(v)]
+                if v.size:
+                    metrics[name] = dict(n=v.size, mean=float(v.mean()),
+                                         **{f"p{q}": float(np.percentile(v, q))
+                                            for q in (50, 95, 99)})
+
+    # the set-up, from the resolved scenario
+    sv = lambda sec, key, default="?": scenario_value(f, sec, key) or default  # noqa: E731
+    bw, _ = scenario_number(f, "cell", "bandwidth")
+    k, L = s.get("split", scenario_value(f, "split", "layer")), s.get("blocks")
+    setup = (f"{sv('llm', 'model')} split after block {k if k is not None else '?'}"
+             + (f" of {L}" if L is not None else "") + f" ({sv('split', 'precision')}); "
+             f"{sv('ues', 'count')} UEs {sv('ues', 'device')} ({sv('ues', 'mobility')}), "
+             f"{sv('edge', 'servers')} x {sv('edge', 'device')} edge; "
+             f"{sv('channel', 'model')} channel"
+             + (f", {quantity(bw, 'Hz')}" if bw else "")
+             + (f"; warm-up {warm_s:g} s" if warm_s is not None else ""))
+
+    fig, axes = plt.subplots(2, 3, figsize=(17, 10))
+    (a_ttft, a_tpot, a_lat), (a_edge, a_snr, a_text) = axes
+    pooled = f", {nrep} replications pooled" if nrep > 1 else ""
+    for ax, name, label, unit, scale, logx, title in (
+            (a_ttft, "ttft_s", "time to first token", "s", 1.0, True, "(a) TTFT"),
+            (a_tpot, "tpot_s", "time per output token", "ms", 1e3, True, "(b) TPOT"),
+            (a_lat, "latency_s", "end-to-end latency", "s", 1.0, True, "(c) latency")):
+        split_cdf(ax, cols.get(name) if cols is not None else None, metrics.get(name), label,
+                  unit, scale, logx, no_requests)
+        ax.set_title(f"{title}: empirical CDF{pooled}")
+    deadline, dunit = scenario_number(f, "workload", "deadline")
+    if deadline and dunit == "s":
+        met = stat("deadline_met")
+        a_lat.axvline(deadline, color="g", lw=1.2, label=f"deadline {deadline:g} s"
+                      + (f" (met by {met * 100:.1f} %)" if met is not None else ""))
+    for ax in (a_ttft, a_tpot, a_lat):
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="lower right", fontsize=8)
+
+    split_edge(a_edge, f, warm_s, rep_label)
+    split_snr(a_snr, f, warm_s, rep_label)
+
+    def row(label, name, unit, scale=1.0, disp=None):
+        mean, p95 = stat(name), stat(name, "p95")
+        show = disp or unit
+        f1 = quantity(mean * scale if mean is not None else None, show)
+        f2 = quantity(p95 * scale if p95 is not None else None, show)
+        return f"{label:<16}{f1:>11}{f2:>11}"
+
+    lines = [f"{int(s.get('requests', 0))} requests arrived, {int(s.get('measured', 0))} measured,",
+             f"{int(s.get('refused', 0))} refused (KV cache > budget)", "",
+             f"{'per request':<16}{'mean':>11}{'p95':>11}",
+             row("TTFT", "ttft_s", "s"), row("TPOT", "tpot_s", "s"),
+             row("latency", "latency_s", "s"),
+             row("UE energy", "energy_j", "J"),
+             row("  compute", "energy_compute_j", "J"),
+             row("  radio", "energy_radio_j", "J"),
+             row("edge wait", "edge_wait_s", "s"),
+             row("edge compute", "edge_compute_s", "s"),
+             row("UE compute", "ue_compute_s", "s"),
+             row("bytes up", "bytes_up", "B"),
+             row("uplink airtime", "airtime_up_s", "s"),
+             row("retransmissions", "retransmissions", "1"),
+             row("erasure", "erasure", "1"),
+             row("quality PPL/PPL0", "quality", "1"),
+             f"{'deadline met':<16}{quantity(stat('deadline_met'), '%'):>11}", "",
+             "quality: " + short_source(qsource, 50)]
+    for who, src in (("UE", ue_cost), ("edge", edge_cost)):
+        if "assum" in src.lower():
+            lines.append(f"{who} compute cost: ASSUMED efficiency")
+    a_text.axis("off")
+    a_text.set_title("(f) summary (measured requests)" if "summary" in f else
+                     "(f) from /requests: no /summary (interrupted run)")
+    a_text.text(0.0, 1.0, "\n".join(lines), family="monospace", fontsize=9, va="top",
+                ha="left", transform=a_text.transAxes)
+
+    fig.suptitle(fmt_title(f, s, "\n" + setup), fontsize=10)
+    fig.tight_layout()
+
+    print(f"split: {setup}")
+    print(f"  {int(s.get('measured', 0))} of {int(s.get('requests', 0))} requests measured, "
+          f"{int(s.get('refused', 0))} refused")
+    for label, name, unit in (("TTFT", "ttft_s", "s"), ("TPOT", "tpot_s", "s"),
+                              ("latency", "latency_s", "s"), ("energy", "energy_j", "J")):
+        print(f"  {label:<8} mean {quantity(stat(name), unit):>10}, "
+              f"p95 {quantity(stat(name, 'p95'), unit):>10}")
+    print(f"  erasure {quantity(stat('erasure'), '1')}, quality {quantity(stat('quality'), '1')}"
+          f" ({short_source(qsource)}), deadline met {quantity(stat('deadline_met'), '%')}")
+    return fig
+
+
+PLOTTERS = {"queue": plot_queue, "split": plot_split}
 
 
 def main(argv=None):

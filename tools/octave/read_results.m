@@ -3,24 +3,30 @@ function varargout = read_results(file, png, allow_incomplete)
 %
 %   r = read_results('runs/default.h5')
 %     loads the file into a struct (r.requests.<column>, r.replications.<column>,
-%     r.summary.<name>, r.attrs.<name>) and prints the mean time in system of the measured
-%     requests (arrival_ns >= the scenario's run.warmup) of the file's first replication next
-%     to the file's summary and theory.
-%   read_results(file, 'hist.png')
-%     also writes a histogram of time_in_system_s (measured requests of every replication)
-%     to hist.png, where a figure can be drawn
-%     without a display (Octave: needs gnuplot, e.g. Debian's gnuplot-nox; MATLAB: always).
+%     r.summary.<name>, r.attrs.<name>; nested groups become nested structs) and prints:
+%     - model queue: the mean time in system of the measured requests (arrival_ns >= the
+%       scenario's run.warmup) of the file's first replication next to the file's summary and
+%       theory;
+%     - model split: the summary's means (TTFT, TPOT, latency, energy, quality; e.g.
+%       r.summary.ttft_s.mean) and the mean TTFT recomputed from r.requests over the measured
+%       requests (finished, arrival_ns >= run.warmup, every replication) next to
+%       r.summary.ttft_s.mean.
+%   read_results(file, 'out.png')
+%     also writes a figure to out.png (queue: a histogram of time_in_system_s; split: the
+%     empirical CDF of ttft_s; measured requests of every replication), where a figure can be
+%     drawn without a display (Octave: needs gnuplot, e.g. Debian's gnuplot-nox; MATLAB: always).
 %   read_results(file, '', true)
 %     reads a file whose run did not finish (root attribute complete ~= 1).
 %
 %   Run from a shell:  octave --no-gui --eval "addpath('tools/octave'); read_results('runs/default.h5')"
 %
 % Octave reads the file with load('-hdf5', file): each group becomes a struct, each dataset a
-% field (int64 columns stay int64; a 1-D column comes back as a 1xN row). load ignores every
-% HDF5 attribute, so the root attributes (format, complete, seed, model, replications,
-% first_replication, scenario) are read with h5dump (Debian's hdf5-tools) when it is installed;
+% field (int64 columns stay int64, NaN stays NaN; a 1-D column comes back as a 1xN row; a split
+% file's /summary/ttft_s/mean is r.summary.ttft_s.mean). load ignores every HDF5 attribute, so
+% the root attributes (format, complete, seed, model, replications, first_replication, scenario,
+% quality_source) are read with h5dump (Debian's hdf5-tools) when it is installed;
 % the warm-up is the `warmup: <number> s` line under `run:` in the scenario attribute (the
-% resolved YAML). MATLAB uses h5info/h5read (columns come back Nx1).
+% resolved YAML). MATLAB uses h5info/h5read (columns come back Nx1), group by group.
 
   if nargin < 1 || isempty(file), file = 'runs/default.h5'; end
   if nargin < 2, png = ''; end
@@ -44,8 +50,15 @@ function varargout = read_results(file, png, allow_incomplete)
   end
 
   s = r.summary;
-  printf_('%s: model %s, seed %s\n', file, field_or(r.attrs, 'model', '?'), ...
+  model = field_or(r.attrs, 'model', '');
+  if isempty(model) && isfield(s, 'ttft_s'), model = 'split'; end   % no h5dump: by its layout
+  printf_('%s: model %s, seed %s\n', file, field_or(r.attrs, 'model', model_or_unknown(model)), ...
           num2str(field_or(r.attrs, 'seed', NaN)));
+  if strcmp(model, 'split')
+    report_split(r, png);
+    if nargout > 0, varargout{1} = r; end
+    return;
+  end
   printf_('  summary: mean time in system %.6g s +- %.3g (95%%), theory %.6g s, rho %.4g\n', ...
           s.mean_time_in_system_s, s.ci95_time_in_system_s, s.theory_time_in_system_s, s.rho);
   if ~isfield(r, 'requests')
@@ -127,7 +140,8 @@ function r = read_octave(file)
   d = load('-hdf5', file);
   r = d;                          % fields: summary, replications, requests (if recorded)
   r.attrs = struct();
-  for name = {'format', 'complete', 'seed', 'model', 'replications', 'first_replication', 'scenario'}
+  for name = {'format', 'complete', 'seed', 'model', 'replications', 'first_replication', ...
+              'scenario', 'quality_source'}
     [status, out] = system(sprintf('h5dump -w 0 -a "/%s" "%s" 2>/dev/null', name{1}, file));
     if status == 127
       warning('read_results: h5dump (hdf5-tools) is not installed and Octave''s load ignores HDF5 attributes: format and complete are not checked');
@@ -164,6 +178,7 @@ end
 
 function r = read_matlab(file)
   info = h5info(file);
+  r = read_group(file, info);
   r.attrs = struct();
   for a = info.Attributes'
     v = a.Value;
@@ -171,11 +186,120 @@ function r = read_matlab(file)
     if isnumeric(v), v = double(v); end
     r.attrs.(a.Name) = v;
   end
-  for g = info.Groups'
-    name = g.Name(2:end);
-    for ds = g.Datasets'
-      r.(name).(ds.Name) = h5read(file, [g.Name '/' ds.Name]);
+end
+
+function s = read_group(file, g)
+% A group's datasets and (recursively, as load('-hdf5') does in Octave) its subgroups.
+  s = struct();
+  for ds = g.Datasets'
+    sz = ds.Dataspace.Size;
+    if ~isempty(sz) && any(sz == 0)
+      s.(ds.Name) = zeros(0, 1);               % a table with no rows yet
+    else
+      s.(ds.Name) = h5read(file, [g.Name '/' ds.Name]);
     end
+  end
+  for sub = g.Groups'
+    s.(sub.Name(find(sub.Name == '/', 1, 'last') + 1:end)) = read_group(file, sub);
+  end
+end
+
+function report_split(r, png)
+% A split-model file: the summary's means, and the mean TTFT of the measured requests
+% recomputed from /requests next to /summary/ttft_s/mean.
+  s = r.summary;
+  printf_('  %d requests, %d measured after the warm-up, %d refused; %d replication(s); split k = %d of %d blocks\n', ...
+          double(s.requests), double(s.measured), double(s.refused), double(s.replications), ...
+          double(field_or(s, 'split', -1)), double(field_or(s, 'blocks', -1)));
+  printf_('  %-12s %12s %12s %12s\n', 'summary', 'mean', '95% CI +-', 'p95');
+  rows = {'ttft_s', 's'; 'tpot_s', 's'; 'latency_s', 's'; 'energy_j', 'J'; 'quality', '(PPL / PPL_0)'};
+  for k = 1:size(rows, 1)
+    if isfield(s, rows{k, 1})
+      m = s.(rows{k, 1});
+      printf_('  %-12s %12.6g %12.3g %12.6g %s\n', rows{k, 1}, m.mean, m.ci95, m.p95, rows{k, 2});
+    end
+  end
+  q = field_or(r.attrs, 'quality_source', '');
+  if ~isempty(q)
+    c = strfind(q, ':');
+    if strncmp(q, 'ASSUMPTION', 10) && ~isempty(c), q = q(1:c(1)-1); end
+    printf_('  quality: %s\n', q);
+  end
+  if ~isfield(r, 'requests')
+    printf_('  no /requests table in the file (the scenario sets recording.requests: false)\n');
+    return;
+  end
+  c = r.requests;
+  w = regexp(scenario_value(field_or(r.attrs, 'scenario', ''), 'run', 'warmup'), ...
+             '^(\S+)\s+s$', 'tokens', 'once');
+  measured = double(c.status(:)) == 0;        % finished (1: refused)
+  if ~isempty(w) && isfinite(str2double(w{1}))
+    measured = measured & c.arrival_ns(:) >= int64(round(str2double(w{1}) * 1e9));
+    how = sprintf('measured: finished, warm-up %s s from the scenario attribute', w{1});
+  else
+    how = 'no warm-up known, all finished requests';
+    printf_('  note: no `warmup: <number> s` under run: in the scenario attribute (no h5dump?); the mean below includes the warm-up and need not match the summary\n');
+  end
+  ttft = c.ttft_s(:);
+  t = ttft(measured & isfinite(ttft));
+  printf_('  mean of ttft_s %.10g s over %d requests (%s)\n', mean(t), numel(t), how);
+  printf_('  /summary/ttft_s/mean %.10g s over %d; difference %.3g s\n', s.ttft_s.mean, ...
+          double(s.ttft_s.n), mean(t) - s.ttft_s.mean);
+  if ~isempty(w) && abs(mean(t) - s.ttft_s.mean) > 1e-9 * max(1, abs(s.ttft_s.mean))
+    warning('read_results: the mean TTFT of the measured requests differs from /summary/ttft_s/mean by more than 1e-9');
+  end
+  if ~isempty(png)
+    write_cdf(t, s.ttft_s, png);
+  end
+end
+
+function write_cdf(t, m, png)
+% The empirical CDF of TTFT: the sorted values against i/n, the summary's mean and p95 marked.
+  device = drawing_device();
+  if isempty(device), return; end
+  if isempty(t)
+    printf_('  no CDF: no measured requests\n');
+    return;
+  end
+  f = figure('visible', 'off', 'position', [0 0 800 500], 'paperpositionmode', 'auto');
+  t = sort(t(:));
+  y = (1:numel(t))' / numel(t);
+  plot(t, y, 'b-', 'linewidth', 1.5);
+  hold on;
+  plot([m.mean m.mean], [0 1], 'k--');
+  plot([m.p95 m.p95], [0 1], 'r:', 'linewidth', 1.5);
+  if t(1) > 0 && t(end) > 20 * t(1)
+    set(gca, 'xscale', 'log');                 % a long tail
+  end
+  ylim([0 1.02]);
+  grid on;
+  xlabel('time to first token [s]'); ylabel('fraction of requests <= x');
+  legend(sprintf('%d measured requests', numel(t)), sprintf('mean %.3g s', m.mean), ...
+         sprintf('p95 %.3g s', m.p95), 'location', 'southeast');
+  title(sprintf('TTFT empirical CDF: mean %.4g s, p95 %.4g s', mean(t), m.p95));
+  if exist('OCTAVE_VERSION', 'builtin') ~= 0
+    print(f, device, png);                     % gnuplot: the figure's size in pixels
+  else
+    print(f, device, '-r0', png);              % MATLAB: the figure's size on screen
+  end
+  close(f);
+  printf_('  CDF: %s\n', png);
+end
+
+function device = drawing_device()
+% The print device for a PNG, or '' (with a note) where no figure can be drawn.
+  is_octave = exist('OCTAVE_VERSION', 'builtin') ~= 0;
+  device = '-dpng';
+  if is_octave && isempty(getenv('DISPLAY'))
+    if ~any(strcmp(available_graphics_toolkits(), 'gnuplot'))
+      printf_('  no figure: Octave cannot draw without a display unless gnuplot is installed (apt-get install gnuplot-nox)\n');
+      device = '';
+      return;
+    end
+    warning('off', 'Octave:gnuplot-graphics');
+    warning('off', 'print:nogs');
+    graphics_toolkit('gnuplot');
+    device = '-dpngcairo';    % gnuplot's own PNG terminal; -dpng would need Ghostscript
   end
 end
 
@@ -214,6 +338,11 @@ function write_histogram(t, s, png, service)
   print(f, device, png);
   close(f);
   printf_('  histogram: %s\n', png);
+end
+
+function m = model_or_unknown(model)
+  m = model;
+  if isempty(m), m = '?'; end
 end
 
 function v = field_or(s, name, default)
