@@ -22,6 +22,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "models/fifo.h"
+#include "models/compete.h"
 #include "models/split.h"
 #include "results/rec.h"
 #include "scn/scn.h"
@@ -335,13 +336,13 @@ static void progress_show(struct progress *pg, uint64_t rep, uint64_t reps, doub
 /* Runs a replication to its end; with progress, in slices of 1 % of the duration (the events and
  * their order are the same either way). */
 static enum sim_stop run_sliced(struct sim *sim, const struct scn *s, struct progress *pg,
-                                uint64_t rep, uint64_t events_before)
+                                uint64_t rep, uint64_t reps, uint64_t events_before)
 {
     int64_t slice = (int64_t)(s->run.duration_s * 1e7) + 1, until = slice;
     enum sim_stop why;
     do {
         why = sim_run(sim, pg->out ? until : SIM_TIME_MAX, UINT64_MAX);
-        progress_show(pg, rep, s->run.replications, (double)sim_now(sim) * 1e-9, s->run.duration_s,
+        progress_show(pg, rep, reps, (double)sim_now(sim) * 1e-9, s->run.duration_s,
                       events_before + sim->processed);
         until = until > SIM_TIME_MAX - slice ? SIM_TIME_MAX : until + slice;
     } while (why == SIM_STOP_TIME);
@@ -364,54 +365,93 @@ static int replication_failed(struct diag *d, struct rec *rec, struct progress *
     return rc;
 }
 
-/* The split model's replications; per-metric values accumulate in res. */
+/* One policy's run of the split model. */
+struct split_run {
+    const struct pol_type *type;
+    char group[96]; /* "" at the root, or "/policies/NAME" in a competition */
+    struct split_results res;
+    struct split_stat stats[SM_COUNT_];
+};
+
+/* The split model's replications, for each policy in turn (a competition: the same
+ * replications, so the same arrivals and channels); per-metric values accumulate in runs[i].res. */
 static int simulate_split(const struct scn *s, const struct split_inputs *in,
-                          const struct evq_type *queue, struct rec *rec, struct split_results *res,
-                          uint64_t *events, const struct cli_io *io, bool quiet, struct diag *d)
+                          const struct evq_type *queue, struct rec *rec, struct split_run *runs,
+                          size_t nruns, uint64_t *events, const struct cli_io *io, bool quiet,
+                          struct diag *d)
 {
     struct progress pg = {.out = !quiet && isatty(fileno(io->err)) ? io->err : NULL};
     clock_gettime(CLOCK_MONOTONIC, &pg.t0);
-    struct split_recorders tabs = {0};
-    if (s->recording.requests)
-        rec_table_create(rec, "/requests", split_request_columns, split_request_column_count,
-                         &tabs.requests);
-    if (s->recording.interval_s > 0) {
-        rec_table_create(rec, "/timeseries/edge", split_ts_edge_columns, split_ts_edge_column_count,
-                         &tabs.ts_edge);
-        rec_table_create(rec, "/timeseries/cell", split_ts_cell_columns, split_ts_cell_column_count,
-                         &tabs.ts_cell);
-        if (s->channel.model == SCN_CHANNEL_FADING && s->recording.snr_ues > 0)
-            rec_table_create(rec, "/timeseries/snr", split_ts_snr_columns,
-                             split_ts_snr_column_count, &tabs.ts_snr);
-    }
-    rec_table_create(rec, "/ues", split_ue_columns, split_ue_column_count, &tabs.ues);
-    if (rec_error(rec))
-        return rec_error(rec);
     *events = 0;
-    for (uint64_t i = 0; i < s->run.replications; i++) {
-        struct sim sim;
-        struct split_model model;
-        uint32_t replication = (uint32_t)(s->run.first_replication + i);
-        if (sim_init(&sim, queue, 1024) < 0) {
-            diag_error(d, "out of memory");
-            return -ENOMEM;
+    for (size_t pi = 0; pi < nruns; pi++) {
+        struct split_run *run = &runs[pi];
+        const char *g = run->group;
+        char path[160];
+        struct split_recorders tabs = {0};
+#define TABLE(name, cols, ncols, out)                                                              \
+    do {                                                                                           \
+        snprintf(path, sizeof path, "%s%s", g, name);                                              \
+        rec_table_create(rec, path, cols, ncols, out);                                             \
+    } while (0)
+        if (s->recording.requests)
+            TABLE("/requests", split_request_columns, split_request_column_count, &tabs.requests);
+        if (s->recording.decisions) {
+            size_t nc = 0;
+            struct rec_column *dc = split_decision_columns(s, in, run->type->predict != NULL, &nc);
+            if (!dc) {
+                diag_error(d, "out of memory");
+                return -ENOMEM;
+            }
+            TABLE("/decisions", dc, nc, &tabs.decisions);
+            split_decision_columns_free(dc, nc);
         }
-        sim.interrupt = io->interrupt;
-        int rc = split_init(&model, &sim, s, in, replication, &tabs, res);
-        if (rc == 0) {
-            enum sim_stop why = run_sliced(&sim, s, &pg, i, *events);
-            if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt)
-                rc = -EINTR;
-            else if (why != SIM_STOP_EMPTY || model.error)
-                rc = model.error ? model.error : -ENOMEM;
-            else if (split_record_ues(&model) < 0)
-                rc = -EIO;
-            *events += sim.processed;
+        if (s->recording.interval_s > 0) {
+            TABLE("/timeseries/edge", split_ts_edge_columns, split_ts_edge_column_count,
+                  &tabs.ts_edge);
+            TABLE("/timeseries/cell", split_ts_cell_columns, split_ts_cell_column_count,
+                  &tabs.ts_cell);
+            if (s->channel.model == SCN_CHANNEL_FADING && s->recording.snr_ues > 0)
+                TABLE("/timeseries/snr", split_ts_snr_columns, split_ts_snr_column_count,
+                      &tabs.ts_snr);
         }
-        split_release(&model);
-        sim_release(&sim);
-        if (rc < 0)
-            return replication_failed(d, rec, &pg, replication, rc);
+        TABLE("/ues", split_ue_columns, split_ue_column_count, &tabs.ues);
+#undef TABLE
+        if (rec_error(rec))
+            return rec_error(rec);
+        if (*g)
+            rec_attr_string(rec, g, "policy", run->type->name);
+        for (uint64_t i = 0; i < s->run.replications; i++) {
+            struct sim sim;
+            struct split_model model;
+            uint32_t replication = (uint32_t)(s->run.first_replication + i);
+            if (sim_init(&sim, queue, 1024) < 0) {
+                diag_error(d, "out of memory");
+                return -ENOMEM;
+            }
+            sim.interrupt = io->interrupt;
+            const char *msg = NULL;
+            int rc =
+                split_init(&model, &sim, s, in, replication, &tabs, &run->res, run->type, &msg);
+            if (rc == 0) {
+                enum sim_stop why = run_sliced(&sim, s, &pg, pi * s->run.replications + i,
+                                               nruns * s->run.replications, *events);
+                if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt)
+                    rc = -EINTR;
+                else if (why != SIM_STOP_EMPTY || model.error)
+                    rc = model.error ? model.error : -ENOMEM;
+                else if (split_record_ues(&model) < 0)
+                    rc = -EIO;
+                else if ((rc = split_finish(&model, &msg)) < 0 && msg)
+                    diag_error(d, "policy %s: %s", run->type->name, msg);
+                *events += sim.processed;
+            } else if (msg) {
+                diag_error(d, "policy %s: %s", run->type->name, msg);
+            }
+            split_release(&model);
+            sim_release(&sim);
+            if (rc < 0)
+                return msg ? rc : replication_failed(d, rec, &pg, replication, rc);
+        }
     }
     if (pg.out && pg.last > 0)
         fputc('\n', pg.out);
@@ -495,7 +535,7 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
         sim.interrupt = io->interrupt;
         int rc = fifo_init(&model, &sim, s, replication, requests);
         if (rc == 0) {
-            enum sim_stop why = run_sliced(&sim, s, &pg, i, *events);
+            enum sim_stop why = run_sliced(&sim, s, &pg, i, s->run.replications, *events);
             if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt) {
                 rc = -EINTR;
             } else if (why != SIM_STOP_EMPTY || model.error) {
@@ -515,6 +555,90 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
     if (pg.out && pg.last > 0)
         fputc('\n', pg.out);
     return 0;
+}
+
+/* Summaries of every policy's run, and the competition table when there are several. */
+static int record_split_results(struct rec *rec, const struct scn *s, const struct split_inputs *in,
+                                struct split_run *runs, size_t nruns)
+{
+    struct compete_entry *e = calloc(nruns, sizeof *e);
+    if (!e)
+        return -ENOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < nruns && rc == 0; i++) {
+        char group[128];
+        snprintf(group, sizeof group, "%s/summary", runs[i].group);
+        rc = split_record_summary(rec, group, s, in, &runs[i].res, runs[i].stats);
+        e[i] = (struct compete_entry){.name = runs[i].type->name,
+                                      .res = &runs[i].res,
+                                      .stats = runs[i].stats,
+                                      .evaluation_cost_s = s->policy.evaluation_cost_s};
+    }
+    if (rc == 0 && *s->policy.compete) {
+        compete_rank(e, nruns);
+        rc = compete_record(rec, e, nruns);
+    }
+    free(e);
+    return rc;
+}
+
+static void seconds_text(double v, char *buf, size_t n)
+{
+    if (isnan(v))
+        snprintf(buf, n, "n/a");
+    else
+        snprintf(buf, n, "%.3gs", v);
+}
+
+static void print_competition(FILE *out, const struct scn *s, struct split_run *runs, size_t nruns)
+{
+    struct compete_entry *e = calloc(nruns, sizeof *e);
+    if (!e)
+        return;
+    for (size_t i = 0; i < nruns; i++)
+        e[i] = (struct compete_entry){.name = runs[i].type->name,
+                                      .res = &runs[i].res,
+                                      .stats = runs[i].stats,
+                                      .evaluation_cost_s = s->policy.evaluation_cost_s};
+    compete_rank(e, nruns);
+    fprintf(out,
+            "competition: %zu policies on identical arrivals and channels, %" PRIu64
+            " replication(s); reward = mean realised reward (95%% CI over replications)\n",
+            nruns, s->run.replications);
+    fprintf(out, "  %-4s %-11s %17s %17s %8s %9s %9s %9s %11s\n", "rank", "policy", "reward",
+            "vs best", "quality", "TTFT", "TTFT p95", "TPOT", "evaluations");
+    for (unsigned r = 1; r <= nruns; r++)
+        for (size_t i = 0; i < nruns; i++) {
+            if (e[i].rank != r)
+                continue;
+            const struct split_stat *st = e[i].stats;
+            char rw[40], vb[40], t1[16], t2[16], t3[16];
+            snprintf(rw, sizeof rw, "%.4g +- %.2g", st[SM_REWARD].mean, st[SM_REWARD].ci95);
+            snprintf(vb, sizeof vb, "%.3g +- %.2g", -e[i].diff_best, e[i].diff_best_ci95);
+            seconds_text(st[SM_TTFT].mean, t1, sizeof t1);
+            seconds_text(st[SM_TTFT].p95, t2, sizeof t2);
+            seconds_text(st[SM_TPOT].mean, t3, sizeof t3);
+            fprintf(out, "  %-4u %-11s %17s %17s %8.4g %9s %9s %9s %11" PRIu64 "\n", r, e[i].name,
+                    rw, vb, st[SM_QUALITY].mean, t1, t2, t3, e[i].evaluations);
+        }
+    for (size_t i = 0; i < nruns; i++)
+        if (!isnan(e[i].regret) && strcmp(e[i].name, "exhaustive") != 0)
+            fprintf(out, "  regret of %s vs exhaustive: %.4g +- %.2g\n", e[i].name, e[i].regret,
+                    e[i].regret_ci95);
+    free(e);
+}
+
+static void print_split_results(FILE *out, const char *file, const struct scn *s,
+                                const struct split_inputs *in, struct split_run *runs, size_t nruns,
+                                uint64_t events, double wall)
+{
+    if (nruns == 1) {
+        print_split_summary(out, file, s, in, &runs[0].res, runs[0].stats, events, wall);
+        return;
+    }
+    print_competition(out, s, runs, nruns);
+    fprintf(out, "  %" PRIu64 " events in %.3f s of wall time\n", events, wall);
+    fprintf(out, "results: %s\n", file);
 }
 
 int cmd_run(int argc, char **argv, const struct cli_io *io)
@@ -604,11 +728,30 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         have_inputs = true;
     }
     struct fifo_summary *sums = calloc(s->run.replications, sizeof *sums);
-    struct split_results results = {0};
-    struct split_stat stats[SM_COUNT_];
+    /* the policies: policy.compete, else policy.name */
+    struct split_run *runs = NULL;
+    size_t nruns = 0;
+    if (have_inputs) {
+        const char *list = *s->policy.compete ? s->policy.compete : s->policy.name;
+        size_t max = 1;
+        for (const char *c = list; *c; c++)
+            max += *c == ',';
+        runs = calloc(max, sizeof *runs);
+        for (const char *v = list; runs && *v;) {
+            const char *comma = strchr(v, ',');
+            size_t len = comma ? (size_t)(comma - v) : strlen(v);
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), v);
+            runs[nruns].type = pol_type_find(name);
+            if (*s->policy.compete)
+                snprintf(runs[nruns].group, sizeof runs[nruns].group, "/policies/%s", name);
+            nruns++;
+            v += len + (comma != NULL);
+        }
+    }
     struct rec *rec = NULL;
     struct rec_options ropt = {.wallclock = wallclock_from_env()};
-    if (!sums) {
+    if (!sums || (have_inputs && !runs)) {
         diag_error(&d, "out of memory");
         rc = CLI_FAILURE;
     } else if (rec_open(&rec, out_path, &ropt, &d) < 0) {
@@ -623,20 +766,23 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         rec_attr_int64(rec, "/", "replications", (int64_t)s->run.replications);
         rec_attr_int64(rec, "/", "first_replication", (int64_t)s->run.first_replication);
         rec_attr_int64(rec, "/", "sweep_point", have_point ? (int64_t)point : -1);
-        if (have_inputs)
+        if (have_inputs) {
             rec_attr_string(rec, "/", "quality_source", inputs.quality_source);
+            rec_attr_string(rec, "/", "policy",
+                            *s->policy.compete ? s->policy.compete : s->policy.name);
+        }
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         uint64_t events = 0;
         bool quiet = args_has(&a, "quiet");
-        int sim_rc = have_inputs
-                         ? simulate_split(s, &inputs, queue, rec, &results, &events, io, quiet, &d)
-                         : simulate(s, queue, rec, sums, &events, io, quiet, &d);
+        int sim_rc = have_inputs ? simulate_split(s, &inputs, queue, rec, runs, nruns, &events, io,
+                                                  quiet, &d)
+                                 : simulate(s, queue, rec, sums, &events, io, quiet, &d);
         double wall = seconds_since(&t0);
         struct fifo_summary overall;
         if (sim_rc == 0) {
             if (have_inputs)
-                sim_rc = split_record_summary(rec, s, &inputs, &results, stats);
+                sim_rc = record_split_results(rec, s, &inputs, runs, nruns);
             else
                 fifo_record_summary(rec, s, sums, s->run.replications, &overall);
             rec_attr_int64(rec, "/", "events", (int64_t)events);
@@ -645,13 +791,15 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
             rc = CLI_FAILURE;
         } else if (!quiet) {
             if (have_inputs)
-                print_split_summary(io->out, out_path, s, &inputs, &results, stats, events, wall);
+                print_split_results(io->out, out_path, s, &inputs, runs, nruns, events, wall);
             else
                 print_summary(io->out, out_path, s, &overall, events, wall);
         }
     }
     free(sums);
-    split_results_release(&results);
+    for (size_t i = 0; i < nruns; i++)
+        split_results_release(&runs[i].res);
+    free(runs);
     if (have_inputs)
         split_inputs_release(&inputs);
     diag_print(&d, io->err, "splitsim");

@@ -9,9 +9,11 @@ const struct quality_model quality_default = {
     .beta = 2,
     .int8_penalty = 0.002,
     .int4_penalty = 0.05,
+    .max_ratio = 1000,
     .source = "ASSUMPTION (no measured table): exp(alpha(k) e^2) with alpha 40 after block 1 "
-              "falling to 8 over ~3 blocks; int8 +0.2 %, int4 +5 %; shaped by Sun et al. 2024 "
-              "(massive activations) and 'Transformer layers as painters' (2025)",
+              "falling to 8 over ~3 blocks, saturating at 1000 (a destroyed model); int8 +0.2 %, "
+              "int4 +5 %; shaped by Sun et al. 2024 (massive activations) and 'Transformer layers "
+              "as painters' (2025)",
 };
 
 double quality_ratio(const struct quality_model *q, uint32_t layers, uint32_t k, double erasure,
@@ -23,6 +25,8 @@ double quality_ratio(const struct quality_model *q, uint32_t layers, uint32_t k,
     double alpha =
         q->alpha_deep + (q->alpha_first - q->alpha_deep) * exp(-((double)k - 1) / q->depth_scale);
     double r = exp(alpha * pow(e, q->beta));
+    if (q->max_ratio > 0 && r > q->max_ratio)
+        r = q->max_ratio;
     if (precision == QUALITY_INT8)
         r *= 1 + q->int8_penalty;
     else if (precision == QUALITY_INT4)

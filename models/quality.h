@@ -9,7 +9,7 @@
  *   - harm grows faster than linearly in e (massive activations: losing a few values destroys
  *     perplexity once e is large enough to hit them);
  *   - a cut right after the first layers is the most fragile, middle layers are robust.
- * Form:   PPL(k, e) / PPL_0 = exp(alpha(k) * e^beta) * q(precision)
+ * Form:   PPL(k, e) / PPL_0 = min(exp(alpha(k) * e^beta), max_ratio) * q(precision)
  *         alpha(k) = alpha_deep + (alpha_first - alpha_deep) * exp(-(k - 1) / depth_scale)
  * for a cut after block k (1 <= k < L); k = 0 (tokens sent) and k = L (nothing sent) lose nothing.
  * q(precision) is 1 for fp16 and a small assumed penalty for int8 and int4 activations.
@@ -34,6 +34,7 @@ struct quality_model {
     double depth_scale;                /* blocks over which the fragility fades */
     double beta;                       /* exponent of e: > 1, harm superlinear in e */
     double int8_penalty, int4_penalty; /* relative perplexity increase from quantising */
+    double max_ratio; /* a destroyed model's perplexity saturates: the ratio's ceiling */
     const char *source;
 };
 

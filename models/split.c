@@ -208,6 +208,7 @@ enum {
     RQ_EDGE_COMPUTE,
     RQ_UE_COMPUTE,
     RQ_DEADLINE,
+    RQ_REWARD,
 };
 
 const struct rec_column split_request_columns[] = {
@@ -251,6 +252,7 @@ const struct rec_column split_request_columns[] = {
     [RQ_UE_COMPUTE] = {"ue_compute_s", REC_FLOAT64, "s", "UE processor time for the request"},
     [RQ_DEADLINE] = {"deadline_met", REC_INT64, "1",
                      "1 if latency <= workload.deadline, 0 if not, -1 without a deadline"},
+    [RQ_REWARD] = {"reward", REC_FLOAT64, "1", "realised reward with the scenario's weights"},
 };
 const size_t split_request_column_count = sizeof split_request_columns / sizeof(struct rec_column);
 
@@ -309,6 +311,7 @@ const struct rec_column split_metric_info[SM_COUNT_] = {
     [SM_QUALITY] = {"quality", REC_FLOAT64, "1", "perplexity ratio PPL / PPL_0"},
     [SM_DEADLINE_MET] = {"deadline_met", REC_FLOAT64, "1",
                          "fraction of requests meeting workload.deadline (with a deadline)"},
+    [SM_REWARD] = {"reward", REC_FLOAT64, "1", "realised reward with the scenario's weights"},
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -416,19 +419,22 @@ static uint32_t ue_to(const struct split_model *m, const struct split_request *r
 
 /* ---- finishing ------------------------------------------------------------------------------ */
 
-static double quality_of(const struct split_model *m, const struct split_request *r, double e)
+static double quality_of_k(const struct split_model *m, uint32_t k, double e)
 {
     enum quality_precision prec = (enum quality_precision)m->scn->split.precision;
     if (m->in->have_qtable) {
         bool extrapolated = false;
-        return qtable_ratio(&m->in->qtable, r->k, e, prec, &extrapolated);
+        return qtable_ratio(&m->in->qtable, k, e, prec, &extrapolated);
     }
-    return quality_ratio(m->in->assumed, m->in->blocks, r->k, e, prec);
+    return quality_ratio(m->in->assumed, m->in->blocks, k, e, prec);
 }
+
+static double reward_of(const struct split_model *m, uint32_t k, double quality, double ttft,
+                        double tpot, double latency, double energy);
 
 static void record(struct split_model *m, const struct split_request *r, int status, int64_t done)
 {
-    double ttft = NAN, tpot = NAN, latency = NAN, erasure = NAN, quality = NAN;
+    double ttft = NAN, tpot = NAN, latency = NAN, erasure = NAN, quality = NAN, reward = NAN;
     int deadline = -1;
     if (status == SPLIT_DONE) {
         ttft = (double)(r->first_token - r->arrival) * 1e-9;
@@ -436,9 +442,28 @@ static void record(struct split_model *m, const struct split_request *r, int sta
         if (r->output > 1)
             tpot = (double)(done - r->first_token) * 1e-9 / (double)(r->output - 1);
         erasure = r->hidden_bytes > 0 ? r->erased_bytes / r->hidden_bytes : 0;
-        quality = quality_of(m, r, erasure);
+        quality = quality_of_k(m, r->k, erasure);
         if (m->scn->workload.deadline_s > 0)
             deadline = latency <= m->scn->workload.deadline_s;
+        reward =
+            reward_of(m, r->k, quality, ttft, tpot, latency, r->energy_compute + r->energy_radio);
+    }
+    struct pol_outcome outcome = {
+        .k = r->k,
+        .failed = status != SPLIT_DONE,
+        .reward = reward,
+        .quality = quality,
+        .erasure = erasure,
+        .ttft_s = ttft,
+        .tpot_s = tpot,
+        .latency_s = latency,
+        .energy_j = r->energy_compute + r->energy_radio,
+    };
+    policy_observe(&m->policy, &r->obs, &outcome);
+    if (status == SPLIT_DONE && r->k > 0 && r->k < m->in->blocks && fading_channel(m)) {
+        struct split_ue *ue = &m->ues[r->ue];
+        ue->erasure_ewma = 0.9 * ue->erasure_ewma + 0.1 * erasure;
+        ue->erasure_hist[ue->erasure_n++ % SPLIT_ERASURE_HISTORY] = erasure;
     }
     struct split_rep_totals *tot = m->totals;
     if (status == SPLIT_DONE && r->arrival >= m->warmup) {
@@ -459,6 +484,7 @@ static void record(struct split_model *m, const struct split_request *r, int sta
             [SM_ERASURE] = erasure,
             [SM_QUALITY] = quality,
             [SM_DEADLINE_MET] = deadline < 0 ? (double)NAN : deadline,
+            [SM_REWARD] = reward,
         };
         for (int k = 0; k < SM_COUNT_; k++)
             if (!isnan(v[k]) && values_push(&m->res->metric[k], v[k]) < 0)
@@ -504,6 +530,7 @@ static void record(struct split_model *m, const struct split_request *r, int sta
     rec_set_double(t, RQ_EDGE_COMPUTE, (double)r->edge_compute * 1e-9);
     rec_set_double(t, RQ_UE_COMPUTE, (double)r->ue_compute * 1e-9);
     rec_set_int64(t, RQ_DEADLINE, deadline);
+    rec_set_double(t, RQ_REWARD, reward);
     if (rec_row_commit(t) < 0)
         fail(m, -EIO);
 }
@@ -776,6 +803,9 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
     }
     r->tx_pos = pos1;
     r->tx_lost += lost;
+    double sent = (pos1 - pos0) / size;
+    if (sent > 0)
+        ue->loss_ewma += (1 - pow(0.99, sent)) * ((double)lost / fmax(sent, 1) - ue->loss_ewma);
     if (r->tx_pos < r->tx_round_bits * (1 - 1e-12)) {
         uplink_burst(sim, r, 0); /* the round goes on */
         return;
@@ -836,9 +866,9 @@ static void uplink_start(struct split_model *m, struct split_request *r, double 
         r->hidden_bytes += bytes;
     if (!fading_channel(m)) {
         /* the paper's abstraction: each value erased independently with probability p */
-        if (hidden && c->erasure_probability > 0) {
+        if (hidden && r->p_erasure > 0) {
             unsigned int values = (unsigned int)llround(bytes / m->value_bytes);
-            unsigned int erased = gsl_ran_binomial(ue->loss.gen, c->erasure_probability, values);
+            unsigned int erased = gsl_ran_binomial(ue->loss.gen, r->p_erasure, values);
             r->erased_bytes += erased * m->value_bytes;
         }
         int64_t ns = c->erasure_rate_bps > 0 ? llround(bytes * 8 / c->erasure_rate_bps * 1e9) : 0;
@@ -880,6 +910,196 @@ static uint32_t draw_tokens(struct split_ue *ue, int dist, uint64_t mean)
     return v > 4e9 ? 4000000000u : (uint32_t)v;
 }
 
+/* ---- predictions, rewards and decisions ----------------------------------------------------- */
+
+struct split_pred {
+    double ttft, tpot, latency, energy, erasure, quality;
+};
+
+/* What a request of `prompt` and `output` tokens split at k should see, from the cost tables and
+ * the link budget at wideband SNR `snr` (linear). With `state`, also the cell's and the edge
+ * server's present load (the oracle's privileged view); without, an empty cell and edge unless
+ * the policy sees the edge load (`edge_load`, NaN when hidden). Transfer times use the rate
+ * link adaptation would choose; erasure is the erasure channel's p, or for the fading channel
+ * the UE's recent packet-loss fraction raised to the number of HARQ tries. */
+static void predict(const struct split_model *m, const struct split_ue *ue, uint32_t server,
+                    uint32_t prompt, uint32_t output, uint32_t k, double snr, double p_erasure,
+                    bool state, double edge_load, struct split_pred *out)
+{
+    const struct split_inputs *in = m->in;
+    const struct scn_channel *c = &m->scn->channel;
+    uint32_t L = in->blocks, n = in->nlayers;
+    double N = prompt, M = output, ctx = N + M / 2;
+    bool x = false;
+    /* link */
+    double up_rate, dl_rate;
+    if (fading_channel(m)) {
+        double share = m->cell.sharing == CELL_SHARE_FIXED ? m->cell.fixed_share
+                       : state                             ? 1.0 / (double)(m->cell.nactive + 1)
+                                                           : 1.0;
+        struct chan_selection sel;
+        chan_select(&in->up, snr / share, &sel);
+        up_rate = share * in->up.bandwidth_hz * sel.efficiency;
+        double snr_dl = snr * pow(10, (in->down.tx_power_dbm - in->up.tx_power_dbm) / 10) *
+                        in->up.bandwidth_hz / in->down.bandwidth_hz;
+        chan_select(&in->down, snr_dl, &sel);
+        dl_rate = in->down.bandwidth_hz * sel.efficiency;
+    } else {
+        up_rate = dl_rate = c->erasure_rate_bps > 0 ? c->erasure_rate_bps : (double)INFINITY;
+    }
+    double hb = in->arch->hidden * m->value_bytes;
+    double dl = c->token_bytes * 8 / dl_rate;
+    /* UE */
+    uint32_t ue_to = k == L ? n : k + 1;
+    double ue_pre = k == 0 ? 0 : 1e-3 * cost_range_prefill_ms(&in->ue_table, 0, ue_to, N, &x);
+    double ue_dec = k == 0 ? 0 : 1e-3 * cost_range_decode_ms(&in->ue_table, 0, ue_to, ctx, 1, &x);
+    /* edge */
+    double e_pre = 0, e_dec = 0, wait = 0;
+    if (k < L) {
+        uint32_t from = k == 0 ? 0 : k + 1;
+        const struct edge_server *e = &m->servers[server];
+        double batch = state && e->busy ? (double)e->nrunning : 1;
+        e_pre = 1e-3 * cost_range_prefill_ms(&in->edge_table, from, n, N, &x);
+        e_dec = 1e-3 * cost_range_decode_ms(&in->edge_table, from, n, ctx, batch, &x);
+        double bmax = (double)m->scn->edge.batch_max;
+        if (state)
+            wait = ((double)edge_waiting(e) / bmax + (e->busy ? 0.5 : 0)) * e_dec;
+        else if (!isnan(edge_load))
+            wait = edge_load * e_dec;
+    }
+    double up_prompt = (k == 0 ? N * c->token_bytes : k == L ? 0 : N * hb) * 8 / up_rate;
+    double up_token = (k == 0 || k == L ? 0 : hb) * 8 / up_rate;
+    if (k == L) {
+        out->ttft = ue_pre;
+        out->tpot = ue_dec;
+    } else if (k == 0) {
+        out->ttft = up_prompt + wait + e_pre + dl;
+        out->tpot = e_dec;
+    } else {
+        out->ttft = ue_pre + up_prompt + wait + e_pre + dl;
+        out->tpot = ue_dec + up_token + wait + e_dec + dl;
+    }
+    out->latency = out->ttft + (M - 1) * out->tpot;
+    double uplink = up_prompt + (M - 1) * up_token;
+    out->energy = m->ue_power_w * (ue_pre + (M - 1) * ue_dec) +
+                  m->tx_draw_w * (isfinite(uplink) ? uplink : 0) +
+                  (k == L ? 0 : m->rx_draw_w * M * (isfinite(dl) ? dl : 0));
+    double e = 0;
+    if (k > 0 && k < L)
+        e = fading_channel(m) ? pow(ue->loss_ewma, (double)c->harq_max + 1) : p_erasure;
+    out->erasure = e;
+    if (k > 0 && k < L && fading_channel(m) && ue->erasure_n > 0) {
+        /* the quality harm is convex in e: average it over the UE's recent erased fractions
+         * (which do not depend on k) rather than take it at their mean */
+        uint32_t nh = ue->erasure_n < SPLIT_ERASURE_HISTORY ? ue->erasure_n : SPLIT_ERASURE_HISTORY;
+        double q = 0, es = 0;
+        for (uint32_t i = 0; i < nh; i++) {
+            q += quality_of_k(m, k, ue->erasure_hist[i]);
+            es += ue->erasure_hist[i];
+        }
+        out->quality = q / nh;
+        out->erasure = es / nh;
+    } else {
+        out->quality = quality_of_k(m, k, e);
+    }
+}
+
+/* The scenario's reward for split k with these outcomes. */
+static double reward_of(const struct split_model *m, uint32_t k, double quality, double ttft,
+                        double tpot, double latency, double energy)
+{
+    const struct scn_reward *w = &m->scn->reward;
+    double metric = w->latency_metric == SCN_METRIC_TTFT   ? ttft
+                    : w->latency_metric == SCN_METRIC_TPOT ? tpot
+                                                           : latency;
+    if (isnan(metric))
+        metric = 0;
+    double kmax = m->k_max > 0 ? (double)m->k_max : 1;
+    return w->quality * (1 - quality) + w->ue_load * (kmax - (double)k) / kmax -
+           w->latency * metric / w->latency_ref_s - w->energy * energy / w->energy_ref_j -
+           w->edge_load * ((double)m->in->blocks - (double)k) / (double)m->in->blocks;
+}
+
+static double latency_metric_of(const struct split_model *m, const struct split_pred *p)
+{
+    int metric = m->scn->reward.latency_metric;
+    return metric == SCN_METRIC_TTFT ? p->ttft : metric == SCN_METRIC_TPOT ? p->tpot : p->latency;
+}
+
+/* What the policy's callbacks need to know about the request being decided. */
+struct decide_arg {
+    struct split_model *m;
+    struct split_ue *ue;
+    uint32_t server;
+    double snr_true; /* linear; the channel now */
+    double p_erasure;
+};
+
+/* The true evaluation: the expected reward of k with the exact present state. */
+static double oracle(void *arg, const struct pol_obs *obs, uint32_t k)
+{
+    const struct decide_arg *a = arg;
+    struct split_pred p;
+    predict(a->m, a->ue, a->server, obs->prompt, obs->output, k, a->snr_true, a->p_erasure, true,
+            NAN, &p);
+    return reward_of(a->m, k, p.quality, p.ttft, p.tpot, p.latency, p.energy);
+}
+
+/* The true expected quality of k (what the paper's perplexity run measures). */
+static double oracle_quality(void *arg, const struct pol_obs *obs, uint32_t k)
+{
+    const struct decide_arg *a = arg;
+    struct split_pred p;
+    predict(a->m, a->ue, a->server, obs->prompt, obs->output, k, a->snr_true, a->p_erasure, true,
+            NAN, &p);
+    return p.quality;
+}
+
+/* The UE's own estimate: tables and its channel estimate (and the edge load when visible). */
+static double estimate_latency(void *arg, const struct pol_obs *obs, uint32_t k)
+{
+    const struct decide_arg *a = arg;
+    double snr = isnan(obs->snr_db) ? 1 : pow(10, obs->snr_db / 10);
+    struct split_pred p;
+    predict(a->m, a->ue, a->server, obs->prompt, obs->output, k, snr, obs->erasure, false,
+            obs->edge_load, &p);
+    return latency_metric_of(a->m, &p);
+}
+
+static void record_decision(struct split_model *m, const struct split_request *r,
+                            struct decide_arg *a, uint64_t evaluations)
+{
+    struct rec_table *t = m->rec.decisions;
+    uint32_t best = m->k_min;
+    double best_v = -INFINITY, chosen_v = NAN;
+    for (uint32_t k = m->k_min; k <= m->k_max; k++) {
+        double v = oracle(a, &r->obs, k);
+        if (v > best_v) {
+            best_v = v;
+            best = k;
+        }
+        if (k == r->k)
+            chosen_v = v;
+    }
+    rec_set_int64(t, 0, m->replication);
+    rec_set_int64(t, 1, (int64_t)r->id);
+    rec_set_int64(t, 2, r->ue);
+    rec_set_double(t, 3, r->obs.now_s);
+    rec_set_double(t, 4, r->obs.snr_db);
+    rec_set_double(t, 5, r->obs.erasure);
+    rec_set_double(t, 6, r->obs.edge_load);
+    rec_set_int64(t, 7, r->k);
+    rec_set_int64(t, 8, (int64_t)evaluations);
+    rec_set_int64(t, 9, best);
+    rec_set_double(t, 10, best_v);
+    rec_set_double(t, 11, chosen_v);
+    if (m->pred && policy_predict(&m->policy, &r->obs, m->pred) == 0)
+        for (uint32_t k = m->k_min; k <= m->k_max; k++)
+            rec_set_double(t, 12 + (k - m->k_min), m->pred[k - m->k_min]);
+    if (rec_row_commit(t) < 0)
+        fail(m, -EIO);
+}
+
 static void start_request(struct split_model *m, struct split_ue *ue, uint32_t prompt,
                           uint32_t output)
 {
@@ -888,27 +1108,59 @@ static void start_request(struct split_model *m, struct split_ue *ue, uint32_t p
         fail(m, -ENOMEM);
         return;
     }
+    const struct scn_channel *c = &m->scn->channel;
     int64_t now = sim_now(m->sim);
     r->id = m->next_id++;
     r->ue = ue->id;
-    r->k = (uint32_t)m->scn->split.layer;
     r->prompt = prompt;
     r->output = output;
     r->arrival = now;
-    r->snr_db = fading_channel(m) ? 10 * log10(ue_snr(m, ue, &m->in->up, now, 1.0)) : (double)NAN;
+    r->p_erasure = c->erasure_probability;
+    if (!fading_channel(m) && c->erasure_probability_max > c->erasure_probability)
+        r->p_erasure +=
+            (c->erasure_probability_max - c->erasure_probability) * rng_uniform(&ue->workload);
+    double snr = fading_channel(m) ? ue_snr(m, ue, &m->in->up, now, 1.0) : (double)NAN;
+    r->snr_db = 10 * log10(snr);
     ue->requests++;
     m->totals->arrived++;
     m->in_progress++;
-    if (r->k < m->in->blocks) {
-        uint32_t best = 0;
-        for (uint32_t s = 1; s < m->nservers; s++)
-            if (m->outstanding[s] < m->outstanding[best])
-                best = s;
-        r->server = best;
-        m->outstanding[best]++;
-    }
+    uint32_t server = 0;
+    for (uint32_t s = 1; s < m->nservers; s++)
+        if (m->outstanding[s] < m->outstanding[server])
+            server = s;
+    r->server = server;
+    r->obs = (struct pol_obs){
+        .request = r->id,
+        .ue = ue->id,
+        .now_s = (double)now * 1e-9,
+        .snr_db = r->snr_db,
+        .erasure = fading_channel(m) ? ue->erasure_ewma : r->p_erasure,
+        .prompt = prompt,
+        .output = output,
+        .edge_load = m->scn->policy.edge_load_visible
+                         ? (double)m->outstanding[server] / (double)m->scn->edge.batch_max
+                         : (double)NAN,
+        .k_min = m->k_min,
+        .k_max = m->k_max,
+        .blocks = m->in->blocks,
+        .last_k = ue->last_k,
+    };
+    struct decide_arg a = {
+        .m = m, .ue = ue, .server = server, .snr_true = snr, .p_erasure = r->p_erasure};
+    struct pol_ctx ctx = {.evaluate = oracle,
+                          .evaluate_quality = oracle_quality,
+                          .estimate_latency = estimate_latency,
+                          .arg = &a};
+    r->k = policy_decide(&m->policy, &r->obs, &ctx);
+    ue->last_k = r->k;
+    m->totals->decisions++;
+    m->totals->evaluations += ctx.evaluations;
+    if (m->rec.decisions)
+        record_decision(m, r, &a, ctx.evaluations);
+    if (r->k < m->in->blocks)
+        m->outstanding[server]++;
     if (r->k == 0)
-        uplink_start(m, r, (double)prompt * m->scn->channel.token_bytes, true, false);
+        uplink_start(m, r, (double)prompt * c->token_bytes, true, false);
     else if (ue_enqueue(m, ue, r) < 0)
         fail(m, -ENOMEM);
 }
@@ -1002,11 +1254,74 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
 
 /* ---- setup ---------------------------------------------------------------------------------- */
 
+void split_candidates(const struct scn *s, const struct split_inputs *in, uint32_t *k_min,
+                      uint32_t *k_max)
+{
+    uint64_t hi = s->policy.max_split < in->blocks ? s->policy.max_split : in->blocks;
+    *k_max = (uint32_t)hi;
+    *k_min = s->policy.min_split < hi ? (uint32_t)s->policy.min_split : (uint32_t)hi;
+}
+
+static const char *const decision_names[] = {
+    "replication", "id",    "ue",          "time_s",       "snr_db",        "erasure",
+    "edge_load",   "split", "evaluations", "oracle_split", "oracle_reward", "chosen_reward",
+};
+
+struct rec_column *split_decision_columns(const struct scn *s, const struct split_inputs *in,
+                                          bool predictions, size_t *n)
+{
+    static const struct rec_column fixed[] = {
+        {"replication", REC_INT64, "1", "replication number"},
+        {"id", REC_INT64, "1", "request (see /requests/id)"},
+        {"ue", REC_INT64, "1", "UE"},
+        {"time_s", REC_FLOAT64, "s", "decision time (the request's arrival)"},
+        {"snr_db", REC_FLOAT64, "dB", "the UE's channel estimate (NaN: erasure channel)"},
+        {"erasure", REC_FLOAT64, "1",
+         "the erasure estimate the UE saw (erasure channel: its p; fading: recent erased "
+         "fraction)"},
+        {"edge_load", REC_FLOAT64, "1", "edge load the UE saw (NaN: not visible)"},
+        {"split", REC_INT64, "1", "the chosen k"},
+        {"evaluations", REC_INT64, "1", "true evaluations the policy paid for in this decision"},
+        {"oracle_split", REC_INT64, "1", "the k with the best true expected reward (not counted)"},
+        {"oracle_reward", REC_FLOAT64, "1", "its true expected reward"},
+        {"chosen_reward", REC_FLOAT64, "1", "the true expected reward of the chosen k"},
+    };
+    (void)decision_names;
+    size_t nf = sizeof fixed / sizeof fixed[0];
+    uint32_t k_min, k_max;
+    split_candidates(s, in, &k_min, &k_max);
+    size_t np = predictions ? k_max - k_min + 1 : 0;
+    struct rec_column *c = calloc(nf + np, sizeof *c);
+    if (!c)
+        return NULL;
+    memcpy(c, fixed, sizeof fixed);
+    for (size_t i = 0; i < np; i++) {
+        char *name = NULL;
+        if (asprintf(&name, "predicted_k%zu", (size_t)k_min + i) < 0) {
+            split_decision_columns_free(c, nf + i);
+            return NULL;
+        }
+        c[nf + i] = (struct rec_column){name, REC_FLOAT64, "1",
+                                        "the policy's own predicted reward of this k"};
+    }
+    *n = nf + np;
+    return c;
+}
+
+void split_decision_columns_free(struct rec_column *cols, size_t n)
+{
+    for (size_t i = 12; cols && i < n; i++)
+        free((char *)(uintptr_t)cols[i].name);
+    free(cols);
+}
+
 int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
                const struct split_inputs *in, uint32_t replication,
-               const struct split_recorders *rec, struct split_results *res)
+               const struct split_recorders *rec, struct split_results *res,
+               const struct pol_type *ptype, const char **why)
 {
     memset(m, 0, sizeof *m);
+    *why = NULL;
     m->sim = sim;
     m->scn = s;
     m->in = in;
@@ -1089,7 +1404,45 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
         return -ENOMEM;
     if (s->recording.interval_s > 0 && !sim_schedule(sim, 0, PRIO_SAMPLE, on_sample, m, 0))
         return -ENOMEM;
+
+    /* the policy: a fresh instance per replication, with its own stream */
+    split_candidates(s, in, &m->k_min, &m->k_max);
+    for (uint32_t u = 0; u < m->nues; u++)
+        m->ues[u].last_k = m->k_min;
+    if (rng_init(&m->policy_rng, seed, replication, RNG_KIND_POLICY, 0) < 0)
+        return -ENOMEM;
+    if (!ptype)
+        ptype = pol_type_find(s->policy.name);
+    const struct scn_mbrl *mb = &s->policy.mbrl;
+    struct pol_config cfg = {
+        .blocks = in->blocks,
+        .k_min = m->k_min,
+        .k_max = m->k_max,
+        .fixed_k = (uint32_t)s->split.layer,
+        .rng = &m->policy_rng,
+        .mbrl_hidden = (uint32_t)mb->hidden,
+        .mbrl_budget = mb->budget,
+        .mbrl_ppo_steps = mb->ppo_steps,
+        .mbrl_train_every = mb->train_every,
+        .mbrl_learning_rate = mb->learning_rate,
+        .mbrl_weights_in = mb->weights_in,
+        .mbrl_weights_out = mb->weights_out,
+        .latency_weight = s->reward.latency + s->reward.energy + s->reward.edge_load,
+    };
+    if ((rc = policy_init(&m->policy, ptype, &cfg, why)) < 0)
+        return rc;
+    if (ptype->predict && m->rec.decisions) {
+        m->pred = calloc(m->k_max - m->k_min + 1, sizeof *m->pred);
+        if (!m->pred)
+            return -ENOMEM;
+    }
     return 0;
+}
+
+int split_finish(struct split_model *m, const char **why)
+{
+    m->totals->end_s = (double)m->last_done * 1e-9;
+    return policy_finish(&m->policy, why);
 }
 
 int split_record_ues(struct split_model *m)
@@ -1115,6 +1468,9 @@ int split_record_ues(struct split_model *m)
 
 void split_release(struct split_model *m)
 {
+    policy_release(&m->policy);
+    rng_release(&m->policy_rng);
+    free(m->pred);
     for (uint32_t u = 0; m->ues && u < m->nues; u++) {
         struct split_ue *ue = &m->ues[u];
         rng_release(&ue->arrivals);
@@ -1187,9 +1543,15 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
     return 0;
 }
 
-int split_record_summary(struct rec *r, const struct scn *s, const struct split_inputs *in,
-                         const struct split_results *res, struct split_stat *stats)
+int split_record_summary(struct rec *r, const char *group, const struct scn *s,
+                         const struct split_inputs *in, const struct split_results *res,
+                         struct split_stat *stats)
 {
+    uint64_t decisions = 0, evaluations = 0;
+    for (size_t i = 0; i < res->nreps; i++) {
+        decisions += res->reps[i].decisions;
+        evaluations += res->reps[i].evaluations;
+    }
     uint64_t arrived = 0, finished = 0, refused = 0, failed = 0, measured = 0;
     for (size_t i = 0; i < res->nreps; i++) {
         arrived += res->reps[i].arrived;
@@ -1198,7 +1560,13 @@ int split_record_summary(struct rec *r, const struct scn *s, const struct split_
         failed += res->reps[i].failed;
         measured += res->reps[i].measured;
     }
-    const char *g = "/summary";
+    const char *g = group;
+    rec_scalar_int64(r, g, "decisions", "1", "split decisions, all replications",
+                     (int64_t)decisions);
+    rec_scalar_int64(r, g, "evaluations", "1", "true evaluations the policy paid for",
+                     (int64_t)evaluations);
+    rec_scalar_double(r, g, "evaluation_cost_s", "s", "evaluations x policy.evaluation_cost",
+                      (double)evaluations * s->policy.evaluation_cost_s);
     rec_scalar_int64(r, g, "replications", "1", "replications run", (int64_t)res->nreps);
     rec_scalar_int64(r, g, "requests", "1", "requests that arrived, all replications",
                      (int64_t)arrived);
@@ -1220,19 +1588,19 @@ int split_record_summary(struct rec *r, const struct scn *s, const struct split_
     for (int k = 0; k < SM_COUNT_; k++) {
         if (split_stat_compute(res, (enum split_metric)k, &stats[k]) < 0)
             return -ENOMEM;
-        char group[96];
-        snprintf(group, sizeof group, "/summary/%s", split_metric_info[k].name);
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s/%s", group, split_metric_info[k].name);
         const char *u = split_metric_info[k].units;
         const struct split_stat *st = &stats[k];
-        rec_scalar_int64(r, group, "n", "1", "measured requests with a value", (int64_t)st->n);
-        rec_scalar_double(r, group, "mean", u, split_metric_info[k].description, st->mean);
-        rec_scalar_double(r, group, "ci95", u,
+        rec_scalar_int64(r, sub, "n", "1", "measured requests with a value", (int64_t)st->n);
+        rec_scalar_double(r, sub, "mean", u, split_metric_info[k].description, st->mean);
+        rec_scalar_double(r, sub, "ci95", u,
                           "95 % confidence half-width of the mean (t over replication means, or "
                           "20 batch means of one replication)",
                           st->ci95);
-        rec_scalar_double(r, group, "p50", u, "median", st->p50);
-        rec_scalar_double(r, group, "p95", u, "95th percentile", st->p95);
-        rec_scalar_double(r, group, "p99", u, "99th percentile", st->p99);
+        rec_scalar_double(r, sub, "p50", u, "median", st->p50);
+        rec_scalar_double(r, sub, "p95", u, "95th percentile", st->p95);
+        rec_scalar_double(r, sub, "p99", u, "99th percentile", st->p99);
     }
     return rec_error(r);
 }

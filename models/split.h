@@ -54,6 +54,7 @@
 #include "models/cost.h"
 #include "models/edge.h"
 #include "models/mobility.h"
+#include "models/policy.h"
 #include "models/qtable.h"
 #include "models/quality.h"
 #include "models/specfile.h"
@@ -96,8 +97,11 @@ struct split_request {
     uint64_t id;
     uint32_t ue, server, k;
     uint32_t prompt, output;
-    uint32_t edge_tokens; /* tokens the edge has produced */
-    uint32_t received;    /* tokens the UE has (produced on the UE or received) */
+    double p_erasure;       /* erasure channel: this request's p */
+    struct pol_obs obs;     /* what the policy saw */
+    double expected_reward; /* the oracle's value of the chosen k */
+    uint32_t edge_tokens;   /* tokens the edge has produced */
+    uint32_t received;      /* tokens the UE has (produced on the UE or received) */
     int64_t arrival, first_token;
     double snr_db; /* wideband SNR at arrival (what the UE could estimate) */
     double kv_bytes;
@@ -123,6 +127,9 @@ struct split_request {
     struct chan_selection tx_sel;
 };
 
+/* Erased fractions a UE remembers, for the expected quality of a split. */
+#define SPLIT_ERASURE_HISTORY 32
+
 struct split_ue {
     uint32_t id;
     struct rng arrivals, workload, loss;
@@ -136,6 +143,11 @@ struct split_ue {
     int64_t depleted_at;
     uint64_t requests;
     double distance0;
+    uint32_t last_k;     /* previous split (policy.min_split before the first) */
+    double erasure_ewma; /* recent erased fraction of its hidden states */
+    double loss_ewma;    /* recent packet-loss fraction of its uplink bursts */
+    double erasure_hist[SPLIT_ERASURE_HISTORY]; /* its last erased fractions (a ring) */
+    uint32_t erasure_n;                         /* how many it has seen */
 };
 
 /* Per-metric values of the measured requests (for exact percentiles). */
@@ -155,6 +167,7 @@ enum split_metric {
     SM_ERASURE,
     SM_QUALITY,
     SM_DEADLINE_MET,
+    SM_REWARD,
     SM_COUNT_
 };
 
@@ -167,6 +180,7 @@ struct split_values {
  * completion order, and where each replication's values start. */
 struct split_rep_totals {
     size_t start[SM_COUNT_];
+    uint64_t decisions, evaluations;
     uint64_t arrived, finished, refused, failed, measured;
     double end_s;
 };
@@ -180,7 +194,8 @@ struct split_results {
 void split_results_release(struct split_results *r);
 
 struct split_recorders {
-    struct rec_table *requests; /* NULL: not recorded */
+    struct rec_table *requests;  /* NULL: not recorded */
+    struct rec_table *decisions; /* NULL: not recorded; made with split_decision_columns */
     struct rec_table *ts_edge, *ts_snr, *ts_cell;
     struct rec_table *ues;
 };
@@ -212,6 +227,10 @@ struct split_model {
     /* results */
     struct split_results *res;
     struct split_rep_totals *totals; /* this replication's entry in res */
+    struct policy policy;
+    struct rng policy_rng;
+    uint32_t k_min, k_max; /* candidate splits */
+    double *pred;          /* [k_max - k_min + 1]: the policy's predictions */
     bool extrapolated_ue;
     int64_t last_done;
     int error;
@@ -222,7 +241,22 @@ struct split_model {
  * 0 or -ENOMEM. */
 int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
                const struct split_inputs *in, uint32_t replication,
-               const struct split_recorders *rec, struct split_results *res);
+               const struct split_recorders *rec, struct split_results *res,
+               const struct pol_type *policy, const char **why);
+
+/* Ends the replication: the policy's finish hook (e.g. saving learned weights). 0, or a
+ * negative errno with a message in *why. */
+int split_finish(struct split_model *m, const char **why);
+
+/* Columns of /decisions for a run whose policy predicts (`predictions`: one column per
+ * candidate k_min..k_max) or not. Caller frees with split_decision_columns_free. */
+struct rec_column *split_decision_columns(const struct scn *s, const struct split_inputs *in,
+                                          bool predictions, size_t *n);
+void split_decision_columns_free(struct rec_column *cols, size_t n);
+
+/* The candidate splits of a scenario. */
+void split_candidates(const struct scn *s, const struct split_inputs *in, uint32_t *k_min,
+                      uint32_t *k_max);
 
 /* Writes the per-UE rows of the replication (after sim_run). */
 int split_record_ues(struct split_model *m);
@@ -258,7 +292,8 @@ int split_stat_compute(const struct split_results *res, enum split_metric k,
 
 /* Writes /summary (one group per metric with n, mean, ci95, p50, p95, p99, plus run totals)
  * and the quality provenance; fills stats[SM_COUNT_]. */
-int split_record_summary(struct rec *r, const struct scn *s, const struct split_inputs *in,
-                         const struct split_results *res, struct split_stat *stats);
+int split_record_summary(struct rec *r, const char *group, const struct scn *s,
+                         const struct split_inputs *in, const struct split_results *res,
+                         struct split_stat *stats);
 
 #endif

@@ -158,6 +158,34 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     char shown[DIAG_EXCERPT];
     const char *text = full ? diag_excerpt(full, shown, sizeof shown) : NULL;
     void *ptr = (char *)base + f->offset;
+    if (n && n->kind == YNODE_SEQ && f->type == FIELD_STRING && f->list) {
+        size_t len = 1;
+        for (size_t i = 0; i < n->n; i++) {
+            const struct ynode *it = n->items[i];
+            if (it->kind != YNODE_SCALAR || strchr(it->text, ',') || !*it->text) {
+                err_at(b, it, where, "%s: expected a list of names, got %s%s%s", path,
+                       it->kind == YNODE_SCALAR ? "'" : "a ",
+                       it->kind == YNODE_SCALAR ? diag_excerpt(it->text, shown, sizeof shown)
+                                                : ynode_kind_name(it->kind),
+                       it->kind == YNODE_SCALAR ? "'" : "");
+                return;
+            }
+            len += strlen(it->text) + 1;
+        }
+        char *joined = calloc(1, len);
+        if (!joined) {
+            err_at(b, n, where, "%s: out of memory", path);
+            return;
+        }
+        for (size_t i = 0; i < n->n; i++) {
+            if (i)
+                strcat(joined, ",");
+            strcat(joined, n->items[i]->text);
+        }
+        free(*(char **)ptr);
+        *(char **)ptr = joined;
+        return;
+    }
     if (n && n->kind != YNODE_SCALAR) {
         char *want = describe(f);
         err_at(b, n, where, "%s: expected %s, got a %s", path, want ? want : "a value",
@@ -446,7 +474,27 @@ void field_emit_value(const struct scn_field *f, const void *base, FILE *out)
         fputs(f->choices[*(const int *)ptr], out);
         break;
     case FIELD_STRING:
-        emit_string(*(char *const *)ptr ? *(char *const *)ptr : "", out);
+        if (f->list) {
+            const char *v = *(char *const *)ptr ? *(char *const *)ptr : "";
+            fputc('[', out);
+            while (*v) {
+                const char *comma = strchr(v, ',');
+                size_t len = comma ? (size_t)(comma - v) : strlen(v);
+                char *item = strndup(v, len);
+                if (item) {
+                    emit_string(item, out);
+                    free(item);
+                }
+                v += len;
+                if (*v == ',') {
+                    fputs(", ", out);
+                    v++;
+                }
+            }
+            fputc(']', out);
+        } else {
+            emit_string(*(char *const *)ptr ? *(char *const *)ptr : "", out);
+        }
         break;
     case FIELD_SECTION:
         break;
@@ -513,7 +561,7 @@ void field_document(const struct scn_field *fields, const char *prefix, FILE *ou
             const char *type = f->type == FIELD_BOOL     ? "bool"
                                : f->type == FIELD_UINT   ? "integer"
                                : f->type == FIELD_ENUM   ? "choice"
-                               : f->type == FIELD_STRING ? "string"
+                               : f->type == FIELD_STRING ? (f->list ? "list of names" : "string")
                                                          : unit_dim_name(f->dim) + 2;
             char unit[64] = "";
             if (f->type == FIELD_QUANTITY)

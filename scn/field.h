@@ -49,6 +49,7 @@ struct scn_field {
     const char *const *choices;     /* FIELD_ENUM, NULL-terminated */
     const struct scn_field *fields; /* FIELD_SECTION */
     const char *doc;
+    bool list; /* FIELD_STRING: a YAML list of names (stored joined by ','), or one name */
 };
 
 /* Where a bound value came from (its node, NULL for a default), by full key path. */

@@ -9,6 +9,7 @@
 
 #include "models/arch.h"
 #include "models/device.h"
+#include "models/policy.h"
 #include "models/specfile.h"
 #include <stddef.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static const char *const pathloss_choices[] = {"log_distance", "umi", NULL};
 static const char *const fading_choices[] = {"none", "rayleigh", "rician", "nakagami", NULL};
 static const char *const rate_choices[] = {"shannon", "mcs", NULL};
 static const char *const precision_choices[] = {"fp16", "int8", "int4", NULL};
+static const char *const metric_choices[] = {"ttft", "tpot", "latency", NULL};
 static const char *const service_choices[] = {"exponential", "deterministic", NULL};
 
 #define U64_MAX_D 1.8446744073709552e19
@@ -344,6 +346,15 @@ static const struct scn_field channel_fields[] = {
      .max = 1,
      .def = "0.05",
      .doc = "model: erasure: probability that a value of the hidden state arrives erased"},
+    {.key = "erasure_probability_max",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, erasure_probability_max),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1,
+     .def = "0",
+     .doc = "model: erasure: when above erasure_probability, each request's p is drawn uniformly "
+            "in [erasure_probability, this] (the UE knows its p)"},
     {.key = "erasure_rate",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, erasure_rate_bps),
@@ -540,6 +551,174 @@ static const struct scn_field channel_fields[] = {
     {0},
 };
 
+static const struct scn_field mbrl_fields[] = {
+    {.key = "hidden",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_mbrl, hidden),
+     .min = 2,
+     .max = 4096,
+     .def = "64",
+     .doc = "width of the reward surrogate's two hidden layers"},
+    {.key = "budget",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_mbrl, budget),
+     .min = 0,
+     .max = 1e9,
+     .def = "200",
+     .doc = "true evaluations the MBRL policy may pay for to train its surrogate"},
+    {.key = "ppo_steps",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_mbrl, ppo_steps),
+     .min = 0,
+     .max = 1e9,
+     .def = "60000",
+     .doc = "imagined PPO steps (on the surrogate) per training round"},
+    {.key = "train_every",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_mbrl, train_every),
+     .min = 1,
+     .max = 1e9,
+     .def = "100",
+     .doc = "decisions between PPO training rounds while the surrogate learns"},
+    {.key = "learning_rate",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_mbrl, learning_rate),
+     .dim = DIM_NONE,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1,
+     .def = "0.001",
+     .doc = "Adam step size of the surrogate"},
+    {.key = "weights_in",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_mbrl, weights_in),
+     .def = "",
+     .doc = "weights file to start from (written by weights_out); \"\" = learn from scratch"},
+    {.key = "weights_out",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_mbrl, weights_out),
+     .def = "",
+     .doc = "file the learned weights are written to at the end of the run"},
+    {0},
+};
+
+static const struct scn_field policy_fields[] = {
+    {.key = "name",
+     .type = FIELD_STRING,
+     .offset = offsetof(struct scn_policy, name),
+     .def = "fixed",
+     .doc = "the split policy: fixed (split.layer), all_edge, all_ue, random, greedy, exhaustive, "
+            "latency, paper, mbrl (docs/POLICIES.md)"},
+    {.key = "compete",
+     .type = FIELD_STRING,
+     .list = true,
+     .offset = offsetof(struct scn_policy, compete),
+     .def = "",
+     .doc = "policies run one after another on identical arrivals and channels, compared in "
+            "/competition (replaces name)"},
+    {.key = "min_split",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_policy, min_split),
+     .min = 0,
+     .max = 100000,
+     .def = "0",
+     .doc = "smallest candidate split"},
+    {.key = "max_split",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_policy, max_split),
+     .min = 0,
+     .max = 100000,
+     .def = "100000",
+     .doc = "largest candidate split (above L means L)"},
+    {.key = "evaluation_cost",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_policy, evaluation_cost_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .max = 1e9,
+     .def = "8.6 s",
+     .doc = "what one true evaluation costs (the paper's perplexity run: about 8.6 s); reported, "
+            "not simulated"},
+    {.key = "edge_load_visible",
+     .type = FIELD_BOOL,
+     .offset = offsetof(struct scn_policy, edge_load_visible),
+     .def = "false",
+     .doc = "whether a UE sees its edge server's load when it decides"},
+    {.key = "mbrl",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn_policy, mbrl),
+     .fields = mbrl_fields},
+    {0},
+};
+
+static const struct scn_field reward_fields[] = {
+    {.key = "quality",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, quality),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1e6,
+     .def = "10",
+     .doc = "weight of the quality term (PPL_0 - PPL) / PPL_0 (the paper: 10)"},
+    {.key = "ue_load",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, ue_load),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1e6,
+     .def = "1",
+     .doc = "weight of the UE-load term (k_max - k) / k_max (the paper: 1)"},
+    {.key = "latency",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, latency),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1e6,
+     .def = "0",
+     .doc = "weight of the latency penalty latency_metric / latency_ref"},
+    {.key = "latency_metric",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_reward, latency_metric),
+     .choices = metric_choices,
+     .def = "ttft",
+     .doc = "the latency the reward (and the latency policy) looks at"},
+    {.key = "latency_ref",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, latency_ref_s),
+     .dim = DIM_TIME,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1e6,
+     .def = "1 s",
+     .doc = "latency that costs one unit of reward (times the weight)"},
+    {.key = "energy",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, energy),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1e6,
+     .def = "0",
+     .doc = "weight of the UE-energy penalty energy / energy_ref"},
+    {.key = "energy_ref",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, energy_ref_j),
+     .dim = DIM_ENERGY,
+     .min = 0,
+     .min_exclusive = true,
+     .max = 1e9,
+     .def = "100 J",
+     .doc = "UE energy per request that costs one unit of reward"},
+    {.key = "edge_load",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, edge_load),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1e6,
+     .def = "0",
+     .doc = "weight of the edge-load penalty (L - k) / L"},
+    {0},
+};
+
 static const struct scn_field split_fields[] = {
     {.key = "layer",
      .type = FIELD_UINT,
@@ -565,6 +744,12 @@ static const struct scn_field recording_fields[] = {
      .offset = offsetof(struct scn_recording, requests),
      .def = "true",
      .doc = "record every request in /requests (the summary is always written)"},
+    {.key = "decisions",
+     .type = FIELD_BOOL,
+     .offset = offsetof(struct scn_recording, decisions),
+     .def = "true",
+     .doc = "split model: record every decision in /decisions (chosen k, oracle's k, "
+            "predictions)"},
     {.key = "interval",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_recording, interval_s),
@@ -623,6 +808,14 @@ const struct scn_field scn_schema[] = {
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, split),
      .fields = split_fields},
+    {.key = "policy",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, policy),
+     .fields = policy_fields},
+    {.key = "reward",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, reward),
+     .fields = reward_fields},
     {.key = "recording",
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, recording),
@@ -767,6 +960,66 @@ static size_t check_device(const struct field_origins *o, const struct ynode *ro
     return 1;
 }
 
+static size_t check_policy_name(const struct field_origins *o, const struct ynode *root,
+                                struct diag *d, const char *path, const char *name)
+{
+    if (pol_type_find(name))
+        return 0;
+    char list[512] = "";
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; pol_types[i] && n < 63; i++) {
+        names[n++] = pol_types[i]->name;
+        if (i)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, pol_types[i]->name, sizeof list - strlen(list) - 1);
+    }
+    names[n] = NULL;
+    const char *near = diag_nearest(name, names, n);
+    if (near)
+        err_origin(d, o, path, root, "%s: expected a policy (%s), got '%s' (did you mean '%s'?)",
+                   path, list, name, near);
+    else
+        err_origin(d, o, path, root, "%s: expected a policy (%s), got '%s'", path, list, name);
+    return 1;
+}
+
+static size_t check_policies(struct scn *s, const struct field_origins *o,
+                             const struct ynode *root, struct diag *d)
+{
+    size_t errors = check_policy_name(o, root, d, "policy.name", s->policy.name);
+    const char *v = s->policy.compete;
+    while (v && *v) {
+        const char *comma = strchr(v, ',');
+        size_t len = comma ? (size_t)(comma - v) : strlen(v);
+        char *name = strndup(v, len);
+        if (name) {
+            errors += check_policy_name(o, root, d, "policy.compete", name);
+            for (const char *w = s->policy.compete; w < v;) { /* duplicates */
+                const char *c2 = strchr(w, ',');
+                size_t l2 = c2 ? (size_t)(c2 - w) : strlen(w);
+                if (l2 == len && strncmp(w, v, len) == 0) {
+                    err_origin(d, o, "policy.compete", root,
+                               "policy.compete: '%s' is listed twice", name);
+                    errors++;
+                    break;
+                }
+                w += l2 + (c2 != NULL);
+            }
+            free(name);
+        }
+        v += len + (comma != NULL);
+    }
+    uint64_t kmax = s->policy.max_split < s->llm_layers ? s->policy.max_split : s->llm_layers;
+    if (s->llm_layers && s->policy.min_split > kmax) {
+        err_origin(d, o, "policy.min_split", root,
+                   "policy.min_split: expected at most max_split (%" PRIu64 "), got %" PRIu64, kmax,
+                   s->policy.min_split);
+        errors++;
+    }
+    return errors;
+}
+
 static size_t check_split(struct scn *s, const struct field_origins *o, const struct ynode *root,
                           struct diag *d)
 {
@@ -802,6 +1055,7 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
                    s->workload.arrival == SCN_ARRIVAL_POISSON ? "poisson" : "periodic");
         errors++;
     }
+    errors += check_policies(s, o, root, d);
     if (s->ues.speed_min_mps > s->ues.speed_max_mps) {
         err_origin(d, o, "ues.speed_max", root,
                    "ues.speed_max: expected >= ues.speed_min (%g m/s), got %g m/s",

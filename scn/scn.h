@@ -106,6 +106,7 @@ struct scn_cell {
 struct scn_channel {
     int model; /* enum scn_channel_model */
     double erasure_probability;
+    double erasure_probability_max; /* > erasure_probability: p drawn per request */
     double erasure_rate_bps; /* 0: transfers take no time */
     double carrier_hz;
     int pathloss; /* enum scn_pathloss */
@@ -132,8 +133,32 @@ struct scn_split {
     int precision; /* enum scn_precision */
 };
 
+struct scn_mbrl {
+    uint64_t hidden, budget, ppo_steps, train_every;
+    double learning_rate;
+    char *weights_in, *weights_out;
+};
+
+struct scn_policy {
+    char *name;    /* the policy of a run */
+    char *compete; /* policies run side by side on identical conditions, joined by ',' */
+    uint64_t min_split, max_split;
+    double evaluation_cost_s;
+    bool edge_load_visible;
+    struct scn_mbrl mbrl;
+};
+
+enum scn_latency_metric { SCN_METRIC_TTFT, SCN_METRIC_TPOT, SCN_METRIC_LATENCY };
+
+struct scn_reward {
+    double quality, ue_load, latency, energy, edge_load;
+    int latency_metric; /* enum scn_latency_metric */
+    double latency_ref_s, energy_ref_j;
+};
+
 struct scn_recording {
     bool requests;     /* the per-request table */
+    bool decisions;    /* the per-decision table */
     double interval_s; /* time series; 0: none */
     uint64_t snr_ues;  /* UEs whose SNR the time series samples */
 };
@@ -154,6 +179,8 @@ struct scn {
     struct scn_cell cell;
     struct scn_channel channel;
     struct scn_split split;
+    struct scn_policy policy;
+    struct scn_reward reward;
     struct scn_recording recording;
 
     struct scn_origin *origins; /* keys given in the file or by --set */

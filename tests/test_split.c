@@ -50,7 +50,8 @@ static uint64_t run_rep(struct world *w, uint32_t rep, const struct split_record
     struct sim sim;
     struct split_model m;
     ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
-    ck_assert_int_eq(split_init(&m, &sim, &w->scn, &w->in, rep, tabs, &w->res), 0);
+    const char *why = NULL;
+    ck_assert_int_eq(split_init(&m, &sim, &w->scn, &w->in, rep, tabs, &w->res, NULL, &why), 0);
     ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
     ck_assert_int_eq(m.error, 0);
     uint64_t left = m.in_progress;
@@ -275,7 +276,7 @@ static void run_to_file(const char *text, const char *path)
                      0);
     ck_assert_uint_eq(run_rep(&w, 0, &tabs), 0);
     struct split_stat st[SM_COUNT_];
-    ck_assert_int_eq(split_record_summary(r, &w.scn, &w.in, &w.res, st), 0);
+    ck_assert_int_eq(split_record_summary(r, "/summary", &w.scn, &w.in, &w.res, st), 0);
     ck_assert_int_eq(rec_close(r, true), 0);
     diag_release(&d);
     world_release(&w);
@@ -352,7 +353,8 @@ START_TEST(test_battery_stops_new_requests)
         struct sim sim;
         struct split_model m;
         ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
-        ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res), 0);
+        const char *why = NULL;
+        ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res, NULL, &why), 0);
         ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
         for (uint32_t u = 0; u < m.nues; u++) {
             ck_assert(m.ues[u].depleted == (b == 1));

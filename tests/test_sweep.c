@@ -205,11 +205,14 @@ START_TEST(test_invalid_point_values)
     ck_assert_int_eq(l.d.msgs[0].line, 4);
     ck_assert_int_eq(l.d.msgs[0].col, 20);
     ck_assert_int_eq(l.d.msgs[1].severity, DIAG_NOTE);
-    ck_assert_str_eq(l.d.msgs[1].text, "in sweep point 6 (ues.count=0, run.seed=1, run.warmup=0 s)");
-    ck_assert_str_eq(l.d.msgs[2].text, "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
+    ck_assert_str_eq(l.d.msgs[1].text,
+                     "in sweep point 6 (ues.count=0, run.seed=1, run.warmup=0 s)");
+    ck_assert_str_eq(l.d.msgs[2].text,
+                     "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
     ck_assert_int_eq(l.d.msgs[2].line, 6);
     ck_assert_int_eq(l.d.msgs[2].col, 23);
-    ck_assert_str_eq(l.d.msgs[3].text, "in sweep point 1 (ues.count=1, run.seed=1, run.warmup=2 h)");
+    ck_assert_str_eq(l.d.msgs[3].text,
+                     "in sweep point 1 (ues.count=1, run.seed=1, run.warmup=2 h)");
     unload(&l);
 }
 END_TEST
