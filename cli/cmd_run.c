@@ -614,17 +614,26 @@ static void print_competition(FILE *out, const struct scn *s, struct split_run *
             const struct split_stat *st = e[i].stats;
             char rw[40], vb[40], t1[16], t2[16], t3[16];
             snprintf(rw, sizeof rw, "%.4g +- %.2g", st[SM_REWARD].mean, st[SM_REWARD].ci95);
-            snprintf(vb, sizeof vb, "%.3g +- %.2g", -e[i].diff_best, e[i].diff_best_ci95);
+            if (isnan(e[i].diff_best_ci95))
+                snprintf(vb, sizeof vb, "%.3g", -e[i].diff_best);
+            else
+                snprintf(vb, sizeof vb, "%.3g +- %.2g", -e[i].diff_best, e[i].diff_best_ci95);
             seconds_text(st[SM_TTFT].mean, t1, sizeof t1);
             seconds_text(st[SM_TTFT].p95, t2, sizeof t2);
             seconds_text(st[SM_TPOT].mean, t3, sizeof t3);
             fprintf(out, "  %-4u %-11s %17s %17s %8.4g %9s %9s %9s %11" PRIu64 "\n", r, e[i].name,
                     rw, vb, st[SM_QUALITY].mean, t1, t2, t3, e[i].evaluations);
         }
-    for (size_t i = 0; i < nruns; i++)
-        if (!isnan(e[i].regret) && strcmp(e[i].name, "exhaustive") != 0)
+    for (size_t i = 0; i < nruns; i++) {
+        if (isnan(e[i].regret) || strcmp(e[i].name, "exhaustive") == 0)
+            continue;
+        if (isnan(e[i].regret_ci95))
+            fprintf(out, "  regret of %s vs exhaustive: %.4g (intervals need 2+ replications)\n",
+                    e[i].name, e[i].regret);
+        else
             fprintf(out, "  regret of %s vs exhaustive: %.4g +- %.2g\n", e[i].name, e[i].regret,
                     e[i].regret_ci95);
+    }
     free(e);
 }
 

@@ -1015,9 +1015,11 @@ static double reward_of(const struct split_model *m, uint32_t k, double quality,
     if (isnan(metric))
         metric = 0;
     double kmax = m->k_max > 0 ? (double)m->k_max : 1;
+    double missed = m->scn->workload.deadline_s > 0 && latency > m->scn->workload.deadline_s;
     return w->quality * (1 - quality) + w->ue_load * (kmax - (double)k) / kmax -
            w->latency * metric / w->latency_ref_s - w->energy * energy / w->energy_ref_j -
-           w->edge_load * ((double)m->in->blocks - (double)k) / (double)m->in->blocks;
+           w->edge_load * ((double)m->in->blocks - (double)k) / (double)m->in->blocks -
+           w->deadline * missed;
 }
 
 static double latency_metric_of(const struct split_model *m, const struct split_pred *p)

@@ -691,6 +691,14 @@ static const struct scn_field reward_fields[] = {
      .max = 1e6,
      .def = "1 s",
      .doc = "latency that costs one unit of reward (times the weight)"},
+    {.key = "deadline",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_reward, deadline),
+     .dim = DIM_NONE,
+     .min = 0,
+     .max = 1e6,
+     .def = "0",
+     .doc = "penalty for a request whose end-to-end latency exceeds workload.deadline"},
     {.key = "energy",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_reward, energy),
@@ -984,8 +992,8 @@ static size_t check_policy_name(const struct field_origins *o, const struct ynod
     return 1;
 }
 
-static size_t check_policies(struct scn *s, const struct field_origins *o,
-                             const struct ynode *root, struct diag *d)
+static size_t check_policies(struct scn *s, const struct field_origins *o, const struct ynode *root,
+                             struct diag *d)
 {
     size_t errors = check_policy_name(o, root, d, "policy.name", s->policy.name);
     const char *v = s->policy.compete;
@@ -999,8 +1007,8 @@ static size_t check_policies(struct scn *s, const struct field_origins *o,
                 const char *c2 = strchr(w, ',');
                 size_t l2 = c2 ? (size_t)(c2 - w) : strlen(w);
                 if (l2 == len && strncmp(w, v, len) == 0) {
-                    err_origin(d, o, "policy.compete", root,
-                               "policy.compete: '%s' is listed twice", name);
+                    err_origin(d, o, "policy.compete", root, "policy.compete: '%s' is listed twice",
+                               name);
                     errors++;
                     break;
                 }

@@ -151,7 +151,7 @@ struct scn_policy {
 enum scn_latency_metric { SCN_METRIC_TTFT, SCN_METRIC_TPOT, SCN_METRIC_LATENCY };
 
 struct scn_reward {
-    double quality, ue_load, latency, energy, edge_load;
+    double quality, ue_load, latency, energy, edge_load, deadline;
     int latency_metric; /* enum scn_latency_metric */
     double latency_ref_s, energy_ref_j;
 };
