@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "sim/version.h"
+#include "splitsim_config.h"
 
 struct cli_command {
     const char *name;
@@ -43,6 +44,8 @@ static void print_version(FILE *out)
     fprintf(out, "splitsim %s (git %s)\n", version_release(), version_git_revision());
     fprintf(out, "libraries: GSL %s, HDF5 %u.%u.%u, libyaml %s\n", gsl_version, h5maj, h5min, h5rel,
             yaml_get_version_string());
+    fprintf(out, "features: mpi %s, openblas %s\n", SPLITSIM_HAVE_MPI ? "yes" : "no",
+            SPLITSIM_HAVE_OPENBLAS ? "yes" : "no");
 }
 
 int cli_report(const struct diag *d, const struct cli_io *io, int status)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/campaign.h"
 #include "cli/cli.h"
 #include "models/fifo.h"
 #include "models/compete.h"
@@ -53,6 +54,18 @@ static const struct args_opt check_opts[] = {
 static const struct args_opt sweep_opts[] = {
     SET_OPT,
     {"list", 0, NULL, "print every point of the sweep with its resolved parameters", false},
+    {"output", 'o', "DIR",
+     "run every point into DIR/points/pI.h5 and index them in DIR/campaign.h5 (rerunning "
+     "skips complete points)",
+     false},
+    {"jobs", 'j', "N", "worker processes on this machine (default 1)", false},
+    {"points", 0, "A-B", "run points A..B only (inclusive), without writing the index", false},
+    {"merge", 0, NULL, "write DIR/campaign.h5 from the point files only (after --points jobs)",
+     false},
+    {"slurm", 0, NULL, "write a Slurm job array (DIR/campaign.sbatch, merge.sbatch, submit.sh)",
+     false},
+    {"chunk", 0, "N", "--slurm: points per array task (default 1)", false},
+    {"quiet", 'q', NULL, "no progress", false},
 };
 #define NOPTS(t) (sizeof t / sizeof t[0])
 
@@ -131,10 +144,13 @@ static void usage(FILE *out, const char *cmd, const struct args_opt *opts, size_
                      "Validates the scenario and every sweep point, then prints the fully\n"
                      "resolved scenario (defaults filled in, canonical units) and its hash.\n\n");
     else
-        fprintf(out, "usage: splitsim sweep SCENARIO.yaml --list [OPTIONS]\n\n"
-                     "Expands the scenario's sweep: section (grid x zip x replications) and\n"
-                     "prints every point with its resolved parameters. (Running a campaign's\n"
-                     "points: 'splitsim run SCENARIO.yaml --point I' for each I.)\n\n");
+        fprintf(out, "usage: splitsim sweep SCENARIO.yaml --list [OPTIONS]\n"
+                     "       splitsim sweep SCENARIO.yaml -o DIR [-j N] [OPTIONS]\n"
+                     "       mpirun -np R splitsim sweep SCENARIO.yaml -o DIR\n\n"
+                     "Expands the scenario's sweep: section (grid x zip x replications). --list\n"
+                     "prints every point with its resolved parameters; -o runs every point into\n"
+                     "DIR/points/pI.h5 (on N local workers, or on MPI ranks under mpirun/srun),\n"
+                     "skipping points already complete, and writes the index DIR/campaign.h5.\n\n");
     fprintf(out, "options:\n");
     args_print_help(out, opts, n);
 }
@@ -212,28 +228,58 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
         diag_release(&d);
         return CLI_OK;
     }
-    if (!args_has(&a, "list"))
-        diag_error(&d, "sweep: expected --list (campaign execution: run each point with "
-                       "'splitsim run SCENARIO --point I')");
+    bool list = args_has(&a, "list");
+    const char *dir = args_get(&a, "output");
+    if (!list && !dir)
+        diag_error(&d, "sweep: expected --list, or -o DIR to run the campaign");
+    if (list && dir)
+        diag_error(&d, "sweep: --list and -o exclude each other");
+    if (dir && !*dir)
+        diag_error(&d, "-o: expected a directory, got an empty string");
+    uint64_t jobs = 1, chunk = 1;
+    args_uint64(&a, "jobs", 1, 1024, &jobs, &d);
+    args_uint64(&a, "chunk", 1, UINT64_MAX, &chunk, &d);
+    struct campaign camp = {.scenario = a.npositional ? a.positional[0] : "",
+                            .dir = dir,
+                            .jobs = (unsigned)jobs,
+                            .merge_only = args_has(&a, "merge"),
+                            .slurm = args_has(&a, "slurm"),
+                            .chunk = chunk,
+                            .quiet = args_has(&a, "quiet")};
+    const char *range = args_get(&a, "points");
+    if (range) {
+        unsigned long long lo = 0, hi = 0;
+        int used = 0;
+        if (sscanf(range, "%llu-%llu%n", &lo, &hi, &used) != 2 || range[used] || hi < lo)
+            diag_error(&d, "--points: expected A-B with A <= B (e.g. 0-9), got '%s'", range);
+        camp.range_given = true;
+        camp.from = lo;
+        camp.to = hi + 1;
+    }
+    if (camp.merge_only + camp.slurm + camp.range_given > 1)
+        diag_error(&d, "sweep: --merge, --slurm and --points exclude each other");
     struct loaded l;
     memset(&l, 0, sizeof l);
     int rc = diag_error_count(&d) ? CLI_BAD_INPUT : load(&a, "sweep", &l, &d);
     if (rc == CLI_OK && sweep_validate(&l.sweep, &l.tree, &l.base, &d) > 0)
         rc = CLI_BAD_INPUT;
-    if (rc == CLI_OK) {
-        fprintf(io->out,
-                "# %" PRIu64 " points: %" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
-                " replications\n",
-                l.sweep.points, l.sweep.grid_points, l.sweep.zip_len, l.sweep.replications);
-        for (uint64_t p = 0; p < l.sweep.points && rc == CLI_OK; p++) {
-            struct scn s;
-            if (sweep_point(&l.sweep, &l.tree, p, &s, &d) < 0) {
-                rc = CLI_BAD_INPUT;
-                break;
-            }
-            sweep_print_point(&l.sweep, p, &s, io->out);
-            scn_release(&s);
-        }
+    if (rc == CLI_OK && camp.range_given && camp.to > l.sweep.points) {
+        diag_error(&d, "--points: the sweep has points 0 .. %" PRIu64 ", got '%s'",
+                   l.sweep.points - 1, range);
+        rc = CLI_BAD_INPUT;
+    }
+    if (rc == CLI_OK && dir) {
+        camp.sets = args_all(&a, "set", &camp.nsets);
+        camp.sweep = &l.sweep;
+        camp.tree = &l.tree;
+        camp.base = &l.base;
+        rc = campaign_run(&camp, io, &d);
+        free(camp.sets);
+        diag_print(&d, io->err, "splitsim");
+        loaded_release(&l);
+        args_release(&a);
+        diag_release(&d);
+        return rc;
     }
     if (rc != CLI_OK)
         finish_bad(&d, io, rc);

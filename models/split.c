@@ -500,7 +500,7 @@ static void record(struct split_model *m, const struct split_request *r, int sta
     if (done > m->last_done)
         m->last_done = done;
     struct rec_table *t = m->rec.requests;
-    if (!t)
+    if (!t || r->id % m->scn->recording.every != 0)
         return;
     rec_set_int64(t, RQ_REPLICATION, m->replication);
     rec_set_int64(t, RQ_ID, (int64_t)r->id);
@@ -1157,7 +1157,7 @@ static void start_request(struct split_model *m, struct split_ue *ue, uint32_t p
     ue->last_k = r->k;
     m->totals->decisions++;
     m->totals->evaluations += ctx.evaluations;
-    if (m->rec.decisions)
+    if (m->rec.decisions && r->id % m->scn->recording.every == 0)
         record_decision(m, r, &a, ctx.evaluations);
     if (r->k < m->in->blocks)
         m->outstanding[server]++;

@@ -523,3 +523,18 @@ int rec_scalar_int64(struct rec *r, const char *group, const char *name, const c
 {
     return scalar_write(r, group, name, units, description, REC_INT64, &value);
 }
+
+int rec_link_external(struct rec *r, const char *group, const char *name, const char *target,
+                      const char *object)
+{
+    if (r->error)
+        return r->error;
+    hid_t g = group_open_or_create(r, group);
+    if (g < 0)
+        return fail(r, -EIO, "cannot create group '%s'", group);
+    herr_t rc = H5Lcreate_external(target, object, g, name, H5P_DEFAULT, H5P_DEFAULT);
+    H5Gclose(g);
+    if (rc < 0)
+        return fail(r, -EIO, "cannot link '%s' to %s", name, target);
+    return 0;
+}

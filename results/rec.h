@@ -99,6 +99,11 @@ int rec_scalar_double(struct rec *r, const char *group, const char *name, const 
 int rec_scalar_int64(struct rec *r, const char *group, const char *name, const char *units,
                      const char *description, int64_t value);
 
+/* An external link `name` inside group `group` (created if needed) to object `object` of the
+ * file `target` (a path relative to this file's directory, as HDF5 resolves it). */
+int rec_link_external(struct rec *r, const char *group, const char *name, const char *target,
+                      const char *object);
+
 /* The first error (negative code), or 0. */
 int rec_error(const struct rec *r);
 

@@ -758,6 +758,14 @@ static const struct scn_field recording_fields[] = {
      .def = "true",
      .doc = "split model: record every decision in /decisions (chosen k, oracle's k, "
             "predictions)"},
+    {.key = "every",
+     .type = FIELD_UINT,
+     .offset = offsetof(struct scn_recording, every),
+     .min = 1,
+     .max = 1e9,
+     .def = "1",
+     .doc = "split model: record every N-th request and decision (by request id) in /requests and "
+            "/decisions; the summary still counts all"},
     {.key = "interval",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_recording, interval_s),

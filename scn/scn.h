@@ -159,6 +159,7 @@ struct scn_reward {
 struct scn_recording {
     bool requests;     /* the per-request table */
     bool decisions;    /* the per-decision table */
+    uint64_t every;    /* record every N-th request and decision */
     double interval_s; /* time series; 0: none */
     uint64_t snr_ues;  /* UEs whose SNR the time series samples */
 };

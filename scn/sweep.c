@@ -176,6 +176,22 @@ static const struct ynode *axis_value(const struct sweep *sw, uint64_t p, size_t
     return sw->grid[axis].values->items[g % sw->grid[axis].values->n];
 }
 
+size_t sweep_value_index(const struct sweep *sw, uint64_t p, size_t axis)
+{
+    uint64_t q = p / sw->replications;
+    uint64_t z = q % sw->zip_len, g = q / sw->zip_len;
+    if (axis >= sw->ngrid)
+        return (size_t)z;
+    for (size_t i = sw->ngrid; i-- > axis + 1;)
+        g /= sw->grid[i].values->n;
+    return (size_t)(g % sw->grid[axis].values->n);
+}
+
+const char *sweep_axis_path(const struct sweep *sw, size_t axis)
+{
+    return axis < sw->ngrid ? sw->grid[axis].path : sw->zip[axis - sw->ngrid].path;
+}
+
 static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *at, struct diag *d)
 {
     char *buf = NULL;

@@ -64,6 +64,12 @@ void sweep_release(struct sweep *sw);
 int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, struct scn *s,
                 struct diag *d);
 
+/* The index, in axis `axis`'s list of values (grid axes first, then zip), of point p's value. */
+size_t sweep_value_index(const struct sweep *sw, uint64_t p, size_t axis);
+
+/* The key path of axis `axis` (grid axes first, then zip). */
+const char *sweep_axis_path(const struct sweep *sw, size_t axis);
+
 /* The replication number of point p. */
 uint64_t sweep_point_replication(const struct sweep *sw, uint64_t p);
 

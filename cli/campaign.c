@@ -1,0 +1,771 @@
+#include "cli/campaign.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "results/rec.h"
+#include "results/rread.h"
+#include "scn/field.h"
+#include "splitsim_config.h"
+
+#if SPLITSIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
+/* What the campaign knows about each point before running it. */
+struct point_info {
+    char hash[24]; /* its resolved scenario's hash */
+    uint64_t replication;
+    double *axis; /* [naxes]: the swept values (base units; index for choices and strings) */
+};
+
+struct plan {
+    uint64_t n;
+    size_t naxes;
+    struct point_info *p;
+    double *axis_values; /* n x naxes */
+    const char **axis_units;
+    const char *model;
+};
+
+static void plan_release(struct plan *pl)
+{
+    free(pl->p);
+    free(pl->axis_values);
+    free(pl->axis_units);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* A swept value as a number: the bound value for numbers and booleans, else the index of the
+ * value in the axis' list. */
+static double axis_number(const struct scn *s, const char *path, size_t index, const char **units)
+{
+    const void *holder = NULL;
+    const struct scn_field *f = field_locate(scn_schema, path, s, &holder);
+    *units = "1";
+    if (!f)
+        return (double)index;
+    const char *ptr = (const char *)holder + f->offset;
+    switch (f->type) {
+    case FIELD_QUANTITY:
+        *units = *unit_dim_base(f->dim) ? unit_dim_base(f->dim) : "1";
+        return *(const double *)(const void *)ptr;
+    case FIELD_UINT:
+        return (double)*(const uint64_t *)(const void *)ptr;
+    case FIELD_BOOL:
+        return *(const bool *)(const void *)ptr ? 1 : 0;
+    default:
+        return (double)index;
+    }
+}
+
+static int make_plan(const struct campaign *c, struct plan *pl, struct diag *d)
+{
+    memset(pl, 0, sizeof *pl);
+    const struct sweep *sw = c->sweep;
+    pl->n = sw->points;
+    pl->naxes = sw->ngrid + sw->nzip;
+    pl->p = calloc(pl->n, sizeof *pl->p);
+    pl->axis_values = calloc(pl->n * (pl->naxes ? pl->naxes : 1), sizeof *pl->axis_values);
+    pl->axis_units = calloc(pl->naxes ? pl->naxes : 1, sizeof *pl->axis_units);
+    if (!pl->p || !pl->axis_values || !pl->axis_units) {
+        plan_release(pl);
+        diag_error(d, "out of memory");
+        return -ENOMEM;
+    }
+    pl->model = c->base->model == SCN_MODEL_SPLIT ? "split" : "queue";
+    for (uint64_t i = 0; i < pl->n; i++) {
+        struct scn s;
+        if (sweep_point(sw, c->tree, i, &s, d) < 0) {
+            plan_release(pl);
+            return -EINVAL;
+        }
+        snprintf(pl->p[i].hash, sizeof pl->p[i].hash, "%s", s.hash_hex);
+        pl->p[i].replication = s.run.first_replication;
+        pl->p[i].axis = pl->axis_values + i * pl->naxes;
+        for (size_t a = 0; a < pl->naxes; a++)
+            pl->p[i].axis[a] = axis_number(&s, sweep_axis_path(sw, a), sweep_value_index(sw, i, a),
+                                           &pl->axis_units[a]);
+        scn_release(&s);
+    }
+    return 0;
+}
+
+static char *point_path(const char *dir, uint64_t p)
+{
+    char *path = NULL;
+    return asprintf(&path, "%s/points/p%" PRIu64 ".h5", dir, p) < 0 ? NULL : path;
+}
+
+static int mkdir_p(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -ENOMEM;
+    for (char *p = copy + 1;; p++) {
+        char c = *p;
+        if (c == '/' || c == '\0') {
+            *p = '\0';
+            if (mkdir(copy, 0777) < 0 && errno != EEXIST) {
+                int e = errno;
+                free(copy);
+                return -e;
+            }
+            *p = c;
+        }
+        if (!c)
+            break;
+    }
+    free(copy);
+    return 0;
+}
+
+/* The argument vector of `splitsim run SCENARIO --point I -o OUT -q --set ...`. */
+static char **run_argv(const struct campaign *c, uint64_t p, const char *out, char *pointbuf)
+{
+    char **argv = calloc(8 + 2 * c->nsets + 1, sizeof *argv);
+    if (!argv)
+        return NULL;
+    size_t n = 0;
+    sprintf(pointbuf, "%" PRIu64, p);
+    argv[n++] = (char *)"splitsim";
+    argv[n++] = (char *)"run";
+    argv[n++] = (char *)(uintptr_t)c->scenario;
+    argv[n++] = (char *)"--point";
+    argv[n++] = pointbuf;
+    argv[n++] = (char *)"-o";
+    argv[n++] = (char *)(uintptr_t)out;
+    argv[n++] = (char *)"-q";
+    for (size_t i = 0; i < c->nsets; i++) {
+        argv[n++] = (char *)"--set";
+        argv[n++] = (char *)(uintptr_t)c->sets[i];
+    }
+    argv[n] = NULL;
+    return argv;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Progress: points done / total, failures, ETA on a terminal; a line per point otherwise. */
+struct progress {
+    FILE *out;
+    bool tty;
+    uint64_t total, done, failed, skipped;
+    double t0;
+};
+
+static void progress_point(struct progress *pg, uint64_t p, bool ok, double seconds)
+{
+    if (ok)
+        pg->done++;
+    else
+        pg->failed++;
+    if (!pg->out)
+        return;
+    uint64_t finished = pg->done + pg->failed;
+    if (!pg->tty) {
+        fprintf(pg->out,
+                "point %" PRIu64 ": %s in %.2f s (%" PRIu64 "/%" PRIu64 " done, %" PRIu64
+                " failed)\n",
+                p, ok ? "done" : "FAILED", seconds, finished, pg->total, pg->failed);
+        return;
+    }
+    double el = now_s() - pg->t0;
+    double eta = finished ? el * (double)(pg->total - finished) / (double)finished : 0;
+    fprintf(pg->out, "\r  points %" PRIu64 "/%" PRIu64 " done, %" PRIu64 " failed, ETA %.0f s   ",
+            finished, pg->total, pg->failed, eta);
+    fflush(pg->out);
+}
+
+/* ---- local workers ---------------------------------------------------------------------- */
+
+struct child {
+    pid_t pid;
+    uint64_t point;
+    double started;
+};
+
+static int run_local(const struct campaign *c, const uint64_t *todo, uint64_t ntodo,
+                     struct progress *pg, const struct cli_io *io, struct diag *d)
+{
+    unsigned jobs = c->jobs ? c->jobs : 1;
+    struct child *kids = calloc(jobs, sizeof *kids);
+    if (!kids) {
+        diag_error(d, "out of memory");
+        return -ENOMEM;
+    }
+    uint64_t next = 0;
+    unsigned running = 0;
+    bool stopping = false;
+    int rc = 0;
+    while (running > 0 || (next < ntodo && !stopping)) {
+        if (io->interrupt && *io->interrupt && !stopping) {
+            stopping = true;
+            for (unsigned k = 0; k < jobs; k++)
+                if (kids[k].pid > 0)
+                    kill(kids[k].pid, SIGTERM);
+        }
+        while (!stopping && running < jobs && next < ntodo) {
+            unsigned k = 0;
+            while (kids[k].pid > 0)
+                k++;
+            uint64_t p = todo[next++];
+            char *out = point_path(c->dir, p);
+            char pointbuf[32];
+            char **argv = out ? run_argv(c, p, out, pointbuf) : NULL;
+            if (!argv) {
+                free(out);
+                diag_error(d, "out of memory");
+                rc = -ENOMEM;
+                stopping = true;
+                break;
+            }
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid == 0) {
+                execv("/proc/self/exe", argv);
+                _exit(127);
+            }
+            free(argv);
+            free(out);
+            if (pid < 0) {
+                diag_error(d, "cannot start a worker: %s", strerror(errno));
+                rc = -EIO;
+                stopping = true;
+                break;
+            }
+            kids[k] = (struct child){.pid = pid, .point = p, .started = now_s()};
+            running++;
+        }
+        int status = 0;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid == 0 || (pid < 0 && errno == EINTR)) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        if (pid < 0)
+            break;
+        for (unsigned k = 0; k < jobs; k++) {
+            if (kids[k].pid != pid)
+                continue;
+            bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+            if (!ok && !stopping && pg->out && pg->tty)
+                fputc('\n', pg->out);
+            progress_point(pg, kids[k].point, ok, now_s() - kids[k].started);
+            if (!ok && WIFSIGNALED(status))
+                diag_report(d, DIAG_WARNING, NULL, 0, 0,
+                            "point %" PRIu64 ": worker killed by signal %d; rerun the sweep to "
+                            "redo it",
+                            kids[k].point, WTERMSIG(status));
+            kids[k].pid = 0;
+            running--;
+        }
+    }
+    free(kids);
+    if (stopping && io->interrupt && *io->interrupt)
+        return -EINTR;
+    return rc;
+}
+
+/* ---- MPI ---------------------------------------------------------------------------------- */
+
+bool campaign_under_mpi(void)
+{
+#if SPLITSIM_HAVE_MPI
+    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS", NULL};
+    for (size_t i = 0; vars[i]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && atoi(v) > 1)
+            return true;
+    }
+#endif
+    return false;
+}
+
+#if SPLITSIM_HAVE_MPI
+enum { TAG_WORK = 1, TAG_DONE = 2 };
+
+/* Rank 0 hands out points one at a time as ranks report back (points vary in cost); the other
+ * ranks run them in-process. */
+static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntodo, int rank,
+                   int size, struct progress *pg, const struct cli_io *io, struct diag *d)
+{
+    if (rank != 0) {
+        for (;;) {
+            int64_t p;
+            MPI_Recv(&p, 1, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            if (p < 0)
+                return 0;
+            char *out = point_path(c->dir, (uint64_t)p);
+            char pointbuf[32];
+            char **argv = out ? run_argv(c, (uint64_t)p, out, pointbuf) : NULL;
+            int64_t result[2] = {p, 1};
+            if (argv) {
+                int argc = 0;
+                while (argv[argc])
+                    argc++;
+                struct cli_io wio = {.out = io->out, .err = io->err, .interrupt = io->interrupt};
+                result[1] = cmd_run(argc - 1, argv + 1, &wio); /* argv[1] = "run" */
+            }
+            free(argv);
+            free(out);
+            MPI_Send(result, 2, MPI_INT64_T, 0, TAG_DONE, MPI_COMM_WORLD);
+        }
+    }
+    uint64_t next = 0;
+    int busy = 0;
+    double *started = calloc((size_t)size, sizeof *started);
+    for (int r = 1; r < size; r++) {
+        int64_t p = next < ntodo ? (int64_t)todo[next++] : -1;
+        MPI_Send(&p, 1, MPI_INT64_T, r, TAG_WORK, MPI_COMM_WORLD);
+        if (p >= 0) {
+            busy++;
+            if (started)
+                started[r] = now_s();
+        }
+    }
+    /* Rank 0 hands out work as results come back and, while none is waiting, runs a point
+     * itself (so R ranks are R workers). */
+    for (;;) {
+        int waiting = 0;
+        MPI_Status st;
+        if (busy > 0)
+            MPI_Iprobe(MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &waiting, &st);
+        bool stop = io->interrupt && *io->interrupt;
+        if (!waiting && !stop && next < ntodo) {
+            uint64_t p = todo[next++];
+            char *out = point_path(c->dir, p);
+            char pointbuf[32];
+            char **argv = out ? run_argv(c, p, out, pointbuf) : NULL;
+            double t0 = now_s();
+            int rc = 1;
+            if (argv) {
+                int argc = 0;
+                while (argv[argc])
+                    argc++;
+                rc = cmd_run(argc - 1, argv + 1, io); /* argv[1] = "run" */
+            }
+            free(argv);
+            free(out);
+            progress_point(pg, p, rc == 0, now_s() - t0);
+            continue;
+        }
+        if (busy == 0)
+            break;
+        int64_t result[2];
+        MPI_Recv(result, 2, MPI_INT64_T, MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &st);
+        busy--;
+        progress_point(pg, (uint64_t)result[0], result[1] == 0,
+                       started ? now_s() - started[st.MPI_SOURCE] : 0);
+        stop = io->interrupt && *io->interrupt;
+        int64_t p = !stop && next < ntodo ? (int64_t)todo[next++] : -1;
+        MPI_Send(&p, 1, MPI_INT64_T, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+        if (p >= 0) {
+            busy++;
+            if (started)
+                started[st.MPI_SOURCE] = now_s();
+        }
+    }
+    free(started);
+    (void)d;
+    return io->interrupt && *io->interrupt ? -EINTR : 0;
+}
+#endif
+
+/* ---- the index ---------------------------------------------------------------------------- */
+
+static const struct rec_column metric_cols[] = {
+    {"reward_mean", REC_FLOAT64, "1", "mean realised reward"},
+    {"reward_ci95", REC_FLOAT64, "1", "its 95 % half-width (the point's own replication(s))"},
+    {"quality_mean", REC_FLOAT64, "1", "mean perplexity ratio"},
+    {"ttft_mean_s", REC_FLOAT64, "s", "mean time to first token"},
+    {"ttft_ci95_s", REC_FLOAT64, "s", "its 95 % half-width"},
+    {"ttft_p95_s", REC_FLOAT64, "s", "95th percentile TTFT"},
+    {"tpot_mean_s", REC_FLOAT64, "s", "mean time per output token"},
+    {"latency_mean_s", REC_FLOAT64, "s", "mean end-to-end latency"},
+    {"latency_p95_s", REC_FLOAT64, "s", "95th percentile latency"},
+    {"energy_mean_j", REC_FLOAT64, "J", "mean UE energy per request"},
+    {"erasure_mean", REC_FLOAT64, "1", "mean erased fraction"},
+    {"time_in_system_mean_s", REC_FLOAT64, "s", "model: queue: mean time in system"},
+    {"time_in_system_ci95_s", REC_FLOAT64, "s", "model: queue: its 95 % half-width"},
+    {"wait_mean_s", REC_FLOAT64, "s", "model: queue: mean wait"},
+    {"requests", REC_INT64, "1", "requests that arrived"},
+    {"evaluations", REC_INT64, "1", "true evaluations the policy paid for"},
+};
+#define NMETRICS (sizeof metric_cols / sizeof metric_cols[0])
+
+/* One row's metrics from summary group g ("/summary" or "/policies/NAME/summary"). */
+static void metrics_of(struct rread *r, const char *g, double *v)
+{
+    static const char *const paths[] = {
+        "reward/mean",           "reward/ci95",   "quality/mean", "ttft_s/mean",
+        "ttft_s/ci95",           "ttft_s/p95",    "tpot_s/mean",  "latency_s/mean",
+        "latency_s/p95",         "energy_j/mean", "erasure/mean", "mean_time_in_system_s",
+        "ci95_time_in_system_s", "mean_wait_s",   "requests",     "evaluations",
+    };
+    char path[256];
+    for (size_t i = 0; i < NMETRICS; i++) {
+        snprintf(path, sizeof path, "%s/%s", g, paths[i]);
+        v[i] = rread_scalar(r, path);
+    }
+}
+
+static int write_index(const struct campaign *c, const struct plan *pl, struct diag *d,
+                       uint64_t *ncomplete)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/campaign.h5", c->dir) < 0)
+        return -ENOMEM;
+    struct rec *rec = NULL;
+    struct rec_options ro = {.wallclock = -1};
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde)
+        ro.wallclock = strtoll(sde, NULL, 10);
+    int rc = rec_open(&rec, path, &ro, d);
+    free(path);
+    if (rc < 0)
+        return rc;
+    /* columns: point, policy, replication, axes..., metrics */
+    size_t ncols = 3 + pl->naxes + NMETRICS;
+    struct rec_column *cols = calloc(ncols, sizeof *cols);
+    char **names = calloc(pl->naxes ? pl->naxes : 1, sizeof *names);
+    if (!cols || !names) {
+        free(cols);
+        free(names);
+        rec_close(rec, false);
+        return -ENOMEM;
+    }
+    cols[0] = (struct rec_column){"point", REC_INT64, "1", "sweep point (see points/pI)"};
+    cols[1] = (struct rec_column){"policy", REC_INT64, "1",
+                                  "index into the `policies` attribute; -1 without a competition"};
+    cols[2] = (struct rec_column){"replication", REC_INT64, "1", "the point's replication"};
+    for (size_t a = 0; a < pl->naxes; a++) {
+        names[a] = strdup(sweep_axis_path(c->sweep, a));
+        for (char *ch = names[a]; ch && *ch; ch++)
+            if (*ch == '.')
+                *ch = '_';
+        cols[3 + a] =
+            (struct rec_column){names[a] ? names[a] : "axis", REC_FLOAT64, pl->axis_units[a],
+                                "swept value (base unit; for a choice or a string, the "
+                                "index of the value in the sweep's list)"};
+    }
+    memcpy(cols + 3 + pl->naxes, metric_cols, sizeof metric_cols);
+    struct rec_table *t = NULL;
+    rec_table_create(rec, "/summary", cols, ncols, &t);
+    /* root attributes */
+    rec_attr_string(rec, "/", "format", "splitsim-campaign");
+    rec_attr_int64(rec, "/", "format_version", 1);
+    rec_attr_string(rec, "/", "model", pl->model);
+    rec_attr_string(rec, "/", "scenario", c->base->resolved);
+    rec_attr_string(rec, "/", "scenario_file", c->scenario);
+    rec_attr_int64(rec, "/", "points", (int64_t)pl->n);
+    char *axes = NULL;
+    size_t alen = 0;
+    FILE *af = open_memstream(&axes, &alen);
+    for (size_t a = 0; af && a < pl->naxes; a++)
+        fprintf(af, "%s%s", a ? "," : "", sweep_axis_path(c->sweep, a));
+    if (af)
+        fclose(af);
+    rec_attr_string(rec, "/", "axes", axes ? axes : "");
+    free(axes);
+    rec_attr_string(rec, "/", "policies",
+                    c->base->model == SCN_MODEL_SPLIT && *c->base->policy.compete
+                        ? c->base->policy.compete
+                        : "");
+    *ncomplete = 0;
+    for (uint64_t p = 0; p < pl->n && !rec_error(rec); p++) {
+        char *file = point_path(c->dir, p);
+        if (!file || !rread_complete(file, pl->p[p].hash)) {
+            free(file);
+            continue;
+        }
+        (*ncomplete)++;
+        char link[32], target[64];
+        snprintf(link, sizeof link, "p%" PRIu64, p);
+        snprintf(target, sizeof target, "points/p%" PRIu64 ".h5", p);
+        rec_link_external(rec, "/points", link, target, "/");
+        struct rread *r = rread_open(file);
+        free(file);
+        if (!r)
+            continue;
+        char *pols = rread_attr_string(r, "/competition", "policies");
+        size_t npol = 1;
+        for (const char *ch = pols; ch && *ch; ch++)
+            npol += *ch == ',';
+        const char *cur = pols;
+        for (size_t i = 0; i < npol; i++) {
+            char g[160];
+            if (pols) {
+                const char *comma = strchr(cur, ',');
+                size_t len = comma ? (size_t)(comma - cur) : strlen(cur);
+                snprintf(g, sizeof g, "/policies/%.*s/summary", (int)len, cur);
+                cur += len + (comma != NULL);
+            } else {
+                snprintf(g, sizeof g, "/summary");
+            }
+            double v[NMETRICS];
+            metrics_of(r, g, v);
+            rec_set_int64(t, 0, (int64_t)p);
+            rec_set_int64(t, 1, pols ? (int64_t)i : -1);
+            rec_set_int64(t, 2, (int64_t)pl->p[p].replication);
+            for (size_t a = 0; a < pl->naxes; a++)
+                rec_set_double(t, 3 + a, pl->p[p].axis[a]);
+            for (size_t m = 0; m < NMETRICS; m++) {
+                if (metric_cols[m].type == REC_INT64)
+                    rec_set_int64(t, 3 + pl->naxes + m, isnan(v[m]) ? -1 : (int64_t)v[m]);
+                else
+                    rec_set_double(t, 3 + pl->naxes + m, v[m]);
+            }
+            rec_row_commit(t);
+        }
+        free(pols);
+        rread_close(r);
+    }
+    rec_attr_int64(rec, "/", "points_complete", (int64_t)*ncomplete);
+    rc = rec_close(rec, *ncomplete == pl->n);
+    for (size_t a = 0; a < pl->naxes; a++)
+        free(names[a]);
+    free(names);
+    free(cols);
+    return rc;
+}
+
+/* ---- Slurm ------------------------------------------------------------------------------- */
+
+static void shell_quote(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+static int write_slurm(const struct campaign *c, const struct plan *pl, const struct cli_io *io,
+                       struct diag *d)
+{
+    char exe[PATH_MAX], scen[PATH_MAX], dir[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n < 0 || !realpath(c->scenario, scen) || !realpath(c->dir, dir)) {
+        diag_error(d, "--slurm: cannot resolve absolute paths: %s", strerror(errno));
+        return -EIO;
+    }
+    exe[n] = '\0';
+    uint64_t chunk = c->chunk ? c->chunk : 1;
+    uint64_t tasks = (pl->n + chunk - 1) / chunk;
+    char *path = NULL;
+    if (asprintf(&path, "%s/campaign.sbatch", c->dir) < 0)
+        return -ENOMEM;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_error(d, "%s: %s", path, strerror(errno));
+        free(path);
+        return -EIO;
+    }
+    fprintf(f,
+            "#!/bin/bash\n"
+            "# Generated by 'splitsim sweep --slurm': one array task per chunk of %" PRIu64
+            " point(s).\n"
+            "# Submit with %s/submit.sh (this array, then the merge job that writes the index).\n"
+            "#SBATCH --job-name=splitsim-sweep\n"
+            "#SBATCH --array=0-%" PRIu64 "\n"
+            "#SBATCH --ntasks=1\n"
+            "#SBATCH --cpus-per-task=1\n"
+            "#SBATCH --output=%s/logs/%%A_%%a.out\n"
+            "set -eu\n"
+            "FROM=$((SLURM_ARRAY_TASK_ID * %" PRIu64 "))\n"
+            "TO=$((FROM + %" PRIu64 " - 1))\n"
+            "[ \"$TO\" -ge %" PRIu64 " ] && TO=%" PRIu64 "\n"
+            "exec ",
+            chunk, dir, tasks - 1, dir, chunk, chunk, pl->n, pl->n - 1);
+    shell_quote(f, exe);
+    fputs(" sweep ", f);
+    shell_quote(f, scen);
+    fputs(" -o ", f);
+    shell_quote(f, dir);
+    fputs(" --points \"$FROM-$TO\"", f);
+    for (size_t i = 0; i < c->nsets; i++) {
+        fputs(" --set ", f);
+        shell_quote(f, c->sets[i]);
+    }
+    fputc('\n', f);
+    fclose(f);
+    chmod(path, 0755);
+    free(path);
+    if (asprintf(&path, "%s/merge.sbatch", c->dir) < 0)
+        return -ENOMEM;
+    f = fopen(path, "w");
+    if (!f) {
+        free(path);
+        return -EIO;
+    }
+    fprintf(f,
+            "#!/bin/bash\n"
+            "# Generated by 'splitsim sweep --slurm': writes the campaign index once the array "
+            "is done.\n"
+            "#SBATCH --job-name=splitsim-merge\n"
+            "#SBATCH --ntasks=1\n"
+            "#SBATCH --output=%s/logs/merge_%%j.out\n"
+            "set -eu\n"
+            "exec ",
+            dir);
+    shell_quote(f, exe);
+    fputs(" sweep ", f);
+    shell_quote(f, scen);
+    fputs(" -o ", f);
+    shell_quote(f, dir);
+    fputs(" --merge", f);
+    for (size_t i = 0; i < c->nsets; i++) {
+        fputs(" --set ", f);
+        shell_quote(f, c->sets[i]);
+    }
+    fputc('\n', f);
+    fclose(f);
+    chmod(path, 0755);
+    free(path);
+    if (asprintf(&path, "%s/submit.sh", c->dir) < 0)
+        return -ENOMEM;
+    f = fopen(path, "w");
+    if (!f) {
+        free(path);
+        return -EIO;
+    }
+    fprintf(f,
+            "#!/bin/bash\n"
+            "# Submits the campaign's job array, then the merge job after it (afterany: the "
+            "index\n# is written even if some points failed; rerun submit.sh to redo them).\n"
+            "set -eu\n"
+            "mkdir -p %s/logs\n"
+            "jid=$(sbatch --parsable %s/campaign.sbatch)\n"
+            "sbatch --dependency=afterany:\"${jid%%%%;*}\" %s/merge.sbatch\n",
+            dir, dir, dir);
+    fclose(f);
+    chmod(path, 0755);
+    free(path);
+    fprintf(io->out,
+            "slurm: %" PRIu64 " points in %" PRIu64 " array task(s) of %" PRIu64
+            "; submit with %s/submit.sh\n",
+            pl->n, tasks, chunk, dir);
+    return 0;
+}
+
+/* ---- the campaign -------------------------------------------------------------------------- */
+
+int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag *d)
+{
+    int rank = 0, size = 1;
+#if SPLITSIM_HAVE_MPI
+    bool mpi = campaign_under_mpi() && !c->slurm && !c->merge_only;
+    if (mpi) {
+        MPI_Init(NULL, NULL);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+    }
+#endif
+    int rc = 0;
+    char *points_dir = NULL;
+    if (asprintf(&points_dir, "%s/points", c->dir) < 0 || mkdir_p(points_dir) < 0) {
+        diag_error(d, "-o: cannot create directory '%s': %s", c->dir, strerror(errno));
+        free(points_dir);
+        rc = -EIO;
+        goto out;
+    }
+    free(points_dir);
+    struct plan pl;
+    if ((rc = make_plan(c, &pl, d)) < 0)
+        goto out;
+    if (c->slurm) {
+        rc = write_slurm(c, &pl, io, d);
+        plan_release(&pl);
+        goto out;
+    }
+    uint64_t from = c->range_given ? c->from : 0, to = c->range_given ? c->to : pl.n;
+    uint64_t *todo = calloc(to > from ? to - from : 1, sizeof *todo), ntodo = 0;
+    struct progress pg = {.out = !c->quiet && rank == 0 ? io->err : NULL,
+                          .tty = isatty(fileno(io->err)) != 0,
+                          .t0 = now_s()};
+    if (!todo) {
+        plan_release(&pl);
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (!c->merge_only) {
+        for (uint64_t p = from; p < to; p++) {
+            char *file = point_path(c->dir, p);
+            if (file && rread_complete(file, pl.p[p].hash))
+                pg.skipped++;
+            else
+                todo[ntodo++] = p;
+            free(file);
+        }
+        pg.total = ntodo;
+        if (pg.out && rank == 0)
+            fprintf(pg.out,
+                    "sweep: %" PRIu64 " point(s) to run, %" PRIu64
+                    " already complete, into %s/points\n",
+                    ntodo, pg.skipped, c->dir);
+#if SPLITSIM_HAVE_MPI
+        if (mpi && size > 1)
+            rc = run_mpi(c, todo, ntodo, rank, size, &pg, io, d);
+        else
+#endif
+            rc = run_local(c, todo, ntodo, &pg, io, d);
+        if (pg.out && pg.tty && pg.total)
+            fputc('\n', pg.out);
+    }
+    free(todo);
+    if (rank == 0 && !c->range_given) {
+        uint64_t ncomplete = 0;
+        int irc = write_index(c, &pl, d, &ncomplete);
+        if (irc < 0 && rc == 0)
+            rc = irc;
+        if (!c->quiet)
+            fprintf(io->out,
+                    "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign.h5\n",
+                    ncomplete, pl.n, ncomplete == pl.n ? "" : " (rerun the same command to finish)",
+                    c->dir);
+        if (rc == 0 && ncomplete < pl.n)
+            rc = -EIO;
+    } else if (rank == 0 && !c->quiet) {
+        fprintf(io->out,
+                "sweep: points %" PRIu64 "-%" PRIu64 ": %" PRIu64 " run, %" PRIu64
+                " failed, %" PRIu64 " already complete\n",
+                from, to - 1, pg.done, pg.failed, pg.skipped);
+    }
+    if (rc == 0 && pg.failed)
+        rc = -EIO;
+    if (rc == -EINTR)
+        diag_error(d, "interrupted: finished points are kept; rerun the same command to finish");
+    else if (rc == -EIO && pg.failed)
+        diag_error(d,
+                   "%" PRIu64 " point(s) failed (see above); rerun the same command to redo them",
+                   pg.failed);
+    plan_release(&pl);
+out:
+#if SPLITSIM_HAVE_MPI
+    if (mpi)
+        MPI_Finalize();
+#endif
+    return rc == 0 ? CLI_OK : rc == -EINVAL ? CLI_BAD_INPUT : CLI_FAILURE;
+}
