@@ -281,6 +281,21 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
         diag_release(&d);
         return rc;
     }
+    if (rc == CLI_OK) {
+        fprintf(io->out,
+                "# %" PRIu64 " points: %" PRIu64 " grid x %" PRIu64 " zip x %" PRIu64
+                " replications\n",
+                l.sweep.points, l.sweep.grid_points, l.sweep.zip_len, l.sweep.replications);
+        for (uint64_t p = 0; p < l.sweep.points && rc == CLI_OK; p++) {
+            struct scn s;
+            if (sweep_point(&l.sweep, &l.tree, p, &s, &d) < 0) {
+                rc = CLI_BAD_INPUT;
+                break;
+            }
+            sweep_print_point(&l.sweep, p, &s, io->out);
+            scn_release(&s);
+        }
+    }
     if (rc != CLI_OK)
         finish_bad(&d, io, rc);
     loaded_release(&l);

@@ -499,7 +499,11 @@ def figure_versus(camp, xaxis, outdir, written):
         print(f"skip (c) versus a parameter: /summary has no column {xcol}")
         return
     others = [a for a in camp.axes if a != xaxis and camp.column(a) in c]
-    queue = "time_in_system_mean_s" in c
+    model = pr.text(camp.f.attrs.get("model", ""))
+    if not model:   # an index without the attribute: by which metrics hold values
+        finite = lambda k: k in c and np.isfinite(c[k]).any()  # noqa: E731
+        model = "queue" if finite("time_in_system_mean_s") and not finite("reward_mean") else "split"
+    queue = model == "queue"
     npol = max(1, len(camp.policies))
     pol_names = camp.policies or [None]
     if pol_names == [None]:
