@@ -1579,7 +1579,9 @@ int split_record_summary(struct rec *r, const char *group, const struct scn *s,
                      (int64_t)failed);
     rec_scalar_int64(r, g, "measured", "1", "finished requests that arrived after the warm-up",
                      (int64_t)measured);
-    rec_scalar_int64(r, g, "split", "1", "k: decoder blocks on the UE", (int64_t)s->split.layer);
+    rec_scalar_int64(r, g, "split", "1",
+                     "split.layer: the fixed policy's k (the chosen splits are /requests/split)",
+                     (int64_t)s->split.layer);
     rec_scalar_int64(r, g, "blocks", "1", "L: decoder blocks of the model", in->blocks);
     rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)s->ues.count);
     rec_attr_string(r, g, "quality_source", in->quality_source);

@@ -45,7 +45,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot_results as pr  # noqa: E402  (selects matplotlib's Agg backend)
 import matplotlib.pyplot as plt  # noqa: E402
 
-SPLIT_BINS = 12          # bins of the SNR or erasure axis in (b)
+SPLIT_BINS = 12          # most bins of the SNR or erasure axis in (b)
 MIN_PER_BIN = 5          # decisions a bin needs to be drawn in (b)
 MAX_SCATTER = 4000       # decisions drawn faintly behind the binned means in (b), per policy
 MAX_PANEL_COLUMNS = 6    # combinations of the other axes drawn in (c)
@@ -200,14 +200,16 @@ class Campaign:
             c = self.column(a)
             if c not in self.cols:
                 continue
-            v = float(self.cols[c][rows[0]])
-            lab = self.labels(a)
-            if lab and v in lab:
-                parts.append(f"{a}={lab[v]}")
-            else:
-                u = self.units.get(c, "")
-                parts.append(f"{a}={v:g}" + (f" {u}" if u and u != "1" else ""))
+            parts.append(f"{a}={self.value_text(a, float(self.cols[c][rows[0]]))}")
         return ", ".join(parts)
+
+    def value_text(self, axis, v):
+        """A swept value as text: the choice's name, or the number with its unit."""
+        lab = self.labels(axis)
+        if lab and v in lab:
+            return lab[v]
+        u = self.units.get(self.column(axis), "")
+        return f"{v:g}" + (f" {u}" if u and u != "1" else "")
 
 
 def open_input(path):
@@ -377,7 +379,9 @@ def figure_split(f, camp, i, outdir, suffix, written):
               else tuple(np.percentile(pooled, [1, 99])))
     if hi <= lo:
         hi = lo + 1e-9
-    edges = np.linspace(lo, hi, SPLIT_BINS + 1)
+    fewest = min(x.size for _, x, _, _ in data)
+    nbins = int(np.clip(fewest // 15, 4, SPLIT_BINS))    # about 15 decisions a bin, or more
+    edges = np.linspace(lo, hi, nbins + 1)
     centres = 0.5 * (edges[1:] + edges[:-1])
     kmin = min(min(k.min(initial=np.inf), o.min(initial=np.inf)) for _, _, k, o in data)
     kmax = max(max(k.max(initial=-np.inf), o.max(initial=-np.inf)) for _, _, k, o in data)
@@ -394,7 +398,7 @@ def figure_split(f, camp, i, outdir, suffix, written):
         mo, _ = binned_mean(x, o, edges)
         ax.errorbar(centres, mk, yerr=hk, fmt="o-", color=f"C{j}", capsize=3, lw=1.6, ms=4,
                     label=f"{name}: mean chosen k (95 % CI)")
-        ax.plot(centres, mo, "k--", lw=1.4, label="oracle's best k (mean)")
+        ax.plot(centres, mo, "k--", marker="x", ms=6, lw=1.4, label="oracle's best k (mean)")
         agree = float(np.mean(k == o)) if k.size else float("nan")
         ax.set_title(f"{name}: {k.size} decisions, k = oracle's in {agree * 100:.0f} %",
                      fontsize=9)
@@ -407,7 +411,7 @@ def figure_split(f, camp, i, outdir, suffix, written):
             ax.set_ylim(kmin - 0.7, kmax + 0.7)
     suptitle(fig, point_title(f, camp, i) + "\nchosen split versus the "
              + ("erasure probability" if erasure else "SNR estimate")
-             + f" ({SPLIT_BINS} bins, at least {MIN_PER_BIN} decisions each; dots: "
+             + f" ({nbins} bins, those with at least {MIN_PER_BIN} decisions; dots: "
              "single decisions, jittered), decisions after the warm-up")
     fig.tight_layout()
     save(fig, outdir, f"split_vs_{'erasure' if erasure else 'snr'}{suffix}", written)
@@ -498,11 +502,15 @@ def figure_versus(camp, xaxis, outdir, written):
     if xcol not in c or "point" not in c:
         print(f"skip (c) versus a parameter: /summary has no column {xcol}")
         return
+    if not c["point"].size:
+        print("skip (c) versus a parameter: /summary has no rows (no point is complete)")
+        return
     others = [a for a in camp.axes if a != xaxis and camp.column(a) in c]
     model = pr.text(camp.f.attrs.get("model", ""))
     if not model:   # an index without the attribute: by which metrics hold values
         finite = lambda k: k in c and np.isfinite(c[k]).any()  # noqa: E731
-        model = "queue" if finite("time_in_system_mean_s") and not finite("reward_mean") else "split"
+        queue_only = finite("time_in_system_mean_s") and not finite("reward_mean")
+        model = "queue" if queue_only else "split"
     queue = model == "queue"
     npol = max(1, len(camp.policies))
     pol_names = camp.policies or [None]
@@ -610,8 +618,7 @@ def figure_versus(camp, xaxis, outdir, written):
             if logx:
                 ax.set_xscale("log")
             if row_i == 0:
-                ttl = ", ".join(
-                    f"{a}={(camp.labels(a) or {}).get(v, f'{v:g}')}" for a, v in zip(others, combo))
+                ttl = ", ".join(f"{a}={camp.value_text(a, v)}" for a, v in zip(others, combo))
                 ax.set_title(ttl or "", fontsize=9)
             if row_i == len(rows) - 1:
                 u = camp.units.get(xcol, "")
@@ -687,6 +694,12 @@ def main(argv=None):
             if not camp.complete:
                 print(f"note: {camp.path}: the campaign is not complete (complete != 1)")
             f = camp.open_point(i)
+            if f is None and a.point is None:   # the first point that can be read
+                for j in pts[1:]:
+                    f = camp.open_point(int(j))
+                    if f is not None:
+                        i = int(j)
+                        break
             suffix = f"_p{i}"
         else:
             outdir = a.outdir or os.path.splitext(a.input)[0] + "-figures"
