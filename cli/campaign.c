@@ -562,6 +562,23 @@ static void shell_quote(FILE *f, const char *s)
     fputc('\'', f);
 }
 
+/* "EXE sweep SCENARIO -o DIR OPTION --set ..." (quoted for the shell), ending the line. */
+static void sweep_line(FILE *f, const struct campaign *c, const char *exe, const char *scen,
+                       const char *dir, const char *option)
+{
+    shell_quote(f, exe);
+    fputs(" sweep ", f);
+    shell_quote(f, scen);
+    fputs(" -o ", f);
+    shell_quote(f, dir);
+    fprintf(f, " %s", option);
+    for (size_t i = 0; i < c->nsets; i++) {
+        fputs(" --set ", f);
+        shell_quote(f, c->sets[i]);
+    }
+    fputc('\n', f);
+}
+
 static int write_slurm(const struct campaign *c, const struct plan *pl, const struct cli_io *io,
                        struct diag *d)
 {
@@ -599,17 +616,7 @@ static int write_slurm(const struct campaign *c, const struct plan *pl, const st
             "[ \"$TO\" -ge %" PRIu64 " ] && TO=%" PRIu64 "\n"
             "exec ",
             chunk, dir, tasks - 1, dir, chunk, chunk, pl->n, pl->n - 1);
-    shell_quote(f, exe);
-    fputs(" sweep ", f);
-    shell_quote(f, scen);
-    fputs(" -o ", f);
-    shell_quote(f, dir);
-    fputs(" --points \"$FROM-$TO\"", f);
-    for (size_t i = 0; i < c->nsets; i++) {
-        fputs(" --set ", f);
-        shell_quote(f, c->sets[i]);
-    }
-    fputc('\n', f);
+    sweep_line(f, c, exe, scen, dir, "--points \"$FROM-$TO\"");
     fclose(f);
     chmod(path, 0755);
     free(path);
@@ -630,17 +637,7 @@ static int write_slurm(const struct campaign *c, const struct plan *pl, const st
             "set -eu\n"
             "exec ",
             dir);
-    shell_quote(f, exe);
-    fputs(" sweep ", f);
-    shell_quote(f, scen);
-    fputs(" -o ", f);
-    shell_quote(f, dir);
-    fputs(" --merge", f);
-    for (size_t i = 0; i < c->nsets; i++) {
-        fputs(" --set ", f);
-        shell_quote(f, c->sets[i]);
-    }
-    fputc('\n', f);
+    sweep_line(f, c, exe, scen, dir, "--merge");
     fclose(f);
     chmod(path, 0755);
     free(path);

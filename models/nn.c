@@ -1,4 +1,5 @@
 #include "models/nn.h"
+#include "sim/slurp.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -510,37 +511,11 @@ int nn_parse(const char *name, const char *text, size_t len, struct nn *const *n
 int nn_load(const char *path, struct nn *const *nets, const char *const *names, size_t count,
             struct diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_error(d, "%s: cannot open: %s", path, strerror(errno));
-        return -EINVAL;
-    }
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *nb = cap < ((size_t)1 << 32) ? realloc(buf, cap) : NULL;
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                diag_error(d, "%s: out of memory", path);
-                return -ENOMEM;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        diag_error(d, "%s: read error", path);
-        return -EINVAL;
-    }
+    size_t len = 0;
+    int lrc = slurp_file(path, (size_t)1 << 32, &buf, &len, d);
+    if (lrc < 0)
+        return lrc;
     int rc = nn_parse(path, buf, len, nets, names, count, d);
     free(buf);
     return rc;

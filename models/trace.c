@@ -1,4 +1,5 @@
 #include "models/trace.h"
+#include "sim/slurp.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TRACE_MAX_BYTES (1024L * 1024 * 1024)
+#define TRACE_MAX_BYTES ((size_t)1 << 30)
 
 void trace_release(struct trace *t)
 {
@@ -132,44 +133,12 @@ int trace_parse(struct trace *t, const char *name, const char *text, size_t len,
 int trace_load(struct trace *t, const char *path, struct diag *d)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_error(d, "%s: cannot open: %s", path, strerror(errno));
-        return -EINVAL;
-    }
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= (size_t)TRACE_MAX_BYTES) {
-                diag_error(d, "%s: larger than 1 GiB; expected a smaller trace", path);
-                free(buf);
-                fclose(f);
-                return -EINVAL;
-            }
-            cap = cap ? 2 * cap : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                diag_error(d, "%s: out of memory", path);
-                return -ENOMEM;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        diag_error(d, "%s: read error", path);
-        return -EINVAL;
-    }
-    int rc = trace_parse(t, path, buf, len, d);
+    size_t len = 0;
+    int rc = slurp_file(path, TRACE_MAX_BYTES, &buf, &len, d);
+    if (rc < 0)
+        return rc;
+    rc = trace_parse(t, path, buf, len, d);
     free(buf);
     return rc;
 }
