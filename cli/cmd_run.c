@@ -537,7 +537,8 @@ static void print_split_summary(FILE *out, const char *file, const struct scn *s
             " (%s hidden state); %" PRIu64 " UE(s) on %s, %" PRIu64
             " edge server(s) %s; %s channel\n",
             s->llm.model, s->split.layer, in->blocks, prec[s->split.precision], s->ues.count,
-            in->ue_table.device, s->edge.servers, in->edge_table.device, chan[s->channel.model]);
+            in->nclasses > 1 ? s->ues.classes : in->ue_table.device, s->edge.servers,
+            in->edge_table.device, chan[s->channel.model]);
     fprintf(out,
             "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
             " requests (%" PRIu64 " measured after warm-up, %" PRIu64 " refused, %" PRIu64

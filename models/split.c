@@ -131,8 +131,39 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
         split_inputs_release(in);
         return -EINVAL;
     }
+    in->nclasses = 1;
+    const char *first = s->ues.device;
+    char *first_class = NULL;
+    if (*s->ues.classes) {
+        const char *comma = strchr(s->ues.classes, ',');
+        first_class = strndup(s->ues.classes,
+                              comma ? (size_t)(comma - s->ues.classes) : strlen(s->ues.classes));
+        if (!first_class)
+            return -ENOMEM;
+        first = first_class;
+        for (const char *c = s->ues.classes; *c; c++)
+            in->nclasses += *c == ',';
+    }
     int rc = load_table(&in->ue_table, s, in->arch, "ues.cost_table", s->ues.cost_table,
-                        "ues.device", s->ues.device, in->nlayers, d);
+                        *s->ues.classes ? "ues.classes" : "ues.device", first, in->nlayers, d);
+    free(first_class);
+    if (rc == 0 && in->nclasses > 1) {
+        in->ue_classes = calloc(in->nclasses - 1, sizeof *in->ue_classes);
+        if (!in->ue_classes)
+            rc = -ENOMEM;
+        const char *v = strchr(s->ues.classes, ',') + 1;
+        for (uint32_t i = 1; rc == 0 && i < in->nclasses; i++) {
+            const char *comma = strchr(v, ',');
+            char *name = strndup(v, comma ? (size_t)(comma - v) : strlen(v));
+            rc = name ? load_table(&in->ue_classes[i - 1], s, in->arch, "ues.cost_table", "",
+                                   "ues.classes", name, in->nlayers, d)
+                      : -ENOMEM;
+            free(name);
+            if (rc < 0)
+                in->nclasses = i; /* release what was loaded */
+            v = comma ? comma + 1 : v + strlen(v);
+        }
+    }
     if (rc == 0)
         rc = load_table(&in->edge_table, s, in->arch, "edge.cost_table", s->edge.cost_table,
                         "edge.device", s->edge.device, in->nlayers, d);
@@ -165,11 +196,20 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
     return 0;
 }
 
+const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue)
+{
+    uint32_t c = in->nclasses > 1 ? ue % in->nclasses : 0;
+    return c == 0 ? &in->ue_table : &in->ue_classes[c - 1];
+}
+
 void split_inputs_release(struct split_inputs *in)
 {
     if (in->arch == &in->arch_file.arch)
         arch_spec_release(&in->arch_file);
     cost_release(&in->ue_table);
+    for (uint32_t i = 1; in->ue_classes && i < in->nclasses; i++)
+        cost_release(&in->ue_classes[i - 1]);
+    free(in->ue_classes);
     cost_release(&in->edge_table);
     if (in->have_qtable)
         qtable_release(&in->qtable);
@@ -605,15 +645,15 @@ static void ue_start_next(struct split_model *m, struct split_ue *ue)
     ue->jhead = (ue->jhead + 1) % ue->jcap;
     ue->jlen--;
     bool extrapolated = false;
-    double ms =
-        r->received == 0
-            ? cost_range_prefill_ms(&m->in->ue_table, 0, ue_to(m, r), r->prompt, &extrapolated)
-            : cost_range_decode_ms(&m->in->ue_table, 0, ue_to(m, r),
-                                   (double)r->prompt + r->received, 1, &extrapolated);
+    double ms = r->received == 0
+                    ? cost_range_prefill_ms(split_ue_table(m->in, ue->id), 0, ue_to(m, r),
+                                            r->prompt, &extrapolated)
+                    : cost_range_decode_ms(split_ue_table(m->in, ue->id), 0, ue_to(m, r),
+                                           (double)r->prompt + r->received, 1, &extrapolated);
     m->extrapolated_ue |= extrapolated;
     int64_t ns = ms_to_ns(ms);
     r->ue_compute += ns;
-    double joules = m->ue_power_w * (double)ns * 1e-9;
+    double joules = split_ue_table(m->in, ue->id)->power_w * (double)ns * 1e-9;
     r->energy_compute += joules;
     ue_spend(m, ue, joules);
     ue->busy = true;
@@ -951,8 +991,9 @@ static void predict(const struct split_model *m, const struct split_ue *ue, uint
     double dl = c->token_bytes * 8 / dl_rate;
     /* UE */
     uint32_t ue_to = k == L ? n : k + 1;
-    double ue_pre = k == 0 ? 0 : 1e-3 * cost_range_prefill_ms(&in->ue_table, 0, ue_to, N, &x);
-    double ue_dec = k == 0 ? 0 : 1e-3 * cost_range_decode_ms(&in->ue_table, 0, ue_to, ctx, 1, &x);
+    const struct cost_table *ut = split_ue_table(in, ue->id);
+    double ue_pre = k == 0 ? 0 : 1e-3 * cost_range_prefill_ms(ut, 0, ue_to, N, &x);
+    double ue_dec = k == 0 ? 0 : 1e-3 * cost_range_decode_ms(ut, 0, ue_to, ctx, 1, &x);
     /* edge */
     double e_pre = 0, e_dec = 0, wait = 0;
     if (k < L) {
@@ -981,7 +1022,7 @@ static void predict(const struct split_model *m, const struct split_ue *ue, uint
     }
     out->latency = out->ttft + (M - 1) * out->tpot;
     double uplink = up_prompt + (M - 1) * up_token;
-    out->energy = m->ue_power_w * (ue_pre + (M - 1) * ue_dec) +
+    out->energy = ut->power_w * (ue_pre + (M - 1) * ue_dec) +
                   m->tx_draw_w * (isfinite(uplink) ? uplink : 0) +
                   (k == L ? 0 : m->rx_draw_w * M * (isfinite(dl) ? dl : 0));
     double e = 0;

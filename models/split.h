@@ -69,7 +69,9 @@
 struct split_inputs {
     struct arch_spec arch_file; /* when llm.model is a file */
     const struct arch *arch;
-    struct cost_table ue_table, edge_table;
+    struct cost_table ue_table, edge_table; /* ue_table: UE class 0 */
+    struct cost_table *ue_classes;          /* classes 1 .. nclasses - 1 (ues.classes) */
+    uint32_t nclasses;                      /* >= 1 */
     struct qtable qtable;
     bool have_qtable;
     const struct quality_model *assumed; /* used when there is no quality table */
@@ -78,6 +80,9 @@ struct split_inputs {
     struct chan_params up, down; /* uplink (UE -> base station) and downlink */
     const char *quality_source;
 };
+
+/* The cost table of UE u (its class). */
+const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue);
 
 /* 0, or -EINVAL / -ENOMEM with messages (positioned at the scenario key) in d. */
 int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d);
@@ -216,7 +221,7 @@ struct split_model {
     struct split_ue *ues;
     uint32_t nues;
     double value_bytes; /* bytes per hidden-state value sent */
-    double ue_power_w;  /* compute power */
+    double ue_power_w;  /* compute power of class 0 (see split_ue_table) */
     double tx_draw_w, rx_draw_w;
     size_t trace_next;
     /* requests: slab allocation with a free list (stable addresses) */

@@ -90,6 +90,13 @@ static const struct scn_field ues_fields[] = {
      .def = "jetson-agx-orin",
      .doc = "UE hardware: a device of 'splitsim tables list' or a device file; the UE's cost "
             "table is derived from it unless ues.cost_table is given"},
+    {.key = "classes",
+     .type = FIELD_STRING,
+     .list = true,
+     .offset = offsetof(struct scn_ues, classes),
+     .def = "",
+     .doc = "a mixed fleet: devices (names or files) given to the UEs in turn, UE u gets entry "
+            "u mod n; [] = every UE is ues.device"},
     {.key = "cost_table",
      .type = FIELD_STRING,
      .offset = offsetof(struct scn_ues, cost_table),
@@ -1052,6 +1059,21 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
     }
     if (!*s->ues.cost_table)
         errors += check_device(o, root, d, "ues.device", s->ues.device);
+    for (const char *v = s->ues.classes; v && *v;) {
+        const char *comma = strchr(v, ',');
+        size_t len = comma ? (size_t)(comma - v) : strlen(v);
+        char *name = strndup(v, len);
+        if (name)
+            errors += check_device(o, root, d, "ues.classes", name);
+        free(name);
+        v += len + (comma != NULL);
+    }
+    if (*s->ues.classes && *s->ues.cost_table) {
+        err_origin(d, o, "ues.classes", root,
+                   "ues.classes: a mixed fleet derives its tables from the devices; expected no "
+                   "ues.cost_table");
+        errors++;
+    }
     if (!*s->edge.cost_table)
         errors += check_device(o, root, d, "edge.device", s->edge.device);
     errors += check_file(o, root, d, "ues.cost_table", s->ues.cost_table, "cost-table");

@@ -66,6 +66,7 @@ struct scn_llm {
 struct scn_ues {
     uint64_t count;
     char *device;     /* catalogue name or device file (cost table derived) */
+    char *classes;    /* devices of a mixed fleet, joined by ',': UE u is classes[u % n]; "" */
     char *cost_table; /* file, or "" */
     int mobility;     /* enum scn_mobility */
     double speed_min_mps, speed_max_mps, pause_s;

@@ -430,6 +430,55 @@ START_TEST(test_mobility_runs)
 }
 END_TEST
 
+/* A mixed fleet: UE u uses class u mod n; everything on the UE (k = L), so its energy is its
+ * device's power times its prefill time, exactly. */
+START_TEST(test_mixed_fleet)
+{
+    char *path = NULL;
+    ck_assert_int_ge(asprintf(&path, "/tmp/splitsim-test-fleet-%d.csv", (int)getpid()), 0);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "1,0,16,1\n1,1,16,1\n1,2,16,1\n");
+    fclose(f);
+    char *text = NULL;
+    ck_assert_int_ge(asprintf(&text,
+                              "model: split\n"
+                              "run: {duration: 10 s}\n"
+                              "llm: {model: tinyllama-1.1b}\n"
+                              "ues: {count: 3, classes: [jetson-orin-nano, raspberry-pi-5]}\n"
+                              "workload: {arrival: trace, trace: %s}\n"
+                              "split: {layer: 22}\n"
+                              "recording: {interval: 0 s}\n",
+                              path),
+                     0);
+    struct world w;
+    world_load(&w, text);
+    ck_assert_uint_eq(w.in.nclasses, 2);
+    struct sim sim;
+    struct split_model m;
+    const char *why = NULL;
+    ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
+    ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res, NULL, &why), 0);
+    ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+    bool x = false;
+    for (uint32_t u = 0; u < 3; u++) {
+        const struct cost_table *t = split_ue_table(&w.in, u);
+        ck_assert_str_eq(t->device, u % 2 ? "raspberry-pi-5" : "jetson-orin-nano");
+        double e =
+            t->power_w * (double)ns_of(cost_range_prefill_ms(t, 0, w.in.nlayers, 16, &x)) * 1e-9;
+        ck_assert_double_eq_tol(m.ues[u].energy, e, 1e-12 * e);
+    }
+    /* the two classes really differ: the Pi takes far longer for the same work */
+    ck_assert(cost_range_prefill_ms(split_ue_table(&w.in, 1), 0, w.in.nlayers, 16, &x) >
+              5 * cost_range_prefill_ms(split_ue_table(&w.in, 0), 0, w.in.nlayers, 16, &x));
+    split_release(&m);
+    sim_release(&sim);
+    world_release(&w);
+    unlink(path);
+    free(path);
+    free(text);
+}
+END_TEST
+
 static Suite *split_suite(void)
 {
     Suite *s = suite_create("split");
@@ -442,6 +491,7 @@ static Suite *split_suite(void)
     tcase_add_test(tc, test_battery_stops_new_requests);
     tcase_add_test(tc, test_kv_refusal);
     tcase_add_test(tc, test_mobility_runs);
+    tcase_add_test(tc, test_mixed_fleet);
     suite_add_tcase(s, tc);
     return s;
 }
