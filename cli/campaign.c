@@ -710,7 +710,7 @@ int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag 
     if (!c->merge_only) {
         for (uint64_t p = from; p < to; p++) {
             char *file = point_path(c->dir, p);
-            if (file && rread_complete(file, pl.p[p].hash))
+            if (file && !c->fresh && rread_complete(file, pl.p[p].hash))
                 pg.skipped++;
             else
                 todo[ntodo++] = p;

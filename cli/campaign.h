@@ -40,6 +40,7 @@ struct campaign {
     bool range_given;  /* --points: run these only, no index */
     bool merge_only;   /* --merge: write the index from the point files */
     bool slurm;        /* --slurm: write the job scripts */
+    bool fresh;        /* --fresh: rerun complete points too */
     uint64_t chunk;    /* --chunk: points per Slurm array task */
     bool quiet;
     const struct sweep *sweep;

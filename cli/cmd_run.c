@@ -65,6 +65,7 @@ static const struct args_opt sweep_opts[] = {
     {"slurm", 0, NULL, "write a Slurm job array (DIR/campaign.sbatch, merge.sbatch, submit.sh)",
      false},
     {"chunk", 0, "N", "--slurm: points per array task (default 1)", false},
+    {"fresh", 0, NULL, "run every point again, even those already complete", false},
     {"quiet", 'q', NULL, "no progress", false},
 };
 #define NOPTS(t) (sizeof t / sizeof t[0])
@@ -245,6 +246,7 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
                             .merge_only = args_has(&a, "merge"),
                             .slurm = args_has(&a, "slurm"),
                             .chunk = chunk,
+                            .fresh = args_has(&a, "fresh"),
                             .quiet = args_has(&a, "quiet")};
     const char *range = args_get(&a, "points");
     if (range) {

@@ -45,6 +45,9 @@ PY
 then ok "index: axes, rows, links"; else fail "index contents"; fi
 "$splitsim" sweep "$scn" -o "$work/j2" -j 2 >"$work/out" 2>"$work/err"
 grep -q "0 point(s) to run, 8 already complete" "$work/err" && ok "rerun skips complete points" || { fail "rerun"; cat "$work/err"; }
+"$splitsim" sweep "$scn" -o "$work/j2" -j 2 --fresh >"$work/out" 2>"$work/err"
+grep -q "8 point(s) to run, 0 already complete" "$work/err" && same "$work/j2/campaign.h5" "$work/j2/campaign.h5" \
+    && ok "--fresh reruns every point" || { fail "--fresh"; cat "$work/err"; }
 
 if "$splitsim" --version | grep -q "mpi yes" && command -v mpirun >/dev/null; then
     ASAN_OPTIONS=detect_leaks=0 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 \
