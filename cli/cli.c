@@ -18,7 +18,8 @@ struct cli_command {
 static const struct cli_command commands[] = {
     {"run", cmd_run, "simulate a scenario and write its results file"},
     {"check", cmd_check, "validate a scenario and print it fully resolved, without running"},
-    {"sweep", cmd_sweep, "expand and validate a scenario's parameter sweep (--list)"},
+    {"sweep", cmd_sweep,
+     "list a scenario's sweep points (--list) or run them as a campaign (-o DIR)"},
     {"bench", cmd_bench, "measure the simulator's speed (bench events: the hold model)"},
     {"tables", cmd_tables, "LLM architectures and devices for cost tables (list, calibrate)"},
 };
