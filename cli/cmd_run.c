@@ -182,9 +182,19 @@ int cmd_check(int argc, char **argv, const struct cli_io *io)
         /* the tables, quality table and trace the run would read */
         struct split_inputs in;
         int lrc = split_inputs_load(&in, &l.base, &d);
-        if (lrc == 0)
+        if (lrc == 0) {
+            const char *list = *l.base.policy.compete ? l.base.policy.compete : l.base.policy.name;
+            for (const char *v = list; *v && lrc == 0;) {
+                const char *comma = strchr(v, ',');
+                size_t len = comma ? (size_t)(comma - v) : strlen(v);
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), v);
+                lrc = split_policy_check(&l.base, &in, pol_type_find(name), &d);
+                v += len + (comma != NULL);
+            }
             split_inputs_release(&in);
-        else
+        }
+        if (lrc < 0)
             rc = lrc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
     }
     if (rc == CLI_OK) {
@@ -821,6 +831,19 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
             nruns++;
             v += len + (comma != NULL);
         }
+    }
+    /* every policy must set up (e.g. its weights file load) before a file is created */
+    for (size_t i = 0; runs && i < nruns && rc == CLI_OK; i++) {
+        int prc = split_policy_check(s, &inputs, runs[i].type, &d);
+        if (prc < 0)
+            rc = prc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+    }
+    if (rc != CLI_OK) {
+        finish_bad(&d, io, rc);
+        free(sums);
+        free(runs);
+        split_inputs_release(&inputs);
+        goto out;
     }
     struct rec *rec = NULL;
     struct rec_options ropt = {.wallclock = wallclock_from_env()};

@@ -345,12 +345,11 @@ static int mbrl_init(void *state, const struct pol_config *cfg, const char **why
         diag_init(&d2);
         struct nn *nets[] = {&m->sur, &m->agent.actor, &m->agent.critic};
         const char *names[] = {"surrogate", "actor", "critic"};
-        rc = nn_load(cfg->mbrl_weights_in, nets, names, 3, &d2);
+        rc = nn_load(cfg->mbrl_weights_in, nets, names, 3, cfg->diag ? cfg->diag : &d2);
         diag_release(&d2);
         if (rc < 0) {
             mbrl_free(m);
-            /* The details are in the diag we had to drop: policy_init takes static text only.
-             */
+            /* The details (file:line:col) went to cfg->diag when the caller gave one. */
             *why = "mbrl: weights_in is unreadable, or not a splitsim-nn file holding networks "
                    "'surrogate', 'actor' and 'critic' of this policy's shapes (mbrl_hidden; "
                    "features: 6 with latency_weight > 0, else 3)";

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/diag.h"
 #include "sim/rng.h"
 
 #define POL_ABI 1
@@ -96,6 +97,7 @@ struct pol_config {
     const char *mbrl_weights_in;  /* "" or a file to start from */
     const char *mbrl_weights_out; /* "" or a file to write at the end */
     double latency_weight;        /* > 0: the reward depends on latency (features matter) */
+    struct diag *diag;            /* optional: where init may report details (e.g. file:line:col) */
 };
 
 /* Results a policy adds (flush). */

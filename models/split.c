@@ -1358,6 +1358,56 @@ void split_decision_columns_free(struct rec_column *cols, size_t n)
     free(cols);
 }
 
+/* The configuration a policy is built with. */
+static void policy_config(const struct scn *s, const struct split_inputs *in, uint32_t k_min,
+                          uint32_t k_max, struct rng *rng, struct pol_config *cfg)
+{
+    const struct scn_mbrl *mb = &s->policy.mbrl;
+    *cfg = (struct pol_config){
+        .blocks = in->blocks,
+        .k_min = k_min,
+        .k_max = k_max,
+        .fixed_k = (uint32_t)s->split.layer,
+        .rng = rng,
+        .mbrl_hidden = (uint32_t)mb->hidden,
+        .mbrl_budget = mb->budget,
+        .mbrl_ppo_steps = mb->ppo_steps,
+        .mbrl_train_every = mb->train_every,
+        .mbrl_learning_rate = mb->learning_rate,
+        .mbrl_weights_in = mb->weights_in,
+        .mbrl_weights_out = mb->weights_out,
+        .latency_weight = s->reward.latency + s->reward.energy + s->reward.edge_load,
+    };
+}
+
+int split_policy_check(const struct scn *s, const struct split_inputs *in,
+                       const struct pol_type *ptype, struct diag *d)
+{
+    struct rng rng;
+    if (rng_init(&rng, s->run.seed, 0, RNG_KIND_POLICY, 0) < 0)
+        return -ENOMEM;
+    uint32_t k_min, k_max;
+    split_candidates(s, in, &k_min, &k_max);
+    struct pol_config cfg;
+    policy_config(s, in, k_min, k_max, &rng, &cfg);
+    cfg.diag = d;
+    if (!ptype)
+        ptype = pol_type_find(s->policy.name);
+    struct policy p;
+    const char *why = NULL;
+    int rc = policy_init(&p, ptype, &cfg, &why);
+    if (rc == 0)
+        policy_release(&p);
+    else if (why)
+        scn_error_at(s, d,
+                     *s->policy.mbrl.weights_in && ptype->predict ? "policy.mbrl.weights_in"
+                     : *s->policy.compete                         ? "policy.compete"
+                                                                  : "policy.name",
+                     "policy %s: %s", ptype->name, why);
+    rng_release(&rng);
+    return rc;
+}
+
 int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
                const struct split_inputs *in, uint32_t replication,
                const struct split_recorders *rec, struct split_results *res,
@@ -1456,22 +1506,8 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
         return -ENOMEM;
     if (!ptype)
         ptype = pol_type_find(s->policy.name);
-    const struct scn_mbrl *mb = &s->policy.mbrl;
-    struct pol_config cfg = {
-        .blocks = in->blocks,
-        .k_min = m->k_min,
-        .k_max = m->k_max,
-        .fixed_k = (uint32_t)s->split.layer,
-        .rng = &m->policy_rng,
-        .mbrl_hidden = (uint32_t)mb->hidden,
-        .mbrl_budget = mb->budget,
-        .mbrl_ppo_steps = mb->ppo_steps,
-        .mbrl_train_every = mb->train_every,
-        .mbrl_learning_rate = mb->learning_rate,
-        .mbrl_weights_in = mb->weights_in,
-        .mbrl_weights_out = mb->weights_out,
-        .latency_weight = s->reward.latency + s->reward.energy + s->reward.edge_load,
-    };
+    struct pol_config cfg;
+    policy_config(s, in, m->k_min, m->k_max, &m->policy_rng, &cfg);
     if ((rc = policy_init(&m->policy, ptype, &cfg, why)) < 0)
         return rc;
     if (ptype->predict && m->rec.decisions) {

@@ -249,6 +249,12 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
                const struct split_recorders *rec, struct split_results *res,
                const struct pol_type *policy, const char **why);
 
+/* Checks that policy `policy` (NULL: policy.name) can be set up for this scenario (e.g. that
+ * its weights file loads), before anything is simulated. 0, or -EINVAL / -ENOMEM with messages
+ * in d. */
+int split_policy_check(const struct scn *s, const struct split_inputs *in,
+                       const struct pol_type *policy, struct diag *d);
+
 /* Ends the replication: the policy's finish hook (e.g. saving learned weights). 0, or a
  * negative errno with a message in *why. */
 int split_finish(struct split_model *m, const char **why);

@@ -1079,6 +1079,8 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
     errors += check_file(o, root, d, "ues.cost_table", s->ues.cost_table, "cost-table");
     errors += check_file(o, root, d, "edge.cost_table", s->edge.cost_table, "cost-table");
     errors += check_file(o, root, d, "llm.quality_table", s->llm.quality_table, "quality-table");
+    errors +=
+        check_file(o, root, d, "policy.mbrl.weights_in", s->policy.mbrl.weights_in, "MBRL weights");
     if (s->workload.arrival == SCN_ARRIVAL_TRACE) {
         if (!*s->workload.trace) {
             err_origin(d, o, "workload.arrival", root,
