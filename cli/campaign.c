@@ -682,8 +682,9 @@ static int write_slurm(const struct campaign *c, const struct plan *pl, const st
 
 int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag *d)
 {
-    int rank = 0, size = 1;
+    int rank = 0;
 #if SPLITSIM_HAVE_MPI
+    int size = 1;
     bool mpi = campaign_under_mpi() && !c->slurm && !c->merge_only;
     if (mpi) {
         MPI_Init(NULL, NULL);
