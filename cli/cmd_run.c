@@ -363,6 +363,9 @@ static void print_summary(FILE *out, const char *file, const struct scn *s,
             "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
             " requests (%" PRIu64 " after warm-up)\n",
             s->run.replications, s->run.first_replication, s->run.seed, o->requests, o->measured);
+    if (o->measured == 0)
+        fprintf(out, "  no request was measured (none arrived between the warm-up and the end of "
+                     "run.duration): the statistics below are undefined (NaN)\n");
     fprintf(out, "  %-22s %10s %12s %10s\n", "metric", "simulated", "95% CI +-", "theory");
     fprintf(out, "  %-22s %10.4f %12.4f %10.4f\n", "time in system [s]", o->mean_time_in_system_s,
             o->ci95_time_in_system_s, th.time_in_system_s);
@@ -557,6 +560,9 @@ static void print_split_summary(FILE *out, const char *file, const struct scn *s
             " radio-link failures)\n",
             s->run.replications, s->run.first_replication, s->run.seed, arrived, measured, refused,
             failed);
+    if (measured == 0)
+        fprintf(out, "  no request was measured (none arrived between the warm-up and the end of "
+                     "run.duration): no statistics\n");
     fprintf(out, "  %-26s %11s %11s %11s %11s %11s\n", "metric", "mean", "95% CI +-", "p50", "p95",
             "p99");
     static const enum split_metric shown[] = {
@@ -688,7 +694,11 @@ static void print_competition(FILE *out, const struct scn *s, struct split_run *
             const struct split_stat *st = e[i].stats;
             char rw[40], vb[40], t1[16], t2[16], t3[16];
             snprintf(rw, sizeof rw, "%.4g +- %.2g", st[SM_REWARD].mean, st[SM_REWARD].ci95);
-            if (isnan(e[i].diff_best_ci95))
+            if (isnan(st[SM_REWARD].mean))
+                snprintf(rw, sizeof rw, "n/a");
+            if (isnan(e[i].diff_best))
+                snprintf(vb, sizeof vb, "n/a");
+            else if (isnan(e[i].diff_best_ci95))
                 snprintf(vb, sizeof vb, "%.3g", -e[i].diff_best);
             else
                 snprintf(vb, sizeof vb, "%.3g +- %.2g", -e[i].diff_best, e[i].diff_best_ci95);

@@ -97,7 +97,7 @@ static void reschedule(struct cell *c)
     c->next_done = 0;
     if (!c->nactive)
         return;
-    int64_t delay = (int64_t)ceil(head_seconds(c) * 1e9);
+    int64_t delay = sim_time_trunc(ceil(head_seconds(c) * 1e9));
     c->next_done = sim_schedule_in(c->sim, delay > 0 ? delay : 0, 0, on_done, c, 0);
 }
 

@@ -85,7 +85,7 @@ static sim_event_fn on_arrival, on_departure;
 
 static int64_t ns(double seconds)
 {
-    return (int64_t)llround(seconds * 1e9);
+    return sim_time_from_s(seconds);
 }
 
 int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t replication,
@@ -119,7 +119,7 @@ int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t rep
             goto nomem;
         int64_t first = s->workload.arrival == SCN_ARRIVAL_POISSON
                             ? rng_exponential_ns(&ue->arrivals, m->gap_mean_ns)
-                            : (int64_t)(rng_uniform(&ue->arrivals) * m->gap_mean_ns);
+                            : sim_time_trunc(rng_uniform(&ue->arrivals) * m->gap_mean_ns);
         if (first < m->duration && !sim_schedule(sim, first, 0, on_arrival, m, u))
             goto nomem;
     }
@@ -175,10 +175,11 @@ static void on_arrival(struct sim *sim, void *obj, uint64_t ue_id)
     };
     int64_t gap = m->scn->workload.arrival == SCN_ARRIVAL_POISSON
                       ? rng_exponential_ns(&ue->arrivals, m->gap_mean_ns)
-                      : (int64_t)llround(m->gap_mean_ns);
+                      : sim_time_round(m->gap_mean_ns);
     if (gap < 1)
         gap = 1;
-    if (now + gap < m->duration && !sim_schedule(sim, now + gap, 0, on_arrival, m, ue_id)) {
+    int64_t next = sim_time_add(now, gap);
+    if (next < m->duration && !sim_schedule(sim, next, 0, on_arrival, m, ue_id)) {
         fail(m, -ENOMEM);
         return;
     }
@@ -257,7 +258,7 @@ void fifo_summarize(const struct fifo *m, struct fifo_summary *sum)
         .mean_wait_s = m->measured ? m->wait_s.all.mean : (double)NAN,
         .ci95_wait_s = stats_batch_halfwidth(&m->wait_s, 0.95),
         .prob_wait = m->measured ? (double)m->measured_waited / (double)m->measured : (double)NAN,
-        .utilisation = end > 0 ? (double)m->busy_ns * 1e-9 / end : (double)NAN,
+        .utilisation = m->busy_ns == 0 ? 0 : (double)m->busy_ns * 1e-9 / end,
         .end_time_s = end,
     };
 }

@@ -1,4 +1,5 @@
 #include "models/mobility.h"
+#include "sim/simtime.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,7 +41,7 @@ static void next_leg(struct mobility *m, const struct mobility_params *p, int64_
         v = p->speed_min_mps;
     double len = hypot(m->x1 - m->x0, m->y1 - m->y0);
     m->leg_start = start;
-    m->leg_end = start + (int64_t)llround(len / v * 1e9);
+    m->leg_end = sim_time_add(start, sim_time_round(len / v * 1e9));
     m->pause_end = m->leg_end + p->pause_ns;
 }
 

@@ -41,7 +41,7 @@ static void fill_channel(const struct scn *s, struct chan_params *up, struct cha
         .rician_k = c->rician_k,
         .nakagami_m = c->nakagami_m,
         .speed_mps = c->speed_mps,
-        .coherence_ns = llround(c->coherence_s * 1e9),
+        .coherence_ns = sim_time_from_s(c->coherence_s),
         .snr_gap_db = c->snr_gap_db,
         .rate = c->rate == SCN_RATE_MCS ? CHAN_RATE_MCS : CHAN_RATE_SHANNON,
         .margin_db = c->margin_db,
@@ -758,12 +758,12 @@ static void downlink_attempt(struct sim *sim, void *obj, uint64_t data)
     if (data == 0)
         r->bytes_down += c->token_bytes;
     if (!fading_channel(m)) {
-        ns = c->erasure_rate_bps > 0 ? llround(bits / c->erasure_rate_bps * 1e9) : 0;
+        ns = c->erasure_rate_bps > 0 ? sim_time_round(bits / c->erasure_rate_bps * 1e9) : 0;
     } else {
         double snr = ue_snr(m, ue, &m->in->down, sim_now(sim), 1.0);
         struct chan_selection sel;
         chan_select(&m->in->down, snr, &sel);
-        ns = llround(bits / (m->in->down.bandwidth_hz * sel.efficiency) * 1e9);
+        ns = sim_time_round(bits / (m->in->down.bandwidth_hz * sel.efficiency) * 1e9);
         double p = chan_packet_error(&m->in->down, &sel, snr);
         lost = p >= 1 || (p > 0 && rng_uniform(&ue->loss) < p);
     }
@@ -779,8 +779,8 @@ static void downlink_attempt(struct sim *sim, void *obj, uint64_t data)
         link_failed(m, r);
     } else if (lost) {
         r->retransmissions++;
-        h = sim_schedule_in(sim, ns + llround(c->harq_rtt_s * 1e9), 0, downlink_attempt, r,
-                            data + 1);
+        h = sim_schedule_in(sim, sim_time_add(ns, sim_time_from_s(c->harq_rtt_s)), 0,
+                            downlink_attempt, r, data + 1);
     } else {
         h = sim_schedule_in(sim, ns, 0, on_downlink_done, r, 0);
     }
@@ -861,7 +861,8 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
         r->tx_round_bits = r->tx_lost * size;
         r->tx_pos = 0;
         r->tx_lost = 0;
-        if (!sim_schedule_in(sim, llround(m->scn->channel.harq_rtt_s * 1e9), 0, uplink_burst, r, 0))
+        if (!sim_schedule_in(sim, sim_time_from_s(m->scn->channel.harq_rtt_s), 0, uplink_burst, r,
+                             0))
             fail(m, -ENOMEM);
     } else {
         if (r->tx_hidden)
@@ -911,7 +912,8 @@ static void uplink_start(struct split_model *m, struct split_request *r, double 
             unsigned int erased = gsl_ran_binomial(ue->loss.gen, r->p_erasure, values);
             r->erased_bytes += erased * m->value_bytes;
         }
-        int64_t ns = c->erasure_rate_bps > 0 ? llround(bytes * 8 / c->erasure_rate_bps * 1e9) : 0;
+        int64_t ns =
+            c->erasure_rate_bps > 0 ? sim_time_round(bytes * 8 / c->erasure_rate_bps * 1e9) : 0;
         r->airtime_up += ns;
         double joules = m->tx_draw_w * (double)ns * 1e-9;
         r->energy_radio += joules;
@@ -1223,8 +1225,8 @@ static void on_ue_arrival(struct sim *sim, void *obj, uint64_t data)
     uint32_t prompt = draw_tokens(ue, m->scn->workload.tokens, m->scn->workload.prompt_tokens);
     uint32_t output = draw_tokens(ue, m->scn->workload.tokens, m->scn->workload.output_tokens);
     int64_t next = m->scn->workload.arrival == SCN_ARRIVAL_POISSON
-                       ? sim_now(sim) + rng_exponential_ns(&ue->arrivals, gap_ns(m))
-                       : sim_now(sim) + llround(gap_ns(m));
+                       ? sim_time_add(sim_now(sim), rng_exponential_ns(&ue->arrivals, gap_ns(m)))
+                       : sim_time_add(sim_now(sim), sim_time_round(gap_ns(m)));
     if (next < m->duration && !sim_schedule(sim, next, 0, on_ue_arrival, m, data))
         fail(m, -ENOMEM);
     start_request(m, ue, prompt, output);
@@ -1289,8 +1291,8 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
     }
     if (rc < 0)
         fail(m, -EIO);
-    int64_t next = sim_now(sim) + llround(m->scn->recording.interval_s * 1e9);
-    if ((next < m->duration || m->in_progress > 0) &&
+    int64_t next = sim_time_add(sim_now(sim), sim_time_from_s(m->scn->recording.interval_s));
+    if ((next < m->duration || (m->in_progress > 0 && next < SIM_TIME_MAX)) &&
         !sim_schedule(sim, next, PRIO_SAMPLE, on_sample, m, 0))
         fail(m, -ENOMEM);
 }
@@ -1422,8 +1424,8 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
     if (rec)
         m->rec = *rec;
     m->res = res;
-    m->duration = llround(s->run.duration_s * 1e9);
-    m->warmup = llround(s->run.warmup_s * 1e9);
+    m->duration = sim_time_from_s(s->run.duration_s);
+    m->warmup = sim_time_from_s(s->run.warmup_s);
     static const double value_bytes[] = {2, 1, 0.5};
     m->value_bytes = value_bytes[s->split.precision];
     m->ue_power_w = in->ue_table.power_w;
@@ -1434,7 +1436,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
         .moving = s->ues.mobility == SCN_MOBILITY_RANDOM_WAYPOINT,
         .speed_min_mps = s->ues.speed_min_mps,
         .speed_max_mps = s->ues.speed_max_mps,
-        .pause_ns = llround(s->ues.pause_s * 1e9),
+        .pause_ns = sim_time_from_s(s->ues.pause_s),
     };
     if (res->nreps == res->cap) {
         size_t nc = res->cap ? 2 * res->cap : 8;
@@ -1487,7 +1489,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
             continue;
         int64_t first = s->workload.arrival == SCN_ARRIVAL_POISSON
                             ? rng_exponential_ns(&ue->arrivals, gap_ns(m))
-                            : llround(rng_uniform(&ue->arrivals) * gap_ns(m));
+                            : sim_time_round(rng_uniform(&ue->arrivals) * gap_ns(m));
         if (first < m->duration && !sim_schedule(sim, first, 0, on_ue_arrival, m, u))
             return -ENOMEM;
     }

@@ -1,4 +1,5 @@
 #include "sim/rng.h"
+#include "sim/simtime.h"
 
 #include <errno.h>
 #include <math.h>
@@ -77,8 +78,9 @@ double rng_exponential(struct rng *r, double mean)
 
 int64_t rng_exponential_ns(struct rng *r, double mean_ns)
 {
-    /* Non-negative, so adding one half and truncating rounds to nearest (llround is slower). */
-    return (int64_t)(gsl_ran_exponential(r->gen, mean_ns) + 0.5);
+    /* Non-negative, so adding one half and truncating rounds to nearest (llround is slower);
+     * a gap too long for int64 saturates (sim.h: beyond the horizon). */
+    return sim_time_trunc(gsl_ran_exponential(r->gen, mean_ns) + 0.5);
 }
 
 double rng_normal(struct rng *r, double mu, double sigma)

@@ -28,12 +28,7 @@
 #include <stdint.h>
 
 #include "sim/evq.h"
-
-#define SIM_NS       INT64_C(1)
-#define SIM_US       INT64_C(1000)
-#define SIM_MS       INT64_C(1000000)
-#define SIM_S        INT64_C(1000000000)
-#define SIM_TIME_MAX INT64_MAX
+#include "sim/simtime.h"
 
 #define SIM_PRIORITY_MIN (-128)
 #define SIM_PRIORITY_MAX 127
@@ -104,11 +99,11 @@ static inline int64_t sim_now(const struct sim *sim)
 sim_event_handle sim_schedule(struct sim *sim, int64_t at, int priority, sim_event_fn *fn,
                               void *obj, uint64_t data);
 
-/* Like sim_schedule, at sim_now() + delay (delay >= 0). */
+/* Like sim_schedule, at sim_now() + delay (delay >= 0; the sum saturates at SIM_TIME_MAX). */
 static inline sim_event_handle sim_schedule_in(struct sim *sim, int64_t delay, int priority,
                                                sim_event_fn *fn, void *obj, uint64_t data)
 {
-    return sim_schedule(sim, sim->now + delay, priority, fn, obj, data);
+    return sim_schedule(sim, sim_time_add(sim->now, delay), priority, fn, obj, data);
 }
 
 /* Cancels a pending event. True if it was pending; false for a stale or zero handle. */

@@ -162,6 +162,41 @@ START_TEST(test_same_seed_same_result)
 }
 END_TEST
 
+/*
+ * Arrival rates so low that the mean gap does not fit in int64 nanoseconds: the run must not
+ * abort, and arrivals still follow the law. With rate r per UE over [0, T), the number of
+ * first arrivals of N Poisson UEs is Binomial(N, 1 - exp(-r T)) (a second one in 1e9 s is
+ * negligible at r T = 0.1); periodic UEs arrive at a uniform phase of the period 1/r, so
+ * Binomial(N, r T). At r = 1e-12 /s nothing arrives and the server stays idle.
+ */
+START_TEST(test_rare_arrivals)
+{
+    const double rate = 1e-10, T = 1e9; /* mean gap 1e19 ns > 2^63 ns */
+    const uint64_t n = 20000;
+    struct fifo_summary sum;
+    struct scn s = scenario(n, rate, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0);
+    run_once(&s, 0, &sum, NULL);
+    double p = -expm1(-rate * T), sd = sqrt((double)n * p * (1 - p));
+    ck_assert_msg(fabs((double)sum.requests - (double)n * p) < 4.5 * sd,
+                  "poisson: %llu arrivals, expected %.0f +- %.0f", (unsigned long long)sum.requests,
+                  (double)n * p, sd);
+    s = scenario(n, rate, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0);
+    run_once(&s, 0, &sum, NULL);
+    p = rate * T;
+    sd = sqrt((double)n * p * (1 - p));
+    ck_assert_msg(fabs((double)sum.requests - (double)n * p) < 4.5 * sd,
+                  "periodic: %llu arrivals, expected %.0f +- %.0f",
+                  (unsigned long long)sum.requests, (double)n * p, sd);
+    for (int arrival = SCN_ARRIVAL_POISSON; arrival <= SCN_ARRIVAL_PERIODIC; arrival++) {
+        s = scenario(8, 1e-12, arrival, SCN_SERVICE_EXPONENTIAL, 1.0, 3600, 0);
+        run_once(&s, 0, &sum, NULL);
+        ck_assert_uint_eq(sum.requests, 0);
+        ck_assert(isnan(sum.mean_time_in_system_s));
+        ck_assert_double_eq(sum.utilisation, 0);
+    }
+}
+END_TEST
+
 START_TEST(test_unstable_queue_grows)
 {
     struct scn s = scenario(20, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 2000, 0);
@@ -260,6 +295,7 @@ static Suite *fifo_suite(void)
     tcase_add_test(tm, test_periodic_single_ue_never_waits);
     tcase_add_test(tm, test_same_seed_same_result);
     tcase_add_test(tm, test_unstable_queue_grows);
+    tcase_add_test(tm, test_rare_arrivals);
     tcase_add_test(tm, test_recorded_requests);
     suite_add_tcase(s, tm);
     return s;

@@ -11,6 +11,7 @@
 
 #include "check_main.h"
 #include "sim/rng.h"
+#include "sim/simtime.h"
 
 #define N 200000
 
@@ -247,6 +248,30 @@ START_TEST(test_exponential_ks)
 }
 END_TEST
 
+/* Gaps longer than int64 nanoseconds (a mean of 1e20 ns is rate 1e-11 /s) saturate at
+ * SIM_TIME_MAX, "beyond the horizon", instead of wrapping negative; the draws that fit keep the
+ * exponential law: P(gap < 2^63 ns) = 1 - exp(-2^63 / mean). */
+START_TEST(test_exponential_ns_saturates)
+{
+    enum { M = 200000 };
+    const double mean = 1e20;
+    struct rng r;
+    rng_init(&r, 78, 0, RNG_KIND_TEST, 1);
+    unsigned fit = 0;
+    for (int i = 0; i < M; i++) {
+        int64_t g = rng_exponential_ns(&r, mean);
+        ck_assert_int_ge(g, 0);
+        if (g < SIM_TIME_MAX)
+            fit++;
+    }
+    double p = -expm1(-0x1p63 / mean), sd = sqrt(M * p * (1 - p));
+    ck_assert_msg(fabs(fit - M * p) < 4.5 * sd, "%u of %d gaps fit, expected %.0f +- %.0f", fit, M,
+                  M * p, sd);
+    ck_assert_int_eq(rng_exponential_ns(&r, INFINITY), SIM_TIME_MAX);
+    rng_release(&r);
+}
+END_TEST
+
 START_TEST(test_uniform_ranges)
 {
     struct rng r;
@@ -280,6 +305,7 @@ static Suite *rng_suite(void)
     TCase *td = tcase_create("distributions");
     tcase_add_test(td, test_distribution_moments);
     tcase_add_test(td, test_exponential_ks);
+    tcase_add_test(td, test_exponential_ns_saturates);
     tcase_add_test(td, test_uniform_ranges);
     suite_add_tcase(s, td);
     return s;

@@ -398,6 +398,32 @@ START_TEST(test_kv_refusal)
 }
 END_TEST
 
+/* Arrival gaps and waypoint legs too long for int64 nanoseconds (rate 1e-12 /s, a crawling
+ * UE) mean "never", not an abort: the run ends with no request, whatever the arrival process. */
+START_TEST(test_rare_arrivals)
+{
+    static const char *const variants[] = {
+        "workload: {rate: 1e-12 /s, arrival: poisson}\n",
+        "workload: {rate: 1e-12 /s, arrival: periodic}\n",
+        "workload: {rate: 1e-12 /s}\n"
+        "ues: {count: 3, device: jetson-orin-nano, mobility: random_waypoint, speed_min: 1e-300 "
+        "m/s, speed_max: 1e-300 m/s}\n",
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "model: split\nrun: {duration: 30 d, seed: 4}\nllm: {model: tinyllama-1.1b}\n%s"
+                 "%s",
+                 i < 2 ? "ues: {count: 3, device: jetson-orin-nano}\n" : "", variants[i]);
+        struct world w;
+        world_load(&w, text);
+        ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
+        ck_assert_uint_eq(w.res.reps[0].arrived, 0);
+        world_release(&w);
+    }
+}
+END_TEST
+
 /* Moving UEs (random waypoint) and Rician fading: the flow's invariants hold and the run is
  * reproducible. */
 START_TEST(test_mobility_runs)
@@ -490,6 +516,7 @@ static Suite *split_suite(void)
     tcase_add_test(tc, test_common_random_numbers);
     tcase_add_test(tc, test_battery_stops_new_requests);
     tcase_add_test(tc, test_kv_refusal);
+    tcase_add_test(tc, test_rare_arrivals);
     tcase_add_test(tc, test_mobility_runs);
     tcase_add_test(tc, test_mixed_fleet);
     suite_add_tcase(s, tc);
