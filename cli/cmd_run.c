@@ -28,6 +28,7 @@
 #include "results/rec.h"
 #include "scn/scn.h"
 #include "scn/sweep.h"
+#include "sim/outfile.h"
 #include "sim/sim.h"
 
 #define SET_OPT                                                                                    \
@@ -156,6 +157,72 @@ static void usage(FILE *out, const char *cmd, const struct args_opt *opts, size_
     args_print_help(out, opts, n);
 }
 
+/* ---- outputs ----------------------------------------------------------------------------- */
+
+/*
+ * The files a run reads (those that exist: names of the built-in catalogue are not files) and
+ * writes must be distinct, and every output must be creatable, before anything is simulated:
+ * an output that names an input would destroy it, two outputs would overwrite each other, and a
+ * run must not fail at its end for a reason knowable at its start. `results` is NULL for
+ * `check` (no results file). Returns the number of errors reported.
+ */
+static size_t check_outputs(const char *scenario, const struct scn *s, const char *results,
+                            struct diag *d)
+{
+    struct input {
+        const char *key, *path;
+    } in[16];
+    size_t nin = 0;
+    in[nin++] = (struct input){"the scenario", scenario};
+    if (s->model == SCN_MODEL_SPLIT) {
+        const char *keys[] = {"llm.model",      "llm.quality_table",     "ues.device",
+                              "ues.cost_table", "edge.device",           "edge.cost_table",
+                              "workload.trace", "policy.mbrl.weights_in"};
+        const char *vals[] = {s->llm.model,      s->llm.quality_table,     s->ues.device,
+                              s->ues.cost_table, s->edge.device,           s->edge.cost_table,
+                              s->workload.trace, s->policy.mbrl.weights_in};
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            if (vals[i] && *vals[i] && access(vals[i], F_OK) == 0)
+                in[nin++] = (struct input){keys[i], vals[i]};
+    }
+    size_t errors = diag_error_count(d);
+    char *incomplete = results ? rec_incomplete_path(results) : NULL;
+    const char *wout = s->model == SCN_MODEL_SPLIT ? s->policy.mbrl.weights_out : "";
+    const char *wkey = "policy.mbrl.weights_out";
+    if (results) {
+        outfile_check_writable(results, "results file", d);
+        for (size_t i = 0; i < nin; i++) {
+            if (outfile_same(results, in[i].path))
+                diag_error(d,
+                           "results file '%s' is %s '%s'; it would be overwritten (choose "
+                           "another name with -o)",
+                           results, in[i].key, in[i].path);
+            else if (incomplete && outfile_same(incomplete, in[i].path))
+                diag_error(d,
+                           "results file '%s': an interrupted run would be written to '%s', "
+                           "which is %s; choose another name with -o",
+                           results, incomplete, in[i].key);
+        }
+    }
+    if (wout && *wout) {
+        struct diag why;
+        diag_init(&why);
+        if (outfile_check_writable(wout, wkey, &why) < 0) /* at the key's place in the file */
+            scn_error_at(s, d, wkey, "%s", why.len ? why.msgs[0].text : "cannot be written");
+        diag_release(&why);
+        /* weights_in may be weights_out (continued training): it is read whole before the run
+         * and replaced whole at its end */
+        for (size_t i = 0; i < nin; i++)
+            if (strcmp(in[i].key, "policy.mbrl.weights_in") != 0 && outfile_same(wout, in[i].path))
+                scn_error_at(s, d, wkey, "%s: '%s' is %s; it would be overwritten", wkey, wout,
+                             in[i].key);
+        if (results && (outfile_same(wout, results) || outfile_same(wout, incomplete)))
+            scn_error_at(s, d, wkey, "%s: '%s' is also the results file", wkey, wout);
+    }
+    free(incomplete);
+    return diag_error_count(d) - errors;
+}
+
 /* ---- check ------------------------------------------------------------------------------- */
 
 int cmd_check(int argc, char **argv, const struct cli_io *io)
@@ -197,6 +264,8 @@ int cmd_check(int argc, char **argv, const struct cli_io *io)
         if (lrc < 0)
             rc = lrc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
     }
+    if (rc == CLI_OK && check_outputs(a.positional[0], &l.base, NULL, &d) > 0)
+        rc = CLI_BAD_INPUT;
     if (rc == CLI_OK) {
         diag_print(&d, io->err, "splitsim");
         fputs(l.base.resolved, io->out);
@@ -425,19 +494,23 @@ static enum sim_stop run_sliced(struct sim *sim, const struct scn *s, struct pro
     return why;
 }
 
+/* `at_s`: the simulated time the replication stopped at. */
 static int replication_failed(struct diag *d, struct rec *rec, struct progress *pg,
-                              uint32_t replication, int rc)
+                              uint32_t replication, double at_s, int rc)
 {
     if (pg->out)
         fputc('\n', pg->out);
     if (rc == -EINTR)
+        diag_error(d, "interrupted in replication %" PRIu32 " at %.6g s of simulated time",
+                   replication, at_s);
+    else if (rec_error(rec))
         diag_error(d,
-                   "interrupted in replication %" PRIu32 "; the results file keeps what was "
-                   "simulated, marked complete = 0",
-                   replication);
-    else if (!rec_error(rec))
-        diag_error(d, "replication %" PRIu32 " stopped: %s", replication,
-                   rc == -EIO ? "results file write failed" : "out of memory");
+                   "replication %" PRIu32 " stopped at %.6g s of simulated time: the results "
+                   "file could not be written (see above)",
+                   replication, at_s);
+    else
+        diag_error(d, "replication %" PRIu32 " stopped at %.6g s of simulated time: %s",
+                   replication, at_s, rc == -EIO ? "results file write failed" : "out of memory");
     return rc;
 }
 
@@ -496,6 +569,7 @@ static int simulate_split(const struct scn *s, const struct split_inputs *in,
             return rec_error(rec);
         if (*g)
             rec_attr_string(rec, g, "policy", run->type->name);
+        rec_attr_int64(rec, *g ? g : "/", "replications_done", 0);
         for (uint64_t i = 0; i < s->run.replications; i++) {
             struct sim sim;
             struct split_model model;
@@ -508,6 +582,7 @@ static int simulate_split(const struct scn *s, const struct split_inputs *in,
             const char *msg = NULL;
             int rc =
                 split_init(&model, &sim, s, in, replication, &tabs, &run->res, run->type, &msg);
+            double at_s = (double)sim_now(&sim) * 1e-9;
             if (rc == 0) {
                 enum sim_stop why = run_sliced(&sim, s, &pg, pi * s->run.replications + i,
                                                nruns * s->run.replications, *events);
@@ -519,15 +594,21 @@ static int simulate_split(const struct scn *s, const struct split_inputs *in,
                     rc = -EIO;
                 else if ((rc = split_finish(&model, &msg)) < 0 && msg)
                     diag_error(d, "policy %s: %s", run->type->name, msg);
+                else if (rec_checkpoint(rec, *g ? g : "/", "replications_done", (int64_t)(i + 1)) <
+                         0)
+                    rc = -EIO;
                 *events += sim.processed;
+                at_s = (double)sim_now(&sim) * 1e-9;
             } else if (msg) {
                 diag_error(d, "policy %s: %s", run->type->name, msg);
             }
             split_release(&model);
             sim_release(&sim);
             if (rc < 0)
-                return msg ? rc : replication_failed(d, rec, &pg, replication, rc);
+                return msg ? rc : replication_failed(d, rec, &pg, replication, at_s, rc);
         }
+        if (*g && rec_checkpoint(rec, "/", "policies_done", (int64_t)(pi + 1)) < 0)
+            return replication_failed(d, rec, &pg, (uint32_t)s->run.first_replication, 0, -EIO);
     }
     if (pg.out && pg.last > 0)
         fputc('\n', pg.out);
@@ -614,6 +695,7 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
         }
         sim.interrupt = io->interrupt;
         int rc = fifo_init(&model, &sim, s, replication, requests);
+        double at_s = 0;
         if (rc == 0) {
             enum sim_stop why = run_sliced(&sim, s, &pg, i, s->run.replications, *events);
             if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt) {
@@ -623,14 +705,16 @@ static int simulate(const struct scn *s, const struct evq_type *queue, struct re
             } else {
                 fifo_summarize(&model, &sums[i]);
                 *events += sim.processed;
-                if (fifo_record_replication(reps, &sums[i]) < 0)
+                if (fifo_record_replication(reps, &sums[i]) < 0 ||
+                    rec_checkpoint(rec, "/", "replications_done", (int64_t)(i + 1)) < 0)
                     rc = -EIO;
             }
+            at_s = (double)sim_now(&sim) * 1e-9;
             fifo_release(&model);
         }
         sim_release(&sim);
         if (rc < 0)
-            return replication_failed(d, rec, &pg, replication, rc);
+            return replication_failed(d, rec, &pg, replication, at_s, rc);
     }
     if (pg.out && pg.last > 0)
         fputc('\n', pg.out);
@@ -804,6 +888,8 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
             rc = CLI_FAILURE;
         }
     }
+    if (rc == CLI_OK && check_outputs(a.positional[0], s, out_path, &d) > 0)
+        rc = CLI_BAD_INPUT;
     if (rc != CLI_OK) {
         finish_bad(&d, io, rc);
         goto out;
@@ -872,11 +958,15 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
         rec_attr_int64(rec, "/", "replications", (int64_t)s->run.replications);
         rec_attr_int64(rec, "/", "first_replication", (int64_t)s->run.first_replication);
         rec_attr_int64(rec, "/", "sweep_point", have_point ? (int64_t)point : -1);
+        if (have_inputs && *s->policy.compete)
+            rec_attr_int64(rec, "/", "policies_done", 0);
         if (have_inputs) {
             rec_attr_string(rec, "/", "quality_source", inputs.quality_source);
             rec_attr_string(rec, "/", "policy",
                             *s->policy.compete ? s->policy.compete : s->policy.name);
         }
+        /* the file describes itself from the start, even if the run is killed at once */
+        rec_checkpoint(rec, "/", "replications_done", 0);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         uint64_t events = 0;
@@ -893,8 +983,19 @@ int cmd_run(int argc, char **argv, const struct cli_io *io)
                 fifo_record_summary(rec, s, sums, s->run.replications, &overall);
             rec_attr_int64(rec, "/", "events", (int64_t)events);
         }
+        bool had_rec_error = rec_error(rec) != 0;
         if (rec_close(rec, sim_rc == 0) < 0 || sim_rc < 0) {
             rc = CLI_FAILURE;
+            char *inc = rec_incomplete_path(out_path);
+            if (!had_rec_error && inc && access(inc, F_OK) == 0)
+                diag_report(&d, DIAG_NOTE, NULL, 0, 0,
+                            "what was simulated is in '%s' (complete = 0; its "
+                            "replications_done attribute counts the finished replications)%s",
+                            inc,
+                            access(out_path, F_OK) == 0
+                                ? "; the complete file already at that path is left as it was"
+                                : "");
+            free(inc);
         } else if (!quiet) {
             if (have_inputs)
                 print_split_results(io->out, out_path, s, &inputs, runs, nruns, events, wall);

@@ -26,6 +26,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "sim/outfile.h"
 #include "models/arch.h"
 #include "models/cost.h"
 #include "models/derive.h"
@@ -550,34 +551,19 @@ static int model_device(const struct args *a, const char *sub, const struct arch
     return -EINVAL;
 }
 
-/* Writes t to `path` (NULL: to out). A file is written as "<path>.part" and renamed when
- * complete, so an interrupted write never leaves a table that looks whole. */
+/* Writes t to `path` (NULL: to out), under a temporary name renamed when complete
+ * (sim/outfile.h), so an interrupted write never leaves a table that looks whole. */
 static int write_table(const struct cost_table *t, const char *path, FILE *out, struct diag *d)
 {
     if (!path) {
         cost_write(t, out);
         return CLI_OK;
     }
-    char *part = NULL;
-    if (asprintf(&part, "%s.part", path) < 0) {
-        diag_error(d, "out of memory");
+    struct outfile of;
+    if (outfile_open(&of, path, d) < 0)
         return CLI_FAILURE;
-    }
-    int rc = CLI_OK;
-    FILE *f = fopen(part, "w");
-    if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot create: %s", strerror(errno));
-        rc = CLI_FAILURE;
-    } else {
-        cost_write(t, f);
-        if (ferror(f) | (fclose(f) != 0) || rename(part, path) != 0) {
-            diag_report(d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-            unlink(part);
-            rc = CLI_FAILURE;
-        }
-    }
-    free(part);
-    return rc;
+    cost_write(t, of.f);
+    return outfile_commit(&of, 0, d) < 0 ? CLI_FAILURE : CLI_OK;
 }
 
 static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t)

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <hdf5.h>
+
 #include "cli/cli.h"
 
 static volatile sig_atomic_t interrupted;
@@ -21,6 +23,12 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit (ulimit -f, a batch system's quota) then fails the write with EFBIG,
+     * which the recorder reports with the file's name, instead of killing the program. */
+    signal(SIGXFSZ, SIG_IGN);
+    /* No HDF5 clean-up at exit: should closing a file ever fail, HDF5 1.10 would retry it at
+     * exit on freed memory and crash; every file is closed explicitly anyway. */
+    H5dont_atexit();
     struct cli_io io = {.out = stdout, .err = stderr, .interrupt = &interrupted};
     return cli_main(argc, argv, &io);
 }

@@ -1,4 +1,5 @@
 #include "models/nn.h"
+#include "sim/outfile.h"
 #include "sim/slurp.h"
 
 #include <ctype.h>
@@ -260,18 +261,11 @@ int nn_save(const char *path, const struct nn *const *nets, const char *const *n
                 return -EINVAL;
             }
     }
-    char *part;
-    if (asprintf(&part, "%s.part", path) < 0) {
-        diag_error(d, "%s: out of memory", path);
-        return -ENOMEM;
-    }
-    FILE *f = fopen(part, "w");
-    if (!f) {
-        int e = errno;
-        diag_error(d, "%s: cannot write: %s", part, strerror(e));
-        free(part);
-        return -e;
-    }
+    struct outfile of;
+    int orc = outfile_open(&of, path, d);
+    if (orc < 0)
+        return orc;
+    FILE *f = of.f;
     fprintf(f, "%s %d\n", NN_FORMAT, NN_FORMAT_VERSION);
     fprintf(f, "networks %zu\n", count);
     for (size_t i = 0; i < count; i++) {
@@ -293,22 +287,7 @@ int nn_save(const char *path, const struct nn *const *nets, const char *const *n
         }
     }
     fprintf(f, "end\n");
-    bool bad = ferror(f) != 0;
-    int e = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = true;
-        e = errno;
-    }
-    if (bad || rename(part, path) != 0) {
-        if (!bad)
-            e = errno;
-        diag_error(d, "%s: cannot write: %s", path, strerror(e ? e : EIO));
-        remove(part);
-        free(part);
-        return -(e ? e : EIO);
-    }
-    free(part);
-    return 0;
+    return outfile_commit(&of, 0, d);
 }
 
 /* A cursor over the text: the next token (a run of non-space characters) and where it is. */

@@ -107,6 +107,7 @@ struct mbrl {
 
 struct mbrl_state {
     struct mbrl *m;
+    char why[512]; /* the message behind a failed finish (e.g. weights_out's path and reason) */
 };
 
 /* ---- features ---------------------------------------------------------------------------- */
@@ -467,9 +468,13 @@ static int mbrl_finish(void *state, const struct pol_config *cfg, const char **w
     const struct nn *nets[] = {&m->sur, &m->agent.actor, &m->agent.critic};
     const char *names[] = {"surrogate", "actor", "critic"};
     int rc = nn_save(cfg->mbrl_weights_out, nets, names, 3, &d);
+    if (rc < 0) {
+        struct mbrl_state *st = state;
+        snprintf(st->why, sizeof st->why, "mbrl: cannot write policy.mbrl.weights_out: %s",
+                 d.len ? d.msgs[0].text : "write failed");
+        *why = st->why;
+    }
     diag_release(&d);
-    if (rc < 0)
-        *why = "mbrl: cannot write weights_out";
     return rc;
 }
 

@@ -13,10 +13,21 @@
  * text, ...), and `complete`, an integer written as 0 when the file is created and set to 1 as the
  * very last write of a successful run.
  *
- * Crash safety: the file is written as "<path>.part" and renamed to <path> only by rec_close(),
- * so a crash never leaves a file under the final name, and a file under the final name with
- * complete = 0 is one a failed or interrupted run closed cleanly. Nothing is lost that was
- * handed over before rec_close().
+ * Crash safety: the file is written under a temporary name of its own, "<path>.<host>.<pid>.part"
+ * (sim/outfile.h: two processes writing the same path never share it), and rec_close() renames
+ * it: to <path> when complete (atomically replacing an older file), otherwise beside it as
+ * rec_incomplete_path(<path>) ("x.h5" -> "x.incomplete.h5"), so an interrupted run never
+ * replaces a complete result and a file under the final name is always complete.
+ *
+ * Checkpoints: rec_checkpoint() writes every buffered row and all metadata, then a counter
+ * attribute (e.g. replications_done), then flushes again. Between checkpoints no metadata
+ * reaches the file (HDF5's metadata cache does not evict) and no space in it is reused (the
+ * free-space strategy is NONE), so a process killed at any moment (SIGKILL, the OOM killer, a
+ * wall-time limit) leaves a ".part" file that HDF5 opens as it was at the last checkpoint —
+ * except when the kill lands inside a checkpoint's own flush. Chunks are written through (no
+ * chunk cache), so a full disk shows as an error at the write that fails, within one chunk of
+ * rows; from the first error on, the file on disk is left as it was (abandoned) and rec_close()
+ * keeps it under its temporary name.
  *
  * Reproducibility: object modification times are not stored, so two runs that record the same
  * values produce byte-identical files, up to the `started`/`finished` attributes, which
@@ -65,7 +76,7 @@ struct rec;
 struct rec_table;
 
 /*
- * Creates "<path>.part" (truncating a leftover one) and writes the root attributes.
+ * Creates the temporary file (see above) and writes the root attributes.
  * On success *out is the recorder; on failure *out is NULL, a message is in d, and the partial
  * file is removed. Returns 0 or a negative errno-style code.
  */
@@ -108,10 +119,25 @@ int rec_link_external(struct rec *r, const char *group, const char *name, const 
 int rec_error(const struct rec *r);
 
 /*
- * Flushes every table, stamps `finished`, sets complete = 1 if `complete` and no error occurred
- * (0 otherwise), closes the file and renames it to its final path. Frees r. Returns 0, or the
- * negative code of the first error (then the file keeps complete = 0, under its final name if
- * it could still be closed, otherwise as "<path>.part").
+ * A checkpoint: writes every table's buffered rows and all metadata, sets the integer attribute
+ * `name` of `object` to `value` (e.g. "/", "replications_done", 3), and writes again, so the
+ * counter on disk never runs ahead of the data it counts. 0 or the sticky error.
+ */
+int rec_checkpoint(struct rec *r, const char *object, const char *name, int64_t value);
+
+/* The temporary file being written (for messages). */
+const char *rec_temp_path(const struct rec *r);
+
+/* Where an incomplete file goes: "x.h5" -> "x.incomplete.h5", other names get ".incomplete"
+ * appended (malloc'd; NULL when out of memory). */
+char *rec_incomplete_path(const char *path);
+
+/*
+ * Flushes every table, stamps `finished`, sets complete = 1 if `complete` and no error occurred,
+ * closes the file and renames it: to its final path when complete (then an older
+ * rec_incomplete_path file is removed), to rec_incomplete_path otherwise. After an error the
+ * file stays under its temporary name as it was when the error struck (a note in the diag says
+ * so). Frees r. Returns 0, or the negative code of the first error.
  */
 int rec_close(struct rec *r, bool complete);
 

@@ -69,22 +69,26 @@ if h5diff "$work/a.h5" "$work/e.h5" /requests /requests >/dev/null 2>&1; then ok
     --set "workload.rate=0.025 /s" --set run.replications=1 -o "$work/p3b.h5" -q 2>/dev/null
 if h5diff "$work/p3.h5" "$work/p3b.h5" /replications /replications >/dev/null 2>&1; then ok "sweep point = base + its values"; else fail "sweep point differs from its overrides"; fi
 
-# A killed run leaves only the .part file: nothing that looks complete.
+# A killed run leaves only its temporary file (killed.h5.HOST.PID.part): nothing that looks
+# complete (tests/e2e_hostile.sh checks what the temporary holds).
 "$splitsim" run "$root/scenarios/large.yaml" --set "run.duration=1000 d" -o "$work/killed.h5" -q 2>/dev/null &
 pid=$!
 sleep 0.5
 kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
-if [ ! -e "$work/killed.h5" ] && [ -e "$work/killed.h5.part" ]; then ok "SIGKILL leaves only killed.h5.part"; else fail "killed run left a final file"; ls -l "$work"; fi
+if [ ! -e "$work/killed.h5" ] && [ -e "$work/killed.h5.$(hostname | tr -cd 'A-Za-z0-9_-' | cut -c1-32).$pid.part" ]; then
+    ok "SIGKILL leaves only killed.h5.HOST.PID.part"; else fail "killed run left a final file"; ls -l "$work"; fi
 
-# SIGINT: the run stops, closes its file marked incomplete under the final name, exits 1.
+# SIGINT: the run stops, closes its file marked incomplete beside the final name, exits 1.
 "$splitsim" run "$root/scenarios/large.yaml" --set "run.duration=1000 d" -o "$work/int.h5" -q 2>"$work/err" &
 pid=$!
 sleep 0.5
 kill -INT $pid; wait $pid; status=$?
 expect_status 1 $status "SIGINT exits 1"
 expect_grep "interrupted in replication 0" "$work/err" "interruption reported"
-if [ -e "$work/int.h5" ] && [ ! -e "$work/int.h5.part" ] && h5dump -a /complete "$work/int.h5" | grep -q "(0): 0"; then
-    ok "interrupted file closed cleanly, complete = 0"; else fail "interrupted file"; fi
+expect_grep "what was simulated is in '$work/int.incomplete.h5'" "$work/err" "interruption says where the data is"
+if [ ! -e "$work/int.h5" ] && [ -e "$work/int.incomplete.h5" ] && ! ls "$work"/int.h5.*.part >/dev/null 2>&1 &&
+   h5dump -a /complete "$work/int.incomplete.h5" | grep -q "(0): 0"; then
+    ok "interrupted file closed cleanly as int.incomplete.h5, complete = 0"; else fail "interrupted file"; ls -l "$work"; fi
 
 # Progress on a terminal (script gives the run a pseudo-terminal), none otherwise; same results.
 if command -v script >/dev/null; then
@@ -96,10 +100,10 @@ if command -v script >/dev/null; then
     if cmp -s "$work/tty.h5" "$work/notty.h5"; then ok "progress slices change no result (byte-identical file)"; else fail "progress changed results"; fi
 fi
 
-# Unwritable output: status 1 (run-time failure), message names the file.
+# An output that cannot be created: status 2 before anything is simulated, with the reason.
 "$splitsim" run "$default" "${short[@]}" -o /nonexistent-dir/x.h5 >"$work/out" 2>"$work/err"
-expect_status 1 $? "unwritable output exits 1"
-expect_grep "/nonexistent-dir/x.h5: error: results file: cannot create" "$work/err" "failure names the file"
+expect_status 2 $? "output in a missing folder exits 2 before simulating"
+expect_grep "results file: cannot create '/nonexistent-dir/x.h5': folder '/nonexistent-dir': No such file or directory" "$work/err" "failure names the file and the reason"
 
 # Cost tables: list, derive to a file, show it (readable and CSV), refuse unknown names.
 "$splitsim" tables list >"$work/out" 2>&1; expect_status 0 $? "tables list exits 0"

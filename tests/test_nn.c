@@ -15,6 +15,7 @@
 #include <gsl/gsl_matrix.h>
 
 #include "check_main.h"
+#include "sim/outfile.h"
 #include "models/nn.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
@@ -424,10 +425,10 @@ START_TEST(test_save_load_exact)
     double y1[8 * 3];
     memcpy(y1, nn_forward(&a, x, 8), sizeof y1);
     ck_assert(memcmp(y1, nn_forward(&a2, x, 8), sizeof y1) == 0);
-    /* no ".part" left behind */
-    char part[64];
-    snprintf(part, sizeof part, "%s.part", path);
+    /* no temporary ("PATH.HOST.PID.part") left behind */
+    char *part = outfile_temp_name(path);
     ck_assert_int_ne(access(part, F_OK), 0);
+    free(part);
     /* a non-finite parameter is refused, and nothing is written */
     a.params[0] = NAN;
     ck_assert_int_eq(nn_save(path, save, names, 2, &d), -EINVAL);

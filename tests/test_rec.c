@@ -1,10 +1,16 @@
 /* Results recorder: column tables read back, units, root attributes, the complete flag and the
- * .part protocol, failures as messages, byte-identical files for identical input. */
+ * temporary-file protocol (an incomplete file never replaces a complete one), checkpoints that
+ * survive SIGKILL, a full disk as a prompt message and never a crash, failures as messages,
+ * byte-identical files for identical input. */
 #include <errno.h>
+#include <glob.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -44,6 +50,21 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* The one temporary file in dir ("NAME.HOST.PID.part"), or NULL when there is none. */
+static char *the_part(void)
+{
+    char *pattern = path_in_dir("*.part");
+    glob_t g;
+    char *out = NULL;
+    if (glob(pattern, 0, NULL, &g) == 0) {
+        ck_assert_uint_eq(g.gl_pathc, 1);
+        out = strdup(g.gl_pathv[0]);
+        globfree(&g);
+    }
+    free(pattern);
+    return out;
+}
+
 /* Writes `rows` rows (crossing chunk boundaries for chunk_rows = 10) and closes. */
 static int write_file(const char *path, size_t rows, int64_t wallclock, struct diag *d)
 {
@@ -78,8 +99,8 @@ START_TEST(test_round_trip)
     ck_assert_int_eq(write_file(path, 37, -1, &d), 0);
     ck_assert_uint_eq(diag_error_count(&d), 0);
     ck_assert(exists(path));
-    char *part = path_in_dir("rt.h5.part");
-    ck_assert(!exists(part));
+    char *part = the_part();
+    ck_assert_ptr_null(part); /* no temporary left */
 
     size_t n = 0;
     int64_t *t = h5_read_column(path, "/things/many/t_ns", H5T_NATIVE_INT64, &n);
@@ -128,18 +149,24 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
-/* While a run is in progress, only "<path>.part" exists, with complete = 0; an aborted close
- * leaves complete = 0 under the final name. */
+/* While a run is in progress only its temporary exists, named after the final path, the host
+ * and the process; an incomplete close goes beside the final name ("p.incomplete.h5"), keeping
+ * all that was handed over. */
 START_TEST(test_part_protocol)
 {
     make_dir();
-    char *path = path_in_dir("p.h5");
-    char *part = path_in_dir("p.h5.part");
+    char *path = path_in_dir("p.h5"), *incomplete = path_in_dir("p.incomplete.h5");
     struct diag d;
     diag_init(&d);
     struct rec *r;
     ck_assert_int_eq(rec_open(&r, path, NULL, &d), 0);
-    ck_assert(exists(part));
+    char *part = the_part();
+    ck_assert_ptr_nonnull(part);
+    ck_assert_str_eq(part, rec_temp_path(r));
+    char pid[32];
+    snprintf(pid, sizeof pid, ".%ld.part", (long)getpid());
+    ck_assert_ptr_nonnull(strstr(part, pid));
+    ck_assert(strncmp(part, path, strlen(path)) == 0);
     ck_assert(!exists(path));
     struct rec_table *t;
     ck_assert_int_eq(rec_table_create(r, "/rows", cols, 2, &t), 0);
@@ -147,18 +174,205 @@ START_TEST(test_part_protocol)
     rec_row_commit(t);
     ck_assert_int_eq(rec_close(r, false), 0);
     ck_assert(!exists(part));
-    ck_assert(exists(path));
+    ck_assert(!exists(path));
+    ck_assert(exists(incomplete));
     int64_t complete = -1;
-    ck_assert_int_eq(h5_read_attr_int64(path, "/", "complete", &complete), 0);
+    ck_assert_int_eq(h5_read_attr_int64(incomplete, "/", "complete", &complete), 0);
     ck_assert_int_eq(complete, 0);
     size_t n = 0;
-    int64_t *v = h5_read_column(path, "/rows/t_ns", H5T_NATIVE_INT64, &n);
+    int64_t *v = h5_read_column(incomplete, "/rows/t_ns", H5T_NATIVE_INT64, &n);
     ck_assert_uint_eq(n, 1); /* nothing handed over is lost */
     ck_assert_int_eq(v[0], 5);
     free(v);
+    char *name = rec_incomplete_path("results");
+    ck_assert_str_eq(name, "results.incomplete");
+    free(name);
     diag_release(&d);
     free(path);
+    free(incomplete);
     free(part);
+    remove_dir();
+}
+END_TEST
+
+/* An interrupted run (incomplete close) never replaces a complete file at the same path; the
+ * next complete run replaces it and removes the interrupted one's leftovers. */
+START_TEST(test_incomplete_never_replaces_complete)
+{
+    make_dir();
+    char *path = path_in_dir("c.h5"), *incomplete = path_in_dir("c.incomplete.h5");
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_eq(write_file(path, 37, -1, &d), 0);
+    struct rec *r;
+    ck_assert_int_eq(rec_open(&r, path, NULL, &d), 0);
+    rec_attr_int64(r, "/", "seed", 99);
+    ck_assert_int_eq(rec_close(r, false), 0);
+    int64_t complete = -1, seed = 0;
+    ck_assert_int_eq(h5_read_attr_int64(path, "/", "complete", &complete), 0);
+    ck_assert_int_eq(complete, 1);
+    ck_assert_int_eq(h5_read_attr_int64(path, "/", "seed", &seed), 0);
+    ck_assert_int_eq(seed, 77); /* the complete file is untouched */
+    ck_assert_int_eq(h5_read_attr_int64(incomplete, "/", "seed", &seed), 0);
+    ck_assert_int_eq(seed, 99);
+    ck_assert_int_eq(write_file(path, 12, -1, &d), 0);
+    ck_assert(!exists(incomplete));
+    size_t n = 0;
+    free(h5_read_column(path, "/things/many/t_ns", H5T_NATIVE_INT64, &n));
+    ck_assert_uint_eq(n, 12);
+    ck_assert_uint_eq(diag_error_count(&d), 0);
+    diag_release(&d);
+    free(path);
+    free(incomplete);
+    remove_dir();
+}
+END_TEST
+
+/*
+ * A writer killed (SIGKILL) at any point leaves a temporary file that HDF5 opens as it was at
+ * the last checkpoint: every row counted by `done` is there with its value, whatever was
+ * written after it (including chunks rewritten in place and tables created later). The child
+ * writes in rounds of 23 rows (chunks of 10, so each checkpoint leaves a partial chunk that
+ * the next round rewrites), checkpoints after each round, and kills itself after `rounds`
+ * rounds plus 17 more rows and a new table.
+ */
+static void killed_writer(int rounds)
+{
+    char *path = path_in_dir("k.h5");
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct diag d;
+        diag_init(&d);
+        struct rec *r;
+        struct rec_options opt = {.chunk_rows = 10};
+        if (rec_open(&r, path, &opt, &d) < 0)
+            _exit(3);
+        struct rec_table *t;
+        rec_table_create(r, "/rows", cols, 2, &t);
+        int64_t i = 0;
+        for (int k = 0; k < rounds; k++) {
+            for (int j = 0; j < 23; j++, i++) {
+                rec_set_int64(t, 0, i);
+                rec_set_double(t, 1, 0.25 * (double)i);
+                rec_row_commit(t);
+            }
+            if (rec_checkpoint(r, "/", "done", k + 1) < 0)
+                _exit(4);
+        }
+        for (int j = 0; j < 17; j++, i++) {
+            rec_set_int64(t, 0, -1);
+            rec_set_double(t, 1, -1);
+            rec_row_commit(t);
+        }
+        struct rec_table *late;
+        rec_table_create(r, "/late", cols, 2, &late);
+        rec_set_int64(late, 0, 1);
+        rec_row_commit(late);
+        raise(SIGKILL);
+        _exit(5);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    char *part = the_part();
+    ck_assert_ptr_nonnull(part);
+    ck_assert(!exists(path));
+    int64_t done = -1;
+    ck_assert_int_eq(h5_read_attr_int64(part, "/", "done", &done), 0);
+    ck_assert_int_eq(done, rounds);
+    size_t n = 0;
+    int64_t *t = h5_read_column(part, "/rows/t_ns", H5T_NATIVE_INT64, &n);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(n, (size_t)(23 * rounds));
+    double *x = h5_read_column(part, "/rows/x", H5T_NATIVE_DOUBLE, &n);
+    ck_assert_ptr_nonnull(x);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(t[i], (int64_t)i);
+        ck_assert(x[i] == 0.25 * (double)i);
+    }
+    free(t);
+    free(x);
+    free(part);
+    free(path);
+}
+
+START_TEST(test_checkpoint_survives_kill)
+{
+    for (int rounds = 1; rounds <= 5; rounds++) {
+        make_dir();
+        killed_writer(rounds);
+        remove_dir();
+    }
+}
+END_TEST
+
+/*
+ * A full disk (here a file-size limit, which fails writes with EFBIG) is reported at the write
+ * that fails, within a chunk of rows, with the file's name and the system's reason; the writer
+ * stops, closing never crashes, nothing appears under the final name, and the temporary keeps
+ * the last checkpoint. Runs in a child with the limit set.
+ */
+START_TEST(test_full_disk_is_a_prompt_message)
+{
+    make_dir();
+    char *path = path_in_dir("full.h5");
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* as splitsim's main() does: a failed close must not crash at exit */
+        H5dont_atexit();
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim = {.rlim_cur = 64 * 1024, .rlim_max = 64 * 1024};
+        setrlimit(RLIMIT_FSIZE, &lim);
+        struct diag d;
+        diag_init(&d);
+        struct rec *r;
+        struct rec_options opt = {.chunk_rows = 100, .no_compression = true};
+        if (rec_open(&r, path, &opt, &d) < 0)
+            _exit(3);
+        struct rec_table *t;
+        rec_table_create(r, "/rows", cols, 2, &t);
+        int64_t i = 0;
+        for (; i < 50; i++) {
+            rec_set_int64(t, 0, i);
+            rec_row_commit(t);
+        }
+        rec_checkpoint(r, "/", "done", 1);
+        int rc = 0;
+        for (; i < 1000000 && rc == 0; i++) {
+            rec_set_int64(t, 0, i);
+            rc = rec_row_commit(t);
+        }
+        /* 64 kB hold about 4,000 rows of 16 bytes: the error shows within a chunk of that */
+        if (rc == 0 || i > 5000)
+            _exit(6);
+        if (d.len != 1 || !strstr(d.msgs[0].text, "File too large") || !d.msgs[0].file ||
+            strcmp(d.msgs[0].file, path) != 0)
+            _exit(7);
+        if (rec_close(r, true) == 0)
+            _exit(8);
+        diag_release(&d);
+        _exit(0);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    ck_assert(!exists(path));
+    char *part = the_part();
+    ck_assert_ptr_nonnull(part);
+    int64_t done = -1;
+    ck_assert_int_eq(h5_read_attr_int64(part, "/", "done", &done), 0);
+    ck_assert_int_eq(done, 1);
+    size_t n = 0;
+    int64_t *t = h5_read_column(part, "/rows/t_ns", H5T_NATIVE_INT64, &n);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(n, 50);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(t[i], (int64_t)i);
+    free(t);
+    free(part);
+    free(path);
     remove_dir();
 }
 END_TEST
@@ -193,9 +407,13 @@ START_TEST(test_sticky_error)
     ck_assert_int_lt(rec_table_create(r, "/rows", cols, 2, &t), 0); /* refused after an error */
     ck_assert_ptr_null(t);
     ck_assert_int_lt(rec_close(r, true), 0);
+    ck_assert(!exists(path)); /* an error means never complete: no file under the final name */
+    char *part = the_part();
+    ck_assert_ptr_nonnull(part); /* kept, with what it held */
     int64_t complete = -1;
-    ck_assert_int_eq(h5_read_attr_int64(path, "/", "complete", &complete), 0);
-    ck_assert_int_eq(complete, 0); /* an error means never complete */
+    ck_assert_int_eq(h5_read_attr_int64(part, "/", "complete", &complete), 0);
+    ck_assert_int_eq(complete, 0);
+    free(part);
     ck_assert_uint_eq(diag_error_count(&d), 1);
     diag_release(&d);
     free(path);
@@ -235,6 +453,9 @@ static Suite *rec_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_part_protocol);
+    tcase_add_test(tc, test_incomplete_never_replaces_complete);
+    tcase_add_test(tc, test_checkpoint_survives_kill);
+    tcase_add_test(tc, test_full_disk_is_a_prompt_message);
     tcase_add_test(tc, test_unwritable_path_is_a_message);
     tcase_add_test(tc, test_sticky_error);
     tcase_add_test(tc, test_identical_input_identical_bytes);
