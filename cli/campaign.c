@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #include "results/rec.h"
 #include "results/rread.h"
 #include "scn/field.h"
+#include "sim/outfile.h"
 #include "splitsim_config.h"
 
 #if SPLITSIM_HAVE_MPI
@@ -31,8 +33,9 @@ struct point_info {
     double *axis; /* [naxes]: the swept values (base units; index for choices and strings) */
 };
 
+/* The points [from, to) of a sweep of n; p[i] is point from + i. */
 struct plan {
-    uint64_t n;
+    uint64_t n, from, to;
     size_t naxes;
     struct point_info *p;
     double *axis_values; /* n x naxes */
@@ -71,14 +74,22 @@ static double axis_number(const struct scn *s, const char *path, size_t index, c
     }
 }
 
-static int make_plan(const struct campaign *c, struct plan *pl, struct diag *d)
+/* Resolves the points [from, to) only: what they need (their hash, replication and swept
+ * values) costs a scenario binding each, so a job that runs a few points of a large sweep does
+ * not pay for all of them. */
+static int make_plan(const struct campaign *c, uint64_t from, uint64_t to, struct plan *pl,
+                     struct diag *d)
 {
     memset(pl, 0, sizeof *pl);
     const struct sweep *sw = c->sweep;
     pl->n = sw->points;
+    pl->from = from;
+    pl->to = to;
+    uint64_t count = to - from;
     pl->naxes = sw->ngrid + sw->nzip;
-    pl->p = calloc(pl->n, sizeof *pl->p);
-    pl->axis_values = calloc(pl->n * (pl->naxes ? pl->naxes : 1), sizeof *pl->axis_values);
+    pl->p = calloc(count ? count : 1, sizeof *pl->p);
+    pl->axis_values =
+        calloc((count ? count : 1) * (pl->naxes ? pl->naxes : 1), sizeof *pl->axis_values);
     pl->axis_units = calloc(pl->naxes ? pl->naxes : 1, sizeof *pl->axis_units);
     if (!pl->p || !pl->axis_values || !pl->axis_units) {
         plan_release(pl);
@@ -86,9 +97,9 @@ static int make_plan(const struct campaign *c, struct plan *pl, struct diag *d)
         return -ENOMEM;
     }
     pl->model = c->base->model == SCN_MODEL_SPLIT ? "split" : "queue";
-    for (uint64_t i = 0; i < pl->n; i++) {
+    for (uint64_t i = 0; i < count; i++) {
         struct scn s;
-        if (sweep_point(sw, c->tree, i, &s, d) < 0) {
+        if (sweep_point(sw, c->tree, from + i, &s, d) < 0) {
             plan_release(pl);
             return -EINVAL;
         }
@@ -96,8 +107,8 @@ static int make_plan(const struct campaign *c, struct plan *pl, struct diag *d)
         pl->p[i].replication = s.run.first_replication;
         pl->p[i].axis = pl->axis_values + i * pl->naxes;
         for (size_t a = 0; a < pl->naxes; a++)
-            pl->p[i].axis[a] = axis_number(&s, sweep_axis_path(sw, a), sweep_value_index(sw, i, a),
-                                           &pl->axis_units[a]);
+            pl->p[i].axis[a] = axis_number(&s, sweep_axis_path(sw, a),
+                                           sweep_value_index(sw, from + i, a), &pl->axis_units[a]);
         scn_release(&s);
     }
     return 0;
@@ -135,14 +146,13 @@ static int mkdir_p(const char *path)
 /* The argument vector of `splitsim run SCENARIO --point I -o OUT -q --set ...`. */
 static char **run_argv(const struct campaign *c, uint64_t p, const char *out, char *pointbuf)
 {
-    char **argv = calloc(8 + 2 * c->nsets + 1, sizeof *argv);
+    char **argv = calloc(9 + 2 * c->nsets + 1, sizeof *argv);
     if (!argv)
         return NULL;
     size_t n = 0;
     sprintf(pointbuf, "%" PRIu64, p);
     argv[n++] = (char *)"splitsim";
     argv[n++] = (char *)"run";
-    argv[n++] = (char *)(uintptr_t)c->scenario;
     argv[n++] = (char *)"--point";
     argv[n++] = pointbuf;
     argv[n++] = (char *)"-o";
@@ -152,6 +162,8 @@ static char **run_argv(const struct campaign *c, uint64_t p, const char *out, ch
         argv[n++] = (char *)"--set";
         argv[n++] = (char *)(uintptr_t)c->sets[i];
     }
+    argv[n++] = (char *)"--"; /* a scenario named "-x.yaml" is still a file */
+    argv[n++] = (char *)(uintptr_t)c->scenario;
     argv[n] = NULL;
     return argv;
 }
@@ -238,8 +250,15 @@ static int run_local(const struct campaign *c, const uint64_t *todo, uint64_t nt
                 break;
             }
             fflush(NULL);
+            pid_t parent = getpid();
             pid_t pid = fork();
             if (pid == 0) {
+                /* A worker dies with the sweep: killed (even by SIGKILL), it must not leave
+                 * workers behind that race a resumed sweep for the same points. SIGTERM lets
+                 * the worker close its file as incomplete. */
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
+                if (getppid() != parent)
+                    _exit(126);
                 execv("/proc/self/exe", argv);
                 _exit(127);
             }
@@ -550,6 +569,16 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
 
 /* ---- Slurm ------------------------------------------------------------------------------- */
 
+/* True when s holds a control character (a newline would end a script's comment or command). */
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* s as one single-quoted shell word: nothing in it is expanded. */
 static void shell_quote(FILE *f, const char *s)
 {
     fputc('\'', f);
@@ -562,50 +591,50 @@ static void shell_quote(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-/* "EXE sweep SCENARIO -o DIR OPTION --set ..." (quoted for the shell), ending the line. */
+/* dir as a single-quoted shell word with '%' doubled: Slurm expands %A, %j, ... in the file
+ * names of --output, and %% stands for one %. */
+static void slurm_pattern_quote(FILE *f, const char *dir)
+{
+    fputc('\'', f);
+    for (const char *s = dir; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else if (*s == '%')
+            fputs("%%", f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+/* "EXE sweep -o DIR OPTION --set ... -- SCENARIO" (every word quoted), ending the line. */
 static void sweep_line(FILE *f, const struct campaign *c, const char *exe, const char *scen,
                        const char *dir, const char *option)
 {
     shell_quote(f, exe);
-    fputs(" sweep ", f);
-    shell_quote(f, scen);
-    fputs(" -o ", f);
+    fputs(" sweep -o ", f);
     shell_quote(f, dir);
     fprintf(f, " %s", option);
     for (size_t i = 0; i < c->nsets; i++) {
         fputs(" --set ", f);
         shell_quote(f, c->sets[i]);
     }
+    fputs(" -- ", f);
+    shell_quote(f, scen);
     fputc('\n', f);
 }
 
-/* DIR/NAME opened for writing (*path set, freed by script_close); NULL with a message. */
-static FILE *script_open(const char *dir, const char *name, char **path, struct diag *d)
+/* Opens DIR/NAME for writing under a temporary name (sim/outfile.h). */
+static int script_open(struct outfile *o, const char *dir, const char *name, struct diag *d)
 {
-    if (asprintf(path, "%s/%s", dir, name) < 0) {
-        *path = NULL;
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", dir, name) < 0) {
         diag_error(d, "out of memory");
-        return NULL;
+        return -ENOMEM;
     }
-    FILE *f = fopen(*path, "w");
-    if (!f) {
-        diag_error(d, "%s: %s", *path, strerror(errno));
-        free(*path);
-    }
-    return f;
-}
-
-/* Closes a script, makes it executable and frees its path; -EIO (with a message) when the
- * write failed. */
-static int script_close(FILE *f, char *path, struct diag *d)
-{
-    int rc = ferror(f) | fclose(f);
-    if (rc == 0 && chmod(path, 0755) < 0)
-        rc = -1;
-    if (rc)
-        diag_error(d, "%s: cannot write: %s", path, strerror(errno));
+    int rc = outfile_open(o, path, d);
     free(path);
-    return rc ? -EIO : 0;
+    return rc;
 }
 
 static int write_slurm(const struct campaign *c, const struct plan *pl, const struct cli_io *io,
@@ -618,58 +647,77 @@ static int write_slurm(const struct campaign *c, const struct plan *pl, const st
         return -EIO;
     }
     exe[n] = '\0';
+    const char *paths[] = {exe, scen, dir};
+    for (size_t i = 0; i < 3; i++)
+        if (has_control(paths[i])) {
+            diag_error(d,
+                       "--slurm: the path '%s' holds a control character (e.g. a newline), which "
+                       "a job script cannot carry safely; rename it",
+                       paths[i]);
+            return -EINVAL;
+        }
+    for (size_t i = 0; i < c->nsets; i++)
+        if (has_control(c->sets[i])) {
+            diag_error(d,
+                       "--slurm: --set '%s' holds a control character; a job script cannot "
+                       "carry it safely",
+                       c->sets[i]);
+            return -EINVAL;
+        }
     uint64_t chunk = c->chunk ? c->chunk : 1;
     uint64_t tasks = (pl->n + chunk - 1) / chunk;
-    char *path = NULL;
-    FILE *f = script_open(c->dir, "campaign.sbatch", &path, d);
-    if (!f)
+    struct outfile o;
+    if (script_open(&o, c->dir, "campaign.sbatch", d) < 0)
         return -EIO;
-    fprintf(f,
+    fprintf(o.f,
             "#!/bin/bash\n"
             "# Generated by 'splitsim sweep --slurm': one array task per chunk of %" PRIu64
             " point(s).\n"
-            "# Submit with %s/submit.sh (this array, then the merge job that writes the index).\n"
+            "# Submit with submit.sh next to this file (this array, then the merge job that "
+            "writes\n# the index); it also sets where the logs go.\n"
             "#SBATCH --job-name=splitsim-sweep\n"
             "#SBATCH --array=0-%" PRIu64 "\n"
             "#SBATCH --ntasks=1\n"
             "#SBATCH --cpus-per-task=1\n"
-            "#SBATCH --output=%s/logs/%%A_%%a.out\n"
             "set -eu\n"
             "FROM=$((SLURM_ARRAY_TASK_ID * %" PRIu64 "))\n"
             "TO=$((FROM + %" PRIu64 " - 1))\n"
             "[ \"$TO\" -ge %" PRIu64 " ] && TO=%" PRIu64 "\n"
             "exec ",
-            chunk, dir, tasks - 1, dir, chunk, chunk, pl->n, pl->n - 1);
-    sweep_line(f, c, exe, scen, dir, "--points \"$FROM-$TO\"");
-    if (script_close(f, path, d) < 0)
+            chunk, tasks - 1, chunk, chunk, pl->n, pl->n - 1);
+    sweep_line(o.f, c, exe, scen, dir, "--points \"$FROM-$TO\"");
+    if (outfile_commit(&o, 0755, d) < 0)
         return -EIO;
-    if (!(f = script_open(c->dir, "merge.sbatch", &path, d)))
+    if (script_open(&o, c->dir, "merge.sbatch", d) < 0)
         return -EIO;
-    fprintf(f,
-            "#!/bin/bash\n"
-            "# Generated by 'splitsim sweep --slurm': writes the campaign index once the array "
-            "is done.\n"
-            "#SBATCH --job-name=splitsim-merge\n"
-            "#SBATCH --ntasks=1\n"
-            "#SBATCH --output=%s/logs/merge_%%j.out\n"
-            "set -eu\n"
-            "exec ",
-            dir);
-    sweep_line(f, c, exe, scen, dir, "--merge");
-    if (script_close(f, path, d) < 0)
+    fprintf(o.f, "#!/bin/bash\n"
+                 "# Generated by 'splitsim sweep --slurm': writes the campaign index once the "
+                 "array is done.\n"
+                 "#SBATCH --job-name=splitsim-merge\n"
+                 "#SBATCH --ntasks=1\n"
+                 "set -eu\n"
+                 "exec ");
+    sweep_line(o.f, c, exe, scen, dir, "--merge");
+    if (outfile_commit(&o, 0755, d) < 0)
         return -EIO;
-    if (!(f = script_open(c->dir, "submit.sh", &path, d)))
+    if (script_open(&o, c->dir, "submit.sh", d) < 0)
         return -EIO;
-    fprintf(f,
-            "#!/bin/bash\n"
-            "# Submits the campaign's job array, then the merge job after it (afterany: the "
-            "index\n# is written even if some points failed; rerun submit.sh to redo them).\n"
-            "set -eu\n"
-            "mkdir -p %s/logs\n"
-            "jid=$(sbatch --parsable %s/campaign.sbatch)\n"
-            "sbatch --dependency=afterany:\"${jid%%%%;*}\" %s/merge.sbatch\n",
-            dir, dir, dir);
-    if (script_close(f, path, d) < 0)
+    fputs("#!/bin/bash\n"
+          "# Submits the campaign's job array, then the merge job after it (afterany: the "
+          "index\n# is written even if some points failed; rerun submit.sh to redo them).\n"
+          "set -eu\n"
+          "dir=",
+          o.f);
+    shell_quote(o.f, dir);
+    fputs("\nlogs=", o.f);
+    slurm_pattern_quote(o.f, dir);
+    fputs("/logs\n"
+          "mkdir -p \"$dir/logs\"\n"
+          "jid=$(sbatch --parsable --output=\"$logs/%A_%a.out\" \"$dir/campaign.sbatch\")\n"
+          "sbatch --dependency=afterany:\"${jid%%;*}\" --output=\"$logs/merge_%j.out\" "
+          "\"$dir/merge.sbatch\"\n",
+          o.f);
+    if (outfile_commit(&o, 0755, d) < 0)
         return -EIO;
     fprintf(io->out,
             "slurm: %" PRIu64 " points in %" PRIu64 " array task(s) of %" PRIu64
@@ -678,10 +726,169 @@ static int write_slurm(const struct campaign *c, const struct plan *pl, const st
     return 0;
 }
 
+/* ---- the campaign's identity ---------------------------------------------------------------- */
+
+/* What a campaign folder holds: the resolved base scenario and its sweep (malloc'd). */
+static char *campaign_definition(const struct campaign *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fputs(c->base->resolved, f);
+    int rc = sweep_write_definition(c->sweep, c->base, f);
+    if (fclose(f) != 0 || rc < 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* The next line of s that is not a comment (NULL at the end); *len its length. */
+static const char *next_line(const char **s, size_t *len)
+{
+    while (**s) {
+        const char *line = *s, *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        *s = nl ? nl + 1 : line + n;
+        if (line[0] != '#') {
+            *len = n;
+            return line;
+        }
+    }
+    return NULL;
+}
+
+/* 0 when a and b have the same lines apart from comments; else the 1-based number of the first
+ * differing line of b (its text in *bl, *blen). */
+static int first_difference(const char *a, const char *b, const char **bl, size_t *blen)
+{
+    const char *pa = a, *pb = b;
+    for (int line = 1;; line++) {
+        size_t na = 0, nb = 0;
+        const char *la = next_line(&pa, &na), *lb = next_line(&pb, &nb);
+        if (!la && !lb)
+            return 0;
+        if (!la || !lb || na != nb || memcmp(la, lb, na) != 0) {
+            *bl = lb ? lb : "(end of file)";
+            *blen = lb ? nb : strlen(*bl);
+            return line;
+        }
+    }
+}
+
+/*
+ * A campaign folder holds one campaign: DIR/campaign.yaml records the resolved scenario and
+ * sweep it was started with. Another scenario (or other --set overrides) is refused — its points
+ * would overwrite the earlier campaign's — unless --fresh is given. A folder from before
+ * campaign.yaml existed is adopted when its complete point files (in the points to run) belong
+ * to this campaign. 0, or -EINVAL with a message.
+ */
+static int campaign_claim(const struct campaign *c, struct diag *d)
+{
+    char *want = campaign_definition(c), *path = NULL, *have = NULL;
+    if (!want || asprintf(&path, "%s/campaign.yaml", c->dir) < 0) {
+        free(want);
+        diag_error(d, "out of memory");
+        return -ENOMEM;
+    }
+    int rc = 0;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t cap = 0;
+        ssize_t n = getdelim(&have, &cap, '\0', f);
+        if (n < 0) {
+            free(have);
+            have = NULL;
+        }
+        fclose(f);
+    }
+    const char *line = NULL;
+    size_t len = 0;
+    int diff = have ? first_difference(have, want, &line, &len) : 0;
+    if (have && diff && !c->fresh) {
+        diag_error(d,
+                   "-o: '%s' holds another campaign: %s differs from this scenario at line %d "
+                   "(this one has '%.*s'); use another folder, or --fresh to replace that "
+                   "campaign",
+                   c->dir, path, diff, (int)(len > 80 ? 80 : len), line);
+        rc = -EINVAL;
+    }
+    if (rc == 0 && !have && !c->fresh) {
+        /* no record: any complete point file must be one of this campaign's */
+        uint64_t from = c->range_given ? c->from : 0,
+                 to = c->range_given ? c->to : c->sweep->points;
+        for (uint64_t p = from; p < to && rc == 0; p++) {
+            char *file = point_path(c->dir, p);
+            if (file && access(file, F_OK) == 0 && rread_complete(file, NULL)) {
+                struct scn s;
+                struct diag quiet;
+                diag_init(&quiet);
+                if (sweep_point(c->sweep, c->tree, p, &s, &quiet) == 0) {
+                    if (!rread_complete(file, s.hash_hex)) {
+                        diag_error(d,
+                                   "-o: '%s' holds another campaign: %s is a complete point of a "
+                                   "different scenario; use another folder, or --fresh to "
+                                   "replace that campaign",
+                                   c->dir, file);
+                        rc = -EINVAL;
+                    }
+                    scn_release(&s);
+                }
+                diag_release(&quiet);
+            }
+            free(file);
+        }
+    }
+    if (rc == 0 && (!have || diff)) {
+        struct outfile o;
+        rc = outfile_open(&o, path, d);
+        if (rc == 0) {
+            fputs("# splitsim campaign folder: the scenario whose sweep this folder holds, "
+                  "resolved (every\n# default filled in, every --set applied). 'splitsim "
+                  "sweep' refuses to run another\n# scenario into this folder unless --fresh "
+                  "is given.\n# from: ",
+                  o.f);
+            for (const char *ch = c->scenario; *ch; ch++)
+                fputc((unsigned char)*ch < 0x20 ? ' ' : *ch, o.f);
+            for (size_t i = 0; i < c->nsets; i++) {
+                fputs(" --set ", o.f);
+                for (const char *ch = c->sets[i]; *ch; ch++)
+                    fputc((unsigned char)*ch < 0x20 ? ' ' : *ch, o.f);
+            }
+            fputc('\n', o.f);
+            fputs(want, o.f);
+            rc = outfile_commit(&o, 0, d);
+        }
+    }
+    free(have);
+    free(want);
+    free(path);
+    return rc;
+}
+
 /* ---- the campaign -------------------------------------------------------------------------- */
 
 int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag *d)
 {
+    int rc = 0;
+    if (has_control(c->dir)) {
+        diag_error(d, "-o: the folder name holds a control character (e.g. a newline); "
+                      "choose a plain name");
+        return CLI_BAD_INPUT;
+    }
+    char *points_dir = NULL;
+    if (asprintf(&points_dir, "%s/points", c->dir) < 0 || mkdir_p(points_dir) < 0) {
+        diag_error(d, "-o: cannot create directory '%s': %s", c->dir, strerror(errno));
+        free(points_dir);
+        return CLI_FAILURE;
+    }
+    free(points_dir);
+    /* Every process (each MPI rank, each Slurm task) checks that the folder holds this
+     * campaign before running anything; the record is written atomically, the same by all. */
+    if ((rc = campaign_claim(c, d)) < 0)
+        return rc == -EINVAL ? CLI_BAD_INPUT : CLI_FAILURE;
     int rank = 0;
 #if SPLITSIM_HAVE_MPI
     int size = 1;
@@ -692,24 +899,16 @@ int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag 
         MPI_Comm_size(MPI_COMM_WORLD, &size);
     }
 #endif
-    int rc = 0;
-    char *points_dir = NULL;
-    if (asprintf(&points_dir, "%s/points", c->dir) < 0 || mkdir_p(points_dir) < 0) {
-        diag_error(d, "-o: cannot create directory '%s': %s", c->dir, strerror(errno));
-        free(points_dir);
-        rc = -EIO;
-        goto out;
-    }
-    free(points_dir);
     struct plan pl;
-    if ((rc = make_plan(c, &pl, d)) < 0)
-        goto out;
+    uint64_t from = c->range_given ? c->from : 0, to = c->range_given ? c->to : c->sweep->points;
     if (c->slurm) {
+        memset(&pl, 0, sizeof pl);
+        pl.n = c->sweep->points;
         rc = write_slurm(c, &pl, io, d);
-        plan_release(&pl);
         goto out;
     }
-    uint64_t from = c->range_given ? c->from : 0, to = c->range_given ? c->to : pl.n;
+    if ((rc = make_plan(c, from, c->merge_only ? from : to, &pl, d)) < 0)
+        goto out;
     uint64_t *todo = calloc(to > from ? to - from : 1, sizeof *todo), ntodo = 0;
     struct progress pg = {.out = !c->quiet && rank == 0 ? io->err : NULL,
                           .tty = isatty(fileno(io->err)) != 0,
@@ -719,10 +918,11 @@ int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag 
         rc = -ENOMEM;
         goto out;
     }
+    uint64_t nran = 0, nfailed = 0;
     if (!c->merge_only) {
         for (uint64_t p = from; p < to; p++) {
             char *file = point_path(c->dir, p);
-            if (file && !c->fresh && rread_complete(file, pl.p[p].hash))
+            if (file && !c->fresh && rread_complete(file, pl.p[p - from].hash))
                 pg.skipped++;
             else
                 todo[ntodo++] = p;
@@ -742,35 +942,53 @@ int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag 
             rc = run_local(c, todo, ntodo, &pg, io, d);
         if (pg.out && pg.tty && pg.total)
             fputc('\n', pg.out);
+        /* What counts is what is on disk: a point whose worker failed but whose file is
+         * complete (another process finished it) is done, not failed. */
+        for (uint64_t i = 0; rank == 0 && i < ntodo; i++) {
+            char *file = point_path(c->dir, todo[i]);
+            if (file && rread_complete(file, pl.p[todo[i] - from].hash))
+                nran++;
+            else
+                nfailed++;
+            free(file);
+        }
     }
     free(todo);
-    if (rank == 0 && !c->range_given) {
+    plan_release(&pl);
+    bool interrupted = rc == -EINTR;
+    if (rank == 0 && !c->range_given && !interrupted) {
         uint64_t ncomplete = 0;
-        int irc = write_index(c, &pl, d, &ncomplete);
+        struct plan all;
+        int irc = make_plan(c, 0, c->sweep->points, &all, d);
+        if (irc == 0) {
+            irc = write_index(c, &all, d, &ncomplete);
+            plan_release(&all);
+        }
         if (irc < 0 && rc == 0)
             rc = irc;
-        if (!c->quiet)
+        if (!c->quiet && irc == 0)
             fprintf(io->out,
                     "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign.h5\n",
-                    ncomplete, pl.n, ncomplete == pl.n ? "" : " (rerun the same command to finish)",
+                    ncomplete, c->sweep->points,
+                    ncomplete == c->sweep->points ? "" : " (rerun the same command to finish)",
                     c->dir);
-        if (rc == 0 && ncomplete < pl.n)
+        if (rc == 0 && ncomplete < c->sweep->points)
             rc = -EIO;
-    } else if (rank == 0 && !c->quiet) {
+    } else if (rank == 0 && !c->quiet && !interrupted) {
         fprintf(io->out,
                 "sweep: points %" PRIu64 "-%" PRIu64 ": %" PRIu64 " run, %" PRIu64
                 " failed, %" PRIu64 " already complete\n",
-                from, to - 1, pg.done, pg.failed, pg.skipped);
+                from, to - 1, nran, nfailed, pg.skipped);
     }
-    if (rc == 0 && pg.failed)
-        rc = -EIO;
-    if (rc == -EINTR)
+    if (rank == 0 && interrupted)
         diag_error(d, "interrupted: finished points are kept; rerun the same command to finish");
-    else if (rc == -EIO && pg.failed)
+    else if (rank == 0 && nfailed) {
         diag_error(d,
                    "%" PRIu64 " point(s) failed (see above); rerun the same command to redo them",
-                   pg.failed);
-    plan_release(&pl);
+                   nfailed);
+        if (rc == 0)
+            rc = -EIO;
+    }
 out:
 #if SPLITSIM_HAVE_MPI
     if (mpi)

@@ -22,6 +22,8 @@ static const struct cli_command commands[] = {
      "list a scenario's sweep points (--list) or run them as a campaign (-o DIR)"},
     {"bench", cmd_bench, "measure the simulator's speed (bench events: the hold model)"},
     {"tables", cmd_tables, "LLM architectures and devices for cost tables (list, calibrate)"},
+    {"inspect", cmd_inspect,
+     "tell what a results file holds (complete? replications finished? tables, rows)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

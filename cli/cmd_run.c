@@ -296,6 +296,33 @@ int cmd_check(int argc, char **argv, const struct cli_io *io)
 
 /* ---- sweep ------------------------------------------------------------------------------- */
 
+/* A decimal number of digits only (no sign, no space), into *v; false on anything else or an
+ * overflow. */
+static bool parse_digits(const char *s, size_t n, uint64_t *v)
+{
+    if (n == 0 || n > 20)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        unsigned dgt = (unsigned)(s[i] - '0');
+        if (x > (UINT64_MAX - dgt) / 10)
+            return false;
+        x = x * 10 + dgt;
+    }
+    *v = x;
+    return true;
+}
+
+/* "A-B" with A <= B, digits only. */
+static bool parse_range(const char *s, uint64_t *lo, uint64_t *hi)
+{
+    const char *dash = strchr(s, '-');
+    return dash && parse_digits(s, (size_t)(dash - s), lo) &&
+           parse_digits(dash + 1, strlen(dash + 1), hi) && *lo <= *hi;
+}
+
 int cmd_sweep(int argc, char **argv, const struct cli_io *io)
 {
     struct diag d;
@@ -328,27 +355,35 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
                             .fresh = args_has(&a, "fresh"),
                             .quiet = args_has(&a, "quiet")};
     const char *range = args_get(&a, "points");
+    uint64_t lo = 0, hi = 0;
     if (range) {
-        unsigned long long lo = 0, hi = 0;
-        int used = 0;
-        if (sscanf(range, "%llu-%llu%n", &lo, &hi, &used) != 2 || range[used] || hi < lo)
-            diag_error(&d, "--points: expected A-B with A <= B (e.g. 0-9), got '%s'", range);
+        if (!parse_range(range, &lo, &hi))
+            diag_error(&d,
+                       "--points: expected A-B, two point numbers with A <= B (e.g. 0-9), "
+                       "got '%s'",
+                       range);
         camp.range_given = true;
-        camp.from = lo;
-        camp.to = hi + 1;
     }
     if (camp.merge_only + camp.slurm + camp.range_given > 1)
         diag_error(&d, "sweep: --merge, --slurm and --points exclude each other");
     struct loaded l;
     memset(&l, 0, sizeof l);
     int rc = diag_error_count(&d) ? CLI_BAD_INPUT : load(&a, "sweep", &l, &d);
-    if (rc == CLI_OK && sweep_validate(&l.sweep, &l.tree, &l.base, &d) > 0)
-        rc = CLI_BAD_INPUT;
-    if (rc == CLI_OK && camp.range_given && camp.to > l.sweep.points) {
-        diag_error(&d, "--points: the sweep has points 0 .. %" PRIu64 ", got '%s'",
-                   l.sweep.points - 1, range);
-        rc = CLI_BAD_INPUT;
+    if (rc == CLI_OK && camp.range_given) {
+        if (hi >= l.sweep.points) {
+            diag_error(&d, "--points: the sweep has points 0 .. %" PRIu64 ", got '%s'",
+                       l.sweep.points - 1, range);
+            rc = CLI_BAD_INPUT;
+        }
+        camp.from = lo;
+        camp.to = hi + 1;
     }
+    /* A job that runs a range of points validates those alone: a Slurm array task of a large
+     * sweep must not pay for every point. */
+    if (rc == CLI_OK &&
+        (camp.range_given ? sweep_validate_range(&l.sweep, &l.tree, &l.base, camp.from, camp.to, &d)
+                          : sweep_validate(&l.sweep, &l.tree, &l.base, &d)) > 0)
+        rc = CLI_BAD_INPUT;
     if (rc == CLI_OK && dir) {
         camp.sets = args_all(&a, "set", &camp.nsets);
         camp.sweep = &l.sweep;
@@ -356,7 +391,10 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
         camp.base = &l.base;
         rc = campaign_run(&camp, io, &d);
         free(camp.sets);
-        diag_print(&d, io->err, "splitsim");
+        if (rc == CLI_BAD_INPUT)
+            finish_bad(&d, io, rc);
+        else
+            diag_print(&d, io->err, "splitsim");
         loaded_release(&l);
         args_release(&a);
         diag_release(&d);

@@ -144,15 +144,23 @@ int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *bas
         }
     }
     if (rc == 0) {
-        double points = (double)sw->grid_points * (double)sw->zip_len * (double)sw->replications;
+        /* the exact count for the message (grid_points is capped to avoid overflow) */
+        double points = (double)sw->zip_len * (double)sw->replications;
+        for (size_t i = 0; i < sw->ngrid; i++)
+            points *= (double)sw->grid[i].values->n;
         if (points > SWEEP_MAX_POINTS) {
             const struct ynode *at = sec ? sec : tree->root;
+            char count[64];
+            if (points < 1e18)
+                snprintf(count, sizeof count, "%.0f", points);
+            else
+                snprintf(count, sizeof count, "%.3g", points);
             diag_report(d, DIAG_ERROR, at->src, at->line, at->col,
-                        "sweep: %.4g points (grid x zip x replications); expected at most %u",
-                        points, SWEEP_MAX_POINTS);
+                        "sweep: %s points (grid x zip x replications); expected at most %u", count,
+                        SWEEP_MAX_POINTS);
             rc = -EINVAL;
         }
-        sw->points = (uint64_t)points;
+        sw->points = rc == 0 ? (uint64_t)points : 0;
     }
     if (rc < 0)
         sweep_release(sw);
@@ -304,6 +312,12 @@ static uint64_t first_point_with(const struct sweep *sw, size_t a, size_t j)
 uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
                         struct diag *d)
 {
+    return sweep_validate_range(sw, tree, base, 0, sw->points, d);
+}
+
+uint64_t sweep_validate_range(const struct sweep *sw, const struct ytree *tree,
+                              const struct scn *base, uint64_t from, uint64_t to, struct diag *d)
+{
     uint64_t bad = 0, bad_values = 0;
     bool dedupe = d->dedupe;
     d->dedupe = true;
@@ -360,7 +374,9 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
     }
     origins.n = naxes;
     /* Every combination: copy the bound values in and run the cross checks. */
-    for (uint64_t p = 0; p < sw->points; p += sw->replications) {
+    if (to > sw->points)
+        to = sw->points;
+    for (uint64_t p = from - from % sw->replications; p < to; p += sw->replications) {
         struct scn s = *base;
         bool values_ok = true;
         uint64_t q = p / sw->replications;
@@ -375,8 +391,8 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
             }
             values_ok &= ax[a].ok[j];
             memcpy((char *)&s + ax[a].offset, ax[a].value[j], ax[a].size);
-            origins.v[a].node = (a < sw->ngrid ? sw->grid[a].values : sw->zip[a - sw->ngrid].values)
-                                    ->items[j];
+            origins.v[a].node =
+                (a < sw->ngrid ? sw->grid[a].values : sw->zip[a - sw->ngrid].values)->items[j];
         }
         if (!values_ok) {
             bad++;
@@ -392,7 +408,7 @@ uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const 
          * would repeat what was said. */
         if ((bad && d->len >= (d->max_messages ? d->max_messages : 100)) ||
             bad == SWEEP_MAX_REPORTED) {
-            if (p + sw->replications < sw->points)
+            if (p + sw->replications < to)
                 diag_report(d, DIAG_NOTE, at->src, at->line, at->col,
                             "stopped checking after %" PRIu64 " invalid points", bad);
             break;
@@ -427,4 +443,46 @@ void sweep_print_point(const struct sweep *sw, uint64_t p, const struct scn *s, 
             field_emit_value(f, holder, out);
     }
     fprintf(out, " hash=%s\n", s->hash_hex);
+}
+
+int sweep_write_definition(const struct sweep *sw, const struct scn *base, FILE *out)
+{
+    if (sw->ngrid + sw->nzip == 0)
+        return 0;
+    struct diag d;
+    diag_init(&d);
+    int rc = 0;
+    fputs("sweep:\n", out);
+    for (int part = 0; part < 2 && rc == 0; part++) {
+        const struct sweep_axis *axes = part == 0 ? sw->grid : sw->zip;
+        size_t n = part == 0 ? sw->ngrid : sw->nzip;
+        if (n)
+            fprintf(out, "  %s:\n", part == 0 ? "grid" : "zip");
+        for (size_t a = 0; a < n && rc == 0; a++) {
+            struct scn tmp = *base;
+            const void *found = NULL;
+            const struct scn_field *f = field_locate(scn_schema, axes[a].path, &tmp, &found);
+            if (!f) {
+                rc = -EINVAL;
+                break;
+            }
+            char *holder = (char *)&tmp + ((const char *)found - (const char *)&tmp);
+            fprintf(out, "    %s: [", axes[a].path);
+            for (size_t j = 0; j < axes[a].values->n; j++) {
+                if (f->type == FIELD_STRING)
+                    *(char **)(void *)(holder + f->offset) = NULL;
+                if (field_bind_one(f, axes[a].path, axes[a].values->items[j], holder, &d) != 0) {
+                    rc = -EINVAL;
+                    break;
+                }
+                fputs(j ? ", " : "", out);
+                field_emit_value(f, holder, out);
+                if (f->type == FIELD_STRING)
+                    free(*(char **)(void *)(holder + f->offset));
+            }
+            fputs("]\n", out);
+        }
+    }
+    diag_release(&d);
+    return rc;
 }

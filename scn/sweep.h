@@ -84,6 +84,15 @@ uint64_t sweep_point_replication(const struct sweep *sw, uint64_t p);
 uint64_t sweep_validate(const struct sweep *sw, const struct ytree *tree, const struct scn *base,
                         struct diag *d);
 
+/* sweep_validate for the points [from, to) only (their combinations): what a job that runs a
+ * range of points needs, at a cost proportional to the range. */
+uint64_t sweep_validate_range(const struct sweep *sw, const struct ytree *tree,
+                              const struct scn *base, uint64_t from, uint64_t to, struct diag *d);
+
+/* Writes the sweep section with every value in canonical form ("sweep:", "grid:"/"zip:", one
+ * line per axis), nothing without a sweep. 0, or -EINVAL when a value does not bind. */
+int sweep_write_definition(const struct sweep *sw, const struct scn *base, FILE *out);
+
 /* Prints "point P: replication=R key=value ..." for point p, with values as bound in s. */
 void sweep_print_point(const struct sweep *sw, uint64_t p, const struct scn *s, FILE *out);
 
