@@ -1,0 +1,4 @@
+run
+output-in-missing-folder.yaml
+-o
+no-such-folder/out.h5

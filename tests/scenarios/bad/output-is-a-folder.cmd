@@ -1,0 +1,4 @@
+run
+output-is-a-folder.yaml
+-o
+.

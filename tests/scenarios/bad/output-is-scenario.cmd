@@ -1,0 +1,4 @@
+run
+-o
+output-is-scenario.yaml
+output-is-scenario.yaml

@@ -1,0 +1,4 @@
+run
+output-is-trace.yaml
+-o
+one-request.csv

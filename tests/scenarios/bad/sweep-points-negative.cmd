@@ -1,0 +1,6 @@
+sweep
+sweep-points-negative.yaml
+-o
+campaign
+--points
+-1--1

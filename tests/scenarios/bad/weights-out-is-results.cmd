@@ -1,0 +1,4 @@
+run
+weights-out-is-results.yaml
+-o
+w.h5
