@@ -24,6 +24,8 @@ static const struct cli_command commands[] = {
     {"tables", cmd_tables, "LLM architectures and devices for cost tables (list, calibrate)"},
     {"inspect", cmd_inspect,
      "tell what a results file holds (complete? replications finished? tables, rows)"},
+    {"recover", cmd_recover,
+     "write what a killed or failed run recorded (its NAME.HOST.PID.part folder) as one file"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,4 +1,5 @@
 #include "results/inspect.h"
+#include "results/segments.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -268,8 +269,49 @@ static herr_t count_link(hid_t g, const char *name, const link_info *info, void 
     return 0;
 }
 
+static int describe(const char *path, hid_t file, FILE *out, struct diag *d);
+
+/* A run's temporary folder: its closed segments merged in memory, then described. */
+static int inspect_folder(const char *path, FILE *out, struct diag *d)
+{
+    char **segs = NULL;
+    size_t n = 0;
+    int rc = seg_list(path, &segs, &n, d);
+    if (rc < 0)
+        return -EINVAL;
+    char *open = seg_path(path, (unsigned)n, true);
+    bool writing = open && access(open, F_OK) == 0;
+    free(open);
+    fprintf(out,
+            "%s: the temporary folder of a run that did not finish (killed, or stopped by an "
+            "error):\n  %zu closed segment(s), all it recorded up to its last checkpoint%s\n",
+            path, n, writing ? "; the segment it was writing when it stopped is not used" : "");
+    if (n == 0) {
+        fprintf(out, "  nothing to recover: it stopped before its first checkpoint\n");
+        seg_list_free(segs, n);
+        return 0;
+    }
+    fprintf(out, "  'splitsim recover %s' writes them as one results file; merged, they hold:\n",
+            path);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_core(fapl, 1 << 20, 0); /* in memory only */
+    hid_t mem = H5Fcreate("splitsim-inspect", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    rc = mem >= 0 ? seg_merge(segs, n, mem, 0, d) : -EIO;
+    seg_list_free(segs, n);
+    if (rc == 0)
+        rc = describe(path, mem, out, d);
+    if (mem >= 0)
+        H5Fclose(mem);
+    H5Eclear2(H5E_DEFAULT);
+    return rc < 0 ? -EIO : 0;
+}
+
 int inspect_file(const char *path, FILE *out, struct diag *d)
 {
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (seg_is_folder(path))
+        return inspect_folder(path, out, d);
     /* a regular file, checked on the opened descriptor (O_NONBLOCK: a FIFO cannot block) */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
@@ -288,17 +330,24 @@ int inspect_file(const char *path, FILE *out, struct diag *d)
                                            : "something else");
         return -EINVAL;
     }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
         H5Eclear2(H5E_DEFAULT);
         diag_report(d, DIAG_ERROR, path, 0, 0,
-                    "HDF5 cannot open it (%lld bytes): not an HDF5 file, or damaged beyond "
-                    "reading (e.g. a run killed while writing a checkpoint, or a disk that "
-                    "filled up during one)",
+                    "HDF5 cannot open it (%lld bytes): not an HDF5 file, or damaged",
                     (long long)st.st_size);
         return -EIO;
     }
+    fprintf(out, "%s: %lld bytes\n", path, (long long)st.st_size);
+    int rc = describe(path, file, out, d);
+    H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
+/* Describes an open results file (or a merged view of a run's segments). */
+static int describe(const char *path, hid_t file, FILE *out, struct diag *d)
+{
     hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
     char *format = attr_text(root, "format");
     int64_t version = -1, complete = -1, reps = -1, done = -1, pdone = -1, points = -1,
@@ -310,10 +359,10 @@ int inspect_file(const char *path, FILE *out, struct diag *d)
     attr_int(root, "policies_done", &pdone);
     attr_int(root, "points", &points);
     attr_int(root, "points_complete", &pcomplete);
-    fprintf(out, "%s: %s", path, format ? format : "an HDF5 file splitsim did not write");
+    fprintf(out, "  %-18s %s", "kind:", format ? format : "an HDF5 file splitsim did not write");
     if (format && version >= 0)
         fprintf(out, " (format %" PRId64 ")", version);
-    fprintf(out, ", %lld bytes\n", (long long)st.st_size);
+    fputc('\n', out);
     free(format);
     fprintf(out, "  %-18s %s\n", "complete:",
             complete == 1   ? "yes"
@@ -386,7 +435,6 @@ int inspect_file(const char *path, FILE *out, struct diag *d)
         fprintf(out, "    /points: %" PRIu64 " link(s) to point files\n", links[1]);
     }
     H5Gclose(root);
-    H5Fclose(file);
     H5Eclear2(H5E_DEFAULT);
     if (vrc < 0 || w.unreadable) {
         fprintf(out,

@@ -3,11 +3,12 @@
  * killed or failed run.
  *
  * Concept: any file splitsim wrote — a complete results file, an interrupted one
- * (NAME.incomplete.h5), the temporary a killed or failed run left (NAME.HOST.PID.part), a
- * campaign index — is opened read-only and described: its kind and format, whether it is
- * complete, the scenario it ran, how many replications (and, in a competition, policies) were
- * finished and checkpointed, and every table with its number of rows. Every dataset is read back
- * in full, so "readable" means every value decodes, not just that the file opens.
+ * (NAME.incomplete.h5), a campaign index — is opened read-only and described; the temporary
+ * folder a killed or failed run left (NAME.HOST.PID.part/, results/segments.h) is described as
+ * the merge of its closed segments, i.e. what 'splitsim recover' would write: its kind and format,
+ * whether it is complete, the scenario it ran, how many replications (and, in a competition,
+ * policies) were finished and checkpointed, and every table with its number of rows. Every dataset
+ * is read back in full, so "readable" means every value decodes, not just that the file opens.
  *
  * Invariants: nothing is written; only regular files are opened (a FIFO or a device is refused
  * before any read, so inspection cannot hang); memory stays bounded whatever the file claims

@@ -1,5 +1,6 @@
 #include "results/rec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -7,13 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hdf5.h>
 
+#include "results/segments.h"
 #include "sim/outfile.h"
 #include "sim/version.h"
 
@@ -23,8 +25,9 @@
 struct rec_col {
     char *name;
     enum rec_type type;
-    hid_t dset;
-    void *buf; /* chunk_rows values of the column's type */
+    char *units, *description;
+    hid_t dset; /* in the current segment; H5I_INVALID_HID until the table has rows there */
+    void *buf;  /* chunk_rows values of the column's type */
 };
 
 struct rec_table {
@@ -32,22 +35,27 @@ struct rec_table {
     char *group;
     struct rec_col *cols;
     size_t ncols;
-    size_t buffered;  /* rows in the buffers, the last one being built */
-    uint64_t written; /* rows already in the file */
+    size_t buffered;      /* rows in the buffers, the last one being built */
+    uint64_t written;     /* rows already in segments */
+    uint64_t in_segment;  /* of which in the current segment */
+    bool segment_columns; /* the columns exist in the current segment */
 };
 
 struct rec {
-    char *path;
-    char *part_path;
-    hid_t file;
-    bool abandoned; /* after an error: writes go to memory, the .part keeps what it had */
+    char *path;   /* the final name */
+    char *folder; /* "<path>.<host>.<pid>.part": the segments */
+    unsigned seg; /* the current segment */
+    hid_t file;   /* the current segment, open */
+    bool abandoned;
     struct diag *diag;
     int error;
     size_t chunk_rows;
-    int deflate_level; /* 0: none */
+    int deflate_level; /* of the merged file; 0: none */
     int64_t wallclock;
     struct rec_table **tables;
     size_t ntables;
+    char **groups; /* every group created so far (to recreate in a later segment) */
+    size_t ngroups;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -72,11 +80,7 @@ static herr_t walk_error(unsigned n, const H5E_error2_t *e, void *out)
     return 0;
 }
 
-/*
- * HDF5's innermost reason in a few words: its POSIX driver reports a failed write as "file write
- * failed: time = ..., filename = ..., errno = 28, error message = 'No space left on device',
- * ..."; the quoted message is the part a user needs.
- */
+/* HDF5's reason in a few words: the quoted system message when there is one. */
 static void reason_text(const char *desc, char *out, size_t n)
 {
     const char *key = "error message = '";
@@ -94,8 +98,8 @@ static void reason_text(const char *desc, char *out, size_t n)
 
 static void abandon(struct rec *r);
 
-/* Records the first failure with HDF5's innermost reason, and makes it sticky; the file is
- * abandoned (see abandon) so that what it holds stays as it was. */
+/* Records the first failure with HDF5's reason (call it right after the failing HDF5 call: the
+ * next call clears the reason), makes it sticky, and abandons the current segment. */
 __attribute__((format(printf, 3, 4))) static int fail(struct rec *r, int code, const char *fmt, ...)
 {
     struct error_walk w = {0};
@@ -120,12 +124,10 @@ __attribute__((format(printf, 3, 4))) static int fail(struct rec *r, int code, c
 }
 
 /*
- * After the first error nothing more goes to the file on disk: HDF5's descriptor is pointed at
- * an anonymous memory file, so HDF5 can still close the file normally (a failed H5Fclose leaves
- * HDF5 1.10 with a dangling file that crashes the program at exit) while the ".part" on disk
- * keeps exactly what it held when the error struck: the last checkpoint (rec_checkpoint), plus
- * raw data written since beyond its end, unless the error struck during a checkpoint's own
- * metadata writes.
+ * After the first error nothing more goes to disk: HDF5's descriptor of the current segment is
+ * pointed at an anonymous memory file, so HDF5 can still close it normally (a failed H5Fclose
+ * leaves HDF5 1.10 with a dangling file that crashes the program at exit). The closed segments
+ * are untouched; the current one stays ".open" and is never merged.
  */
 static void abandon(struct rec *r)
 {
@@ -148,7 +150,7 @@ static void abandon(struct rec *r)
     close(mem);
 }
 
-/* ---- property lists and small helpers ---------------------------------------------------- */
+/* ---- small helpers -------------------------------------------------------------------------- */
 
 static hid_t group_create_plist(void)
 {
@@ -158,13 +160,33 @@ static hid_t group_create_plist(void)
     return gcpl;
 }
 
-/* Opens group `path`, creating it and its parents if needed. */
+static void remember_group(struct rec *r, const char *path)
+{
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (strcmp(r->groups[i], path) == 0)
+            return;
+    char **ng = realloc(r->groups, (r->ngroups + 1) * sizeof *ng);
+    if (!ng)
+        return;
+    r->groups = ng;
+    if ((r->groups[r->ngroups] = strdup(path)))
+        r->ngroups++;
+}
+
+static bool known_group(const struct rec *r, const char *path)
+{
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (strcmp(r->groups[i], path) == 0)
+            return true;
+    return false;
+}
+
+/* Opens group `path` of the current segment, creating it and its parents if needed. */
 static hid_t group_open_or_create(struct rec *r, const char *path)
 {
     if (strcmp(path, "/") == 0)
         return H5Gopen2(r->file, "/", H5P_DEFAULT);
-    htri_t exists = H5Lexists(r->file, path, H5P_DEFAULT);
-    if (exists > 0)
+    if (H5Lexists(r->file, path, H5P_DEFAULT) > 0)
         return H5Gopen2(r->file, path, H5P_DEFAULT);
     /* Create parents one by one, so each gets the no-timestamps property list. */
     char *copy = strdup(path);
@@ -176,11 +198,12 @@ static hid_t group_open_or_create(struct rec *r, const char *path)
         if (*p == '/' || *p == '\0') {
             char saved = *p;
             *p = '\0';
-            if (H5Lexists(r->file, copy, H5P_DEFAULT) <= 0) {
+            if (H5Lexists(r->file, copy, H5P_DEFAULT) <= 0)
                 g = H5Gcreate2(r->file, copy, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-            } else {
+            else
                 g = H5Gopen2(r->file, copy, H5P_DEFAULT);
-            }
+            if (g >= 0)
+                remember_group(r, copy);
             *p = saved;
             if (g < 0 || saved == '\0')
                 break;
@@ -192,24 +215,10 @@ static hid_t group_open_or_create(struct rec *r, const char *path)
     return g;
 }
 
-static int attr_write(struct rec *r, hid_t obj, const char *name, hid_t type, const void *value)
+static int attr_write(hid_t obj, const char *name, hid_t type, const void *value)
 {
-    (void)r;
-    if (H5Aexists(obj, name) > 0) {
-        /* an update (e.g. replications_done) is written in place: same type, same size */
-        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-        hid_t t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
-        bool same = t >= 0 && H5Tequal(t, type) > 0;
-        herr_t rc = same ? H5Awrite(a, type, value) : -1;
-        if (t >= 0)
-            H5Tclose(t);
-        if (a >= 0)
-            H5Aclose(a);
-        if (same)
-            return rc < 0 ? -EIO : 0;
-        if (H5Adelete(obj, name) < 0)
-            return -EIO;
-    }
+    if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0)
+        return -EIO;
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     herr_t rc = a >= 0 ? H5Awrite(a, type, value) : -1;
@@ -219,61 +228,55 @@ static int attr_write(struct rec *r, hid_t obj, const char *name, hid_t type, co
     return rc < 0 ? -EIO : 0;
 }
 
-static int attr_string_on(struct rec *r, hid_t obj, const char *name, const char *value)
+static int attr_string_on(hid_t obj, const char *name, const char *value)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, H5T_VARIABLE);
     H5Tset_cset(type, H5T_CSET_UTF8);
-    int rc = attr_write(r, obj, name, type, &value);
+    int rc = attr_write(obj, name, type, &value);
     H5Tclose(type);
     return rc;
 }
 
-typedef int attr_fn(struct rec *r, hid_t obj, const char *name, const void *value);
+enum attr_kind { ATTR_STRING, ATTR_INT64, ATTR_DOUBLE };
 
-static int with_object(struct rec *r, const char *object, const char *name, attr_fn *fn,
-                       const void *value)
+/* Sets an attribute of `object` in the current segment (the merge keeps the last value); a
+ * group created in an earlier segment is created again here. */
+static int attr_set(struct rec *r, const char *object, const char *name, enum attr_kind kind,
+                    const void *value)
 {
     if (r->error)
         return r->error;
-    hid_t obj = H5Oopen(r->file, object, H5P_DEFAULT);
+    hid_t obj = H5I_INVALID_HID;
+    if (strcmp(object, "/") != 0 && H5Lexists(r->file, object, H5P_DEFAULT) <= 0 &&
+        known_group(r, object))
+        obj = group_open_or_create(r, object);
+    else
+        obj = H5Oopen(r->file, object, H5P_DEFAULT);
     if (obj < 0)
         return fail(r, -EIO, "cannot open '%s' to set attribute '%s'", object, name);
-    int rc = fn(r, obj, name, value);
+    int rc = kind == ATTR_STRING  ? attr_string_on(obj, name, *(const char *const *)value)
+             : kind == ATTR_INT64 ? attr_write(obj, name, H5T_NATIVE_INT64, value)
+                                  : attr_write(obj, name, H5T_NATIVE_DOUBLE, value);
     if (rc < 0)
         fail(r, rc, "cannot write attribute '%s' of '%s'", name, object);
     H5Oclose(obj);
     return r->error;
 }
 
-static int set_string(struct rec *r, hid_t obj, const char *name, const void *value)
-{
-    return attr_string_on(r, obj, name, value);
-}
-
-static int set_int64(struct rec *r, hid_t obj, const char *name, const void *value)
-{
-    return attr_write(r, obj, name, H5T_NATIVE_INT64, value);
-}
-
-static int set_double(struct rec *r, hid_t obj, const char *name, const void *value)
-{
-    return attr_write(r, obj, name, H5T_NATIVE_DOUBLE, value);
-}
-
 int rec_attr_string(struct rec *r, const char *object, const char *name, const char *value)
 {
-    return with_object(r, object, name, set_string, value);
+    return attr_set(r, object, name, ATTR_STRING, &value);
 }
 
 int rec_attr_int64(struct rec *r, const char *object, const char *name, int64_t value)
 {
-    return with_object(r, object, name, set_int64, &value);
+    return attr_set(r, object, name, ATTR_INT64, &value);
 }
 
 int rec_attr_double(struct rec *r, const char *object, const char *name, double value)
 {
-    return with_object(r, object, name, set_double, &value);
+    return attr_set(r, object, name, ATTR_DOUBLE, &value);
 }
 
 static int stamp_time(struct rec *r, const char *name)
@@ -286,6 +289,89 @@ static int stamp_time(struct rec *r, const char *name)
     return rec_attr_string(r, "/", name, buf);
 }
 
+/* ---- segments ------------------------------------------------------------------------------- */
+
+/* Opens segment r->seg as "seg-N.h5.open". */
+static int segment_open(struct rec *r)
+{
+    char *path = seg_path(r->folder, r->seg, true);
+    if (!path)
+        return fail(r, -ENOMEM, "out of memory");
+    int rc = outfile_precreate(path, r->path, r->diag);
+    if (rc < 0) {
+        free(path);
+        if (!r->error)
+            r->error = rc;
+        return rc;
+    }
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_obj_track_times(fcpl, 0);
+    r->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
+    if (r->file < 0)
+        fail(r, -EIO, "cannot create '%s'", path);
+    free(path);
+    return r->error;
+}
+
+static int table_flush(struct rec_table *t);
+
+/* Closes every column and the current segment; renames it closed when all went well. */
+static int segment_close(struct rec *r)
+{
+    for (size_t i = 0; i < r->ntables; i++) {
+        struct rec_table *t = r->tables[i];
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (t->cols[c].dset >= 0 && H5Dclose(t->cols[c].dset) < 0)
+                fail(r, -EIO, "cannot close dataset '%s/%s'", t->group, t->cols[c].name);
+            t->cols[c].dset = H5I_INVALID_HID;
+        }
+        t->segment_columns = false;
+        t->in_segment = 0;
+    }
+    /* Flushing first lets a write failure abandon the segment (abandon()) before the close,
+     * which then cannot fail; should the close fail anyway, the handle is dead: forget it. */
+    if (r->file >= 0 && !r->error && H5Fflush(r->file, H5F_SCOPE_LOCAL) < 0)
+        fail(r, -EIO, "cannot write segment %u", r->seg);
+    if (r->file >= 0 && H5Fclose(r->file) < 0) {
+        r->file = H5I_INVALID_HID;
+        fail(r, -EIO, "cannot write segment %u", r->seg);
+    }
+    r->file = H5I_INVALID_HID;
+    if (r->error)
+        return r->error;
+    char *open = seg_path(r->folder, r->seg, true), *closed = seg_path(r->folder, r->seg, false);
+    if (!open || !closed || rename(open, closed) < 0) {
+        int e = open && closed ? errno : ENOMEM;
+        diag_report(r->diag, DIAG_ERROR, r->path, 0, 0, "results file: cannot rename '%s': %s",
+                    open ? open : "?", strerror(e));
+        r->error = -e;
+    }
+    free(open);
+    free(closed);
+    return r->error;
+}
+
+/* Removes the folder of segments (after a successful merge). */
+static void folder_remove(const char *folder)
+{
+    DIR *dir = opendir(folder);
+    if (!dir)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        if (strncmp(e->d_name, "seg-", 4) != 0)
+            continue;
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", folder, e->d_name) >= 0) {
+            unlink(p);
+            free(p);
+        }
+    }
+    closedir(dir);
+    rmdir(folder);
+}
+
 /* ---- open and close ------------------------------------------------------------------------ */
 
 static void rec_free(struct rec *r)
@@ -296,15 +382,20 @@ static void rec_free(struct rec *r)
             if (t->cols[c].dset >= 0)
                 H5Dclose(t->cols[c].dset);
             free(t->cols[c].name);
+            free(t->cols[c].units);
+            free(t->cols[c].description);
             free(t->cols[c].buf);
         }
         free(t->cols);
         free(t->group);
         free(t);
     }
+    for (size_t i = 0; i < r->ngroups; i++)
+        free(r->groups[i]);
+    free(r->groups);
     free(r->tables);
     free(r->path);
-    free(r->part_path);
+    free(r->folder);
     free(r);
 }
 
@@ -324,58 +415,41 @@ int rec_open(struct rec **out, const char *path, const struct rec_options *opt, 
         r->deflate_level = 0;
     r->wallclock = opt ? opt->wallclock : -1;
     r->path = strdup(path);
-    r->part_path = r->path ? outfile_temp_name(path) : NULL;
-    if (!r->part_path) {
+    r->folder = r->path ? outfile_temp_name(path) : NULL;
+    if (!r->folder) {
         diag_report(d, DIAG_ERROR, path, 0, 0, "results file: out of memory");
         rec_free(r);
         return -ENOMEM;
     }
-    /* Creating the file first with open(2) tells why it cannot be created (HDF5 only says
-     * "unable to open file"). */
-    int prc = outfile_precreate(r->part_path, path, d);
-    if (prc < 0) {
-        rec_free(r);
-        return prc;
-    }
-
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    /* Crash safety (see the header): space freed in the file is never reused, and metadata
-     * reaches the file only at checkpoints, so a kill between checkpoints leaves the last one
-     * intact. Free-space strategies are an HDF5 1.10 feature: files need HDF5 >= 1.10 to read. */
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-    H5Pset_obj_track_times(fcpl, 0);
-    H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1);
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5AC_cache_config_t mdc = {.version = H5AC__CURR_CACHE_CONFIG_VERSION};
-    if (H5Pget_mdc_config(fapl, &mdc) >= 0) {
-        mdc.evictions_enabled = 0;
-        mdc.incr_mode = H5C_incr__off;
-        mdc.flash_incr_mode = H5C_flash_incr__off;
-        mdc.decr_mode = H5C_decr__off;
-        H5Pset_mdc_config(fapl, &mdc);
-    }
-    r->file = H5Fcreate(r->part_path, H5F_ACC_TRUNC, fcpl, fapl);
-    H5Pclose(fapl);
-    H5Pclose(fcpl);
-    if (r->file < 0) {
-        fail(r, -EIO, "cannot create '%s'", r->part_path);
-        int rc = r->error;
-        unlink(r->part_path);
+    /* a stale folder of an earlier process with this host and pid is replaced */
+    folder_remove(r->folder);
+    if (mkdir(r->folder, 0777) < 0) {
+        int e = errno;
+        diag_report(d, DIAG_ERROR, path, 0, 0, "results file: cannot create '%s': %s", r->folder,
+                    strerror(e));
         rec_free(r);
-        return rc;
+        return -e;
     }
-    rec_attr_string(r, "/", "format", REC_FORMAT);
-    rec_attr_int64(r, "/", "format_version", REC_FORMAT_VERSION);
-    rec_attr_string(r, "/", "simulator_version", version_release());
-    rec_attr_string(r, "/", "git_revision", version_git_revision());
-    stamp_time(r, "started");
-    rec_attr_int64(r, "/", "complete", 0);
-    if (!r->error && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        fail(r, -EIO, "cannot flush");
+    if (segment_open(r) == 0) {
+        rec_attr_string(r, "/", "format", REC_FORMAT);
+        rec_attr_int64(r, "/", "format_version", REC_FORMAT_VERSION);
+        rec_attr_string(r, "/", "simulator_version", version_release());
+        rec_attr_string(r, "/", "git_revision", version_git_revision());
+        stamp_time(r, "started");
+        rec_attr_int64(r, "/", "complete", 0);
+    }
     if (r->error) {
         int rc = r->error;
-        H5Fclose(r->file);
-        unlink(r->part_path);
+        if (r->file >= 0)
+            H5Fclose(r->file);
+        r->file = H5I_INVALID_HID;
+        H5Eclear2(H5E_DEFAULT);
+        char *open = seg_path(r->folder, r->seg, true);
+        if (open)
+            unlink(open);
+        free(open);
+        rmdir(r->folder);
         rec_free(r);
         return rc;
     }
@@ -387,8 +461,6 @@ int rec_error(const struct rec *r)
 {
     return r->error;
 }
-
-static int table_flush(struct rec_table *t);
 
 char *rec_incomplete_path(const char *path)
 {
@@ -402,125 +474,48 @@ char *rec_incomplete_path(const char *path)
 
 const char *rec_temp_path(const struct rec *r)
 {
-    return r->part_path;
-}
-
-/* Writes every table's buffered rows and all metadata: a consistent file on disk. */
-static int sync_file(struct rec *r)
-{
-    for (size_t i = 0; i < r->ntables && !r->error; i++)
-        table_flush(r->tables[i]);
-    if (!r->error && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0)
-        fail(r, -EIO, "cannot write '%s'", r->part_path);
-    return r->error;
+    return r->folder;
 }
 
 int rec_checkpoint(struct rec *r, const char *object, const char *name, int64_t value)
 {
     if (r->error)
         return r->error;
-    /* the data first, then the mark that counts it: the mark is never ahead of the data */
-    if (sync_file(r) == 0 && rec_attr_int64(r, object, name, value) == 0)
-        sync_file(r);
+    for (size_t i = 0; i < r->ntables && !r->error; i++)
+        table_flush(r->tables[i]);
+    rec_attr_int64(r, object, name, value);
+    if (r->error)
+        return r->error;
+    if (segment_close(r) == 0) {
+        r->seg++;
+        segment_open(r);
+    }
     return r->error;
 }
 
-/* ---- compaction ------------------------------------------------------------------------- */
-
-/* Copies one root attribute of the file being compacted (numbers and strings, scalar). */
-static herr_t copy_attr(hid_t src, const char *name, const H5A_info_t *info, void *dst_)
+/* Merges the closed segments into `dest` via a temporary, then removes the folder. */
+static int merge_into(struct rec *r, const char *dest)
 {
-    (void)info;
-    hid_t dst = *(hid_t *)dst_;
-    hid_t a = H5Aopen(src, name, H5P_DEFAULT);
-    hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
-    hid_t sp = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
-    herr_t rc = -1;
-    if (ft >= 0 && sp >= 0 && H5Sget_simple_extent_type(sp) == H5S_SCALAR) {
-        hid_t mt = H5Tget_native_type(ft, H5T_DIR_DEFAULT);
-        size_t size = mt >= 0 ? H5Tget_size(mt) : 0;
-        bool vstr = H5Tis_variable_str(ft) > 0;
-        unsigned char buf[64];
-        if (mt >= 0 && size > 0 && size <= sizeof buf && H5Aread(a, mt, buf) >= 0) {
-            hid_t b = H5Acreate2(dst, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
-            rc = b >= 0 ? H5Awrite(b, mt, buf) : -1;
-            if (b >= 0)
-                H5Aclose(b);
-            if (vstr)
-                H5free_memory(*(char **)(void *)buf);
-        }
-        if (mt >= 0)
-            H5Tclose(mt);
+    char **segs = NULL;
+    size_t n = 0;
+    int rc = seg_list(r->folder, &segs, &n, r->diag);
+    char *tmp = NULL;
+    if (rc == 0 && asprintf(&tmp, "%s.merge", r->folder) < 0) {
+        tmp = NULL;
+        rc = -ENOMEM;
     }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (a >= 0)
-        H5Aclose(a);
-    return rc;
-}
-
-/* Copies one root link: objects whole (H5Ocopy keeps chunks, filters and nested external
- * links as they are), external links as links. */
-#if H5_VERSION_GE(1, 12, 0)
-typedef H5L_info2_t link_info;
-#define link_iterate H5Literate2
-#else
-typedef H5L_info_t link_info;
-#define link_iterate H5Literate
-#endif
-
-static herr_t copy_link(hid_t src, const char *name, const link_info *info, void *dst_)
-{
-    hid_t dst = *(hid_t *)dst_;
-    if (info->type == H5L_TYPE_HARD)
-        return H5Ocopy(src, name, dst, name, H5P_DEFAULT, H5P_DEFAULT);
-    if (info->type != H5L_TYPE_EXTERNAL || info->u.val_size > 4096)
-        return -1;
-    char val[4096];
-    const char *file = NULL, *obj = NULL;
-    unsigned flags = 0;
-    if (H5Lget_val(src, name, val, sizeof val, H5P_DEFAULT) < 0 ||
-        H5Lunpack_elink_val(val, info->u.val_size, &flags, &file, &obj) < 0)
-        return -1;
-    return H5Lcreate_external(file, obj, dst, name, H5P_DEFAULT, H5P_DEFAULT);
-}
-
-/*
- * Rewrites a finished file compactly into `out`: the crash-safe layout never reuses space, so
- * every chunk rewritten at a checkpoint leaves its old copy behind (a competition's file can
- * double). The copy has HDF5's default layout (readable by any HDF5 since 1.8) and the same
- * objects, attributes and values. 0, or -1 (then the caller keeps the original, which is
- * complete and valid too).
- */
-static int compact(const char *in, const char *out)
-{
-    hid_t src = H5Fopen(in, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (src < 0)
-        return -1;
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-    H5Pset_obj_track_times(fcpl, 0);
-    hid_t dst = H5Fcreate(out, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    H5Pclose(fcpl);
-    int rc = -1;
-    if (dst >= 0) {
-        hid_t sroot = H5Gopen2(src, "/", H5P_DEFAULT), droot = H5Gopen2(dst, "/", H5P_DEFAULT);
-        if (sroot >= 0 && droot >= 0 &&
-            link_iterate(sroot, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_link, &droot) >= 0 &&
-            H5Aiterate2(sroot, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &droot) >= 0)
-            rc = 0;
-        if (sroot >= 0)
-            H5Gclose(sroot);
-        if (droot >= 0)
-            H5Gclose(droot);
-        if (H5Fclose(dst) < 0)
-            rc = -1;
-        if (rc < 0)
-            unlink(out);
+    if (rc == 0)
+        rc = seg_merge_to_file(segs, n, tmp, r->deflate_level, r->diag);
+    seg_list_free(segs, n);
+    if (rc == 0 && rename(tmp, dest) < 0) {
+        rc = -errno;
+        diag_report(r->diag, DIAG_ERROR, r->path, 0, 0,
+                    "results file: cannot rename '%s' to '%s': %s", tmp, dest, strerror(-rc));
+        unlink(tmp);
     }
-    H5Fclose(src);
-    H5Eclear2(H5E_DEFAULT);
+    free(tmp);
+    if (rc == 0)
+        folder_remove(r->folder);
     return rc;
 }
 
@@ -533,46 +528,22 @@ int rec_close(struct rec *r, bool complete)
     stamp_time(r, "finished");
     if (complete && !r->error)
         rec_attr_int64(r, "/", "complete", 1);
-    for (size_t i = 0; i < r->ntables; i++) {
-        struct rec_table *t = r->tables[i];
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (t->cols[c].dset >= 0 && H5Dclose(t->cols[c].dset) < 0)
-                fail(r, -EIO, "cannot close dataset '%s/%s'", t->group, t->cols[c].name);
-            t->cols[c].dset = H5I_INVALID_HID;
-        }
-    }
-    if (H5Fclose(r->file) < 0)
-        fail(r, -EIO, "cannot close '%s'", r->part_path);
-    r->file = H5I_INVALID_HID;
+    segment_close(r);
     if (r->error) {
-        /* abandoned at the first error: the temporary keeps what it held then */
         diag_report(r->diag, DIAG_NOTE, r->path, 0, 0,
-                    "results file: what was written before the error is in '%s' (complete = 0; "
-                    "'splitsim inspect' tells what it holds)",
-                    r->part_path);
+                    "results file: what was recorded up to the last checkpoint before the error "
+                    "is in '%s' ('splitsim inspect' tells what; 'splitsim recover' writes it as "
+                    "one file)",
+                    r->folder);
     } else {
         /* A complete file takes the final name, replacing an older one at once (rename is
          * atomic); an incomplete one goes beside it, so an interrupted run never replaces a
          * complete result. */
         char *dest = complete ? strdup(r->path) : rec_incomplete_path(r->path);
-        char *compacted = NULL;
-        if (complete && asprintf(&compacted, "%.*s.c.part", (int)(strlen(r->part_path) - 5),
-                                 r->part_path) >= 0) {
-            if (compact(r->part_path, compacted) == 0) {
-                unlink(r->part_path);
-                free(r->part_path);
-                r->part_path = compacted;
-            } else {
-                free(compacted);
-            }
-        }
-        if (!dest || rename(r->part_path, dest) < 0) {
-            int e = dest ? errno : ENOMEM;
-            diag_report(r->diag, DIAG_ERROR, r->path, 0, 0,
-                        "results file: cannot rename '%s' to '%s': %s", r->part_path,
-                        dest ? dest : "?", strerror(e));
-            r->error = -e;
-        } else if (complete) {
+        int rc = dest ? merge_into(r, dest) : -ENOMEM;
+        if (rc < 0 && !r->error)
+            r->error = rc;
+        if (rc == 0 && complete) {
             /* an interrupted run's leftovers are superseded by this complete file */
             char *stale = rec_incomplete_path(r->path);
             if (stale)
@@ -616,46 +587,62 @@ static void fill_buffer(struct rec_col *c, size_t from, size_t to)
     }
 }
 
-static int describe(struct rec *r, hid_t obj, const char *units, const char *description)
+static int describe(hid_t obj, const char *units, const char *description)
 {
-    int rc = attr_string_on(r, obj, "units", units ? units : "");
+    int rc = attr_string_on(obj, "units", units ? units : "");
     if (rc == 0 && description)
-        rc = attr_string_on(r, obj, "description", description);
+        rc = attr_string_on(obj, "description", description);
     return rc;
 }
 
-static hid_t column_create(struct rec *r, hid_t group, const struct rec_column *spec)
+/* A column in the current segment: chunked and extendable, uncompressed (the merge compresses:
+ * a checkpoint then costs no compression), without a chunk cache so that a chunk reaches the
+ * file when written and a full disk shows at once. */
+static hid_t column_create(struct rec *r, hid_t group, const struct rec_col *col)
 {
     hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = r->chunk_rows;
     hid_t space = H5Screate_simple(1, &dims, &maxdims);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(dcpl, 0);
     H5Pset_chunk(dcpl, 1, &chunk);
-    if (r->deflate_level > 0) {
-        H5Pset_shuffle(dcpl);
-        H5Pset_deflate(dcpl, (unsigned)r->deflate_level);
-    }
-    if (spec->type == REC_INT64) {
+    if (col->type == REC_INT64) {
         int64_t fill = 0;
         H5Pset_fill_value(dcpl, H5T_NATIVE_INT64, &fill);
     } else {
         double fill = (double)NAN;
         H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill);
     }
-    /* No chunk cache: a chunk goes to the file when it is written, so a write failure (a full
-     * disk) shows at once, before any metadata of the next checkpoint reaches the file. */
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     H5Pset_chunk_cache(dapl, 0, 0, 1.0);
-    hid_t dset =
-        H5Dcreate2(group, spec->name, file_type(spec->type), space, H5P_DEFAULT, dcpl, dapl);
+    hid_t dset = H5Dcreate2(group, col->name, file_type(col->type), space, H5P_DEFAULT, dcpl, dapl);
     H5Pclose(dapl);
     H5Pclose(dcpl);
     H5Sclose(space);
-    if (dset >= 0 && describe(r, dset, spec->units, spec->description) < 0) {
+    if (dset >= 0 && describe(dset, col->units, col->description) < 0) {
         H5Dclose(dset);
         dset = H5I_INVALID_HID;
     }
     return dset;
+}
+
+/* Creates the table's columns in the current segment. */
+static int table_columns(struct rec_table *t)
+{
+    struct rec *r = t->rec;
+    hid_t g = group_open_or_create(r, t->group);
+    if (g < 0)
+        return fail(r, -EIO, "cannot create group '%s'", t->group);
+    for (size_t c = 0; c < t->ncols; c++) {
+        t->cols[c].dset = column_create(r, g, &t->cols[c]);
+        if (t->cols[c].dset < 0) {
+            fail(r, -EIO, "cannot create dataset '%s/%s'", t->group, t->cols[c].name);
+            H5Gclose(g);
+            return r->error;
+        }
+    }
+    H5Gclose(g);
+    t->segment_columns = true;
+    return 0;
 }
 
 int rec_table_create(struct rec *r, const char *group, const struct rec_column *cols, size_t ncols,
@@ -678,29 +665,21 @@ int rec_table_create(struct rec *r, const char *group, const struct rec_column *
     if (!t->group || !t->cols)
         return fail(r, -ENOMEM, "out of memory creating table '%s'", group);
     t->ncols = ncols;
-    for (size_t c = 0; c < ncols; c++)
-        t->cols[c].dset = H5I_INVALID_HID;
-
-    hid_t g = group_open_or_create(r, group);
-    if (g < 0)
-        return fail(r, -EIO, "cannot create group '%s'", group);
     for (size_t c = 0; c < ncols; c++) {
         struct rec_col *col = &t->cols[c];
+        col->dset = H5I_INVALID_HID;
         col->type = cols[c].type;
         col->name = strdup(cols[c].name);
+        col->units = strdup(cols[c].units ? cols[c].units : "");
+        col->description = cols[c].description ? strdup(cols[c].description) : NULL;
         col->buf = malloc(r->chunk_rows * type_size(cols[c].type));
-        if (!col->name || !col->buf) {
-            H5Gclose(g);
+        if (!col->name || !col->units || (cols[c].description && !col->description) || !col->buf)
             return fail(r, -ENOMEM, "out of memory creating table '%s'", group);
-        }
         fill_buffer(col, 0, r->chunk_rows);
-        col->dset = column_create(r, g, &cols[c]);
-        if (col->dset < 0) {
-            H5Gclose(g);
-            return fail(r, -EIO, "cannot create dataset '%s/%s'", group, cols[c].name);
-        }
     }
-    H5Gclose(g);
+    /* created at once, so that a table that never gets a row is in the file too */
+    if (table_columns(t) < 0)
+        return r->error;
     *out = t;
     return 0;
 }
@@ -724,7 +703,9 @@ static int table_flush(struct rec_table *t)
         return r->error;
     if (t->buffered == 0)
         return 0;
-    hsize_t start = t->written, count = t->buffered, size = t->written + t->buffered;
+    if (!t->segment_columns && table_columns(t) < 0)
+        return r->error;
+    hsize_t start = t->in_segment, count = t->buffered, size = t->in_segment + t->buffered;
     for (size_t c = 0; c < t->ncols; c++) {
         struct rec_col *col = &t->cols[c];
         if (H5Dset_extent(col->dset, &size) < 0)
@@ -743,6 +724,7 @@ static int table_flush(struct rec_table *t)
         fill_buffer(col, 0, t->buffered);
     }
     t->written += t->buffered;
+    t->in_segment += t->buffered;
     t->buffered = 0;
     return 0;
 }
@@ -780,7 +762,7 @@ static int scalar_write(struct rec *r, const char *group, const char *name, cons
         dset >= 0 ? H5Dwrite(dset, mem_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, value) : -1;
     if (rc < 0)
         fail(r, -EIO, "cannot write dataset '%s/%s'", group, name);
-    if (rc >= 0 && describe(r, dset, units, description) < 0)
+    if (rc >= 0 && describe(dset, units, description) < 0)
         rc = -1;
     if (dset >= 0)
         H5Dclose(dset);
@@ -813,8 +795,8 @@ int rec_link_external(struct rec *r, const char *group, const char *name, const 
     if (g < 0)
         return fail(r, -EIO, "cannot create group '%s'", group);
     herr_t rc = H5Lcreate_external(target, object, g, name, H5P_DEFAULT, H5P_DEFAULT);
-    H5Gclose(g);
     if (rc < 0)
-        return fail(r, -EIO, "cannot link '%s' to %s", name, target);
-    return 0;
+        fail(r, -EIO, "cannot link '%s' to %s", name, target);
+    H5Gclose(g);
+    return r->error;
 }

@@ -241,15 +241,17 @@ START_TEST(test_schema_reference)
 }
 END_TEST
 
-START_TEST(test_unwritable_output_is_runtime_failure)
+/* An output that cannot be created is known before simulating: bad input, exit 2, the reason. */
+START_TEST(test_uncreatable_output_is_bad_input)
 {
     char *scn = scenario_path("queue.yaml");
     char *a[] = {
         "splitsim", "run", scn, "--set", "run.duration=1 h", "-o", "/nonexistent-dir/x.h5"};
     struct captured c = run_cli(7, a);
-    ck_assert_int_eq(c.status, CLI_FAILURE);
-    ck_assert_ptr_nonnull(
-        strstr(c.err, "/nonexistent-dir/x.h5: error: results file: cannot create"));
+    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
+    ck_assert_ptr_nonnull(strstr(c.err, "results file: cannot create '/nonexistent-dir/x.h5': "
+                                        "folder '/nonexistent-dir': No such file or directory"));
+    ck_assert_ptr_nonnull(strstr(c.err, "nothing was simulated"));
     release(&c);
     free(scn);
 }
@@ -287,7 +289,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_run_and_check);
     tcase_add_test(tc, test_sweep_list_and_point);
     tcase_add_test(tc, test_schema_reference);
-    tcase_add_test(tc, test_unwritable_output_is_runtime_failure);
+    tcase_add_test(tc, test_uncreatable_output_is_bad_input);
     tcase_add_test(tc, test_bench_small);
     suite_add_tcase(s, tc);
     return s;

@@ -16,6 +16,7 @@
 #include "check_main.h"
 #include "h5read.h"
 #include "results/rec.h"
+#include "results/segments.h"
 
 static const struct rec_column cols[] = {
     {"t_ns", REC_INT64, "ns", "a time"},
@@ -50,7 +51,23 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* The one temporary file in dir ("NAME.HOST.PID.part"), or NULL when there is none. */
+/* The one temporary folder in dir ("NAME.HOST.PID.part/"), or NULL when there is none. */
+static char *the_part(void);
+
+/* What a killed or failed writer left in its folder, merged into one file (dir/recovered.h5). */
+static char *recovered(const char *folder)
+{
+    char *out = path_in_dir("recovered.h5");
+    struct diag d;
+    diag_init(&d);
+    int rc = seg_recover(folder, out, &d);
+    if (rc != 0)
+        diag_print(&d, stderr, "test");
+    ck_assert_int_eq(rc, 0);
+    diag_release(&d);
+    return out;
+}
+
 static char *the_part(void)
 {
     char *pattern = path_in_dir("*.part");
@@ -278,14 +295,15 @@ static void killed_writer(int rounds)
     char *part = the_part();
     ck_assert_ptr_nonnull(part);
     ck_assert(!exists(path));
+    char *file = recovered(part);
     int64_t done = -1;
-    ck_assert_int_eq(h5_read_attr_int64(part, "/", "done", &done), 0);
+    ck_assert_int_eq(h5_read_attr_int64(file, "/", "done", &done), 0);
     ck_assert_int_eq(done, rounds);
     size_t n = 0;
-    int64_t *t = h5_read_column(part, "/rows/t_ns", H5T_NATIVE_INT64, &n);
+    int64_t *t = h5_read_column(file, "/rows/t_ns", H5T_NATIVE_INT64, &n);
     ck_assert_ptr_nonnull(t);
     ck_assert_uint_eq(n, (size_t)(23 * rounds));
-    double *x = h5_read_column(part, "/rows/x", H5T_NATIVE_DOUBLE, &n);
+    double *x = h5_read_column(file, "/rows/x", H5T_NATIVE_DOUBLE, &n);
     ck_assert_ptr_nonnull(x);
     for (size_t i = 0; i < n; i++) {
         ck_assert_int_eq(t[i], (int64_t)i);
@@ -293,6 +311,7 @@ static void killed_writer(int rounds)
     }
     free(t);
     free(x);
+    free(file);
     free(part);
     free(path);
 }
@@ -361,16 +380,18 @@ START_TEST(test_full_disk_is_a_prompt_message)
     ck_assert(!exists(path));
     char *part = the_part();
     ck_assert_ptr_nonnull(part);
+    char *file = recovered(part);
     int64_t done = -1;
-    ck_assert_int_eq(h5_read_attr_int64(part, "/", "done", &done), 0);
+    ck_assert_int_eq(h5_read_attr_int64(file, "/", "done", &done), 0);
     ck_assert_int_eq(done, 1);
     size_t n = 0;
-    int64_t *t = h5_read_column(part, "/rows/t_ns", H5T_NATIVE_INT64, &n);
+    int64_t *t = h5_read_column(file, "/rows/t_ns", H5T_NATIVE_INT64, &n);
     ck_assert_ptr_nonnull(t);
     ck_assert_uint_eq(n, 50);
     for (size_t i = 0; i < n; i++)
         ck_assert_int_eq(t[i], (int64_t)i);
     free(t);
+    free(file);
     free(part);
     free(path);
     remove_dir();
@@ -409,10 +430,13 @@ START_TEST(test_sticky_error)
     ck_assert_int_lt(rec_close(r, true), 0);
     ck_assert(!exists(path)); /* an error means never complete: no file under the final name */
     char *part = the_part();
-    ck_assert_ptr_nonnull(part); /* kept, with what it held */
-    int64_t complete = -1;
-    ck_assert_int_eq(h5_read_attr_int64(part, "/", "complete", &complete), 0);
-    ck_assert_int_eq(complete, 0);
+    ck_assert_ptr_nonnull(part); /* kept: nothing reached a checkpoint, so nothing to recover */
+    struct diag rd;
+    diag_init(&rd);
+    char *file = path_in_dir("recovered.h5");
+    ck_assert_int_eq(seg_recover(part, file, &rd), -ENOENT);
+    diag_release(&rd);
+    free(file);
     free(part);
     ck_assert_uint_eq(diag_error_count(&d), 1);
     diag_release(&d);

@@ -177,7 +177,7 @@ START_TEST(test_too_many_points)
     ck_assert_int_lt(load(&l, text), 0);
     ck_assert_str_eq(
         l.d.msgs[0].text,
-        "sweep: 1.01e+07 points (grid x zip x replications); expected at most 1000000");
+        "sweep: 10100000 points (grid x zip x replications); expected at most 1000000");
     unload(&l);
     free(text);
     free(seeds);
