@@ -34,6 +34,7 @@
 #include "models/qtable.h"
 #include "models/roofline.h"
 #include "models/specfile.h"
+#include "sim/slurp.h"
 #include "sim/version.h"
 #include "splitsim_config.h"
 
@@ -45,6 +46,9 @@ static const struct args_opt calibrate_opts[] = {
 #define NCAL (sizeof calibrate_opts / sizeof calibrate_opts[0])
 
 #define MAX_POINTS 1024
+
+/* A Vidur profile is a few hundred kB; a larger file is not one. */
+#define PROFILE_MAX_BYTES ((size_t)64 << 20)
 
 /* One measured token count: the sum of the operators' medians and each operator's median. */
 struct point {
@@ -81,9 +85,14 @@ static size_t split_csv(char *line, char **fields, size_t max)
 static int profile_read(const char *path, const struct roofline_op *ops, size_t nops,
                         struct profile *pr, struct diag *d)
 {
-    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0;
+    if (slurp_file(path, PROFILE_MAX_BYTES, &text, &len, d) < 0)
+        return -EINVAL;
+    FILE *f = len ? fmemopen(text, len, "r") : NULL;
     if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        diag_report(d, DIAG_ERROR, path, 0, 0, "%s", len ? "out of memory" : "empty file");
+        free(text);
         return -EINVAL;
     }
     char *line = NULL;
@@ -158,6 +167,7 @@ static int profile_read(const char *path, const struct roofline_op *ops, size_t 
     }
     free(line);
     fclose(f);
+    free(text);
     if (rc == 0 && pr->n == 0) {
         diag_report(d, DIAG_ERROR, path, 0, 0, "no rows with num_tensor_parallel_workers = 1");
         rc = -EINVAL;

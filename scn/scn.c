@@ -5,12 +5,14 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "models/arch.h"
 #include "models/device.h"
 #include "models/policy.h"
 #include "models/specfile.h"
+#include "sim/slurp.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -928,15 +930,25 @@ static bool key_applies(int model, const char *path)
     return false;
 }
 
-/* A file named by the scenario must be readable. */
+/* A file named by the scenario must be a readable regular file (not a FIFO, a device or a
+ * directory, which the readers refuse: one could block or never end). */
 static size_t check_file(const struct field_origins *o, const struct ynode *root, struct diag *d,
                          const char *path, const char *file, const char *what)
 {
-    if (!*file || access(file, R_OK) == 0)
+    if (!*file)
         return 0;
-    err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path, what, file,
-               strerror(errno));
-    return 1;
+    struct stat st;
+    if (access(file, R_OK) != 0 || stat(file, &st) != 0) {
+        err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path, what,
+                   file, strerror(errno));
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        err_origin(d, o, path, root, "%s: expected a regular %s file, got '%s' (%s)", path, what,
+                   file, slurp_kind_name((unsigned)st.st_mode));
+        return 1;
+    }
+    return 0;
 }
 
 /* Decoder blocks of the scenario's LLM (catalogue name or architecture file); 0 with an error. */

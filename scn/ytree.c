@@ -8,6 +8,8 @@
 
 #include <yaml.h>
 
+#include "sim/slurp.h"
+
 void ytree_init(struct ytree *t)
 {
     memset(t, 0, sizeof *t);
@@ -424,48 +426,12 @@ int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, 
 
 int ytree_load_file(struct ytree *t, const char *path, struct diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
-        return -EINVAL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    int rc = 0;
-    while (buf) {
-        if (len == cap) {
-            if (cap > YTREE_MAX_BYTES) {
-                diag_report(d, DIAG_ERROR, path, 1, 1, "file too large: more than %u bytes",
-                            YTREE_MAX_BYTES);
-                rc = -EINVAL;
-                break;
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-                rc = -EINVAL;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "out of memory");
-        return -ENOMEM;
-    }
-    if (rc == 0)
-        rc = ytree_parse(t, path, buf, len, &t->root, d);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = slurp_file(path, YTREE_MAX_BYTES, &buf, &len, d);
+    if (rc < 0)
+        return rc;
+    rc = ytree_parse(t, path, buf, len, &t->root, d);
     free(buf);
     return rc;
 }

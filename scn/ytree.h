@@ -64,7 +64,8 @@ void ytree_release(struct ytree *t);
 int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, struct ynode **out,
                 struct diag *d);
 
-/* Reads and parses a whole file (at most YTREE_MAX_BYTES) as the tree's root. */
+/* Reads and parses a whole regular file (at most YTREE_MAX_BYTES, with sim/slurp: never a FIFO
+ * or a device) as the tree's root. */
 int ytree_load_file(struct ytree *t, const char *path, struct diag *d);
 
 /* The value of key `key` in mapping `map`, or NULL; *key_node gets the key's node if wanted. */
