@@ -76,9 +76,15 @@ int trace_parse(struct trace *t, const char *name, const char *text, size_t len,
             if (!bad && k >= 2 && v[k] < 1)
                 bad = "a token count >= 1";
             if (bad) {
-                diag_report(d, DIAG_ERROR, name, line, (int)(f - s) + 1,
-                            "%s: expected %s, found '%.*s'", what[k], bad,
-                            (int)(fe - f > 40 ? 40 : fe - f), f);
+                /* The found text of the first error only: the file may be no trace at all
+                 * (a mistyped path, /etc/passwd), and its lines are not shown freely. */
+                if (errors == 0)
+                    diag_report(d, DIAG_ERROR, name, line, (int)(f - s) + 1,
+                                "%s: expected %s, found '%.*s'", what[k], bad,
+                                (int)(fe - f > 40 ? 40 : fe - f), f);
+                else
+                    diag_report(d, DIAG_ERROR, name, line, (int)(f - s) + 1, "%s: expected %s",
+                                what[k], bad);
                 errors++;
                 break;
             }

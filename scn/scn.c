@@ -1374,6 +1374,7 @@ int scn_load(struct scn *s, struct ytree *tree, const char *path,
              const struct scn_override *overrides, size_t noverrides, struct diag *d)
 {
     memset(s, 0, sizeof *s);
+    diag_quote_freely(d, path); /* a scenario: its lines are quoted with its errors */
     int rc = ytree_load_file(tree, path, d);
     if (rc < 0)
         return rc;
