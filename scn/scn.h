@@ -24,6 +24,11 @@
 #include "scn/ytree.h"
 #include "sim/diag.h"
 
+/* Limits of the schema that readers of the files a scenario names share (a trace's UE numbers
+ * are below SCN_MAX_UES, its token counts at most SCN_MAX_TOKENS). */
+#define SCN_MAX_UES    1000000 /* ues.count */
+#define SCN_MAX_TOKENS 1000000 /* workload.prompt_tokens, workload.output_tokens */
+
 enum scn_model {
     SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/fifo.h) */
     SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split.h) */
@@ -108,7 +113,7 @@ struct scn_channel {
     int model; /* enum scn_channel_model */
     double erasure_probability;
     double erasure_probability_max; /* > erasure_probability: p drawn per request */
-    double erasure_rate_bps; /* 0: transfers take no time */
+    double erasure_rate_bps;        /* 0: transfers take no time */
     double carrier_hz;
     int pathloss; /* enum scn_pathloss */
     double pathloss_exponent, pathloss_ref_db;
