@@ -67,6 +67,12 @@ static char *need_string(struct parser *p, const struct ynode *map, const char *
                          const char *where)
 {
     const struct ynode *v = need(p, map, key, where, YNODE_SCALAR);
+    if (v && !ynode_tag_allows(v, YTAG_STR)) {
+        char shown[DIAG_EXCERPT];
+        perr(p, v, "%s%s%s: expected a string, got '%s' tagged %s", where, *where ? "." : "", key,
+             diag_excerpt(v->text, shown, sizeof shown), ynode_tag_name(v->tag));
+        return NULL;
+    }
     return v ? strdup(v->text) : NULL;
 }
 
@@ -76,12 +82,14 @@ static bool number(struct parser *p, const struct ynode *v, const char *what, do
 {
     char *end = NULL;
     double x = v->kind == YNODE_SCALAR ? strtod(v->text, &end) : (double)NAN;
-    if (v->kind != YNODE_SCALAR || end == v->text || *end || !isfinite(x) || x < min) {
+    if (v->kind != YNODE_SCALAR || end == v->text || *end || !isfinite(x) || x < min ||
+        !ynode_tag_allows(v, YTAG_FLOAT)) {
         char shown[DIAG_EXCERPT];
-        perr(p, v, "%s: expected a finite number >= %g, got %s'%s'", what, min,
+        perr(p, v, "%s: expected a finite number >= %g, got %s'%s'%s%s", what, min,
              v->kind == YNODE_SCALAR ? "" : "a ",
              v->kind == YNODE_SCALAR ? diag_excerpt(v->text, shown, sizeof shown)
-                                     : ynode_kind_name(v->kind));
+                                     : ynode_kind_name(v->kind),
+             v->tag != YTAG_NONE ? " tagged " : "", ynode_tag_name(v->tag));
         return false;
     }
     *out = x;

@@ -135,6 +135,10 @@ START_TEST(test_malformed)
         {"    kv_bytes_per_token: 0", "    kv_bytes_per_token: -4",
          "layers[0].kv_bytes_per_token: expected a finite number >= 0, got '-4'"},
         {"model: \"gpt2\"\n", "", "model: missing required key"},
+        /* explicit tags are respected */
+        {"    kv_bytes_per_token: 0", "    kv_bytes_per_token: !!str 0",
+         "layers[0].kv_bytes_per_token: expected a finite number >= 0, got '0' tagged !!str"},
+        {"model: \"gpt2\"", "model: !!int 2", "model: expected a string, got '2' tagged !!int"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *at = strstr(good, cases[i].from);
