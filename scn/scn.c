@@ -1259,6 +1259,22 @@ int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
     return 0;
 }
 
+/* Merges mapping `from` into mapping `into` key by key: a key whose value is a mapping on both
+ * sides is merged in turn, any other key's value is replaced or added. 0 or -ENOMEM. */
+static int merge_map(struct ytree *tree, struct ynode *into, const struct ynode *from)
+{
+    for (size_t i = 0; i + 1 < from->n; i += 2) {
+        struct ynode *key = from->items[i], *value = from->items[i + 1];
+        struct ynode *old = ynode_get(into, key->text, NULL);
+        int rc = old && old->kind == YNODE_MAP && value->kind == YNODE_MAP
+                     ? merge_map(tree, old, value)
+                     : ynode_set(tree, into, key, value);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, const struct ynode *at,
                  struct diag *d)
 {
@@ -1286,8 +1302,12 @@ int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, cons
             ynode_new(tree, YNODE_SCALAR, at->src, at->line, at->col + (int)(p - path));
         if (!key || !(key->text = strndup(p, len)))
             return -ENOMEM;
-        if (!dot)
+        if (!dot) {
+            struct ynode *old = ynode_get(map, key->text, NULL);
+            if (old && old->kind == YNODE_MAP && value->kind == YNODE_MAP)
+                return merge_map(tree, old, value);
             return ynode_set(tree, map, key, value);
+        }
         struct ynode *next = ynode_get(map, key->text, NULL);
         if (!next) {
             next = ynode_new(tree, YNODE_MAP, at->src, at->line, at->col);

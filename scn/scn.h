@@ -227,12 +227,16 @@ int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const cha
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
              const struct ynode *file_node, struct diag *d);
 
-/* Grafts "key.path=value" onto the tree (creating mappings as needed). `index` numbers the
- * override for messages (1-based). 0 or -EINVAL with a message. */
+/* Grafts "key.path=value" onto the tree (creating mappings as needed). A value that is a
+ * mapping, set where the tree has a mapping, is merged into it key by key (recursively), so
+ * `run={duration: 5 s}` changes run.duration and keeps the file's other run keys; any other value
+ * replaces what was there. `index` numbers the override for messages (1-based). 0 or -EINVAL
+ * with a message. */
 int scn_apply_override(struct ytree *tree, const char *text, int index, struct diag *d);
 
-/* Sets tree path `path` (dotted) to node `value`. 0, or -EINVAL when a path step is not a
- * mapping (message in d, at `at`). */
+/* Sets tree path `path` (dotted) to node `value`, merging a mapping into a mapping as
+ * scn_apply_override says. 0, or -EINVAL when a path step is not a mapping (message in d, at
+ * `at`). */
 int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, const struct ynode *at,
                  struct diag *d);
 

@@ -98,13 +98,38 @@ START_TEST(test_overrides)
     struct diag d;
     ytree_init(&t);
     diag_init(&d);
-    struct scn_override ov[] = {
-        {"run.seed=42"}, {"ues.count=3"}, {"edge={service: deterministic}"}};
-    ck_assert_int_eq(scn_load(&s, &t, path, ov, 3, &d), 0);
-    ck_assert_uint_eq(s.run.seed, 42);
+    struct scn_override ov[] = {{"run.seed=42"},
+                                {"ues.count=3"},
+                                {"edge={service: deterministic}"},
+                                {"run={duration: 5 h, seed: 7}"},
+                                {"edge.service_time=2 s"}};
+    ck_assert_int_eq(scn_load(&s, &t, path, ov, 5, &d), 0);
+    ck_assert_uint_eq(s.run.seed, 7); /* the later override wins */
     ck_assert_uint_eq(s.ues.count, 3);
     ck_assert_int_eq(s.edge.service, SCN_SERVICE_DETERMINISTIC);
-    ck_assert(s.edge.service_time_s == 1); /* the whole edge section was replaced: default */
+    ck_assert(s.edge.service_time_s == 2);
+    /* A mapping value merges into the file's mapping: its other keys stay (they were dropped,
+     * silently, when the whole section was replaced). */
+    ck_assert(s.run.duration_s == 5 * 3600.0);
+    ck_assert(s.run.warmup_s == 30 * 60.0); /* from the file */
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+
+    /* Merging is recursive, and where the tree holds no mapping the value is set as given. */
+    ytree_init(&t);
+    diag_init(&d);
+    const char *text = "model: split\nrun: {duration: 1 h}\npolicy:\n  name: mbrl\n"
+                       "  mbrl: {hidden: 8, budget: 5}\n";
+    ck_assert_int_eq(ytree_parse(&t, "m.yaml", text, strlen(text), &t.root, &d), 0);
+    ck_assert_int_eq(scn_apply_override(&t, "policy={mbrl: {budget: 6}}", 1, &d), 0);
+    ck_assert_int_eq(scn_apply_override(&t, "recording={interval: 0 s}", 2, &d), 0);
+    struct ynode file = {.src = "m.yaml", .line = 1, .col = 1};
+    ck_assert_int_eq(scn_bind(&s, &t, t.root, &file, &d), 0);
+    ck_assert_str_eq(s.policy.name, "mbrl");
+    ck_assert_uint_eq(s.policy.mbrl.hidden, 8);
+    ck_assert_uint_eq(s.policy.mbrl.budget, 6);
+    ck_assert(s.recording.interval_s == 0);
     scn_release(&s);
     ytree_release(&t);
     diag_release(&d);
