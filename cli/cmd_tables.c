@@ -590,13 +590,25 @@ static int write_table(const struct cost_table *t, const char *path, FILE *out, 
     return rc;
 }
 
-static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t)
+/* The roofline's table; -ERANGE (with a message) when a layer time exceeds what a table may hold
+ * (the loader would refuse it), -ENOMEM. */
+static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t,
+                  struct diag *d)
 {
-    char tool[128], date[16];
+    char tool[128], date[16], what[160];
     snprintf(tool, sizeof tool, "splitsim %s (git %s) tables derive", version_release(),
              version_git_revision());
     today(date, sizeof date);
-    return cost_derive(t, arch, dev, tool, date);
+    int rc = cost_derive(t, arch, dev, tool, date);
+    if (rc == 0 && cost_check_times(t, what, sizeof what) < 0) {
+        diag_error(d,
+                   "the roofline of %s on %s gives %s; expected at most %g ms (one day) for one "
+                   "layer: the device is too slow for this model",
+                   arch->name, dev->name, what, COST_MAX_MS);
+        cost_release(t);
+        return -ERANGE;
+    }
+    return rc;
 }
 
 static int tables_derive(int argc, char **argv, const struct cli_io *io)
@@ -620,11 +632,12 @@ static int tables_derive(int argc, char **argv, const struct cli_io *io)
         goto out;
     }
     struct cost_table t;
-    int drc = derive(arch, dev, &t);
+    int drc = derive(arch, dev, &t, &d);
     specs_release(&sp);
     if (drc < 0) {
-        diag_error(&d, "out of memory");
-        rc = CLI_FAILURE;
+        if (drc == -ENOMEM)
+            diag_error(&d, "out of memory");
+        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
         goto out;
     }
     rc = write_table(&t, args_get(&a, "output"), io->out, &d);
@@ -762,8 +775,10 @@ static int tables_show(int argc, char **argv, const struct cli_io *io)
                 rc = CLI_BAD_INPUT;
         } else if (model_device(&a, "show", &arch, &dev, &sp, &d) < 0) {
             rc = CLI_BAD_INPUT;
-        } else if (derive(arch, dev, &t) < 0) {
-            rc = CLI_FAILURE;
+        } else {
+            int drc = derive(arch, dev, &t, &d);
+            if (drc < 0)
+                rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
         }
         specs_release(&sp);
         free(bundled);
@@ -949,8 +964,9 @@ static int tables_compare(int argc, char **argv, const struct cli_io *io)
         rc = CLI_BAD_INPUT;
         goto out;
     }
-    if (derive(arch, dev, &r) < 0) {
-        rc = CLI_FAILURE;
+    int drc = derive(arch, dev, &r, &d);
+    if (drc < 0) {
+        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
         goto out;
     }
     fprintf(io->out, "%s on %s: roofline (derived) against %s (%s)\n", t.model, t.device, file,
