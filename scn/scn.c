@@ -782,7 +782,9 @@ static const struct scn_field recording_fields[] = {
      .min = 0,
      .max = 1e9,
      .def = "1 s",
-     .doc = "split model: time-series sampling interval (edge queues, SNR); 0 = no time series"},
+     .doc = "split model: time-series sampling interval (edge queues, SNR); 0 = no time series, "
+            "else at least 1 ns and at most 10,000,000 rows per replication: (run.duration / "
+            "interval + 1) x (edge.servers + SNR UEs + 1)"},
     {.key = "snr_ues",
      .type = FIELD_UINT,
      .offset = offsetof(struct scn_recording, snr_ues),
@@ -1055,6 +1057,41 @@ static size_t check_policies(struct scn *s, const struct field_origins *o, const
     return errors;
 }
 
+/* The time series a split scenario asks for must stay writable: an interval of at least 1 ns
+ * (a shorter one rounds to 0 and never advances), and at most SCN_MAX_SERIES_ROWS rows per
+ * replication over run.duration (1 ns over 10 s once wrote for minutes). */
+static size_t check_time_series(const struct scn *s, const struct field_origins *o,
+                                const struct ynode *root, struct diag *d)
+{
+    const double interval = s->recording.interval_s;
+    if (interval <= 0)
+        return 0;
+    if (interval < 1e-9) {
+        err_origin(d, o, "recording.interval", root,
+                   "recording.interval: expected 0 s (no time series) or at least 1 ns, got %g s",
+                   interval);
+        return 1;
+    }
+    double samples = floor(s->run.duration_s / interval) + 1;
+    double snr =
+        s->channel.model == SCN_CHANNEL_FADING
+            ? (double)(s->recording.snr_ues < s->ues.count ? s->recording.snr_ues : s->ues.count)
+            : 0;
+    double per_sample = (double)s->edge.servers + snr + 1;
+    double rows = samples * per_sample;
+    if (rows <= SCN_MAX_SERIES_ROWS)
+        return 0;
+    err_origin(d, o, field_origin(o, "recording.interval") ? "recording.interval" : "run.duration",
+               root,
+               "recording.interval: %.0f time-series rows per replication (run.duration %g s / "
+               "%g s = %.0f samples, of %g rows: %" PRIu64 " edge server(s), the SNR of %g UE(s), "
+               "the cell); expected at most %.0f: a longer interval, fewer recording.snr_ues, or "
+               "0 s for none",
+               rows, s->run.duration_s, interval, samples, per_sample, s->edge.servers, snr,
+               SCN_MAX_SERIES_ROWS);
+    return 1;
+}
+
 static size_t check_split(struct scn *s, const struct field_origins *o, const struct ynode *root,
                           struct diag *d)
 {
@@ -1127,6 +1164,7 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
                    s->channel.carrier_hz * 1e-9);
         errors++;
     }
+    errors += check_time_series(s, o, root, d);
     if (s->channel.pathloss == SCN_PATHLOSS_UMI &&
         s->channel.ue_height_m >= s->channel.bs_height_m) {
         err_origin(d, o, "channel.ue_height", root,

@@ -29,6 +29,10 @@
 #define SCN_MAX_UES    1000000 /* ues.count */
 #define SCN_MAX_TOKENS 1000000 /* workload.prompt_tokens, workload.output_tokens */
 
+/* The most time-series rows a split scenario may ask for in one replication (recording.interval
+ * over run.duration, times the rows of one sample). */
+#define SCN_MAX_SERIES_ROWS 1e7
+
 enum scn_model {
     SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/fifo.h) */
     SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split.h) */
