@@ -548,7 +548,11 @@ static int replication_failed(struct diag *d, struct rec *rec, struct progress *
                    replication, at_s);
     else
         diag_error(d, "replication %" PRIu32 " stopped at %.6g s of simulated time: %s",
-                   replication, at_s, rc == -EIO ? "results file write failed" : "out of memory");
+                   replication, at_s,
+                   rc == -EIO      ? "results file write failed"
+                   : rc == -ERANGE ? "a time from the cost tables is too long to represent (a "
+                                     "table extrapolated far beyond its grid)"
+                                   : "out of memory");
     return rc;
 }
 
@@ -626,8 +630,8 @@ static int simulate_split(const struct scn *s, const struct split_inputs *in,
                                                nruns * s->run.replications, *events);
                 if (why == SIM_STOP_REQUESTED && io->interrupt && *io->interrupt)
                     rc = -EINTR;
-                else if (why != SIM_STOP_EMPTY || model.error)
-                    rc = model.error ? model.error : -ENOMEM;
+                else if (why != SIM_STOP_EMPTY || split_error(&model))
+                    rc = split_error(&model) ? split_error(&model) : -ENOMEM;
                 else if (split_record_ues(&model) < 0)
                     rc = -EIO;
                 else if ((rc = split_finish(&model, &msg)) < 0 && msg)

@@ -35,6 +35,7 @@
 #include "models/qtable.h"
 #include "models/roofline.h"
 #include "models/specfile.h"
+#include "sim/slurp.h"
 #include "sim/version.h"
 #include "splitsim_config.h"
 
@@ -46,6 +47,9 @@ static const struct args_opt calibrate_opts[] = {
 #define NCAL (sizeof calibrate_opts / sizeof calibrate_opts[0])
 
 #define MAX_POINTS 1024
+
+/* A Vidur profile is a few hundred kB; a larger file is not one. */
+#define PROFILE_MAX_BYTES ((size_t)64 << 20)
 
 /* One measured token count: the sum of the operators' medians and each operator's median. */
 struct point {
@@ -82,9 +86,14 @@ static size_t split_csv(char *line, char **fields, size_t max)
 static int profile_read(const char *path, const struct roofline_op *ops, size_t nops,
                         struct profile *pr, struct diag *d)
 {
-    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0;
+    if (slurp_file(path, PROFILE_MAX_BYTES, &text, &len, d) < 0)
+        return -EINVAL;
+    FILE *f = len ? fmemopen(text, len, "r") : NULL;
     if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        diag_report(d, DIAG_ERROR, path, 0, 0, "%s", len ? "out of memory" : "empty file");
+        free(text);
         return -EINVAL;
     }
     char *line = NULL;
@@ -159,6 +168,7 @@ static int profile_read(const char *path, const struct roofline_op *ops, size_t 
     }
     free(line);
     fclose(f);
+    free(text);
     if (rc == 0 && pr->n == 0) {
         diag_report(d, DIAG_ERROR, path, 0, 0, "no rows with num_tensor_parallel_workers = 1");
         rc = -EINVAL;
@@ -566,13 +576,25 @@ static int write_table(const struct cost_table *t, const char *path, FILE *out, 
     return outfile_commit(&of, 0, d) < 0 ? CLI_FAILURE : CLI_OK;
 }
 
-static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t)
+/* The roofline's table; -ERANGE (with a message) when a layer time exceeds what a table may hold
+ * (the loader would refuse it), -ENOMEM. */
+static int derive(const struct arch *arch, const struct device *dev, struct cost_table *t,
+                  struct diag *d)
 {
-    char tool[128], date[16];
+    char tool[128], date[16], what[160];
     snprintf(tool, sizeof tool, "splitsim %s (git %s) tables derive", version_release(),
              version_git_revision());
     today(date, sizeof date);
-    return cost_derive(t, arch, dev, tool, date);
+    int rc = cost_derive(t, arch, dev, tool, date);
+    if (rc == 0 && cost_check_times(t, what, sizeof what) < 0) {
+        diag_error(d,
+                   "the roofline of %s on %s gives %s; expected at most %g ms (one day) for one "
+                   "layer: the device is too slow for this model",
+                   arch->name, dev->name, what, COST_MAX_MS);
+        cost_release(t);
+        return -ERANGE;
+    }
+    return rc;
 }
 
 static int tables_derive(int argc, char **argv, const struct cli_io *io)
@@ -596,11 +618,12 @@ static int tables_derive(int argc, char **argv, const struct cli_io *io)
         goto out;
     }
     struct cost_table t;
-    int drc = derive(arch, dev, &t);
+    int drc = derive(arch, dev, &t, &d);
     specs_release(&sp);
     if (drc < 0) {
-        diag_error(&d, "out of memory");
-        rc = CLI_FAILURE;
+        if (drc == -ENOMEM)
+            diag_error(&d, "out of memory");
+        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
         goto out;
     }
     rc = write_table(&t, args_get(&a, "output"), io->out, &d);
@@ -738,8 +761,10 @@ static int tables_show(int argc, char **argv, const struct cli_io *io)
                 rc = CLI_BAD_INPUT;
         } else if (model_device(&a, "show", &arch, &dev, &sp, &d) < 0) {
             rc = CLI_BAD_INPUT;
-        } else if (derive(arch, dev, &t) < 0) {
-            rc = CLI_FAILURE;
+        } else {
+            int drc = derive(arch, dev, &t, &d);
+            if (drc < 0)
+                rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
         }
         specs_release(&sp);
         free(bundled);
@@ -925,8 +950,9 @@ static int tables_compare(int argc, char **argv, const struct cli_io *io)
         rc = CLI_BAD_INPUT;
         goto out;
     }
-    if (derive(arch, dev, &r) < 0) {
-        rc = CLI_FAILURE;
+    int drc = derive(arch, dev, &r, &d);
+    if (drc < 0) {
+        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
         goto out;
     }
     fprintf(io->out, "%s on %s: roofline (derived) against %s (%s)\n", t.model, t.device, file,

@@ -67,6 +67,12 @@ static char *need_string(struct parser *p, const struct ynode *map, const char *
                          const char *where)
 {
     const struct ynode *v = need(p, map, key, where, YNODE_SCALAR);
+    if (v && !ynode_tag_allows(v, YTAG_STR)) {
+        char shown[DIAG_EXCERPT];
+        perr(p, v, "%s%s%s: expected a string, got '%s' tagged %s", where, *where ? "." : "", key,
+             diag_excerpt(v->text, shown, sizeof shown), ynode_tag_name(v->tag));
+        return NULL;
+    }
     return v ? strdup(v->text) : NULL;
 }
 
@@ -76,12 +82,14 @@ static bool number(struct parser *p, const struct ynode *v, const char *what, do
 {
     char *end = NULL;
     double x = v->kind == YNODE_SCALAR ? strtod(v->text, &end) : (double)NAN;
-    if (v->kind != YNODE_SCALAR || end == v->text || *end || !isfinite(x) || x < min) {
+    if (v->kind != YNODE_SCALAR || end == v->text || *end || !isfinite(x) || x < min ||
+        !ynode_tag_allows(v, YTAG_FLOAT)) {
         char shown[DIAG_EXCERPT];
-        perr(p, v, "%s: expected a finite number >= %g, got %s'%s'", what, min,
+        perr(p, v, "%s: expected a finite number >= %g, got %s'%s'%s%s", what, min,
              v->kind == YNODE_SCALAR ? "" : "a ",
              v->kind == YNODE_SCALAR ? diag_excerpt(v->text, shown, sizeof shown)
-                                     : ynode_kind_name(v->kind));
+                                     : ynode_kind_name(v->kind),
+             v->tag != YTAG_NONE ? " tagged " : "", ynode_tag_name(v->tag));
         return false;
     }
     *out = x;
@@ -98,7 +106,8 @@ static bool need_number(struct parser *p, const struct ynode *map, const char *k
 }
 
 /* A list of `want` numbers (want 0: any length >= 1, returned in *n); positive (> 0) when
- * `positive`; strictly increasing when `increasing`; non-decreasing when `monotone`. */
+ * `positive`; strictly increasing when `increasing`; non-decreasing times of one layer (in
+ * (0, COST_MAX_MS]) when `monotone`. */
 static double *numbers(struct parser *p, const struct ynode *seq, const char *what, size_t want,
                        size_t *n, bool positive, bool increasing, bool monotone)
 {
@@ -126,6 +135,12 @@ static double *numbers(struct parser *p, const struct ynode *seq, const char *wh
         if (ok && i && increasing && !(v[i] > v[i - 1])) {
             perr(p, seq->items[i], "%s: expected increasing values, got %g after %g", what, v[i],
                  v[i - 1]);
+            ok = false;
+        }
+        if (ok && monotone && v[i] > COST_MAX_MS) {
+            perr(p, seq->items[i],
+                 "%s: expected a time of at most %g ms (one day) for one layer, got %g ms", what,
+                 COST_MAX_MS, v[i]);
             ok = false;
         }
         if (ok && i && monotone && v[i] < v[i - 1]) {
@@ -165,10 +180,11 @@ static void parse_group(struct parser *p, const struct cost_table *t, const stru
     g->name = need_string(p, m, "name", where);
     double count = 0;
     if (need_number(p, m, "count", where, 1, &count)) {
-        if (count != floor(count) || count > 100000)
-            perr(p, ynode_get(m, "count", NULL), "%s.count: expected a whole number in [1, 100000]",
-                 where);
-        g->count = (uint32_t)count;
+        if (count != floor(count) || count > COST_MAX_LAYERS)
+            perr(p, ynode_get(m, "count", NULL), "%s.count: expected a whole number in [1, %u]",
+                 where, COST_MAX_LAYERS);
+        else
+            g->count = (uint32_t)count;
     }
     need_number(p, m, "param_bytes", where, 0, &g->param_bytes);
     need_number(p, m, "kv_bytes_per_token", where, 0, &g->kv_bytes_per_token);
@@ -278,10 +294,21 @@ static void parse_table(struct parser *p, struct cost_table *t, const struct yno
         return;
     }
     t->ngroups = layers->n;
+    uint64_t total = 0; /* 64 bits: 42,950 groups of 100,000 once wrapped to 24 layers */
     for (size_t i = 0; i < layers->n; i++) {
         parse_group(p, t, layers->items[i], &t->groups[i], i);
+        total += t->groups[i].count;
+        if (total > COST_MAX_LAYERS) {
+            const struct ynode *m = layers->items[i];
+            const struct ynode *at = m->kind == YNODE_MAP ? ynode_get(m, "count", NULL) : NULL;
+            perr(p, at ? at : m,
+                 "layers[%zu].count: the groups up to here hold %llu layers; expected at most %u "
+                 "in all",
+                 i, (unsigned long long)total, COST_MAX_LAYERS);
+            return;
+        }
         t->groups[i].first = t->nlayers;
-        t->nlayers += t->groups[i].count;
+        t->nlayers = (uint32_t)total;
     }
 }
 
@@ -340,6 +367,29 @@ void cost_release(struct cost_table *t)
     free(t->decode_context);
     free(t->decode_batch);
     memset(t, 0, sizeof *t);
+}
+
+int cost_check_times(const struct cost_table *t, char *what, size_t size)
+{
+    for (size_t k = 0; k < t->ngroups; k++) {
+        const struct cost_group *g = &t->groups[k];
+        for (size_t i = 0; i < t->nprefill; i++)
+            if (!(g->prefill_ms[i] > 0 && g->prefill_ms[i] <= COST_MAX_MS)) {
+                snprintf(what, size, "%s, prefill of %g tokens: %g ms", g->name,
+                         t->prefill_tokens[i], g->prefill_ms[i]);
+                return -ERANGE;
+            }
+        for (size_t r = 0; r < t->ncontext; r++)
+            for (size_t c = 0; c < t->nbatch; c++) {
+                double ms = g->decode_ms[r * t->nbatch + c];
+                if (!(ms > 0 && ms <= COST_MAX_MS)) {
+                    snprintf(what, size, "%s, decode step at context %g, batch %g: %g ms", g->name,
+                             t->decode_context[r], t->decode_batch[c], ms);
+                    return -ERANGE;
+                }
+            }
+    }
+    return 0;
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */

@@ -17,8 +17,15 @@
  * the caller is told (`*extrapolated`), so it can warn.
  *
  * Invariants of a loaded table: grids strictly increasing and positive; every time positive and
- * finite; prefill never cheaper with more tokens; decode never cheaper with a longer context or
- * a larger batch; byte counts >= 0; queries over a layer range cost O(number of groups).
+ * at most COST_MAX_MS (one day for one layer); at most COST_MAX_LAYERS layers in all; prefill
+ * never cheaper with more tokens; decode never cheaper with a longer context or a larger batch;
+ * byte counts >= 0; queries over a layer range cost O(number of groups).
+ *
+ * Why the bounds: a time is simulated in integer nanoseconds, and a value that cannot be
+ * represented must be refused, never clamped (a table scaled by 1e18 once gave 1 ns per step).
+ * With them, any layer-range time inside the grids is at most COST_MAX_LAYERS x COST_MAX_MS
+ * (8.64e11 ms, 27 years), far below COST_TIME_NS_MAX; only extrapolation far beyond the grids can
+ * exceed that, and a run that meets such a time stops with -ERANGE instead of simulating it.
  */
 #ifndef SPLITSIM_MODELS_COST_H
 #define SPLITSIM_MODELS_COST_H
@@ -32,6 +39,10 @@
 
 #define COST_FORMAT         "splitsim-cost-table"
 #define COST_FORMAT_VERSION 1
+
+#define COST_MAX_MS      8.64e7 /* one day: the longest time of one layer in a table */
+#define COST_MAX_LAYERS  10000u /* layers of a table, all groups together */
+#define COST_TIME_NS_MAX 4e18   /* the longest time a run takes from a table (about 127 years) */
 
 struct cost_group {
     char *name;
@@ -63,6 +74,13 @@ int cost_parse(struct cost_table *t, const char *name, const char *text, size_t 
 int cost_load(struct cost_table *t, const char *path, struct diag *d);
 
 void cost_release(struct cost_table *t);
+
+/*
+ * Checks the bounds cost_parse enforces on a file's times for a table made otherwise (derived
+ * from a device and an architecture). 0, or -ERANGE with the first time out of bounds described
+ * in `what` ("block, prefill of 4096 tokens: 1.2e+09 ms").
+ */
+int cost_check_times(const struct cost_table *t, char *what, size_t size);
 
 /* Writes t in the file format (what cost_parse reads back to an identical table). */
 void cost_write(const struct cost_table *t, FILE *out);

@@ -7,9 +7,6 @@
 
 #include "sim/invariant.h"
 
-/* Longest iteration we schedule (about 127 years): keeps absurd extrapolations representable. */
-#define EDGE_ITERATION_NS_MAX 4e18
-
 /* ---- iteration time ------------------------------------------------------------------------ */
 
 int64_t edge_iteration_ns(const struct cost_table *t, const struct edge_job *jobs, uint32_t n,
@@ -52,8 +49,8 @@ int64_t edge_iteration_ns(const struct cost_table *t, const struct edge_job *job
         p = q;
     }
     double ns = round(ms * 1e6);
-    if (!(ns < EDGE_ITERATION_NS_MAX)) /* also NaN */
-        return (int64_t)EDGE_ITERATION_NS_MAX;
+    if (!(ns <= COST_TIME_NS_MAX)) /* also NaN: never clamped, never simulated */
+        return -ERANGE;
     return ns < 1 ? 1 : (int64_t)ns;
 }
 
@@ -264,6 +261,10 @@ static void on_start(struct sim *sim, void *obj, uint64_t data)
     bool extrapolated = false;
     int64_t ns = edge_iteration_ns(e->table, e->running, e->nrunning, &extrapolated);
     e->extrapolated |= extrapolated;
+    if (ns < 0) {
+        fail(e, (int)ns); /* the iteration never starts: the run stops */
+        return;
+    }
     e->busy = true;
     e->iteration_start = sim_now(sim);
     e->iteration_ns = ns;

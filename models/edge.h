@@ -101,7 +101,7 @@ struct edge_server {
     uint64_t iterations, jobs_done;
     int64_t busy_ns;
     bool extrapolated; /* some iteration needed the table outside its grid */
-    int error;         /* sticky: -ENOMEM */
+    int error;         /* sticky: -ENOMEM, or -ERANGE (an iteration too long to represent) */
     /* bookkeeping */
     uint64_t next_seq;            /* seq of the next submitted job */
     uint64_t kv_holders;          /* reservations not yet released */
@@ -140,7 +140,9 @@ static inline uint32_t edge_batch(const struct edge_server *e)
     return e->busy ? e->nrunning : 0;
 }
 
-/* The length of an iteration running `jobs` (for tests and predictions), ns >= 1. */
+/* The length of an iteration running `jobs` (for tests and predictions), ns >= 1; -ERANGE when
+ * it cannot be represented (beyond COST_TIME_NS_MAX, only far outside the table's grids: the
+ * server then fails with -ERANGE rather than simulate a clamped time). */
 int64_t edge_iteration_ns(const struct cost_table *t, const struct edge_job *jobs, uint32_t n,
                           bool *extrapolated);
 

@@ -43,6 +43,12 @@ static const struct ynode *need(struct parser *p, const struct ynode *map, const
 static char *need_string(struct parser *p, const struct ynode *map, const char *key)
 {
     const struct ynode *v = need(p, map, key, YNODE_SCALAR);
+    if (v && !ynode_tag_allows(v, YTAG_STR)) {
+        char shown[DIAG_EXCERPT];
+        perr(p, v, "%s: expected a string, got '%s' tagged %s", key,
+             diag_excerpt(v->text, shown, sizeof shown), ynode_tag_name(v->tag));
+        return NULL;
+    }
     return v ? strdup(v->text) : NULL;
 }
 
@@ -51,11 +57,13 @@ static bool number(struct parser *p, const struct ynode *v, const char *what, do
 {
     char *end = NULL;
     double x = v->kind == YNODE_SCALAR ? strtod(v->text, &end) : (double)NAN;
-    if (v->kind != YNODE_SCALAR || end == v->text || *end || !isfinite(x) || x < lo || x > hi) {
+    if (v->kind != YNODE_SCALAR || end == v->text || *end || !isfinite(x) || x < lo || x > hi ||
+        !ynode_tag_allows(v, YTAG_FLOAT)) {
         char shown[DIAG_EXCERPT];
-        perr(p, v, "%s: expected a number in [%g, %g], got '%s'", what, lo, hi,
+        perr(p, v, "%s: expected a number in [%g, %g], got '%s'%s%s", what, lo, hi,
              v->kind == YNODE_SCALAR ? diag_excerpt(v->text, shown, sizeof shown)
-                                     : ynode_kind_name(v->kind));
+                                     : ynode_kind_name(v->kind),
+             v->tag != YTAG_NONE ? " tagged " : "", ynode_tag_name(v->tag));
         return false;
     }
     *out = x;
@@ -118,8 +126,9 @@ static void parse(struct parser *p, struct qtable *q, const struct ynode *root, 
         return;
     }
     const struct ynode *v = need(p, root, "format_version", YNODE_SCALAR);
-    if (v && strcmp(v->text, "1"))
-        perr(p, v, "format_version: expected 1, got '%s'", v->text);
+    if (v && (strcmp(v->text, "1") || !ynode_tag_allows(v, YTAG_INT)))
+        perr(p, v, "format_version: expected 1, got '%s'%s%s", v->text,
+             v->tag != YTAG_NONE ? " tagged " : "", ynode_tag_name(v->tag));
     q->model = need_string(p, root, "model");
     q->metric = need_string(p, root, "metric");
     q->dataset = need_string(p, root, "dataset");

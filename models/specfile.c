@@ -177,8 +177,10 @@ static const struct scn_field device_fields_table[] = {
      .offset = offsetof(struct device_fields, source),
      .def = "a user-supplied device file",
      .doc = "where its numbers come from"},
-    Q("peak", peak, DIM_FLOPRATE, 0, true, 1e20, NULL, "peak dense FLOP/s of the value type"),
-    Q("bandwidth", bandwidth, DIM_BYTERATE, 0, true, 1e16, NULL, "peak memory bandwidth"),
+    /* Lower bounds of plausibility (a microcontroller has more); slower devices give layer
+     * times the cost tables refuse anyway. */
+    Q("peak", peak, DIM_FLOPRATE, 1e6, false, 1e20, NULL, "peak dense FLOP/s of the value type"),
+    Q("bandwidth", bandwidth, DIM_BYTERATE, 1e6, false, 1e16, NULL, "peak memory bandwidth"),
     Q("memory", memory, DIM_SIZE, 0, true, 1e16, "16 GB", "memory size"),
     Q("power_w", power, DIM_NONE, 0, true, 1e6, "100", "power in watts (for energy estimates)"),
     Q("eta_compute", eta_c, DIM_NONE, 0, true, 1, "0.7", "fraction of peak FLOP/s reached"),

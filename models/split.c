@@ -88,6 +88,15 @@ static int load_table(struct cost_table *t, const struct scn *s, const struct ar
                 diag_error(d, "out of memory deriving a cost table");
             return rc;
         }
+        char what[160];
+        if (cost_check_times(t, what, sizeof what) < 0) {
+            scn_error_at(s, d, device_key,
+                         "%s: the roofline of %s on '%s' gives %s; expected at most %g ms (one "
+                         "day) for one layer: the device is too slow for this model",
+                         device_key, arch->name, device_name, what, COST_MAX_MS);
+            cost_release(t);
+            return -EINVAL;
+        }
     }
     if (*table_file && t->model && strcmp(t->model, s->llm.model) != 0 && t->nlayers == nlayers) {
         const char *path = table_key;
@@ -378,10 +387,14 @@ void split_results_release(struct split_results *r)
     memset(r, 0, sizeof *r);
 }
 
+/* A time from a cost table in ns (at least 1); -1 when it cannot be represented (beyond
+ * COST_TIME_NS_MAX, reached only by extrapolating far outside a table's grids): never clamped. */
 static int64_t ms_to_ns(double ms)
 {
-    int64_t ns = llround(ms * 1e6);
-    return ns > 0 ? ns : 1;
+    double ns = round(ms * 1e6);
+    if (!(ns <= COST_TIME_NS_MAX)) /* also NaN */
+        return -1;
+    return ns >= 1 ? (int64_t)ns : 1;
 }
 
 static void fail(struct split_model *m, int rc)
@@ -652,6 +665,10 @@ static void ue_start_next(struct split_model *m, struct split_ue *ue)
                                            (double)r->prompt + r->received, 1, &extrapolated);
     m->extrapolated_ue |= extrapolated;
     int64_t ns = ms_to_ns(ms);
+    if (ns < 0) {
+        fail(m, -ERANGE);
+        return;
+    }
     r->ue_compute += ns;
     double joules = split_ue_table(m->in, ue->id)->power_w * (double)ns * 1e-9;
     r->energy_compute += joules;
@@ -1517,6 +1534,16 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
         if (!m->pred)
             return -ENOMEM;
     }
+    return 0;
+}
+
+int split_error(const struct split_model *m)
+{
+    if (m->error)
+        return m->error;
+    for (uint32_t s = 0; s < m->nservers; s++)
+        if (m->servers[s].error)
+            return m->servers[s].error;
     return 0;
 }
 

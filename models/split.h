@@ -255,6 +255,10 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
 int split_policy_check(const struct scn *s, const struct split_inputs *in,
                        const struct pol_type *policy, struct diag *d);
 
+/* The run's first error: the model's, or an edge server's (0 when none). -ENOMEM: out of
+ * memory; -EIO: the results file; -ERANGE: a time from the cost tables too long to represent. */
+int split_error(const struct split_model *m);
+
 /* Ends the replication: the policy's finish hook (e.g. saving learned weights). 0, or a
  * negative errno with a message in *why. */
 int split_finish(struct split_model *m, const char **why);

@@ -1,7 +1,7 @@
 #include "models/trace.h"
+#include "scn/scn.h"
 #include "sim/slurp.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -11,33 +11,98 @@
 
 #define TRACE_MAX_BYTES ((size_t)1 << 30)
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
 void trace_release(struct trace *t)
 {
     free(t->v);
     memset(t, 0, sizeof *t);
 }
 
-/* Parses one field [p, end) as a number; NULL on success, else what was expected. */
-static const char *field_number(const char *p, const char *end, bool integer, double *out)
+static bool is_digit(char c)
 {
-    while (p < end && (*p == ' ' || *p == '\t'))
+    return c >= '0' && c <= '9';
+}
+
+/* Whether [p, end) is a plain decimal number: digits with an optional fraction, then an optional
+ * exponent ("12", "0.5", ".5", "1e5", "2.5E-3"); no sign, no hex, no inf or nan. */
+static bool plain_decimal(const char *p, const char *end)
+{
+    size_t before = 0, after = 0;
+    while (p < end && is_digit(*p))
+        p++, before++;
+    if (p < end && *p == '.')
+        for (p++; p < end && is_digit(*p); p++)
+            after++;
+    if (before + after == 0)
+        return false;
+    if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
-    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-        end--;
-    if (p == end)
-        return integer ? "a whole number" : "a time in seconds";
-    char buf[64];
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        size_t exp = 0;
+        while (p < end && is_digit(*p))
+            p++, exp++;
+        if (!exp)
+            return false;
+    }
+    return p == end;
+}
+
+/* Trims blanks (and a carriage return at the end) around the field [*p, *end). */
+static void trim(const char **p, const char **end)
+{
+    while (*p < *end && (**p == ' ' || **p == '\t'))
+        (*p)++;
+    while (*end > *p && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\r'))
+        (*end)--;
+}
+
+/* Parses field k of a line, [p, end): the time (a plain decimal number of seconds, >= 0), the
+ * UE number (digits, < SCN_MAX_UES) or a token count (digits, in [1, SCN_MAX_TOKENS]). NULL on
+ * success, else what was expected. */
+static const char *field_number(int k, const char *p, const char *end, double *out)
+{
+    trim(&p, &end);
+    bool ok = k == 0 ? plain_decimal(p, end) : p < end;
+    for (const char *c = p; k > 0 && c < end; c++)
+        ok &= is_digit(*c);
     size_t n = (size_t)(end - p);
-    if (n >= sizeof buf)
-        return integer ? "a whole number" : "a time in seconds";
+    char buf[64];
+    if (!ok || n >= sizeof buf)
+        return k == 0 ? "a time in seconds >= 0 (a plain decimal number)" : "a whole number";
     memcpy(buf, p, n);
     buf[n] = '\0';
-    char *stop = NULL;
-    double v = strtod(buf, &stop);
-    if (*stop || !isfinite(v) || v < 0 || (integer && (v != floor(v) || v > 4294967295.0)))
-        return integer ? "a whole number" : "a time in seconds >= 0";
+    double v = strtod(buf, NULL);
+    if (k == 0 && !isfinite(v))
+        return "a time in seconds >= 0 (a plain decimal number)";
+    if (k == 1 && v >= SCN_MAX_UES)
+        return "a UE number below " STR(SCN_MAX_UES) " (the most UEs a scenario has)";
+    if (k >= 2 && (v < 1 || v > SCN_MAX_TOKENS))
+        return "a token count in [1, " STR(SCN_MAX_TOKENS) "]";
     *out = v;
     return NULL;
+}
+
+/* Whether [s, eol) is the header line time_s,ue,prompt_tokens,output_tokens (blanks allowed
+ * around the names). */
+static bool is_header(const char *s, const char *eol)
+{
+    static const char *const names[] = {"time_s", "ue", "prompt_tokens", "output_tokens"};
+    for (int k = 0; k < 4; k++) {
+        const char *comma = k < 3 ? memchr(s, ',', (size_t)(eol - s)) : NULL;
+        const char *fe = comma ? comma : eol;
+        if (k < 3 && !comma)
+            return false;
+        const char *p = s;
+        trim(&p, &fe);
+        if ((size_t)(fe - p) != strlen(names[k]) || memcmp(p, names[k], (size_t)(fe - p)) != 0)
+            return false;
+        if (k < 3)
+            s = comma + 1;
+    }
+    return true;
 }
 
 int trace_parse(struct trace *t, const char *name, const char *text, size_t len, struct diag *d)
@@ -54,9 +119,16 @@ int trace_parse(struct trace *t, const char *name, const char *text, size_t len,
         line++;
         const char *s = p;
         p = eol + 1;
+        const char *nul = memchr(s, '\0', (size_t)(eol - s));
+        if (nul) {
+            diag_report(d, DIAG_ERROR, name, line, (int)(nul - s) + 1,
+                        "NUL byte in the line; a trace is plain text");
+            errors++;
+            continue;
+        }
         while (s < eol && (*s == ' ' || *s == '\t' || *s == '\r'))
             s++;
-        if (s == eol || *s == '#' || (line == 1 && isalpha((unsigned char)*s)))
+        if (s == eol || *s == '#' || (line == 1 && is_header(s, eol)))
             continue;
         double v[4];
         const char *f = s;
@@ -72,13 +144,17 @@ int trace_parse(struct trace *t, const char *name, const char *text, size_t len,
                 errors++;
                 break;
             }
-            const char *bad = field_number(f, fe, k > 0, &v[k]);
-            if (!bad && k >= 2 && v[k] < 1)
-                bad = "a token count >= 1";
+            const char *bad = field_number(k, f, fe, &v[k]);
             if (bad) {
-                diag_report(d, DIAG_ERROR, name, line, (int)(f - s) + 1,
-                            "%s: expected %s, found '%.*s'", what[k], bad,
-                            (int)(fe - f > 40 ? 40 : fe - f), f);
+                /* The found text of the first error only: the file may be no trace at all
+                 * (a mistyped path, /etc/passwd), and its lines are not shown freely. */
+                if (errors == 0)
+                    diag_report(d, DIAG_ERROR, name, line, (int)(f - s) + 1,
+                                "%s: expected %s, found '%.*s'", what[k], bad,
+                                (int)(fe - f > 40 ? 40 : fe - f), f);
+                else
+                    diag_report(d, DIAG_ERROR, name, line, (int)(f - s) + 1, "%s: expected %s",
+                                what[k], bad);
                 errors++;
                 break;
             }
@@ -86,13 +162,13 @@ int trace_parse(struct trace *t, const char *name, const char *text, size_t len,
         }
         if (k < 4)
             continue;
-        int64_t ns = llround(v[0] * 1e9);
         if (v[0] > 9e9) {
             diag_report(d, DIAG_ERROR, name, line, 1, "time_s: expected at most 9e9 s, found %g",
                         v[0]);
             errors++;
             continue;
         }
+        int64_t ns = llround(v[0] * 1e9);
         if (ns < last) {
             diag_report(d, DIAG_ERROR, name, line, 1,
                         "time_s: expected times in order (>= %.9g s on the line before), found "

@@ -150,6 +150,21 @@ static bool in_range(const struct scn_field *f, double v)
     return v <= f->max;
 }
 
+/* The scalar tag a field's values have. */
+static enum ynode_tag tag_of(const struct scn_field *f)
+{
+    switch (f->type) {
+    case FIELD_BOOL:
+        return YTAG_BOOL;
+    case FIELD_UINT:
+        return YTAG_INT;
+    case FIELD_QUANTITY:
+        return YTAG_FLOAT;
+    default:
+        return YTAG_STR;
+    }
+}
+
 /* Binds one scalar value; `n` is NULL when the default is used (then `text` is the default). */
 static void bind_scalar(struct bind *b, const struct scn_field *f, const char *path,
                         const struct ynode *n, const struct ynode *where, void *base)
@@ -162,7 +177,8 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
         size_t len = 1;
         for (size_t i = 0; i < n->n; i++) {
             const struct ynode *it = n->items[i];
-            if (it->kind != YNODE_SCALAR || strchr(it->text, ',') || !*it->text) {
+            if (it->kind != YNODE_SCALAR || strchr(it->text, ',') || !*it->text ||
+                !ynode_tag_allows(it, YTAG_STR)) {
                 err_at(b, it, where, "%s: expected a list of names, got %s%s%s", path,
                        it->kind == YNODE_SCALAR ? "'" : "a ",
                        it->kind == YNODE_SCALAR ? diag_excerpt(it->text, shown, sizeof shown)
@@ -194,6 +210,14 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
         return;
     }
     SIM_ASSERT(text != NULL, "field %s has neither value nor default", path);
+    if (n && !ynode_tag_allows(n, tag_of(f))) {
+        /* an explicit tag states a type: "!!str 8" is a string, not an integer */
+        char *want = describe(f);
+        err_at(b, n, where, "%s: expected %s%s got '%s' tagged %s", path, want ? want : "a value",
+               f->type == FIELD_ENUM ? ";" : ",", text, ynode_tag_name(n->tag));
+        free(want);
+        return;
+    }
     switch (f->type) {
     case FIELD_BOOL:
         if (strcmp(full, "true") == 0 && !(n && n->quoted))

@@ -5,12 +5,14 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "models/arch.h"
 #include "models/device.h"
 #include "models/policy.h"
 #include "models/specfile.h"
+#include "sim/slurp.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +83,7 @@ static const struct scn_field ues_fields[] = {
      .type = FIELD_UINT,
      .offset = offsetof(struct scn_ues, count),
      .min = 1,
-     .max = 1000000,
+     .max = SCN_MAX_UES,
      .def = "1",
      .doc = "number of user devices"},
     {.key = "device",
@@ -202,14 +204,14 @@ static const struct scn_field workload_fields[] = {
      .type = FIELD_UINT,
      .offset = offsetof(struct scn_workload, prompt_tokens),
      .min = 1,
-     .max = 1000000,
+     .max = SCN_MAX_TOKENS,
      .def = "256",
      .doc = "mean prompt length"},
     {.key = "output_tokens",
      .type = FIELD_UINT,
      .offset = offsetof(struct scn_workload, output_tokens),
      .min = 1,
-     .max = 1000000,
+     .max = SCN_MAX_TOKENS,
      .def = "128",
      .doc = "mean number of generated tokens"},
     {.key = "tokens",
@@ -780,7 +782,9 @@ static const struct scn_field recording_fields[] = {
      .min = 0,
      .max = 1e9,
      .def = "1 s",
-     .doc = "split model: time-series sampling interval (edge queues, SNR); 0 = no time series"},
+     .doc = "split model: time-series sampling interval (edge queues, SNR); 0 = no time series, "
+            "else at least 1 ns and at most 10,000,000 rows per replication: (run.duration / "
+            "interval + 1) x (edge.servers + SNR UEs + 1)"},
     {.key = "snr_ues",
      .type = FIELD_UINT,
      .offset = offsetof(struct scn_recording, snr_ues),
@@ -928,15 +932,25 @@ static bool key_applies(int model, const char *path)
     return false;
 }
 
-/* A file named by the scenario must be readable. */
+/* A file named by the scenario must be a readable regular file (not a FIFO, a device or a
+ * directory, which the readers refuse: one could block or never end). */
 static size_t check_file(const struct field_origins *o, const struct ynode *root, struct diag *d,
                          const char *path, const char *file, const char *what)
 {
-    if (!*file || access(file, R_OK) == 0)
+    if (!*file)
         return 0;
-    err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path, what, file,
-               strerror(errno));
-    return 1;
+    struct stat st;
+    if (access(file, R_OK) != 0 || stat(file, &st) != 0) {
+        err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path, what,
+                   file, strerror(errno));
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        err_origin(d, o, path, root, "%s: expected a regular %s file, got '%s' (%s)", path, what,
+                   file, slurp_kind_name((unsigned)st.st_mode));
+        return 1;
+    }
+    return 0;
 }
 
 /* Decoder blocks of the scenario's LLM (catalogue name or architecture file); 0 with an error. */
@@ -1043,6 +1057,41 @@ static size_t check_policies(struct scn *s, const struct field_origins *o, const
     return errors;
 }
 
+/* The time series a split scenario asks for must stay writable: an interval of at least 1 ns
+ * (a shorter one rounds to 0 and never advances), and at most SCN_MAX_SERIES_ROWS rows per
+ * replication over run.duration (1 ns over 10 s once wrote for minutes). */
+static size_t check_time_series(const struct scn *s, const struct field_origins *o,
+                                const struct ynode *root, struct diag *d)
+{
+    const double interval = s->recording.interval_s;
+    if (interval <= 0)
+        return 0;
+    if (interval < 1e-9) {
+        err_origin(d, o, "recording.interval", root,
+                   "recording.interval: expected 0 s (no time series) or at least 1 ns, got %g s",
+                   interval);
+        return 1;
+    }
+    double samples = floor(s->run.duration_s / interval) + 1;
+    double snr =
+        s->channel.model == SCN_CHANNEL_FADING
+            ? (double)(s->recording.snr_ues < s->ues.count ? s->recording.snr_ues : s->ues.count)
+            : 0;
+    double per_sample = (double)s->edge.servers + snr + 1;
+    double rows = samples * per_sample;
+    if (rows <= SCN_MAX_SERIES_ROWS)
+        return 0;
+    err_origin(d, o, field_origin(o, "recording.interval") ? "recording.interval" : "run.duration",
+               root,
+               "recording.interval: %.0f time-series rows per replication (run.duration %g s / "
+               "%g s = %.0f samples, of %g rows: %" PRIu64 " edge server(s), the SNR of %g UE(s), "
+               "the cell); expected at most %.0f: a longer interval, fewer recording.snr_ues, or "
+               "0 s for none",
+               rows, s->run.duration_s, interval, samples, per_sample, s->edge.servers, snr,
+               SCN_MAX_SERIES_ROWS);
+    return 1;
+}
+
 static size_t check_split(struct scn *s, const struct field_origins *o, const struct ynode *root,
                           struct diag *d)
 {
@@ -1115,6 +1164,7 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
                    s->channel.carrier_hz * 1e-9);
         errors++;
     }
+    errors += check_time_series(s, o, root, d);
     if (s->channel.pathloss == SCN_PATHLOSS_UMI &&
         s->channel.ue_height_m >= s->channel.bs_height_m) {
         err_origin(d, o, "channel.ue_height", root,
@@ -1247,6 +1297,22 @@ int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
     return 0;
 }
 
+/* Merges mapping `from` into mapping `into` key by key: a key whose value is a mapping on both
+ * sides is merged in turn, any other key's value is replaced or added. 0 or -ENOMEM. */
+static int merge_map(struct ytree *tree, struct ynode *into, const struct ynode *from)
+{
+    for (size_t i = 0; i + 1 < from->n; i += 2) {
+        struct ynode *key = from->items[i], *value = from->items[i + 1];
+        struct ynode *old = ynode_get(into, key->text, NULL);
+        int rc = old && old->kind == YNODE_MAP && value->kind == YNODE_MAP
+                     ? merge_map(tree, old, value)
+                     : ynode_set(tree, into, key, value);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, const struct ynode *at,
                  struct diag *d)
 {
@@ -1274,8 +1340,12 @@ int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, cons
             ynode_new(tree, YNODE_SCALAR, at->src, at->line, at->col + (int)(p - path));
         if (!key || !(key->text = strndup(p, len)))
             return -ENOMEM;
-        if (!dot)
+        if (!dot) {
+            struct ynode *old = ynode_get(map, key->text, NULL);
+            if (old && old->kind == YNODE_MAP && value->kind == YNODE_MAP)
+                return merge_map(tree, old, value);
             return ynode_set(tree, map, key, value);
+        }
         struct ynode *next = ynode_get(map, key->text, NULL);
         if (!next) {
             next = ynode_new(tree, YNODE_MAP, at->src, at->line, at->col);
@@ -1362,6 +1432,7 @@ int scn_load(struct scn *s, struct ytree *tree, const char *path,
              const struct scn_override *overrides, size_t noverrides, struct diag *d)
 {
     memset(s, 0, sizeof *s);
+    diag_quote_freely(d, path); /* a scenario: its lines are quoted with its errors */
     int rc = ytree_load_file(tree, path, d);
     if (rc < 0)
         return rc;

@@ -24,6 +24,15 @@
 #include "scn/ytree.h"
 #include "sim/diag.h"
 
+/* Limits of the schema that readers of the files a scenario names share (a trace's UE numbers
+ * are below SCN_MAX_UES, its token counts at most SCN_MAX_TOKENS). */
+#define SCN_MAX_UES    1000000 /* ues.count */
+#define SCN_MAX_TOKENS 1000000 /* workload.prompt_tokens, workload.output_tokens */
+
+/* The most time-series rows a split scenario may ask for in one replication (recording.interval
+ * over run.duration, times the rows of one sample). */
+#define SCN_MAX_SERIES_ROWS 1e7
+
 enum scn_model {
     SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/fifo.h) */
     SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split.h) */
@@ -108,7 +117,7 @@ struct scn_channel {
     int model; /* enum scn_channel_model */
     double erasure_probability;
     double erasure_probability_max; /* > erasure_probability: p drawn per request */
-    double erasure_rate_bps; /* 0: transfers take no time */
+    double erasure_rate_bps;        /* 0: transfers take no time */
     double carrier_hz;
     int pathloss; /* enum scn_pathloss */
     double pathloss_exponent, pathloss_ref_db;
@@ -222,12 +231,16 @@ int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const cha
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
              const struct ynode *file_node, struct diag *d);
 
-/* Grafts "key.path=value" onto the tree (creating mappings as needed). `index` numbers the
- * override for messages (1-based). 0 or -EINVAL with a message. */
+/* Grafts "key.path=value" onto the tree (creating mappings as needed). A value that is a
+ * mapping, set where the tree has a mapping, is merged into it key by key (recursively), so
+ * `run={duration: 5 s}` changes run.duration and keeps the file's other run keys; any other value
+ * replaces what was there. `index` numbers the override for messages (1-based). 0 or -EINVAL
+ * with a message. */
 int scn_apply_override(struct ytree *tree, const char *text, int index, struct diag *d);
 
-/* Sets tree path `path` (dotted) to node `value`. 0, or -EINVAL when a path step is not a
- * mapping (message in d, at `at`). */
+/* Sets tree path `path` (dotted) to node `value`, merging a mapping into a mapping as
+ * scn_apply_override says. 0, or -EINVAL when a path step is not a mapping (message in d, at
+ * `at`). */
 int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, const struct ynode *at,
                  struct diag *d);
 

@@ -8,6 +8,8 @@
 
 #include <yaml.h>
 
+#include "sim/slurp.h"
+
 void ytree_init(struct ytree *t)
 {
     memset(t, 0, sizeof *t);
@@ -52,6 +54,20 @@ const char *ynode_kind_name(enum ynode_kind kind)
         return "sequence";
     }
     return "?";
+}
+
+const char *ynode_tag_name(enum ynode_tag tag)
+{
+    static const char *const names[] = {
+        [YTAG_NONE] = "",         [YTAG_STR] = "!!str",   [YTAG_INT] = "!!int",
+        [YTAG_FLOAT] = "!!float", [YTAG_BOOL] = "!!bool", [YTAG_NULL] = "!!null",
+        [YTAG_MAP] = "!!map",     [YTAG_SEQ] = "!!seq"};
+    return (unsigned)tag < sizeof names / sizeof *names ? names[tag] : "?";
+}
+
+bool ynode_tag_allows(const struct ynode *n, enum ynode_tag want)
+{
+    return n->tag == YTAG_NONE || n->tag == want || (n->tag == YTAG_INT && want == YTAG_FLOAT);
 }
 
 struct ynode *ynode_new(struct ytree *t, enum ynode_kind kind, const char *src, int line, int col)
@@ -123,6 +139,7 @@ struct ynode *ynode_copy(struct ytree *t, const struct ynode *n)
     if (!c)
         return NULL;
     c->quoted = n->quoted;
+    c->tag = n->tag;
     if (n->text && !(c->text = strdup(n->text)))
         return NULL;
     for (size_t i = 0; i < n->n; i++) {
@@ -307,6 +324,100 @@ static struct ynode *make(struct parse *p, enum ynode_kind kind, const yaml_mark
     return n;
 }
 
+/* The tag libyaml reports (NULL: none) as a ynode_tag; -1 for a tag splitsim does not read. */
+static int resolve_tag(const yaml_char_t *tag, enum ynode_kind kind)
+{
+    static const char core[] = "tag:yaml.org,2002:";
+    static const char *const names[] = {
+        [YTAG_STR] = "str",   [YTAG_INT] = "int", [YTAG_FLOAT] = "float", [YTAG_BOOL] = "bool",
+        [YTAG_NULL] = "null", [YTAG_MAP] = "map", [YTAG_SEQ] = "seq"};
+    const char *t = (const char *)tag;
+    if (!t)
+        return YTAG_NONE;
+    if (strcmp(t, "!") == 0) /* non-specific: a string, or the collection it tags */
+        return kind == YNODE_SCALAR ? YTAG_STR : kind == YNODE_MAP ? YTAG_MAP : YTAG_SEQ;
+    if (strncmp(t, core, sizeof core - 1) != 0)
+        return -1;
+    for (int i = YTAG_STR; i <= YTAG_SEQ; i++)
+        if (strcmp(t + sizeof core - 1, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static bool digits(const char **s)
+{
+    const char *start = *s;
+    while (**s >= '0' && **s <= '9')
+        (*s)++;
+    return *s > start;
+}
+
+/* Whether `text` is a value of scalar tag `tag` in the YAML 1.2 core schema (decimal forms). */
+static bool tag_text_ok(enum ynode_tag tag, const char *text)
+{
+    static const char *const bools[] = {"true", "false", "True", "False", "TRUE", "FALSE", NULL};
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+    static const char *const specials[] = {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", NULL};
+    const char *const *words = tag == YTAG_BOOL ? bools : tag == YTAG_NULL ? nulls : NULL;
+    for (size_t i = 0; words && words[i]; i++)
+        if (strcmp(text, words[i]) == 0)
+            return true;
+    if (tag != YTAG_INT && tag != YTAG_FLOAT)
+        return tag == YTAG_STR;
+    const char *s = text;
+    if (*s == '+' || *s == '-')
+        s++;
+    if (tag == YTAG_INT)
+        return digits(&s) && !*s;
+    for (size_t i = 0; specials[i]; i++)
+        if (strcmp(s, specials[i]) == 0 && (i < 3 || s == text))
+            return true;
+    bool whole = digits(&s), frac = false;
+    if (*s == '.') {
+        s++;
+        frac = digits(&s);
+    }
+    if (!whole && !frac)
+        return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!digits(&s))
+            return false;
+    }
+    return !*s;
+}
+
+/* Sets n's tag from libyaml's, reporting a tag that is unknown, on the wrong kind of node, or
+ * that the scalar's text does not match. */
+static void set_tag(struct parse *p, struct ynode *n, const yaml_char_t *tag)
+{
+    char shown[DIAG_EXCERPT];
+    int t = resolve_tag(tag, n->kind);
+    if (t < 0) {
+        const char *name = (const char *)tag;
+        bool core = strncmp(name, "tag:yaml.org,2002:", 18) == 0;
+        perr(p, n->line, n->col,
+             "YAML tag '%s%s' is not supported; expected no tag or one of !!str, !!int, !!float, "
+             "!!bool, !!null, !!map, !!seq",
+             core ? "!!" : "", diag_excerpt(core ? name + 18 : name, shown, sizeof shown));
+        return;
+    }
+    n->tag = (enum ynode_tag)t;
+    bool collection_tag = t == YTAG_MAP || t == YTAG_SEQ;
+    if (t != YTAG_NONE &&
+        (collection_tag != (n->kind != YNODE_SCALAR) || (t == YTAG_MAP && n->kind != YNODE_MAP) ||
+         (t == YTAG_SEQ && n->kind != YNODE_SEQ))) {
+        perr(p, n->line, n->col, "YAML tag %s on a %s", ynode_tag_name(n->tag),
+             ynode_kind_name(n->kind));
+        return;
+    }
+    if (n->kind == YNODE_SCALAR && t != YTAG_NONE && !tag_text_ok(n->tag, n->text))
+        perr(p, n->line, n->col, "'%s' is not a valid %s",
+             diag_excerpt(n->text, shown, sizeof shown), ynode_tag_name(n->tag));
+}
+
 static void on_event(struct parse *p, const yaml_event_t *e)
 {
     const yaml_mark_t *m = &e->start_mark;
@@ -340,6 +451,9 @@ static void on_event(struct parse *p, const yaml_event_t *e)
             perr(p, line, col, "out of memory");
             break;
         }
+        set_tag(p, n, e->data.scalar.tag);
+        if (p->failed)
+            break;
         attach(p, n);
         break;
     }
@@ -359,6 +473,9 @@ static void on_event(struct parse *p, const yaml_event_t *e)
         }
         struct ynode *n = make(p, map ? YNODE_MAP : YNODE_SEQ, m);
         if (!n)
+            break;
+        set_tag(p, n, map ? e->data.mapping_start.tag : e->data.sequence_start.tag);
+        if (p->failed)
             break;
         attach(p, n);
         p->keys[p->depth] = (struct keyset){0};
@@ -424,48 +541,12 @@ int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, 
 
 int ytree_load_file(struct ytree *t, const char *path, struct diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
-        return -EINVAL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    int rc = 0;
-    while (buf) {
-        if (len == cap) {
-            if (cap > YTREE_MAX_BYTES) {
-                diag_report(d, DIAG_ERROR, path, 1, 1, "file too large: more than %u bytes",
-                            YTREE_MAX_BYTES);
-                rc = -EINVAL;
-                break;
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                diag_report(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
-                rc = -EINVAL;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "out of memory");
-        return -ENOMEM;
-    }
-    if (rc == 0)
-        rc = ytree_parse(t, path, buf, len, &t->root, d);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = slurp_file(path, YTREE_MAX_BYTES, &buf, &len, d);
+    if (rc < 0)
+        return rc;
+    rc = ytree_parse(t, path, buf, len, &t->root, d);
     free(buf);
     return rc;
 }

@@ -12,7 +12,15 @@
  * nested deeper than YTREE_MAX_DEPTH, anchors and aliases (which makes "billion laughs" alias
  * bombs impossible), more than one document, non-scalar mapping keys, duplicate keys, scalars with
  * NUL characters, and whatever libyaml itself rejects (tabs in indentation, invalid UTF-8, control
- * characters, syntax errors), with its message made readable.
+ * characters, syntax errors), with its message made readable. Files are read with sim/slurp
+ * (regular files only, never blocking).
+ *
+ * Explicit tags are kept and respected, never dropped: the YAML 1.2 core tags !!str, !!int,
+ * !!float, !!bool, !!null (on scalars) and !!map, !!seq (on collections) are accepted, the
+ * non-specific "!" reads as !!str on a scalar; any other tag (!!binary, !!timestamp, !local) is
+ * refused, as are a collection tag on a scalar and the reverse, and a scalar whose text is not
+ * of its tag's type ("!!int 0.5"; decimal forms only). Whether a tag agrees with what a key
+ * expects is the binder's business (ynode_tag_allows): a "!!str 8" is a string, not a number.
  *
  * Invariants: a mapping's items alternate key, value (keys are scalars, unique); every node
  * belongs to exactly one tree and is freed with it; source names are owned by the tree.
@@ -35,8 +43,21 @@ enum ynode_kind {
     YNODE_SEQ,
 };
 
+/* A node's explicit tag (YTAG_NONE: none; the node's kind and text decide). */
+enum ynode_tag {
+    YTAG_NONE,
+    YTAG_STR,
+    YTAG_INT,
+    YTAG_FLOAT,
+    YTAG_BOOL,
+    YTAG_NULL,
+    YTAG_MAP,
+    YTAG_SEQ,
+};
+
 struct ynode {
     enum ynode_kind kind;
+    enum ynode_tag tag;   /* explicit tag, checked against kind and text */
     const char *src;      /* file name or "--set"; owned by the tree */
     int line, col;        /* 1-based */
     bool quoted;          /* scalar written in quotes or as a block literal */
@@ -64,7 +85,8 @@ void ytree_release(struct ytree *t);
 int ytree_parse(struct ytree *t, const char *src, const char *text, size_t len, struct ynode **out,
                 struct diag *d);
 
-/* Reads and parses a whole file (at most YTREE_MAX_BYTES) as the tree's root. */
+/* Reads and parses a whole regular file (at most YTREE_MAX_BYTES, with sim/slurp: never a FIFO
+ * or a device) as the tree's root. */
 int ytree_load_file(struct ytree *t, const char *path, struct diag *d);
 
 /* The value of key `key` in mapping `map`, or NULL; *key_node gets the key's node if wanted. */
@@ -82,6 +104,17 @@ struct ynode *ynode_copy(struct ytree *t, const struct ynode *n);
 
 /* Interns a source name in t; the returned pointer lives as long as t. NULL on failure. */
 const char *ytree_src(struct ytree *t, const char *name);
+
+/*
+ * Whether scalar n may be read as a value of type `want` (YTAG_STR for strings and choices,
+ * YTAG_INT, YTAG_FLOAT for quantities, YTAG_BOOL): an untagged scalar may be read as anything
+ * (its text decides); a tagged one only as its tag's type, except that an !!int may be read as a
+ * float.
+ */
+bool ynode_tag_allows(const struct ynode *n, enum ynode_tag want);
+
+/* "!!str", "!!int", ... ("" for YTAG_NONE), for messages. */
+const char *ynode_tag_name(enum ynode_tag tag);
 
 /* "mapping", "sequence" or "scalar", for messages. */
 const char *ynode_kind_name(enum ynode_kind kind);

@@ -1,7 +1,11 @@
 #include "sim/diag.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DIAG_DEFAULT_MAX 100
 
@@ -26,6 +30,32 @@ void diag_release(struct diag *d)
     free(d->msgs);
     d->msgs = NULL;
     d->cap = 0;
+    for (size_t i = 0; i < d->nquotable; i++)
+        free(d->quotable[i]);
+    free(d->quotable);
+    d->quotable = NULL;
+    d->nquotable = 0;
+}
+
+void diag_quote_freely(struct diag *d, const char *file)
+{
+    for (size_t i = 0; i < d->nquotable; i++)
+        if (strcmp(d->quotable[i], file) == 0)
+            return;
+    char **q = realloc(d->quotable, (d->nquotable + 1) * sizeof *q);
+    if (!q)
+        return;
+    d->quotable = q;
+    if ((q[d->nquotable] = strdup(file)))
+        d->nquotable++;
+}
+
+static bool quotable(const struct diag *d, const char *file)
+{
+    for (size_t i = 0; i < d->nquotable; i++)
+        if (strcmp(d->quotable[i], file) == 0)
+            return true;
+    return false;
 }
 
 void diag_vreport(struct diag *d, enum diag_severity severity, const char *file, int line, int col,
@@ -158,52 +188,93 @@ static const char *severity_name(enum diag_severity s)
     return "?";
 }
 
-/* Prints line `line` of `file` with a caret under column `col`; silent if unreadable. Control
- * characters are shown as spaces (tabs included) so the caret stays aligned. */
-static void print_source_line(FILE *out, const char *file, int line, int col)
+/*
+ * Reads line `line` (1-based) of `file` into buf (at most DIAG_QUOTE_BYTES bytes of it, no
+ * newline); returns its length, or -1 when the file is not a readable regular file or the line
+ * does not start within its first DIAG_SCAN_BYTES bytes. Never blocks (a FIFO is refused before
+ * it is read).
+ */
+static ssize_t read_line(const char *file, int line, char *buf)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return;
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n = 0;
-    int at = 0;
-    while (at < line && (n = getline(&buf, &cap, f)) >= 0)
-        at++;
-    fclose(f);
-    if (at == line && n >= 0) {
-        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-            buf[--n] = '\0';
-        const ssize_t shown_max = 200;
-        if (n > shown_max)
-            n = shown_max;
-        fprintf(out, "%5d | ", line);
-        /* Control characters (tabs too) print as spaces, invalid UTF-8 as '?', so the caret
-         * stays aligned and the terminal sane. */
-        for (ssize_t i = 0; i < n;) {
-            const unsigned char *c = (const unsigned char *)buf + i;
-            size_t len = utf8_len(c, (size_t)(n - i));
-            if (len == 0) {
-                fputc('?', out);
-                i++;
-            } else if (len == 1) {
-                fputc(*c < 0x20 || *c == 0x7f ? ' ' : *c, out);
-                i++;
-            } else {
-                fwrite(c, 1, len, out);
-                i += (ssize_t)len;
-            }
-        }
-        fputc('\n', out);
-        if (col >= 1 && col <= n + 1)
-            fprintf(out, "      | %*s^\n", col - 1, "");
+    int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -1;
     }
-    free(buf);
+    char chunk[65536];
+    size_t scanned = 0, n = 0;
+    int at = 1;
+    bool found = false, ended = false;
+    while (!ended && n < DIAG_QUOTE_BYTES && scanned < DIAG_SCAN_BYTES) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        size_t i = 0;
+        for (; i < (size_t)r && at < line; i++)
+            if (chunk[i] == '\n')
+                at++;
+        if (at == line && scanned + i < DIAG_SCAN_BYTES)
+            found = true;
+        for (; found && i < (size_t)r && n < DIAG_QUOTE_BYTES; i++) {
+            if (chunk[i] == '\n') {
+                ended = true;
+                break;
+            }
+            buf[n++] = chunk[i];
+        }
+        scanned += (size_t)r;
+    }
+    close(fd);
+    /* A line that would start at the very end of the file does not exist. */
+    return found && (n > 0 || ended) ? (ssize_t)n : -1;
+}
+
+/* Prints line `line` of `file` (cut to `max_chars` characters) with a caret under column `col`;
+ * returns false, printing nothing, if it cannot be read. */
+static bool print_source_line(FILE *out, const char *file, int line, int col, size_t max_chars)
+{
+    char buf[DIAG_QUOTE_BYTES];
+    ssize_t n = read_line(file, line, buf);
+    if (n < 0)
+        return false;
+    while (n > 0 && buf[n - 1] == '\r')
+        n--;
+    fprintf(out, "%5d | ", line);
+    /* Control characters (tabs too) print as spaces, invalid UTF-8 as '?', so the caret stays
+     * aligned and the terminal sane. */
+    size_t chars = 0;
+    ssize_t i = 0;
+    while (i < n && chars < max_chars) {
+        const unsigned char *c = (const unsigned char *)buf + i;
+        size_t len = utf8_len(c, (size_t)(n - i));
+        if (len == 0) {
+            fputc('?', out);
+            i++;
+        } else if (len == 1) {
+            fputc(*c < 0x20 || *c == 0x7f ? ' ' : *c, out);
+            i++;
+        } else {
+            fwrite(c, 1, len, out);
+            i += (ssize_t)len;
+        }
+        chars++;
+    }
+    fputc('\n', out);
+    if (col >= 1 && col <= i + 1)
+        fprintf(out, "      | %*s^\n", col - 1, "");
+    return true;
 }
 
 void diag_print(const struct diag *d, FILE *out, const char *prog)
 {
+    /* quoted[i]: message i quoted a line of a file that is not a scenario. Without memory, such
+     * files are not quoted at all. */
+    bool *quoted = calloc(d->len ? d->len : 1, sizeof *quoted);
     for (size_t i = 0; i < d->len; i++) {
         const struct diag_msg *m = &d->msgs[i];
         const char *sev = severity_name(m->severity);
@@ -215,9 +286,20 @@ void diag_print(const struct diag *d, FILE *out, const char *prog)
             fprintf(out, "%s: %s: %s\n", m->file, sev, m->text);
         else
             fprintf(out, "%s: %s: %s\n", prog, sev, m->text);
-        if (m->file && m->line > 0)
-            print_source_line(out, m->file, m->line, m->col);
+        if (!m->file || m->line <= 0)
+            continue;
+        if (quotable(d, m->file)) {
+            print_source_line(out, m->file, m->line, m->col, DIAG_QUOTE_SCN);
+            continue;
+        }
+        /* Another file: one line of it at most, for its first message with a line. */
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = quoted[j] && strcmp(d->msgs[j].file, m->file) == 0;
+        if (!seen && quoted)
+            quoted[i] = print_source_line(out, m->file, m->line, m->col, DIAG_QUOTE_OTHER);
     }
+    free(quoted);
     if (d->dropped)
         fprintf(out, "%s: note: %zu further message(s) not shown\n", prog, d->dropped);
 }

@@ -12,6 +12,13 @@
  *
  * so editors can jump to it. Messages without a file print as "splitsim: error: ...".
  *
+ * Quoting is bounded and discreet. Only regular files are read for it, at most
+ * DIAG_SCAN_BYTES of them, and at most DIAG_QUOTE_BYTES of the quoted line. The lines of a
+ * scenario (a file the caller marks with diag_quote_freely) are quoted for every message, cut to
+ * 200 characters; of any other file (a table, a trace, a weights file, or whatever a scenario
+ * names, such as /etc/passwd) only one line is quoted, for its first message that has a line,
+ * cut to DIAG_QUOTE_OTHER characters; its further messages are listed without a quote.
+ *
  * Invariants: messages keep the order they were reported in; at most `max_messages` are kept
  * (the rest are counted in `dropped`, so a flood of errors stays bounded in memory); error and
  * warning counts include dropped messages. Allocation failures inside diag are absorbed (the
@@ -45,7 +52,16 @@ struct diag {
     size_t max_messages; /* 0: the default (100) */
     bool dedupe;         /* drop a message identical to one already kept (same place, text) */
     size_t errors, warnings, dropped;
+    char **quotable; /* files whose lines may be quoted freely (scenarios); owned */
+    size_t nquotable;
 };
+
+/* Bytes of a file scanned for the line to quote, characters of a scenario's line and of another
+ * file's line shown, and the bytes of the line read (bounds the work of quoting). */
+#define DIAG_SCAN_BYTES  ((size_t)64 << 20)
+#define DIAG_QUOTE_SCN   200
+#define DIAG_QUOTE_OTHER 120
+#define DIAG_QUOTE_BYTES 1024
 
 void diag_init(struct diag *d);
 void diag_release(struct diag *d);
@@ -90,7 +106,14 @@ const char *diag_excerpt(const char *s, char *buf, size_t size);
 /* The size of an excerpt buffer that keeps messages readable. */
 #define DIAG_EXCERPT 64
 
-/* Removes all messages and resets the counts. */
+/*
+ * Marks `file` as a scenario source whose lines diag_print may quote for every message (see
+ * above). Files not marked are quoted once, cut short. An allocation failure leaves the file
+ * unmarked (quoted sparingly), so this cannot fail.
+ */
+void diag_quote_freely(struct diag *d, const char *file);
+
+/* Removes all messages and resets the counts (the files marked by diag_quote_freely stay). */
 void diag_clear(struct diag *d);
 
 #endif

@@ -278,6 +278,39 @@ START_TEST(test_bench_small)
 }
 END_TEST
 
+/* A derived table is held to the loader's bounds: 'tables derive' and 'tables show' refuse a
+ * device too slow for the model (a layer taking more than a day) instead of writing a table that
+ * no scenario could load. */
+START_TEST(test_derive_too_slow_device)
+{
+    char dir[] = "/tmp/splitsim-test-cli-slow-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *dev = write_scenario(dir, "slowest.yaml",
+                               "name: slowest\npeak: 1e6 FLOP/s\n"
+                               "bandwidth: 1e6 B/s\n");
+    char *out = NULL;
+    ck_assert_int_gt(asprintf(&out, "%s/t.yaml", dir), 0);
+    char *a[] = {"splitsim", "tables", "derive", "tinyllama-1.1b", dev, "-o", out};
+    struct captured c = run_cli(7, a);
+    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
+    ck_assert_ptr_nonnull(strstr(c.err, "splitsim: error: the roofline of tinyllama-1.1b on "
+                                        "slowest gives block, prefill of 1024 tokens"));
+    ck_assert_ptr_nonnull(strstr(c.err, "the device is too slow for this model"));
+    struct stat st;
+    ck_assert_int_ne(stat(out, &st), 0);
+    release(&c);
+    char *b[] = {"splitsim", "tables", "show", "tinyllama-1.1b", dev};
+    c = run_cli(5, b);
+    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
+    ck_assert_ptr_nonnull(strstr(c.err, "the device is too slow for this model"));
+    release(&c);
+    unlink(dev);
+    rmdir(dir);
+    free(dev);
+    free(out);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -291,6 +324,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_schema_reference);
     tcase_add_test(tc, test_uncreatable_output_is_bad_input);
     tcase_add_test(tc, test_bench_small);
+    tcase_add_test(tc, test_derive_too_slow_device);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,8 @@
 /* Cost tables: derived from first principles, written and read back, interpolated, summed over
  * layer ranges; malformed files refused with positions. */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +137,10 @@ START_TEST(test_malformed)
         {"    kv_bytes_per_token: 0", "    kv_bytes_per_token: -4",
          "layers[0].kv_bytes_per_token: expected a finite number >= 0, got '-4'"},
         {"model: \"gpt2\"\n", "", "model: missing required key"},
+        /* explicit tags are respected */
+        {"    kv_bytes_per_token: 0", "    kv_bytes_per_token: !!str 0",
+         "layers[0].kv_bytes_per_token: expected a finite number >= 0, got '0' tagged !!str"},
+        {"model: \"gpt2\"", "model: !!int 2", "model: expected a string, got '2' tagged !!int"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *at = strstr(good, cases[i].from);
@@ -185,6 +191,101 @@ START_TEST(test_monotonicity_enforced)
 }
 END_TEST
 
+/* A table text with the given groups' counts and one layer's prefill times (decode: 1 ms). */
+static char *table_text(const unsigned *counts, size_t n, const char *prefill)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fprintf(f, "format: splitsim-cost-table\nformat_version: 1\nmodel: m\ndevice: d\n"
+               "provenance: {method: measured, tool: t, created: c, source: s}\npower_w: 10\n"
+               "units: {time: ms, size: B}\nprefill_tokens: [1, 2]\ndecode_context: [1]\n"
+               "decode_batch: [1]\nlayers:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f,
+                "  - {name: g, count: %u, param_bytes: 1, kv_bytes_per_token: 1, "
+                "hidden_bytes_per_token: 1, prefill_ms: %s, decode_ms: [[1]]}\n",
+                counts[i], prefill);
+    fclose(f);
+    return buf;
+}
+
+/* Times beyond one day for one layer are refused at their value (a table scaled by 1e18 once
+ * gave 1 ns per step); derived tables are held to the same bound. */
+START_TEST(test_time_limit)
+{
+    unsigned one = 1;
+    char *text = table_text(&one, 1, "[1, 1e20]");
+    struct cost_table t;
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_eq(cost_parse(&t, "m.yaml", text, strlen(text), &d), -EINVAL);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text, "layers[0].prefill_ms: expected a time of at most 8.64e+07 "
+                                     "ms (one day) for one layer, got 1e+20 ms");
+    ck_assert_int_eq(d.msgs[0].line, 12);
+    ck_assert_int_eq(d.msgs[0].col, 107);
+    diag_release(&d);
+    free(text);
+    /* exactly one day is accepted */
+    text = table_text(&one, 1, "[1, 8.64e7]");
+    diag_init(&d);
+    ck_assert_int_eq(cost_parse(&t, "m.yaml", text, strlen(text), &d), 0);
+    char what[160];
+    ck_assert_int_eq(cost_check_times(&t, what, sizeof what), 0);
+    t.groups[0].decode_ms[0] = 1e9; /* as a derived table might hold */
+    ck_assert_int_eq(cost_check_times(&t, what, sizeof what), -ERANGE);
+    ck_assert_str_eq(what, "g, decode step at context 1, batch 1: 1e+09 ms");
+    cost_release(&t);
+    diag_release(&d);
+    free(text);
+}
+END_TEST
+
+/* The layer count is summed in 64 bits and bounded: 42,950 groups summing to 2^32 + 24 layers
+ * were accepted as a 24-layer table. */
+START_TEST(test_layer_count_limit)
+{
+    const size_t n = 42950;
+    unsigned *counts = malloc(n * sizeof *counts);
+    for (size_t i = 0; i + 1 < n; i++)
+        counts[i] = 100000;
+    counts[n - 1] = 67320; /* 42,949 x 100,000 + 67,320 = 2^32 + 24 */
+    char *text = table_text(counts, n, "[1, 2]");
+    struct cost_table t;
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_eq(cost_parse(&t, "m.yaml", text, strlen(text), &d), -EINVAL);
+    ck_assert_uint_eq(t.nlayers, 0);
+    ck_assert_str_eq(d.msgs[0].text, "layers[0].count: expected a whole number in [1, 10000]");
+    diag_release(&d);
+    free(text);
+    /* groups within the bound whose sum exceeds it: refused at the group that crosses it */
+    unsigned three[] = {4000, 4000, 4000};
+    text = table_text(three, 3, "[1, 2]");
+    diag_init(&d);
+    ck_assert_int_eq(cost_parse(&t, "m.yaml", text, strlen(text), &d), -EINVAL);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text, "layers[2].count: the groups up to here hold 12000 layers; "
+                                     "expected at most 10000 in all");
+    ck_assert_int_eq(d.msgs[0].line, 14);
+    ck_assert_int_eq(d.msgs[0].col, 22);
+    diag_release(&d);
+    free(text);
+    /* 10000 in all is accepted */
+    unsigned most[] = {4000, 4000, 2000};
+    text = table_text(most, 3, "[1, 2]");
+    diag_init(&d);
+    ck_assert_int_eq(cost_parse(&t, "m.yaml", text, strlen(text), &d), 0);
+    ck_assert_uint_eq(t.nlayers, 10000);
+    ck_assert_uint_eq(t.groups[2].first, 8000);
+    cost_release(&t);
+    diag_release(&d);
+    free(text);
+    free(counts);
+}
+END_TEST
+
 static Suite *cost_suite(void)
 {
     Suite *s = suite_create("cost");
@@ -195,6 +296,8 @@ static Suite *cost_suite(void)
     tcase_add_test(tc, test_write_read_round_trip);
     tcase_add_test(tc, test_malformed);
     tcase_add_test(tc, test_monotonicity_enforced);
+    tcase_add_test(tc, test_time_limit);
+    tcase_add_test(tc, test_layer_count_limit);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,10 @@
-/* Diagnostics: GCC-style locations, quoted source line with caret, caps, suggestions. */
+/* Diagnostics: GCC-style locations, quoted source line with caret, caps, suggestions; quoting
+ * bounded (special files never read, long files scanned only so far) and sparing with files that
+ * are not scenarios. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -28,6 +32,7 @@ START_TEST(test_location_and_caret)
 
     struct diag d;
     diag_init(&d);
+    diag_quote_freely(&d, path); /* a scenario: every message quotes its line */
     diag_report(&d, DIAG_ERROR, path, 2, 10, "ues.count: expected an integer >= 1, got '%s'", "-3");
     diag_report(&d, DIAG_WARNING, path, 3, 1, "tab");
     diag_error(&d, "no location");
@@ -95,6 +100,83 @@ START_TEST(test_nearest)
 }
 END_TEST
 
+/* A file that is not a scenario (a table, a trace, /etc/passwd named as one) has one line quoted,
+ * for its first message with a line, cut to 120 characters; its other messages are listed. */
+START_TEST(test_other_files_quoted_once_and_cut)
+{
+    char path[] = "/tmp/splitsim-test-diag-other-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    char text[400];
+    memset(text, 'a', 300);
+    memcpy(text + 300, "\nsecret: two\nsecret: three\n", 28);
+    ck_assert_int_eq(write(fd, text, 328), 328);
+    close(fd);
+    struct diag d;
+    diag_init(&d);
+    diag_report(&d, DIAG_ERROR, path, 0, 0, "no line");
+    diag_report(&d, DIAG_ERROR, path, 1, 5, "first");
+    diag_report(&d, DIAG_ERROR, path, 2, 1, "second");
+    diag_report(&d, DIAG_ERROR, path, 3, 1, "third");
+    char *out = printed(&d);
+    char *expect = NULL;
+    ck_assert_int_gt(asprintf(&expect,
+                              "%s: error: no line\n"
+                              "%s:1:5: error: first\n"
+                              "    1 | %.120s\n"
+                              "      |     ^\n"
+                              "%s:2:1: error: second\n"
+                              "%s:3:1: error: third\n",
+                              path, path, text, path, path),
+                     0);
+    ck_assert_str_eq(out, expect);
+    free(out);
+    free(expect);
+    diag_release(&d);
+    unlink(path);
+}
+END_TEST
+
+/* Quoting never reads a FIFO or a device (the tcase's timeout fails a hang on /dev/zero or on a
+ * FIFO without a writer), nor a regular file beyond its first 64 MiB. */
+START_TEST(test_quoting_bounded)
+{
+    char fifo[64], big[64];
+    snprintf(fifo, sizeof fifo, "/tmp/splitsim-test-diag-fifo-%d", (int)getpid());
+    snprintf(big, sizeof big, "/tmp/splitsim-test-diag-big-%d", (int)getpid());
+    unlink(fifo);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    /* 70 MiB without a newline (sparse zeros), then line 2 */
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)70 << 20), 0);
+    ck_assert_int_eq(lseek(fd, 0, SEEK_END), (off_t)70 << 20);
+    ck_assert_int_eq(write(fd, "\nline two\n", 10), 10);
+    close(fd);
+    struct diag d;
+    diag_init(&d);
+    diag_quote_freely(&d, fifo);
+    diag_quote_freely(&d, "/dev/zero");
+    diag_quote_freely(&d, big);
+    diag_report(&d, DIAG_ERROR, fifo, 1, 1, "fifo");
+    diag_report(&d, DIAG_ERROR, "/dev/zero", 2, 1, "zero");
+    diag_report(&d, DIAG_ERROR, big, 2, 1, "far");
+    char *out = printed(&d);
+    char *expect = NULL;
+    ck_assert_int_gt(asprintf(&expect,
+                              "%s:1:1: error: fifo\n/dev/zero:2:1: error: zero\n"
+                              "%s:2:1: error: far\n",
+                              fifo, big),
+                     0);
+    ck_assert_str_eq(out, expect);
+    free(out);
+    free(expect);
+    diag_release(&d);
+    unlink(fifo);
+    unlink(big);
+}
+END_TEST
+
 static Suite *diag_suite(void)
 {
     Suite *s = suite_create("diag");
@@ -103,6 +185,9 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, test_unreadable_file_still_prints_location);
     tcase_add_test(tc, test_cap_bounds_memory);
     tcase_add_test(tc, test_nearest);
+    tcase_add_test(tc, test_other_files_quoted_once_and_cut);
+    tcase_add_test(tc, test_quoting_bounded);
+    tcase_set_timeout(tc, 20);
     suite_add_tcase(s, tc);
     return s;
 }

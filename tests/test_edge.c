@@ -250,6 +250,30 @@ START_TEST(test_extrapolation_recorded)
 }
 END_TEST
 
+/* An iteration time that cannot be represented (a table extrapolated far beyond its grid) is
+ * refused with -ERANGE, and a server meeting one fails and stops the run: it is never clamped (it
+ * was clamped to 4e18 ns and simulated). */
+START_TEST(test_unrepresentable_iteration_refused)
+{
+    struct edge_params p = params(4, 1e9, 1e12, EDGE_ORDER_FIFO);
+    struct fixture f;
+    setup(&f, &p);
+    /* Within the limits (one day for one layer), but steep: 4096 tokens cost a day. */
+    for (size_t k = 0; k < f.t.ngroups; k++)
+        f.t.groups[k].prefill_ms[f.t.nprefill - 1] = 8.64e7;
+    struct edge_job far = prefill(0, 34, 1e6, 0, &f.rec);
+    ck_assert_int_eq(edge_iteration_ns(&f.t, &far, 1, NULL), -ERANGE);
+    struct edge_job near = prefill(0, 34, 4096, 0, &f.rec);
+    ck_assert_int_le(llabs(edge_iteration_ns(&f.t, &near, 1, NULL) - (int64_t)(34 * 8.64e13)), 4);
+    submit_ok(&f, far);
+    ck_assert_int_ne(sim_run(&f.sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+    ck_assert_int_eq(f.e.error, -ERANGE);
+    ck_assert_uint_eq(f.rec.n, 0);
+    f.e.error = 0; /* expected: teardown checks for unexpected ones */
+    teardown(&f);
+}
+END_TEST
+
 /* ---- 2. continuous batching -------------------------------------------------------------- */
 
 /* Timed actions: submit ctx->jobs[data] or release data bytes of KV. */
@@ -716,6 +740,7 @@ static Suite *edge_suite(void)
     tcase_add_test(ti, test_iteration_identical_decodes);
     tcase_add_test(ti, test_iteration_mixed_splits);
     tcase_add_test(ti, test_extrapolation_recorded);
+    tcase_add_test(ti, test_unrepresentable_iteration_refused);
     suite_add_tcase(s, ti);
     TCase *tb = tcase_create("batching");
     tcase_add_test(tb, test_joins_next_iteration);

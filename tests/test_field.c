@@ -151,6 +151,50 @@ START_TEST(test_every_error_reported)
 }
 END_TEST
 
+/* An explicit tag states a value's type and is respected: a key takes a tagged value only when
+ * the tag agrees with its type (!!str for names and choices, !!int for integers, !!int or
+ * !!float for quantities, !!bool for booleans; !!null for none). */
+START_TEST(test_tags_respected)
+{
+    struct diag d;
+    diag_init(&d);
+    struct cfg c;
+    ck_assert_uint_eq(bind_text("flag: !!bool true\ncount: !!int 3\ndelay: !!float 0.5\n"
+                                "mode: !!str fast\nname: !!str 8\ninner: !!map {rate: !!int 2}\n",
+                                &c, &d, NULL),
+                      0);
+    ck_assert(c.flag);
+    ck_assert_uint_eq(c.count, 3);
+    ck_assert(c.delay == 0.5);
+    ck_assert_int_eq(c.mode, 0);
+    ck_assert_str_eq(c.name, "8");
+    ck_assert(c.inner.rate == 2);
+    field_release(fields, &c);
+    const char *text = "flag: !!str true\n"  /* 1 */
+                       "count: !!str 8\n"    /* 2: was read as the integer 8 */
+                       "delay: !!str 5\n"    /* 3 */
+                       "mode: !!int 1\n"     /* 4 */
+                       "name: !!null null\n" /* 5 */
+                       "inner: {rate: !!bool true}\n";
+    ck_assert_uint_eq(bind_text(text, &c, &d, NULL), 6);
+    const char *expect[] = {
+        "flag: expected true or false, got 'true' tagged !!str",
+        "count: expected an integer in [1, 10], got '8' tagged !!str",
+        "delay: expected a time in [0, 60] s, got '5' tagged !!str",
+        "mode: expected one of: fast, slow; got '1' tagged !!int",
+        "name: expected a string, got 'null' tagged !!null",
+        "inner.rate: expected a rate in (0, 100] /s, got 'true' tagged !!bool",
+    };
+    ck_assert_uint_eq(d.len, 6);
+    for (size_t i = 0; i < 6; i++) {
+        ck_assert_str_eq(d.msgs[i].text, expect[i]);
+        ck_assert_int_eq(d.msgs[i].line, (int)i + 1);
+    }
+    field_release(fields, &c);
+    diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_missing_required_and_absent_sections)
 {
     struct diag d;
@@ -235,6 +279,7 @@ static Suite *field_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_values_and_defaults);
     tcase_add_test(tc, test_every_error_reported);
+    tcase_add_test(tc, test_tags_respected);
     tcase_add_test(tc, test_missing_required_and_absent_sections);
     tcase_add_test(tc, test_scalar_where_mapping_expected);
     tcase_add_test(tc, test_find_and_locate);

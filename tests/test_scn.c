@@ -98,13 +98,38 @@ START_TEST(test_overrides)
     struct diag d;
     ytree_init(&t);
     diag_init(&d);
-    struct scn_override ov[] = {
-        {"run.seed=42"}, {"ues.count=3"}, {"edge={service: deterministic}"}};
-    ck_assert_int_eq(scn_load(&s, &t, path, ov, 3, &d), 0);
-    ck_assert_uint_eq(s.run.seed, 42);
+    struct scn_override ov[] = {{"run.seed=42"},
+                                {"ues.count=3"},
+                                {"edge={service: deterministic}"},
+                                {"run={duration: 5 h, seed: 7}"},
+                                {"edge.service_time=2 s"}};
+    ck_assert_int_eq(scn_load(&s, &t, path, ov, 5, &d), 0);
+    ck_assert_uint_eq(s.run.seed, 7); /* the later override wins */
     ck_assert_uint_eq(s.ues.count, 3);
     ck_assert_int_eq(s.edge.service, SCN_SERVICE_DETERMINISTIC);
-    ck_assert(s.edge.service_time_s == 1); /* the whole edge section was replaced: default */
+    ck_assert(s.edge.service_time_s == 2);
+    /* A mapping value merges into the file's mapping: its other keys stay (they were dropped,
+     * silently, when the whole section was replaced). */
+    ck_assert(s.run.duration_s == 5 * 3600.0);
+    ck_assert(s.run.warmup_s == 30 * 60.0); /* from the file */
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+
+    /* Merging is recursive, and where the tree holds no mapping the value is set as given. */
+    ytree_init(&t);
+    diag_init(&d);
+    const char *text = "model: split\nrun: {duration: 1 h}\npolicy:\n  name: mbrl\n"
+                       "  mbrl: {hidden: 8, budget: 5}\n";
+    ck_assert_int_eq(ytree_parse(&t, "m.yaml", text, strlen(text), &t.root, &d), 0);
+    ck_assert_int_eq(scn_apply_override(&t, "policy={mbrl: {budget: 6}}", 1, &d), 0);
+    ck_assert_int_eq(scn_apply_override(&t, "recording={interval: 0 s}", 2, &d), 0);
+    struct ynode file = {.src = "m.yaml", .line = 1, .col = 1};
+    ck_assert_int_eq(scn_bind(&s, &t, t.root, &file, &d), 0);
+    ck_assert_str_eq(s.policy.name, "mbrl");
+    ck_assert_uint_eq(s.policy.mbrl.hidden, 8);
+    ck_assert_uint_eq(s.policy.mbrl.budget, 6);
+    ck_assert(s.recording.interval_s == 0);
     scn_release(&s);
     ytree_release(&t);
     diag_release(&d);
@@ -176,6 +201,63 @@ START_TEST(test_cross_checks)
 }
 END_TEST
 
+/* The time series a scenario asks for is bounded at check time: at most 10^7 rows per
+ * replication ((duration / interval + 1) x (servers + SNR UEs + 1)), an interval of 0 or >= 1 ns.
+ */
+START_TEST(test_time_series_bounded)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    /* erasure channel: 2 rows a sample (1 server, the cell); 5,000,000 samples = 10^7 rows */
+    const char *base = "model: split\nchannel: {model: erasure}\nrecording: {interval: 1 s}\n";
+    char *text = NULL;
+    ck_assert_int_gt(asprintf(&text, "%srun: {duration: 4999999 s}\n", base), 0);
+    ck_assert_int_eq(load_text(text, &s, &t, &d), 0);
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    ck_assert_int_gt(asprintf(&text, "%srun: {duration: 5000000 s}\n", base), 0);
+    ck_assert_int_lt(load_text(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "recording.interval: 10000002 time-series rows per replication (run.duration "
+                     "5e+06 s / 1 s = 5000001 samples, of 2 rows: 1 edge server(s), the SNR of 0 "
+                     "UE(s), the cell); expected at most 10000000: a longer interval, fewer "
+                     "recording.snr_ues, or 0 s for none");
+    ck_assert_int_eq(d.msgs[0].line, 3);
+    ck_assert_int_eq(d.msgs[0].col, 23);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    /* 1 ns over 10 s (it wrote for minutes); below 1 ns (it never advanced) */
+    ck_assert_int_lt(
+        load_text("model: split\nrun: {duration: 10 s}\nrecording: {interval: 1 ns}\n", &s, &t, &d),
+        0);
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "30000000003 time-series rows per replication"));
+    ytree_release(&t);
+    diag_release(&d);
+    ck_assert_int_lt(
+        load_text("model: split\nrun: {duration: 1 s}\nrecording: {interval: 0.4 ns}\n", &s, &t,
+                  &d),
+        0);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "recording.interval: expected 0 s (no time series) or at least 1 ns, got "
+                     "4e-10 s");
+    ytree_release(&t);
+    diag_release(&d);
+    /* no time series, no bound */
+    ck_assert_int_eq(load_text("model: split\nrun: {duration: 1e9 s}\nworkload: {rate: 1e-6 /s}\n"
+                               "recording: {interval: 0 s}\n",
+                               &s, &t, &d),
+                     0);
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+}
+END_TEST
+
 START_TEST(test_empty_and_non_mapping)
 {
     struct scn s;
@@ -238,6 +320,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_default_scenario_file);
     tcase_add_test(tc, test_overrides);
     tcase_add_test(tc, test_cross_checks);
+    tcase_add_test(tc, test_time_series_bounded);
     tcase_add_test(tc, test_empty_and_non_mapping);
     tcase_add_test(tc, test_readme_matches_schema);
     suite_add_tcase(s, tc);

@@ -87,9 +87,23 @@ START_TEST(test_device_units)
     ck_assert_int_lt(device_spec_load(&s, path, &d), 0);
     ck_assert_uint_eq(d.len, 2);
     ck_assert_str_eq(d.msgs[0].text,
-                     "bandwidth: missing required key (a bandwidth in (0, 1e+16] B/s)");
+                     "bandwidth: missing required key (a bandwidth in [1e+06, 1e+16] B/s)");
     ck_assert_str_eq(d.msgs[1].text, "peak: expected a compute rate (FLOP/s, GFLOP/s, TFLOP/s, "
                                      "PFLOP/s), got a frequency '200 MHz'");
+    diag_release(&d);
+    unlink(path);
+    free(path);
+    /* Implausible rates are refused at their value (1e-6 FLOP/s once gave 8 ns per request). */
+    path = write_temp("name: g\npeak: 1e-6 FLOP/s\nbandwidth: 0.5 B/s\n");
+    diag_init(&d);
+    ck_assert_int_lt(device_spec_load(&s, path, &d), 0);
+    ck_assert_uint_eq(d.len, 2);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "peak: expected a compute rate >= 1e+06 FLOP/s, got '1e-6 FLOP/s'");
+    ck_assert_int_eq(d.msgs[0].line, 2);
+    ck_assert_int_eq(d.msgs[0].col, 7);
+    ck_assert_str_eq(d.msgs[1].text,
+                     "bandwidth: expected a bandwidth in [1e+06, 1e+16] B/s, got '0.5 B/s'");
     diag_release(&d);
     unlink(path);
     free(path);

@@ -1,6 +1,7 @@
 /* The split-inference request flow: one request against a hand calculation of its latency, the
  * flow's invariants on a loaded cell, k = 0 and k = L, the paper's erasure channel against its
  * binomial mean, common random numbers across splits, and reproducibility. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,8 +413,8 @@ START_TEST(test_rare_arrivals)
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         char text[1024];
         snprintf(text, sizeof text,
-                 "model: split\nrun: {duration: 30 d, seed: 4}\nllm: {model: tinyllama-1.1b}\n%s"
-                 "%s",
+                 "model: split\nrun: {duration: 30 d, seed: 4}\nllm: {model: tinyllama-1.1b}\n"
+                 "recording: {interval: 0 s}\n%s%s",
                  i < 2 ? "ues: {count: 3, device: jetson-orin-nano}\n" : "", variants[i]);
         struct world w;
         world_load(&w, text);
@@ -421,6 +422,40 @@ START_TEST(test_rare_arrivals)
         ck_assert_uint_eq(w.res.reps[0].arrived, 0);
         world_release(&w);
     }
+}
+END_TEST
+
+/* A UE compute time that cannot be represented in the run's nanoseconds (a table extrapolated
+ * far beyond its grid) stops the run with -ERANGE: it is never clamped (it once became 1 ns). */
+START_TEST(test_unrepresentable_time_stops_run)
+{
+    char *trace = one_request_trace(0.5, 1000000, 2);
+    char *text = NULL;
+    ck_assert_int_gt(asprintf(&text,
+                              "model: split\nrun: {duration: 10 s}\nllm: {model: tinyllama-1.1b}\n"
+                              "workload: {arrival: trace, trace: %s}\nsplit: {layer: 22}\n"
+                              "recording: {interval: 0 s}\n",
+                              trace),
+                     0);
+    struct world w;
+    world_load(&w, text);
+    /* Within the limits (one day for one layer), but steep: 4096 tokens cost a day. */
+    struct cost_table *t = &w.in.ue_table;
+    for (size_t k = 0; k < t->ngroups; k++)
+        t->groups[k].prefill_ms[t->nprefill - 1] = 8.64e7;
+    struct sim sim;
+    struct split_model m;
+    ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
+    const char *why = NULL;
+    ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res, NULL, &why), 0);
+    ck_assert_int_ne(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
+    ck_assert_int_eq(m.error, -ERANGE);
+    split_release(&m);
+    sim_release(&sim);
+    world_release(&w);
+    unlink(trace);
+    free(trace);
+    free(text);
 }
 END_TEST
 
@@ -519,6 +554,7 @@ static Suite *split_suite(void)
     tcase_add_test(tc, test_rare_arrivals);
     tcase_add_test(tc, test_mobility_runs);
     tcase_add_test(tc, test_mixed_fleet);
+    tcase_add_test(tc, test_unrepresentable_time_stops_run);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -51,11 +51,58 @@ START_TEST(test_bad_traces)
 {
     expect_error("1,0,5\n", 1, 6, "expected 4 comma-separated fields");
     expect_error("1,0,5,x\n", 1, 7, "output_tokens: expected a whole number");
-    expect_error("1,0,0,3\n", 1, 5, "prompt_tokens: expected a token count >= 1");
+    expect_error("1,0,0,3\n", 1, 5, "prompt_tokens: expected a token count in [1, 1000000]");
     expect_error("-1,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
     expect_error("1,0.5,1,1\n", 1, 3, "ue: expected a whole number");
     expect_error("2,0,1,1\n1,0,1,1\n", 2, 1, "expected times in order");
     expect_error("# nothing\n", 1, 1, "expected at least one request line");
+}
+END_TEST
+
+/* What a field may hold is decided, not left to strtod: plain decimal times, digits for
+ * counts, the schema's limits, no NUL bytes; only the real header is skipped. */
+START_TEST(test_hostile_fields)
+{
+    /* an embedded NUL byte ("6\0 4" once read as 6) */
+    const char nul[] = "1,6\0 4,1,1\n";
+    struct trace t;
+    struct diag d;
+    diag_init(&d);
+    ck_assert_int_eq(trace_parse(&t, "t.csv", nul, sizeof nul - 1, &d), -EINVAL);
+    ck_assert_int_eq(d.msgs[0].line, 1);
+    ck_assert_int_eq(d.msgs[0].col, 4);
+    ck_assert_str_eq(d.msgs[0].text, "NUL byte in the line; a trace is plain text");
+    diag_release(&d);
+    /* strtod's other forms */
+    expect_error("0x10,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
+    expect_error("inf,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
+    expect_error("1,0,1e3,1\n", 1, 5, "prompt_tokens: expected a whole number");
+    expect_error("1,+1,1,1\n", 1, 3, "ue: expected a whole number");
+    expect_error("1e,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
+    expect_error(".,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
+    /* a first line that is not the header is a request line, checked like one */
+    expect_error("nan,0,1,1\n1,0,1,1\n", 1, 1, "time_s: expected a time in seconds >= 0");
+    expect_error("time,ue,prompt,output\n1,0,1,1\n", 1, 1, "time_s: expected a time");
+    /* the scenario schema's limits */
+    expect_error("1,0,1000000000,1\n", 1, 5,
+                 "prompt_tokens: expected a token count in [1, 1000000]");
+    expect_error("1,0,1,1000001\n", 1, 7, "output_tokens: expected a token count in [1, 1000000]");
+    expect_error("1,1000000,1,1\n", 1, 3, "ue: expected a UE number below 1000000");
+    /* accepted: exponents in times, the largest counts, the header with blanks */
+    diag_init(&d);
+    const char *good = " time_s , ue,prompt_tokens,output_tokens\r\n"
+                       "1e-3,999999,1000000,1000000\n"
+                       "2.,0,1,1\n"
+                       ".5E1,0,1,1\n";
+    ck_assert_int_eq(parse(good, &t, &d), 0);
+    ck_assert_uint_eq(t.n, 3);
+    ck_assert_int_eq(t.v[0].time_ns, 1000000);
+    ck_assert_uint_eq(t.v[0].ue, 999999);
+    ck_assert_uint_eq(t.v[0].prompt, 1000000);
+    ck_assert_int_eq(t.v[1].time_ns, 2000000000);
+    ck_assert_int_eq(t.v[2].time_ns, 5000000000);
+    trace_release(&t);
+    diag_release(&d);
 }
 END_TEST
 
@@ -65,6 +112,7 @@ static Suite *trace_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, test_good_trace);
     tcase_add_test(tc, test_bad_traces);
+    tcase_add_test(tc, test_hostile_fields);
     suite_add_tcase(s, tc);
     return s;
 }
