@@ -6,10 +6,12 @@
  * each point as `splitsim run FILE --point I -o DIR/points/pI.h5` would, in a child process
  * (local, up to -j N at once, handed out dynamically as points finish) or on an MPI rank (rank 0
  * hands out points as the others report back and runs points itself while none is waiting;
- * every rank runs its points in-process). A point's file is written
- * as pI.h5.part and renamed when complete (results/rec.h), so a killed worker leaves no file
- * that looks complete. Re-running the same command skips every point whose file is complete and
- * belongs to the same point scenario (its scenario_hash), and redoes the others. At the end the
+ * every rank runs its points in-process). A point's file is written like any results file
+ * (results/rec.h: a folder of segments, merged into pI.h5 when complete), so a killed worker
+ * leaves no file that looks complete. Re-running the same command skips every point whose file
+ * is complete and belongs to the same point scenario (its scenario_hash), and redoes the others.
+ * DIR/campaign.yaml records the resolved scenario and sweep the folder holds; another one is
+ * refused unless --fresh. At the end the
  * index DIR/campaign.h5 is (re)written from the point files: external links to every point file
  * and a /summary table with one row per (point, policy): the point's swept values and headline
  * metrics (docs/RESULTS.md). `--slurm` writes a job-array script (chunks of points, each task
@@ -18,7 +20,7 @@
  * Invariants: the same campaign gives the same point files and index whatever the number of
  * workers or ranks (points are independent and every stream is keyed by the point's seed and
  * replication); at most the points in flight are lost when a sweep is interrupted; the index is
- * written via a .part file and marked complete only when every point is.
+ * written like a results file and marked complete only when every point is.
  */
 #ifndef SPLITSIM_CLI_CAMPAIGN_H
 #define SPLITSIM_CLI_CAMPAIGN_H
