@@ -180,11 +180,16 @@ check "resume after the kill: exit 0, all points complete, no failure reported" 
 cp "$camp" ./-dash.yaml
 "$splitsim" sweep -o D -j 2 -q -- -dash.yaml
 check "a scenario named '-dash.yaml' runs as a campaign" test -s D/points/p7.h5
-# a range of a 10^6-point sweep plans only its points (runs at all within the test's limit)
-printf 'model: queue\nrun: {duration: 10 min}\nsweep:\n  grid:\n    run.seed: [%s]\n    ues.count: [%s]\n' \
-    "$(seq -s, 1 1000)" "$(seq -s, 1 1000)" >million.yaml
-timeout 60 "$splitsim" sweep million.yaml -o M --points 0-1 -q
-check "--points 0-1 of a 10^6-point sweep" test -s M/points/p1.h5
+# a range validates and plans its own points only: here every point after the first two is
+# invalid (warm-up >= duration), and --points 0-1 of this 10^6-point sweep runs all the same,
+# while the whole sweep is refused
+printf 'model: queue\nrun: {duration: 10 min}\nsweep:\n  grid:\n    run.warmup: [1 min, 2 h]\n    run.seed: [%s]\n' \
+    "$(seq -s, 1 500000)" >million.yaml
+"$splitsim" sweep million.yaml -o M --points 0-1 -q
+check "--points 0-1 of a 10^6-point sweep whose other points are invalid runs" test -s M/points/p1.h5
+"$splitsim" sweep million.yaml -o M2 -q 2>million.err
+check "... while the whole sweep is refused (exit 2, the first bad point named)" \
+    bash -c "[ $? -eq 2 ] && grep -q 'point 500000' million.err"
 # Slurm: a folder name with spaces, quotes, '%' and '$(...)', submitted from elsewhere
 mkdir -p bin
 cat >bin/sbatch <<'EOF'

@@ -1,0 +1,2 @@
+run
+scenario-named-h5.h5
