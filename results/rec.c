@@ -39,6 +39,7 @@ struct rec_table {
     uint64_t written;     /* rows already in segments */
     uint64_t in_segment;  /* of which in the current segment */
     bool segment_columns; /* the columns exist in the current segment */
+    bool described;       /* units and descriptions written (in the table's first segment) */
 };
 
 struct rec {
@@ -598,7 +599,7 @@ static int describe(hid_t obj, const char *units, const char *description)
 /* A column in the current segment: chunked and extendable, uncompressed (the merge compresses:
  * a checkpoint then costs no compression), without a chunk cache so that a chunk reaches the
  * file when written and a full disk shows at once. */
-static hid_t column_create(struct rec *r, hid_t group, const struct rec_col *col)
+static hid_t column_create(struct rec *r, hid_t group, const struct rec_col *col, bool describe_it)
 {
     hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = r->chunk_rows;
     hid_t space = H5Screate_simple(1, &dims, &maxdims);
@@ -618,7 +619,8 @@ static hid_t column_create(struct rec *r, hid_t group, const struct rec_col *col
     H5Pclose(dapl);
     H5Pclose(dcpl);
     H5Sclose(space);
-    if (dset >= 0 && describe(dset, col->units, col->description) < 0) {
+    /* the merge takes a column's attributes from its first segment: later ones need none */
+    if (dset >= 0 && describe_it && describe(dset, col->units, col->description) < 0) {
         H5Dclose(dset);
         dset = H5I_INVALID_HID;
     }
@@ -633,7 +635,7 @@ static int table_columns(struct rec_table *t)
     if (g < 0)
         return fail(r, -EIO, "cannot create group '%s'", t->group);
     for (size_t c = 0; c < t->ncols; c++) {
-        t->cols[c].dset = column_create(r, g, &t->cols[c]);
+        t->cols[c].dset = column_create(r, g, &t->cols[c], !t->described);
         if (t->cols[c].dset < 0) {
             fail(r, -EIO, "cannot create dataset '%s/%s'", t->group, t->cols[c].name);
             H5Gclose(g);
@@ -642,6 +644,7 @@ static int table_columns(struct rec_table *t)
     }
     H5Gclose(g);
     t->segment_columns = true;
+    t->described = true;
     return 0;
 }
 
