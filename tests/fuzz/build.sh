@@ -1,26 +1,22 @@
 #!/bin/sh
-# Builds the scenario-loader fuzzer (libFuzzer + ASan + UBSan) and a sanitized replay binary.
+# Sets up and builds the libFuzzer targets from the same static library as the program (meson's
+# `fuzz` option), in a build folder of their own:
 #
-#     tests/fuzz/build.sh [OUTDIR]        (default /tmp/splitsim-fuzz)
+#     tests/fuzz/build.sh [BUILDDIR]        (default: build-fuzz in the repository root)
 #
-# Produces OUTDIR/fuzz_scenario (the fuzzer) and OUTDIR/fuzz_replay_asan (replay.c with the same
-# sanitizers, no libFuzzer). Needs clang (clang-14 on Debian 12: apt-get install clang-14
-# libclang-rt-14-dev) and libyaml-dev. CC overrides the compiler.
+# Produces BUILDDIR/tests/fuzz/fuzz_scenario and fuzz_tables (the fuzzers: libFuzzer + ASan +
+# UBSan) and fuzz_replay and fuzz_tables_replay (the same harnesses with replay.c's main(), also
+# sanitized). Needs clang with the libFuzzer runtime (Debian 12: apt-get install clang-14
+# libclang-rt-14-dev) besides the project's own build dependencies. CC overrides the compiler
+# (default clang-14, else clang). An existing BUILDDIR is only rebuilt.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-out=${1:-/tmp/splitsim-fuzz}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir=${1:-$root/build-fuzz}
 if [ -z "${CC:-}" ]; then
     if command -v clang-14 >/dev/null 2>&1; then CC=clang-14; else CC=clang; fi
 fi
-mkdir -p "$out"
-
-# Only what the loader needs: diagnostics and scn/ (no sim/version.c, so no generated headers).
-srcs="$root/sim/diag.c $root/scn/field.c $root/scn/scn.c $root/scn/sweep.c $root/scn/units.c $root/scn/ytree.c"
-cflags="-std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$root"
-san="-fsanitize=address,undefined -fno-sanitize-recover=all"
-libs="-lyaml -lgsl -lgslcblas -lm"
-
-set -x
-$CC $cflags $san -fsanitize=fuzzer "$here/fuzz_scenario.c" $srcs $libs -o "$out/fuzz_scenario"
-$CC $cflags $san "$here/replay.c" $srcs $libs -o "$out/fuzz_replay_asan"
+if [ ! -f "$dir/build.ninja" ]; then
+    CC=$CC meson setup "$dir" "$root" --werror -Dfuzz=enabled -Db_sanitize=address,undefined \
+        -Db_lundef=false -Dtests=false -Dmpi=disabled
+fi
+meson compile -C "$dir"

@@ -8,8 +8,7 @@
  *
  * diag_print quotes the source line under each message by re-opening the named file. So that
  * this path is fuzzed as well, the input is named "<private temp dir>/fuzz.yaml" and written
- * there before printing (the directory is made once per process and removed at exit). Where no
- * temporary directory can be made, the name is plain "fuzz.yaml" and nothing is quoted.
+ * there before printing (fuzz_common.h).
  *
  * Two extra properties are checked when an input loads; a violation aborts:
  *   - scn.h's invariant: the resolved text binds back to an identical scenario (same text, same
@@ -20,9 +19,9 @@
  *     when there are at most 8: the first, the last and evenly spaced ones otherwise), and each
  *     is printed with sweep_print_point to /dev/null.
  *
- * Built two ways:
- *   - with clang -fsanitize=fuzzer,... (tests/fuzz/build.sh) as the fuzzer;
- *   - included by tests/fuzz/replay.c, whose main() runs stored inputs (CI regression, gcc).
+ * Built two ways (tests/fuzz/meson.build): linked with libFuzzer as fuzz_scenario (clang, the
+ * `fuzz` build option), and linked with replay.c as fuzz_replay, whose main() runs stored inputs
+ * (the fuzz-regression test, any compiler).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,62 +34,7 @@
 #include "scn/sweep.h"
 #include "scn/ytree.h"
 #include "sim/diag.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char fuzz_dir[64], fuzz_name[96] = "fuzz.yaml";
-
-static void fuzz_cleanup(void)
-{
-    if (fuzz_dir[0]) {
-        remove(fuzz_name);
-        rmdir(fuzz_dir);
-    }
-}
-
-static void fuzz_setup(void)
-{
-    static int done;
-    if (done)
-        return;
-    done = 1;
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp || strlen(tmp) > 40)
-        tmp = "/tmp";
-    snprintf(fuzz_dir, sizeof fuzz_dir, "%s/splitsim-fuzz-XXXXXX", tmp);
-    if (!mkdtemp(fuzz_dir)) {
-        fuzz_dir[0] = '\0';
-        return;
-    }
-    snprintf(fuzz_name, sizeof fuzz_name, "%s/fuzz.yaml", fuzz_dir);
-    atexit(fuzz_cleanup);
-}
-
-/* Writes the input where diag_print will look for it; on failure the quotes are just missing. */
-static void fuzz_write_input(const uint8_t *data, size_t size)
-{
-    if (!fuzz_dir[0])
-        return;
-    FILE *f = fopen(fuzz_name, "wb");
-    if (!f)
-        return;
-    if (size)
-        fwrite(data, 1, size, f);
-    fclose(f);
-}
-
-static FILE *fuzz_devnull(void)
-{
-    static FILE *null_out;
-    if (!null_out) {
-        null_out = fopen("/dev/null", "w");
-        if (!null_out) {
-            perror("fuzz_scenario: /dev/null");
-            abort();
-        }
-    }
-    return null_out;
-}
+#include "tests/fuzz/fuzz_common.h"
 
 /* The resolved text must load again, to the same resolved text and hash. */
 static void fuzz_check_roundtrip(const struct scn *s)
@@ -102,14 +46,15 @@ static void fuzz_check_roundtrip(const struct scn *s)
     struct scn again;
     int rc = scn_load_text(&again, &t, "resolved.yaml", s->resolved, strlen(s->resolved), &d);
     if (rc != 0) {
-        fprintf(stderr, "fuzz_scenario: resolved scenario does not load again (rc %d):\n%s\n",
-                rc, s->resolved);
+        fprintf(stderr, "fuzz_scenario: resolved scenario does not load again (rc %d):\n%s\n", rc,
+                s->resolved);
         diag_print(&d, stderr, "splitsim");
         abort();
     }
     if (strcmp(again.resolved, s->resolved) != 0 || again.hash != s->hash) {
-        fprintf(stderr, "fuzz_scenario: resolved scenario is not a fixed point:\n--- first\n%s"
-                        "--- again\n%s",
+        fprintf(stderr,
+                "fuzz_scenario: resolved scenario is not a fixed point:\n--- first\n%s"
+                "--- again\n%s",
                 s->resolved, again.resolved);
         abort();
     }
@@ -135,8 +80,9 @@ static void fuzz_check_points(const struct ytree *t, const struct scn *base)
         uint64_t p = sw.points <= nsample ? i : i * (sw.points - 1) / (nsample - 1);
         struct scn s;
         if (sweep_point(&sw, t, p, &s, &d) != 0) {
-            fprintf(stderr, "fuzz_scenario: sweep point %llu of %llu does not bind, but "
-                            "sweep_validate accepted the sweep:\n",
+            fprintf(stderr,
+                    "fuzz_scenario: sweep point %llu of %llu does not bind, but "
+                    "sweep_validate accepted the sweep:\n",
                     (unsigned long long)p, (unsigned long long)sw.points);
             diag_print(&d, stderr, "splitsim");
             abort();
@@ -150,13 +96,13 @@ static void fuzz_check_points(const struct ytree *t, const struct scn *base)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_setup();
+    const char *name = fuzz_input_name("fuzz.yaml");
     struct ytree t;
     ytree_init(&t);
     struct diag d;
     diag_init(&d);
     struct scn s;
-    if (scn_load_text(&s, &t, fuzz_name, (const char *)data, size, &d) == 0) {
+    if (scn_load_text(&s, &t, name, (const char *)data, size, &d) == 0) {
         fuzz_check_roundtrip(&s);
         fuzz_check_points(&t, &s);
         scn_release(&s);

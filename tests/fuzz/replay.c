@@ -1,24 +1,28 @@
 /*
- * replay — runs the fuzz harness (fuzz_scenario.c) over stored inputs, without libFuzzer.
+ * replay — runs a fuzz harness over stored inputs, without libFuzzer.
  *
- *     fuzz_replay [--times] FILE-OR-DIR...
+ *     fuzz_replay [--times] FILE-OR-DIR...           (linked with fuzz_scenario.c)
+ *     fuzz_tables_replay [--times] FILE-OR-DIR...    (linked with fuzz_tables.c)
  *
  * Each argument is a file, or a directory whose regular files (not recursive, in name order)
- * are all run. Every input simply goes through the loader (success or error both fine); a bug
- * shows as a crash or sanitizer report. Exits 0 when all inputs ran, 1 when an input could not
- * be read, 2 on usage errors; prints "replay: N inputs" at the end. --times prints
- * "<seconds> <path>" per input on stdout.
+ * are all run. Every input simply goes through the harness's LLVMFuzzerTestOneInput (success or
+ * error both fine); a bug shows as a crash or sanitizer report. Exits 0 when all inputs ran, 1
+ * when an input could not be read, 2 on usage errors; prints "replay: N inputs" at the end.
+ * --times prints "<seconds> <path>" per input on stdout.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "fuzz_scenario.c"
+/* The harness, in its own translation unit. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool show_times;
 static unsigned long ninputs;
