@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hostile point files in a campaign folder (results/rread.h): `sweep` resumed over them neither
-# crashes nor hangs. A point file whose `complete` or `scenario_hash` is an array of 10^6 values,
-# or that is a FIFO, is not complete: its point is run again. A complete point file whose summary
+# crashes nor hangs. A point file whose `complete` or `scenario_hash` is an array of 10^6 values
+# is not complete: its point is run again; a FIFO there is neither read nor replaced. A complete point file whose summary
 # holds a 10^6-element `requests`, or an external link to a FIFO, is indexed with that value
 # missing (-1).   Usage: e2e_rread.sh SPLITSIM
 set -u
@@ -67,10 +67,17 @@ PY
 sweep "$work/array-hash" && rerun_ok "$work/array-hash" \
     && ok "array-valued 'scenario_hash': the point is rerun" || fail "array-valued 'scenario_hash'"
 
+# A FIFO where a point file belongs is not complete, and is not replaced either: an output path
+# that exists and is not a regular file is refused (sim/outfile.h; as -o /dev/null would be), so
+# the point fails with a message naming it, and nothing hangs.
 case_dir fifo
 rm "$work/fifo/points/p0.h5" && mkfifo "$work/fifo/points/p0.h5"
-sweep "$work/fifo" && rerun_ok "$work/fifo" && [ -f "$work/fifo/points/p0.h5" ] \
-    && ok "a FIFO as point file: the point is rerun" || fail "a FIFO as point file"
+sweep "$work/fifo"
+st=$?
+[ $st -eq 1 ] && grep -q "points/p0.h5' exists and is not a regular file" "$work/fifo.err" &&
+    grep -q "1 point(s) failed" "$work/fifo.err" && [ -p "$work/fifo/points/p0.h5" ] \
+    && ok "a FIFO as point file: not read, not replaced; the point fails, named" \
+    || fail "a FIFO as point file"
 
 # complete point files with a summary value that is not one value: indexed as missing
 index_ok() { # DIR: no point rerun; point 0's 'fixed' row has requests -1, every other row > 0
