@@ -30,7 +30,8 @@
 struct point_info {
     char hash[24]; /* its resolved scenario's hash */
     uint64_t replication;
-    double *axis; /* [naxes]: the swept values (base units; index for choices and strings) */
+    double *axis;  /* [naxes]: the swept values (base units; index for choices and strings) */
+    char *compete; /* its policy.compete ("" without a competition), malloc'd */
 };
 
 /* The points [from, to) of a sweep of n; p[i] is point from + i. */
@@ -45,6 +46,8 @@ struct plan {
 
 static void plan_release(struct plan *pl)
 {
+    for (uint64_t i = 0; pl->p && i < pl->to - pl->from; i++)
+        free(pl->p[i].compete);
     free(pl->p);
     free(pl->axis_values);
     free(pl->axis_units);
@@ -105,6 +108,13 @@ static int make_plan(const struct campaign *c, uint64_t from, uint64_t to, struc
         }
         snprintf(pl->p[i].hash, sizeof pl->p[i].hash, "%s", s.hash_hex);
         pl->p[i].replication = s.run.first_replication;
+        pl->p[i].compete = strdup(s.model == SCN_MODEL_SPLIT ? s.policy.compete : "");
+        if (!pl->p[i].compete) {
+            scn_release(&s);
+            plan_release(pl);
+            diag_error(d, "out of memory");
+            return -ENOMEM;
+        }
         pl->p[i].axis = pl->axis_values + i * pl->naxes;
         for (size_t a = 0; a < pl->naxes; a++)
             pl->p[i].axis[a] = axis_number(&s, sweep_axis_path(sw, a),
@@ -525,7 +535,10 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
         free(file);
         if (!r)
             continue;
-        char *pols = rread_attr_string(r, "/competition", "policies");
+        /* The policies are the point scenario's (the file's scenario_hash matched), never what
+         * the file says: a crafted attribute cannot make the index grow. */
+        const char *compete = pl->p[p].compete;
+        char *pols = *compete ? strdup(compete) : NULL;
         size_t npol = 1;
         for (const char *ch = pols; ch && *ch; ch++)
             npol += *ch == ',';

@@ -402,23 +402,39 @@ static void write_list(FILE *out, const double *v, size_t n)
     fputc(']', out);
 }
 
+/* s as a YAML double-quoted scalar that reads back as exactly s: quotes, backslashes and
+ * control characters (line breaks included, which YAML would fold) escaped. */
 static void write_quoted(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        fputc(*s, out);
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
     }
     fputc('"', out);
 }
 
+/* s in a comment: control characters (a line break would end the comment) shown as '?'. */
+static void write_comment_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
 void cost_write(const struct cost_table *t, FILE *out)
 {
-    fprintf(out,
-            "# splitsim cost table: %s on %s. Times in milliseconds per layer, sizes in "
-            "bytes;\n# layers are groups of identical layers in model order (docs/TABLES.md).\n",
-            t->model, t->device);
+    fputs("# splitsim cost table: ", out);
+    write_comment_text(out, t->model);
+    fputs(" on ", out);
+    write_comment_text(out, t->device);
+    fputs(". Times in milliseconds per layer, sizes in bytes;\n# layers are groups of identical "
+          "layers in model order (docs/TABLES.md).\n",
+          out);
     fprintf(out, "format: %s\nformat_version: %d\nmodel: ", COST_FORMAT, COST_FORMAT_VERSION);
     write_quoted(out, t->model);
     fprintf(out, "\ndevice: ");

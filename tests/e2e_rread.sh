@@ -115,5 +115,19 @@ sweep "$work/external-fifo" && index_ok "$work/external-fifo" \
     && ok "summary 'requests' an external link to a FIFO: indexed as missing" \
     || fail "external link to a FIFO"
 
+# a complete point file whose /competition 'policies' attribute is a million commas: the index
+# takes the policies from the point's scenario, so it keeps its 24 rows
+case_dir many-policies
+$py - "$work/many-policies/points/p0.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    f["competition"].attrs["policies"] = "fixed" + "," * 10**6
+    del f["policies/fixed/summary/requests"]
+    f["policies/fixed/summary/requests"] = [1, 2]
+PY
+sweep "$work/many-policies" && index_ok "$work/many-policies" \
+    && ok "a 'policies' attribute of a million commas: the index keeps one row per policy" \
+    || fail "a crafted 'policies' attribute"
+
 echo "# $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
