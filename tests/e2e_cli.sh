@@ -73,9 +73,11 @@ if h5diff "$work/p3.h5" "$work/p3b.h5" /replications /replications >/dev/null 2>
 # complete (tests/e2e_hostile.sh checks what the temporary holds).
 "$splitsim" run "$root/scenarios/large.yaml" --set "run.duration=1000 d" -o "$work/killed.h5" -q 2>/dev/null &
 pid=$!
-sleep 0.5
+part="$work/killed.h5.$(hostname | tr -cd 'A-Za-z0-9_-' | cut -c1-32).$pid.part"
+for _ in $(seq 1 100); do [ -e "$part" ] && break; sleep 0.2; done # started writing
+sleep 0.2
 kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
-if [ ! -e "$work/killed.h5" ] && [ -e "$work/killed.h5.$(hostname | tr -cd 'A-Za-z0-9_-' | cut -c1-32).$pid.part" ]; then
+if [ ! -e "$work/killed.h5" ] && [ -e "$part" ]; then
     ok "SIGKILL leaves only killed.h5.HOST.PID.part"; else fail "killed run left a final file"; ls -l "$work"; fi
 
 # SIGINT: the run stops, closes its file marked incomplete beside the final name, exits 1.

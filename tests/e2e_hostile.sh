@@ -164,15 +164,33 @@ check "another scenario into the folder: the message says why" grep -q "holds an
 check "another scenario into the folder: earlier points untouched" md5sum -c --quiet C.sums
 "$splitsim" sweep "$camp" -o C -j 2 -q --set run.seed=99 --fresh
 check "--fresh replaces the campaign" grep -q "seed: 99" C/campaign.yaml
-# a killed sweep leaves no worker behind, and an immediate resume finishes cleanly
-"$splitsim" sweep "$camp" -o K -j 2 -q --set "run.duration=20 min" &
+# A killed sweep leaves no worker behind: its workers get SIGTERM when it dies, stop at their next
+# event and close their points as incomplete. Points of 50 simulated hours take minutes (an
+# orphaned worker would still be running long after the wait below); the workers must be gone
+# within it, their points in flight left as pI.incomplete.h5, none complete.
+workers_gone() { # PATTERN: true once no process matches, polling for up to 60 s
+    for _ in $(seq 1 120); do
+        pgrep -f -- "$1" >/dev/null || return 0
+        sleep 0.5
+    done
+    return 1
+}
+"$splitsim" sweep "$camp" -o K1 -j 2 -q --set "run.duration=50 h" 2>/dev/null &
 pid=$!
 sleep 1
 kill -KILL $pid
 wait $pid 2>/dev/null
-sleep 0.5
-check "SIGKILL of a sweep: no worker survives it" bash -c "! pgrep -f -- '[-]o K/points' >/dev/null"
-"$splitsim" sweep "$camp" -o K -j 2 --set "run.duration=20 min" >resume.out 2>&1
+check "SIGKILL of a sweep: its workers end with it" workers_gone '[-]o K1/points'
+check "SIGKILL of a sweep: the points in flight were closed as incomplete, none ran on" \
+    bash -c "ls K1/points/p*.incomplete.h5 >/dev/null 2>&1 && ! ls K1/points/p?.h5 >/dev/null 2>&1"
+# ... and resuming right after a kill finishes cleanly
+"$splitsim" sweep "$camp" -o K2 -j 2 -q --set "run.duration=20 min" 2>/dev/null &
+pid=$!
+sleep 1
+kill -KILL $pid
+wait $pid 2>/dev/null
+workers_gone '[-]o K2/points'
+"$splitsim" sweep "$camp" -o K2 -j 2 --set "run.duration=20 min" >resume.out 2>&1
 status=$?
 check "resume after the kill: exit 0, all points complete, no failure reported" \
     bash -c "[ $status -eq 0 ] && grep -q '8 of 8 points complete' resume.out && ! grep -q 'FAILED\\|point(s) failed' resume.out"
