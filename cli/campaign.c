@@ -20,6 +20,7 @@
 #include "results/rread.h"
 #include "scn/field.h"
 #include "sim/outfile.h"
+#include "sim/slurp.h"
 #include "splitsim_config.h"
 
 #if SPLITSIM_HAVE_MPI
@@ -807,15 +808,15 @@ static int campaign_claim(const struct campaign *c, struct diag *d)
         return -ENOMEM;
     }
     int rc = 0;
-    FILE *f = fopen(path, "r");
-    if (f) {
-        size_t cap = 0;
-        ssize_t n = getdelim(&have, &cap, '\0', f);
-        if (n < 0) {
-            free(have);
-            have = NULL;
-        }
-        fclose(f);
+    /* read like any input: a regular file, bounded (a FIFO there must not hang the sweep) */
+    size_t hlen = 0;
+    struct stat st;
+    if (lstat(path, &st) == 0 && slurp_file(path, (size_t)64 << 20, &have, &hlen, d) < 0) {
+        diag_error(d, "-o: '%s' holds a campaign record that cannot be read; use another folder",
+                   c->dir);
+        free(want);
+        free(path);
+        return -EINVAL;
     }
     const char *line = NULL;
     size_t len = 0;

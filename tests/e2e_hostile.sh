@@ -164,6 +164,12 @@ check "another scenario into the folder: the message says why" grep -q "holds an
 check "another scenario into the folder: earlier points untouched" md5sum -c --quiet C.sums
 "$splitsim" sweep "$camp" -o C -j 2 -q --set run.seed=99 --fresh
 check "--fresh replaces the campaign" grep -q "seed: 99" C/campaign.yaml
+# a FIFO as the campaign record is refused, not waited on
+mkdir -p F/points && mkfifo F/campaign.yaml
+timeout -k 5 30 "$splitsim" sweep "$camp" -o F -q 2>fifo.err
+status=$?
+check "a FIFO as DIR/campaign.yaml: exit 2, named, no hang (got $status)" \
+    bash -c "[ $status -eq 2 ] && grep -q 'campaign.yaml: error: expected a regular file, got a FIFO' fifo.err"
 # A killed sweep leaves no worker behind: its workers get SIGTERM when it dies, stop at their next
 # event and close their points as incomplete. Points of 50 simulated hours take minutes (an
 # orphaned worker would still be running long after the wait below); the workers must be gone
