@@ -1,4 +1,5 @@
 #include "results/inspect.h"
+#include "results/h5compat.h"
 #include "results/segments.h"
 
 #include <errno.h>
@@ -16,14 +17,6 @@
 #define SLICE         65536   /* values read at a time */
 #define ATTR_TEXT_MAX 4096    /* longer string attributes are not shown */
 #define MAX_TABLES    100000u /* groups described; a file with more is summarised */
-
-#if H5_VERSION_GE(1, 12, 0)
-typedef H5O_info2_t obj_info;
-#define obj_visit(o, idx, order, op, data) H5Ovisit3(o, idx, order, op, data, H5O_INFO_BASIC)
-#else
-typedef H5O_info_t obj_info;
-#define obj_visit(o, idx, order, op, data) H5Ovisit(o, idx, order, op, data)
-#endif
 
 /* ---- attributes ------------------------------------------------------------------------- */
 
@@ -172,7 +165,7 @@ static bool reads_back(hid_t dset, hid_t space, int rank, const hsize_t *dims)
     return ok;
 }
 
-static herr_t visit(hid_t obj, const char *name, const obj_info *info, void *data)
+static herr_t visit(hid_t obj, const char *name, const h5_obj_info *info, void *data)
 {
     struct walk *w = data;
     if (info->type != H5O_TYPE_DATASET)
@@ -247,20 +240,12 @@ static herr_t show_policy(hid_t g, const char *name, const void *info, void *dat
     return 0;
 }
 
-#if H5_VERSION_GE(1, 12, 0)
-typedef H5L_info2_t link_info;
-#define link_iterate H5Literate2
-#else
-typedef H5L_info_t link_info;
-#define link_iterate H5Literate
-#endif
-
-static herr_t show_policy_link(hid_t g, const char *name, const link_info *info, void *data)
+static herr_t show_policy_link(hid_t g, const char *name, const h5_link_info *info, void *data)
 {
     return show_policy(g, name, info, data);
 }
 
-static herr_t count_link(hid_t g, const char *name, const link_info *info, void *data)
+static herr_t count_link(hid_t g, const char *name, const h5_link_info *info, void *data)
 {
     (void)g;
     (void)name;
@@ -390,7 +375,7 @@ static int describe(const char *path, hid_t file, FILE *out, struct diag *d)
     if (H5Lexists(file, "/policies", H5P_DEFAULT) > 0) {
         hid_t g = H5Gopen2(file, "/policies", H5P_DEFAULT);
         if (g >= 0) {
-            link_iterate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, show_policy_link, out);
+            h5_link_iterate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, show_policy_link, out);
             H5Gclose(g);
         }
     }
@@ -403,7 +388,7 @@ static int describe(const char *path, hid_t file, FILE *out, struct diag *d)
     H5Eclear2(H5E_DEFAULT);
 
     struct walk w = {.file = file};
-    herr_t vrc = obj_visit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &w);
+    herr_t vrc = h5_obj_visit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &w);
     H5Eclear2(H5E_DEFAULT);
     fprintf(out, "  tables:\n");
     for (size_t i = 0; i < w.n; i++) {
@@ -429,7 +414,7 @@ static int describe(const char *path, hid_t file, FILE *out, struct diag *d)
         uint64_t links[2] = {0, 0};
         hid_t g = H5Gopen2(file, "/points", H5P_DEFAULT);
         if (g >= 0) {
-            link_iterate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, count_link, links);
+            h5_link_iterate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, count_link, links);
             H5Gclose(g);
         }
         fprintf(out, "    /points: %" PRIu64 " link(s) to point files\n", links[1]);

@@ -1,4 +1,5 @@
 #include "results/segments.h"
+#include "results/h5compat.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -10,14 +11,6 @@
 
 #define SLICE_BYTES (4u << 20) /* rows copied at a time: about 4 MiB */
 #define LINK_MAX    4096       /* longest external link value copied */
-
-#if H5_VERSION_GE(1, 12, 0)
-typedef H5L_info2_t link_info;
-#define link_visit H5Lvisit2
-#else
-typedef H5L_info_t link_info;
-#define link_visit H5Lvisit
-#endif
 
 char *seg_path(const char *folder, unsigned index, bool open)
 {
@@ -310,7 +303,7 @@ static int append_column(struct merge *m, const char *name, hid_t src)
     return rc;
 }
 
-static int copy_external(struct merge *m, const char *name, const link_info *info)
+static int copy_external(struct merge *m, const char *name, const h5_link_info *info)
 {
     if (info->u.val_size > LINK_MAX)
         return -1;
@@ -325,7 +318,7 @@ static int copy_external(struct merge *m, const char *name, const link_info *inf
     return H5Lcreate_external(file, obj, m->out, name, H5P_DEFAULT, H5P_DEFAULT) < 0 ? -1 : 0;
 }
 
-static herr_t merge_link(hid_t root, const char *name, const link_info *info, void *data)
+static herr_t merge_link(hid_t root, const char *name, const h5_link_info *info, void *data)
 {
     (void)root;
     struct merge *m = data;
@@ -384,7 +377,7 @@ int seg_merge(char *const *segs, size_t n, hid_t out, int deflate_level, struct 
             break;
         }
         hid_t sroot = H5Gopen2(m.seg, "/", H5P_DEFAULT), oroot = H5Gopen2(out, "/", H5P_DEFAULT);
-        herr_t rc = link_visit(m.seg, H5_INDEX_NAME, H5_ITER_INC, merge_link, &m);
+        herr_t rc = h5_link_visit(m.seg, H5_INDEX_NAME, H5_ITER_INC, merge_link, &m);
         if (rc >= 0 && m.rc == 0 && copy_attrs(sroot, oroot) < 0)
             rc = -1;
         H5Gclose(sroot);
