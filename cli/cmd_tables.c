@@ -4,16 +4,16 @@
  *   splitsim tables list
  *       the built-in architectures and devices, with their key numbers and sources;
  *   splitsim tables derive MODEL DEVICE [-o FILE]
- *       writes the cost table the roofline gives for the model on the device (models/derive.h);
+ *       writes the cost table the roofline gives for the model on the device (models/llm/derive.h);
  *   splitsim tables show MODEL DEVICE [--table FILE] [--csv]
  *       prints a cost table readably (derived, or the file given), or as CSV rows;
  *   splitsim tables profile MODEL [--device NAME] [-o FILE] ...
- *       measures one block of the model on this CPU (models/profile.h) into a measured table;
+ *       measures one block of the model on this CPU (models/llm/profile.h) into a measured table;
  *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
  *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
  *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
  *       FP16, by token count) and prints the fit and its error per token count and operator.
- *       The fitted numbers are what models/device.c records for calibrated devices.
+ *       The fitted numbers are what models/llm/device.c records for calibrated devices.
  */
 #include <errno.h>
 #include <math.h>
@@ -27,14 +27,14 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "sim/outfile.h"
-#include "models/arch.h"
-#include "models/cost.h"
-#include "models/derive.h"
-#include "models/device.h"
-#include "models/profile.h"
-#include "models/qtable.h"
-#include "models/roofline.h"
-#include "models/specfile.h"
+#include "models/llm/arch.h"
+#include "models/llm/cost.h"
+#include "models/llm/derive.h"
+#include "models/llm/device.h"
+#include "models/llm/profile.h"
+#include "models/llm/qtable.h"
+#include "models/llm/roofline.h"
+#include "models/llm/specfile.h"
 #include "sim/slurp.h"
 #include "sim/version.h"
 #include "splitsim_config.h"
@@ -512,7 +512,7 @@ static bool is_file(const char *name)
 }
 
 /* Looks up MODEL and DEVICE (positional 0 and 1 after the subcommand): catalogue names, or
- * files describing an architecture or a device (models/specfile.h). */
+ * files describing an architecture or a device (models/llm/specfile.h). */
 static int model_device(const struct args *a, const char *sub, const struct arch **arch,
                         const struct device **dev, struct specs *sp, struct diag *d)
 {

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "models/arch.h"
-#include "models/device.h"
-#include "models/policy.h"
-#include "models/specfile.h"
+#include "models/llm/arch.h"
+#include "models/llm/device.h"
+#include "models/policy/policy.h"
+#include "models/llm/specfile.h"
 #include "sim/slurp.h"
 #include <stddef.h>
 #include <stdlib.h>

@@ -34,8 +34,8 @@
 #define SCN_MAX_SERIES_ROWS 1e7
 
 enum scn_model {
-    SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/fifo.h) */
-    SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split.h) */
+    SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/edge/fifo.h) */
+    SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split/split.h) */
 };
 
 enum scn_arrival {

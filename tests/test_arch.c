@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "check_main.h"
-#include "models/arch.h"
+#include "models/llm/arch.h"
 
 START_TEST(test_llama_2_7b_exact)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/cell.h"
+#include "models/radio/cell.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
 

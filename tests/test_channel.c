@@ -19,7 +19,7 @@
 #include <gsl/gsl_sf_expint.h>
 
 #include "check_main.h"
-#include "models/channel.h"
+#include "models/radio/channel.h"
 
 #define Z999 3.2905 /* two-sided 99.9 % quantile of the standard normal */
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/derive.h"
+#include "models/llm/derive.h"
 
 static struct cost_table derived(const char *model, const char *device)
 {

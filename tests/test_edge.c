@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/derive.h"
-#include "models/edge.h"
+#include "models/llm/derive.h"
+#include "models/edge/edge.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
 

@@ -7,7 +7,7 @@
 
 #include "check_main.h"
 #include "h5read.h"
-#include "models/fifo.h"
+#include "models/edge/fifo.h"
 #include "sim/stats.h"
 
 static struct scn scenario(uint64_t ues, double rate, int arrival, int service, double service_time,

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "models/policy.h"
+#include "models/policy/policy.h"
 #include "sim/rng.h"
 
 enum { KMIN = 1, KMAX = 10, L = 32 };

@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "check_main.h"
-#include "models/mobility.h"
+#include "models/radio/mobility.h"
 
 static const struct mobility_params rwp = {.radius_m = 500,
                                            .moving = true,

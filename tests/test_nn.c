@@ -16,7 +16,7 @@
 
 #include "check_main.h"
 #include "sim/outfile.h"
-#include "models/nn.h"
+#include "models/policy/nn.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/policy.h"
+#include "models/policy/policy.h"
 
 /* A reward surface over k for the tests, with a call counter. */
 struct surface {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "models/ppo.h"
+#include "models/policy/ppo.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/profile.h"
+#include "models/llm/profile.h"
 
 static const struct arch tiny = {.name = "tiny",
                                  .source = "test",

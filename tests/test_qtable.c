@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/qtable.h"
+#include "models/llm/qtable.h"
 
 static const char *good = "format: splitsim-quality-table\nformat_version: 1\nmodel: llama-2-7b\n"
                           "provenance: {method: measured, tool: t, created: c, source: s}\n"

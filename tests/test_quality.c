@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/quality.h"
+#include "models/llm/quality.h"
 
 START_TEST(test_shape)
 {

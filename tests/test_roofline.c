@@ -7,7 +7,7 @@
 
 #include "check_main.h"
 #include "cli/cli.h"
-#include "models/roofline.h"
+#include "models/llm/roofline.h"
 
 START_TEST(test_catalogue)
 {

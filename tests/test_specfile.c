@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "models/specfile.h"
+#include "models/llm/specfile.h"
 
 static char *write_temp(const char *text)
 {

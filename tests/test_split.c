@@ -12,7 +12,7 @@
 
 #include "check_main.h"
 #include "h5read.h"
-#include "models/split.h"
+#include "models/split/split.h"
 #include "sim/stats.h"
 
 struct world {
@@ -87,7 +87,7 @@ static int64_t ns_of(double ms)
 
 /* Uplink time of `bytes` alone in the cell at a constant SNR: equal packets of at most
  * `packet` bytes, sent in bursts of what the rate carries in one coherence block, each burst's
- * time rounded up to the nanosecond (what models/cell.c schedules). */
+ * time rounded up to the nanosecond (what models/radio/cell.c schedules). */
 static int64_t uplink_ns(const struct split_inputs *in, struct chan_link *l, double bytes,
                          double packet)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "models/trace.h"
+#include "models/split/trace.h"
 
 static int parse(const char *text, struct trace *t, struct diag *d)
 {

@@ -2,11 +2,11 @@
  * fuzz_tables — libFuzzer harness for the table and trace readers.
  *
  * The first byte of an input chooses the reader, the rest is the file's text:
- *   'c'  a cost table            cost_parse          (models/cost.c)
- *   'q'  a quality table         qtable_parse        (models/qtable.c)
- *   'a'  an architecture file    arch_spec_load      (models/specfile.c, read from a file)
- *   'd'  a device file           device_spec_load    (models/specfile.c, read from a file)
- *   't'  a workload trace (CSV)  trace_parse         (models/trace.c)
+ *   'c'  a cost table            cost_parse          (models/llm/cost.c)
+ *   'q'  a quality table         qtable_parse        (models/llm/qtable.c)
+ *   'a'  an architecture file    arch_spec_load      (models/llm/specfile.c, read from a file)
+ *   'd'  a device file           device_spec_load    (models/llm/specfile.c, read from a file)
+ *   't'  a workload trace (CSV)  trace_parse         (models/split/trace.c)
  * Any other first byte chooses by its value modulo 5, in that order; an empty input does nothing.
  * Text readers get the input in memory, named "<private temp dir>/fuzz.yaml" (fuzz.csv for a
  * trace); the spec loaders read that file. The collected diagnostics are printed with diag_print
@@ -36,13 +36,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/arch.h"
-#include "models/cost.h"
-#include "models/derive.h"
-#include "models/device.h"
-#include "models/qtable.h"
-#include "models/specfile.h"
-#include "models/trace.h"
+#include "models/llm/arch.h"
+#include "models/llm/cost.h"
+#include "models/llm/derive.h"
+#include "models/llm/device.h"
+#include "models/llm/qtable.h"
+#include "models/llm/specfile.h"
+#include "models/split/trace.h"
 #include "sim/diag.h"
 #include "tests/fuzz/fuzz_common.h"
 

@@ -1,0 +1,314 @@
+/*
+ * split — the split-inference system: many UEs in one cell, each request cut at decoder block k,
+ * played out event by event (model: split).
+ *
+ * Concept (docs/ARCHITECTURE.md has the picture). A request arrives at a UE with N prompt and M
+ * output tokens and split k in [0, L] (L decoder blocks; cost-table layers are 0 = embedding,
+ * 1..L = blocks, L + 1 = final norm and LM head):
+ *   1. the UE runs layers [0, k] for the N prompt tokens on its own processor (one job at a time,
+ *      FIFO over its requests), energy = device power x time;
+ *   2. the hidden state (N x d values at the chosen precision: 2, 1 or 0.5 bytes) goes up: cut
+ *      into equal packets (<= packet_size), sent through the cell's shared uplink in bursts of
+ *      one coherence block's worth at the rate link adaptation picks for the SNR at the burst's
+ *      start (with the bandwidth share it would get; a packet may straddle bursts, and is lost
+ *      if any fragment is); each packet is lost with the channel's
+ *      packet-error probability at the SNR of the block it went out in; a round's lost packets
+ *      are resent after the HARQ round-trip time, up to harq_max times, after which their
+ *      values count as erased (a contiguous run per packet);
+ *   3. the edge server (the one with the fewest requests in progress) runs layers [k+1, L+1] for
+ *      the prompt in its continuous-batching loop (models/edge/edge.h), reserving the request's KV
+ *      cache; the first token goes back on the downlink (tokens are resent until received):
+ *      time to first token (TTFT);
+ *   4. each further token: the UE runs layers [0, k] for one token at its context, one token's
+ *      hidden state goes up, the edge runs the rest batched with other requests' steps, the token
+ *      comes back; TPOT = (done - first token) / (M - 1).
+ * k = 0: the prompt's token ids go up (reliably) and the whole model runs on the edge, which then
+ * decodes without waiting for the UE (tokens stream down). k = L: everything runs on the UE and
+ * nothing is sent. channel.model: erasure replaces step 2 by the paper's abstraction: each value
+ * is erased with probability p (binomial count), at a fixed rate or instantly.
+ * The request's quality is PPL(k, e) / PPL_0 from the quality table (or the documented
+ * assumption) at its erasure fraction e = erased bytes / hidden-state bytes sent.
+ *
+ * Streams: per UE u, arrivals (ARRIVAL, u), token counts (WORKLOAD, u), fading and shadowing
+ * (FADING, u), position (MOBILITY, u), packet-loss draws (LINK, u). The fading realisation
+ * does not depend on when it is queried, so changing the split never changes a UE's arrivals,
+ * sizes, position or fading.
+ *
+ * Token ids (the prompt's with k = 0, and every token coming back) are resent until received, up
+ * to channel.max_rounds tries; a token that does not get through ends the request as a
+ * radio-link failure (status 2), as a real link would drop the connection.
+ *
+ * Invariants: arrival <= first token <= done; each request is finished exactly once (done;
+ * refused when its KV cache exceeds the server's whole budget; or failed); every KV reservation
+ * is released; a UE's compute jobs run one at a time in FIFO order.
+ */
+#ifndef SPLITSIM_MODELS_SPLIT_H
+#define SPLITSIM_MODELS_SPLIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/llm/arch.h"
+#include "models/radio/cell.h"
+#include "models/radio/channel.h"
+#include "models/llm/cost.h"
+#include "models/edge/edge.h"
+#include "models/radio/mobility.h"
+#include "models/policy/policy.h"
+#include "models/llm/qtable.h"
+#include "models/llm/quality.h"
+#include "models/llm/specfile.h"
+#include "models/split/trace.h"
+#include "results/rec.h"
+#include "scn/scn.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+
+/* What a run loads once and every replication shares: tables, architecture, trace. */
+struct split_inputs {
+    struct arch_spec arch_file; /* when llm.model is a file */
+    const struct arch *arch;
+    struct cost_table ue_table, edge_table; /* ue_table: UE class 0 */
+    struct cost_table *ue_classes;          /* classes 1 .. nclasses - 1 (ues.classes) */
+    uint32_t nclasses;                      /* >= 1 */
+    struct qtable qtable;
+    bool have_qtable;
+    const struct quality_model *assumed; /* used when there is no quality table */
+    struct trace trace;
+    uint32_t blocks, nlayers;    /* L, L + 2 */
+    struct chan_params up, down; /* uplink (UE -> base station) and downlink */
+    const char *quality_source;
+};
+
+/* The cost table of UE u (its class). */
+const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue);
+
+/* 0, or -EINVAL / -ENOMEM with messages (positioned at the scenario key) in d. */
+int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d);
+void split_inputs_release(struct split_inputs *in);
+
+enum split_status {
+    SPLIT_DONE = 0,
+    SPLIT_REFUSED = 1,     /* its KV cache exceeds the server's whole budget */
+    SPLIT_LINK_FAILED = 2, /* a token id could not be delivered in channel.max_rounds tries */
+};
+
+struct split_model;
+
+struct split_request {
+    struct split_model *m;
+    struct split_request *next_free;
+    uint64_t id;
+    uint32_t ue, server, k;
+    uint32_t prompt, output;
+    double p_erasure;       /* erasure channel: this request's p */
+    struct pol_obs obs;     /* what the policy saw */
+    double expected_reward; /* the oracle's value of the chosen k */
+    uint32_t edge_tokens;   /* tokens the edge has produced */
+    uint32_t received;      /* tokens the UE has (produced on the UE or received) */
+    int64_t arrival, first_token;
+    double snr_db; /* wideband SNR at arrival (what the UE could estimate) */
+    double kv_bytes;
+    bool edge_busy;       /* a job of this request is at the edge */
+    uint32_t dl_inflight; /* tokens on their way down */
+    bool failed;          /* radio-link failure: finish when nothing is in flight */
+    /* accounting */
+    double bytes_up, bytes_down, hidden_bytes, erased_bytes;
+    int64_t airtime_up, airtime_down, ue_compute, edge_wait, edge_compute;
+    uint32_t retransmissions;
+    double energy_compute, energy_radio;
+    /* the uplink transfer in progress */
+    double tx_packet_bytes;
+    double tx_round_bits; /* bits of the round (its packets) */
+    double tx_pos;        /* bits of the round sent before the burst in the air */
+    double tx_burst_bits; /* bits of the burst in the air */
+    uint32_t tx_lost;     /* packets of the round lost so far */
+    bool tx_frag_lost;    /* the packet straddling into the next burst already lost a fragment */
+    uint32_t tx_round;    /* 0: first transmission; then HARQ rounds */
+    bool tx_reliable, tx_hidden;
+    int64_t tx_start;
+    double tx_share;
+    struct chan_selection tx_sel;
+};
+
+/* Erased fractions a UE remembers, for the expected quality of a split. */
+#define SPLIT_ERASURE_HISTORY 32
+
+struct split_ue {
+    uint32_t id;
+    struct rng arrivals, workload, loss;
+    struct chan_link link;
+    struct mobility mob;
+    struct split_request **jobs; /* FIFO of requests waiting for the processor */
+    uint32_t jhead, jlen, jcap;
+    bool busy;
+    double energy; /* used so far, J */
+    bool depleted;
+    int64_t depleted_at;
+    uint64_t requests;
+    double distance0;
+    uint32_t last_k;     /* previous split (policy.min_split before the first) */
+    double erasure_ewma; /* recent erased fraction of its hidden states */
+    double loss_ewma;    /* recent packet-loss fraction of its uplink bursts */
+    double erasure_hist[SPLIT_ERASURE_HISTORY]; /* its last erased fractions (a ring) */
+    uint32_t erasure_n;                         /* how many it has seen */
+};
+
+/* Per-metric values of the measured requests (for exact percentiles). */
+enum split_metric {
+    SM_TTFT,
+    SM_TPOT,
+    SM_LATENCY,
+    SM_EDGE_WAIT,
+    SM_EDGE_COMPUTE,
+    SM_UE_COMPUTE,
+    SM_ENERGY_COMPUTE,
+    SM_ENERGY_RADIO,
+    SM_ENERGY,
+    SM_BYTES_UP,
+    SM_AIRTIME_UP,
+    SM_RETRANSMISSIONS,
+    SM_ERASURE,
+    SM_QUALITY,
+    SM_DEADLINE_MET,
+    SM_REWARD,
+    SM_COUNT_
+};
+
+struct split_values {
+    double *v;
+    size_t n, cap;
+};
+
+/* What the replications of a run accumulate: every measured request's metric values, in
+ * completion order, and where each replication's values start. */
+struct split_rep_totals {
+    size_t start[SM_COUNT_];
+    uint64_t decisions, evaluations;
+    uint64_t arrived, finished, refused, failed, measured;
+    double end_s;
+};
+
+struct split_results {
+    struct split_values metric[SM_COUNT_];
+    struct split_rep_totals *reps;
+    size_t nreps, cap;
+};
+
+void split_results_release(struct split_results *r);
+
+struct split_recorders {
+    struct rec_table *requests;  /* NULL: not recorded */
+    struct rec_table *decisions; /* NULL: not recorded; made with split_decision_columns */
+    struct rec_table *ts_edge, *ts_snr, *ts_cell;
+    struct rec_table *ues;
+};
+
+struct split_model {
+    struct sim *sim;
+    const struct scn *scn;
+    const struct split_inputs *in;
+    uint32_t replication;
+    struct split_recorders rec;
+    int64_t duration, warmup;
+    struct chan_params up, down;
+    struct mobility_params mob;
+    struct cell cell;
+    struct edge_server *servers;
+    uint32_t nservers;
+    uint32_t *outstanding; /* per server: requests in progress */
+    struct split_ue *ues;
+    uint32_t nues;
+    double value_bytes; /* bytes per hidden-state value sent */
+    double ue_power_w;  /* compute power of class 0 (see split_ue_table) */
+    double tx_draw_w, rx_draw_w;
+    size_t trace_next;
+    /* requests: slab allocation with a free list (stable addresses) */
+    struct split_request **slabs;
+    size_t nslabs;
+    struct split_request *free_list;
+    uint64_t next_id, in_progress;
+    /* results */
+    struct split_results *res;
+    struct split_rep_totals *totals; /* this replication's entry in res */
+    struct policy policy;
+    struct rng policy_rng;
+    uint32_t k_min, k_max; /* candidate splits */
+    double *pred;          /* [k_max - k_min + 1]: the policy's predictions */
+    bool extrapolated_ue;
+    int64_t last_done;
+    int error;
+};
+
+/* Prepares replication `replication`; schedules the first arrivals (and the time-series
+ * sampler). Recorder tables in `rec` may be NULL; measured values accumulate in `res`.
+ * 0 or -ENOMEM. */
+int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
+               const struct split_inputs *in, uint32_t replication,
+               const struct split_recorders *rec, struct split_results *res,
+               const struct pol_type *policy, const char **why);
+
+/* Checks that policy `policy` (NULL: policy.name) can be set up for this scenario (e.g. that
+ * its weights file loads), before anything is simulated. 0, or -EINVAL / -ENOMEM with messages
+ * in d. */
+int split_policy_check(const struct scn *s, const struct split_inputs *in,
+                       const struct pol_type *policy, struct diag *d);
+
+/* The run's first error: the model's, or an edge server's (0 when none). -ENOMEM: out of
+ * memory; -EIO: the results file; -ERANGE: a time from the cost tables too long to represent. */
+int split_error(const struct split_model *m);
+
+/* Ends the replication: the policy's finish hook (e.g. saving learned weights). 0, or a
+ * negative errno with a message in *why. */
+int split_finish(struct split_model *m, const char **why);
+
+/* Columns of /decisions for a run whose policy predicts (`predictions`: one column per
+ * candidate k_min..k_max) or not. Caller frees with split_decision_columns_free. */
+struct rec_column *split_decision_columns(const struct scn *s, const struct split_inputs *in,
+                                          bool predictions, size_t *n);
+void split_decision_columns_free(struct rec_column *cols, size_t n);
+
+/* The candidate splits of a scenario. */
+void split_candidates(const struct scn *s, const struct split_inputs *in, uint32_t *k_min,
+                      uint32_t *k_max);
+
+/* Writes the per-UE rows of the replication (after sim_run). */
+int split_record_ues(struct split_model *m);
+
+void split_release(struct split_model *m);
+
+/* Table layouts. */
+extern const struct rec_column split_request_columns[];
+extern const size_t split_request_column_count;
+extern const struct rec_column split_ts_edge_columns[];
+extern const size_t split_ts_edge_column_count;
+extern const struct rec_column split_ts_snr_columns[];
+extern const size_t split_ts_snr_column_count;
+extern const struct rec_column split_ts_cell_columns[];
+extern const size_t split_ts_cell_column_count;
+extern const struct rec_column split_ue_columns[];
+extern const size_t split_ue_column_count;
+
+/* Statistics of one metric over the measured requests of all replications. */
+struct split_stat {
+    uint64_t n;
+    double mean, ci95, p50, p95, p99;
+};
+
+/* Names, units and descriptions of the metrics (index = enum split_metric). */
+extern const struct rec_column split_metric_info[SM_COUNT_];
+
+/* Pools the replications' values of metric `k` and computes its statistics (exact
+ * percentiles); the 95 % interval is a Student t over replication means when there are two or
+ * more replications, over 20 batch means of the one replication otherwise. Sorts a copy. */
+int split_stat_compute(const struct split_results *res, enum split_metric k,
+                       struct split_stat *out);
+
+/* Writes /summary (one group per metric with n, mean, ci95, p50, p95, p99, plus run totals)
+ * and the quality provenance; fills stats[SM_COUNT_]. */
+int split_record_summary(struct rec *r, const char *group, const struct scn *s,
+                         const struct split_inputs *in, const struct split_results *res,
+                         struct split_stat *stats);
+
+#endif
