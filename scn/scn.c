@@ -1467,3 +1467,10 @@ void scn_document(FILE *out)
                  "|---|---|---|---|---|\n");
     field_document(scn_schema, "", out);
 }
+
+const char *scn_model_name(const struct scn *s)
+{
+    return s->model >= 0 && s->model < (int)(sizeof model_choices / sizeof model_choices[0]) - 1
+               ? model_choices[s->model]
+               : "";
+}

@@ -262,4 +262,7 @@ uint64_t scn_hash_text(const char *text);
 /* Writes the key reference (a Markdown table of every leaf key) to out. */
 void scn_document(FILE *out);
 
+/* The name of the scenario's model (the `model:` value: "queue", "split"). */
+const char *scn_model_name(const struct scn *s);
+
 #endif

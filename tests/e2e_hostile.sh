@@ -174,9 +174,11 @@ check "a FIFO as DIR/campaign.yaml: exit 2, named, no hang (got $status)" \
 # event and close their points as incomplete. Points of 50 simulated hours take minutes (an
 # orphaned worker would still be running long after the wait below); the workers must be gone
 # within it, their points in flight left as pI.incomplete.h5, none complete.
-workers_gone() { # PATTERN: true once no process matches, polling for up to 60 s
+workers_gone() { # PID...: true once none of these processes is left, polling for up to 60 s
     for _ in $(seq 1 120); do
-        pgrep -f -- "$1" >/dev/null || return 0
+        local alive=0
+        for w in "$@"; do kill -0 "$w" 2>/dev/null && alive=1; done
+        [ "$alive" -eq 0 ] && return 0
         sleep 0.5
     done
     return 1
@@ -184,18 +186,21 @@ workers_gone() { # PATTERN: true once no process matches, polling for up to 60 s
 "$splitsim" sweep "$camp" -o K1 -j 2 -q --set "run.duration=50 h" 2>/dev/null &
 pid=$!
 sleep 1
+kids=$(pgrep -P $pid)
 kill -KILL $pid
 wait $pid 2>/dev/null
-check "SIGKILL of a sweep: its workers end with it" workers_gone '[-]o K1/points'
+check "SIGKILL of a sweep: it had workers ($(echo $kids))" test -n "$kids"
+check "SIGKILL of a sweep: its workers end with it" workers_gone $kids
 check "SIGKILL of a sweep: the points in flight were closed as incomplete, none ran on" \
     bash -c "ls K1/points/p*.incomplete.h5 >/dev/null 2>&1 && ! ls K1/points/p?.h5 >/dev/null 2>&1"
 # ... and resuming right after a kill finishes cleanly
 "$splitsim" sweep "$camp" -o K2 -j 2 -q --set "run.duration=20 min" 2>/dev/null &
 pid=$!
 sleep 1
+kids=$(pgrep -P $pid)
 kill -KILL $pid
 wait $pid 2>/dev/null
-workers_gone '[-]o K2/points'
+workers_gone $kids
 "$splitsim" sweep "$camp" -o K2 -j 2 --set "run.duration=20 min" >resume.out 2>&1
 status=$?
 check "resume after the kill: exit 0, all points complete, no failure reported" \

@@ -3,10 +3,10 @@
  * worker processes, MPI ranks or Slurm array tasks, and indexing the results.
  *
  * Concept: `splitsim sweep FILE -o DIR` expands the sweep (grid x zip x replications) and runs
- * each point as `splitsim run FILE --point I -o DIR/points/pI.h5` would, in a child process
- * (local, up to -j N at once, handed out dynamically as points finish) or on an MPI rank (rank 0
- * hands out points as the others report back and runs points itself while none is waiting;
- * every rank runs its points in-process). A point's file is written like any results file
+ * each point as `splitsim run FILE --point I -o DIR/points/pI.h5` would, by calling the run
+ * library (run_simulate) on the point's scenario: in a forked child process (local, up to -j N
+ * at once, handed out dynamically as points finish) or on an MPI rank (rank 0 hands out points
+ * as the others report back and runs points itself while none is waiting). A point's file is written like any results file
  * (results/rec.h: a folder of segments, merged into pI.h5 when complete), so a killed worker
  * leaves no file that looks complete. Re-running the same command skips every point whose file
  * is complete and belongs to the same point scenario (its scenario_hash), and redoes the others.
@@ -22,13 +22,13 @@
  * replication); at most the points in flight are lost when a sweep is interrupted; the index is
  * written like a results file and marked complete only when every point is.
  */
-#ifndef SPLITSIM_CLI_CAMPAIGN_H
-#define SPLITSIM_CLI_CAMPAIGN_H
+#ifndef SPLITSIM_RUN_CAMPAIGN_H
+#define SPLITSIM_RUN_CAMPAIGN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli/cli.h"
+#include "run/run.h"
 #include "scn/scn.h"
 #include "scn/sweep.h"
 
@@ -50,12 +50,13 @@ struct campaign {
     const struct scn *base;
 };
 
-/* Runs (or indexes, or scripts) a campaign. CLI_OK, CLI_FAILURE (a point failed, or the run was
- * interrupted: the finished points are kept) or CLI_BAD_INPUT. Messages in d. */
-int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag *d);
+/* Runs (or indexes, or scripts) a campaign. RUN_OK, RUN_FAILURE (a point failed, or the run was
+ * interrupted: the finished points are kept) or RUN_BAD_INPUT. Messages in d. MPI, when the
+ * program was started by an MPI launcher, is initialised and finalised by main(). */
+int campaign_run(const struct campaign *c, const struct run_io *io, struct diag *d);
 
 /* True when this process was started by an MPI launcher with more than one rank and the build
- * has MPI (then campaign_run distributes the points over the ranks). */
+ * has MPI (then main() initialises MPI and campaign_run distributes the points over the ranks). */
 bool campaign_under_mpi(void);
 
 #endif

@@ -1,4 +1,4 @@
-#include "cli/campaign.h"
+#include "run/campaign.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -100,7 +100,7 @@ static int make_plan(const struct campaign *c, uint64_t from, uint64_t to, struc
         diag_error(d, "out of memory");
         return -ENOMEM;
     }
-    pl->model = c->base->model == SCN_MODEL_SPLIT ? "split" : "queue";
+    pl->model = scn_model_name(c->base);
     for (uint64_t i = 0; i < count; i++) {
         struct scn s;
         if (sweep_point(sw, c->tree, from + i, &s, d) < 0) {
@@ -109,7 +109,7 @@ static int make_plan(const struct campaign *c, uint64_t from, uint64_t to, struc
         }
         snprintf(pl->p[i].hash, sizeof pl->p[i].hash, "%s", s.hash_hex);
         pl->p[i].replication = s.run.first_replication;
-        pl->p[i].compete = strdup(s.model == SCN_MODEL_SPLIT ? s.policy.compete : "");
+        pl->p[i].compete = strdup(s.policy.compete);
         if (!pl->p[i].compete) {
             scn_release(&s);
             plan_release(pl);
@@ -155,28 +155,24 @@ static int mkdir_p(const char *path)
 }
 
 /* The argument vector of `splitsim run SCENARIO --point I -o OUT -q --set ...`. */
-static char **run_argv(const struct campaign *c, uint64_t p, const char *out, char *pointbuf)
+/* Runs sweep point p into `out`, in this process, as `splitsim run --point p -o out -q` would;
+ * prints its messages. The exit status of such a run. */
+static int run_point(const struct campaign *c, uint64_t p, const char *out,
+                     const struct run_io *io)
 {
-    char **argv = calloc(9 + 2 * c->nsets + 1, sizeof *argv);
-    if (!argv)
-        return NULL;
-    size_t n = 0;
-    sprintf(pointbuf, "%" PRIu64, p);
-    argv[n++] = (char *)"splitsim";
-    argv[n++] = (char *)"run";
-    argv[n++] = (char *)"--point";
-    argv[n++] = pointbuf;
-    argv[n++] = (char *)"-o";
-    argv[n++] = (char *)(uintptr_t)out;
-    argv[n++] = (char *)"-q";
-    for (size_t i = 0; i < c->nsets; i++) {
-        argv[n++] = (char *)"--set";
-        argv[n++] = (char *)(uintptr_t)c->sets[i];
+    struct diag d;
+    diag_init(&d);
+    struct scn s;
+    int rc = RUN_BAD_INPUT;
+    if (sweep_point(c->sweep, c->tree, p, &s, &d) == 0) {
+        struct run_options o = {
+            .scenario_file = c->scenario, .sweep_point = (int64_t)p, .output = out, .quiet = true};
+        rc = run_simulate(&s, &o, io, &d);
+        scn_release(&s);
     }
-    argv[n++] = (char *)"--"; /* a scenario named "-x.yaml" is still a file */
-    argv[n++] = (char *)(uintptr_t)c->scenario;
-    argv[n] = NULL;
-    return argv;
+    diag_print(&d, io->err, "splitsim");
+    diag_release(&d);
+    return rc;
 }
 
 static double now_s(void)
@@ -226,7 +222,7 @@ struct child {
 };
 
 static int run_local(const struct campaign *c, const uint64_t *todo, uint64_t ntodo,
-                     struct progress *pg, const struct cli_io *io, struct diag *d)
+                     struct progress *pg, const struct run_io *io, struct diag *d)
 {
     unsigned jobs = c->jobs ? c->jobs : 1;
     struct child *kids = calloc(jobs, sizeof *kids);
@@ -251,10 +247,7 @@ static int run_local(const struct campaign *c, const uint64_t *todo, uint64_t nt
                 k++;
             uint64_t p = todo[next++];
             char *out = point_path(c->dir, p);
-            char pointbuf[32];
-            char **argv = out ? run_argv(c, p, out, pointbuf) : NULL;
-            if (!argv) {
-                free(out);
+            if (!out) {
                 diag_error(d, "out of memory");
                 rc = -ENOMEM;
                 stopping = true;
@@ -270,10 +263,10 @@ static int run_local(const struct campaign *c, const uint64_t *todo, uint64_t nt
                 prctl(PR_SET_PDEATHSIG, SIGTERM);
                 if (getppid() != parent)
                     _exit(126);
-                execv("/proc/self/exe", argv);
-                _exit(127);
+                int status = run_point(c, p, out, io);
+                fflush(NULL);
+                _exit(status);
             }
-            free(argv);
             free(out);
             if (pid < 0) {
                 diag_error(d, "cannot start a worker: %s", strerror(errno));
@@ -336,7 +329,7 @@ enum { TAG_WORK = 1, TAG_DONE = 2 };
 /* Rank 0 hands out points one at a time as ranks report back (points vary in cost); the other
  * ranks run them in-process. */
 static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntodo, int rank,
-                   int size, struct progress *pg, const struct cli_io *io, struct diag *d)
+                   int size, struct progress *pg, const struct run_io *io, struct diag *d)
 {
     if (rank != 0) {
         for (;;) {
@@ -345,17 +338,7 @@ static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntod
             if (p < 0)
                 return 0;
             char *out = point_path(c->dir, (uint64_t)p);
-            char pointbuf[32];
-            char **argv = out ? run_argv(c, (uint64_t)p, out, pointbuf) : NULL;
-            int64_t result[2] = {p, 1};
-            if (argv) {
-                int argc = 0;
-                while (argv[argc])
-                    argc++;
-                struct cli_io wio = {.out = io->out, .err = io->err, .interrupt = io->interrupt};
-                result[1] = cmd_run(argc - 1, argv + 1, &wio); /* argv[1] = "run" */
-            }
-            free(argv);
+            int64_t result[2] = {p, out ? run_point(c, (uint64_t)p, out, io) : RUN_FAILURE};
             free(out);
             MPI_Send(result, 2, MPI_INT64_T, 0, TAG_DONE, MPI_COMM_WORLD);
         }
@@ -383,17 +366,8 @@ static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntod
         if (!waiting && !stop && next < ntodo) {
             uint64_t p = todo[next++];
             char *out = point_path(c->dir, p);
-            char pointbuf[32];
-            char **argv = out ? run_argv(c, p, out, pointbuf) : NULL;
             double t0 = now_s();
-            int rc = 1;
-            if (argv) {
-                int argc = 0;
-                while (argv[argc])
-                    argc++;
-                rc = cmd_run(argc - 1, argv + 1, io); /* argv[1] = "run" */
-            }
-            free(argv);
+            int rc = out ? run_point(c, p, out, io) : RUN_FAILURE;
             free(out);
             progress_point(pg, p, rc == 0, now_s() - t0);
             continue;
@@ -465,11 +439,8 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     if (asprintf(&path, "%s/campaign.h5", c->dir) < 0)
         return -ENOMEM;
     struct rec *rec = NULL;
-    struct rec_options ro = {.wallclock = -1};
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde)
-        ro.wallclock = strtoll(sde, NULL, 10);
-    int rc = rec_open(&rec, path, &ro, d);
+    struct rec_options ro = {.wallclock = run_wallclock(d)};
+    int rc = ro.wallclock < -1 ? -EINVAL : rec_open(&rec, path, &ro, d);
     free(path);
     if (rc < 0)
         return rc;
@@ -517,9 +488,7 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     rec_attr_string(rec, "/", "axes", axes ? axes : "");
     free(axes);
     rec_attr_string(rec, "/", "policies",
-                    c->base->model == SCN_MODEL_SPLIT && *c->base->policy.compete
-                        ? c->base->policy.compete
-                        : "");
+                    c->base->policy.compete);
     *ncomplete = 0;
     for (uint64_t p = 0; p < pl->n && !rec_error(rec); p++) {
         char *file = point_path(c->dir, p);
@@ -651,7 +620,7 @@ static int script_open(struct outfile *o, const char *dir, const char *name, str
     return rc;
 }
 
-static int write_slurm(const struct campaign *c, const struct plan *pl, const struct cli_io *io,
+static int write_slurm(const struct campaign *c, const struct plan *pl, const struct run_io *io,
                        struct diag *d)
 {
     char exe[PATH_MAX], scen[PATH_MAX], dir[PATH_MAX];
@@ -884,31 +853,32 @@ static int campaign_claim(const struct campaign *c, struct diag *d)
 
 /* ---- the campaign -------------------------------------------------------------------------- */
 
-int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag *d)
+int campaign_run(const struct campaign *c, const struct run_io *io, struct diag *d)
 {
     int rc = 0;
     if (has_control(c->dir)) {
         diag_error(d, "-o: the folder name holds a control character (e.g. a newline); "
                       "choose a plain name");
-        return CLI_BAD_INPUT;
+        return RUN_BAD_INPUT;
     }
     char *points_dir = NULL;
     if (asprintf(&points_dir, "%s/points", c->dir) < 0 || mkdir_p(points_dir) < 0) {
         diag_error(d, "-o: cannot create directory '%s': %s", c->dir, strerror(errno));
         free(points_dir);
-        return CLI_FAILURE;
+        return RUN_FAILURE;
     }
     free(points_dir);
     /* Every process (each MPI rank, each Slurm task) checks that the folder holds this
      * campaign before running anything; the record is written atomically, the same by all. */
     if ((rc = campaign_claim(c, d)) < 0)
-        return rc == -EINVAL ? CLI_BAD_INPUT : CLI_FAILURE;
+        return rc == -EINVAL ? RUN_BAD_INPUT : RUN_FAILURE;
     int rank = 0;
 #if SPLITSIM_HAVE_MPI
-    int size = 1;
-    bool mpi = campaign_under_mpi() && !c->slurm && !c->merge_only;
+    /* main() initialises MPI when an MPI launcher started the program */
+    int size = 1, initialised = 0;
+    MPI_Initialized(&initialised);
+    bool mpi = initialised && !c->slurm && !c->merge_only;
     if (mpi) {
-        MPI_Init(NULL, NULL);
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
         MPI_Comm_size(MPI_COMM_WORLD, &size);
     }
@@ -1004,9 +974,5 @@ int campaign_run(const struct campaign *c, const struct cli_io *io, struct diag 
             rc = -EIO;
     }
 out:
-#if SPLITSIM_HAVE_MPI
-    if (mpi)
-        MPI_Finalize();
-#endif
-    return rc == 0 ? CLI_OK : rc == -EINVAL ? CLI_BAD_INPUT : CLI_FAILURE;
+    return rc == 0 ? RUN_OK : rc == -EINVAL ? RUN_BAD_INPUT : RUN_FAILURE;
 }
