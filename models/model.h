@@ -60,9 +60,9 @@ struct model_file {
 
 /* What a model's setup tells the run library about the run ahead. */
 struct model_plan {
-    size_t npolicies;           /* >= 1 */
-    const char *const *policy;  /* [npolicies] names; NULL: one unnamed run (no policies) */
-    bool competition;           /* each policy records under /policies/NAME */
+    size_t npolicies;          /* >= 1 */
+    const char *const *policy; /* [npolicies] names; NULL: one unnamed run (no policies) */
+    bool competition;          /* each policy records under /policies/NAME */
 };
 
 struct model_type {

@@ -853,6 +853,31 @@ static int campaign_claim(const struct campaign *c, struct diag *d)
 
 /* ---- the campaign -------------------------------------------------------------------------- */
 
+/* Writes DIR/campaign.h5 from the point files and says how many are complete; `rc` is the
+ * run's status so far, returned unless the index fails or points are missing. */
+static int index_campaign(const struct campaign *c, const struct run_io *io, int rc,
+                          struct diag *d)
+{
+    uint64_t ncomplete = 0;
+    struct plan all;
+    int irc = make_plan(c, 0, c->sweep->points, &all, d);
+    if (irc == 0) {
+        irc = write_index(c, &all, d, &ncomplete);
+        plan_release(&all);
+    }
+    if (irc < 0 && rc == 0)
+        rc = irc;
+    if (!c->quiet && irc == 0)
+        fprintf(io->out,
+                "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign.h5\n",
+                ncomplete, c->sweep->points,
+                ncomplete == c->sweep->points ? "" : " (rerun the same command to finish)",
+                c->dir);
+    if (rc == 0 && ncomplete < c->sweep->points)
+        rc = -EIO;
+    return rc;
+}
+
 int campaign_run(const struct campaign *c, const struct run_io *io, struct diag *d)
 {
     int rc = 0;
@@ -941,23 +966,7 @@ int campaign_run(const struct campaign *c, const struct run_io *io, struct diag 
     plan_release(&pl);
     bool interrupted = rc == -EINTR;
     if (rank == 0 && !c->range_given && !interrupted) {
-        uint64_t ncomplete = 0;
-        struct plan all;
-        int irc = make_plan(c, 0, c->sweep->points, &all, d);
-        if (irc == 0) {
-            irc = write_index(c, &all, d, &ncomplete);
-            plan_release(&all);
-        }
-        if (irc < 0 && rc == 0)
-            rc = irc;
-        if (!c->quiet && irc == 0)
-            fprintf(io->out,
-                    "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign.h5\n",
-                    ncomplete, c->sweep->points,
-                    ncomplete == c->sweep->points ? "" : " (rerun the same command to finish)",
-                    c->dir);
-        if (rc == 0 && ncomplete < c->sweep->points)
-            rc = -EIO;
+        rc = index_campaign(c, io, rc, d);
     } else if (rank == 0 && !c->quiet && !interrupted) {
         fprintf(io->out,
                 "sweep: points %" PRIu64 "-%" PRIu64 ": %" PRIu64 " run, %" PRIu64

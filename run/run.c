@@ -123,8 +123,7 @@ size_t run_check_outputs(const struct scn *s, const char *scenario_file, const c
                 scn_error_at(s, d, wout.key, "%s: '%s' is %s; it would be overwritten", wout.key,
                              wout.path, in[i].key);
         if (results && (outfile_same(wout.path, results) || outfile_same(wout.path, incomplete)))
-            scn_error_at(s, d, wout.key, "%s: '%s' is also the results file", wout.key,
-                         wout.path);
+            scn_error_at(s, d, wout.key, "%s: '%s' is also the results file", wout.key, wout.path);
     }
     free(incomplete);
     return diag_error_count(d) - errors;

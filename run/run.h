@@ -66,11 +66,11 @@ const struct model_type *run_model_of(const struct scn *s);
 
 /* What one run is asked to do. */
 struct run_options {
-    const char *scenario_file;     /* recorded; an input no output may overwrite */
-    int64_t sweep_point;           /* recorded; -1: the base scenario */
-    const char *output;            /* the results file */
-    const struct evq_type *queue;  /* NULL: the default event queue */
-    bool quiet;                    /* no summary, no progress */
+    const char *scenario_file;    /* recorded; an input no output may overwrite */
+    int64_t sweep_point;          /* recorded; -1: the base scenario */
+    const char *output;           /* the results file */
+    const struct evq_type *queue; /* NULL: the default event queue */
+    bool quiet;                   /* no summary, no progress */
 };
 
 /* Simulates every replication of `s` (every policy of its competition) into o->output and

@@ -78,8 +78,8 @@ static int queue_policy_begin(void *state, size_t p, struct rec *rec, const char
     if (q->scn->recording.requests)
         rec_table_create(rec, "/requests", fifo_request_columns, fifo_request_column_count,
                          &q->requests);
-    rec_table_create(rec, "/replications", fifo_replication_columns,
-                     fifo_replication_column_count, &q->replications);
+    rec_table_create(rec, "/replications", fifo_replication_columns, fifo_replication_column_count,
+                     &q->replications);
     return rec_error(rec);
 }
 

@@ -91,8 +91,7 @@ static int split_policies(struct split_run *m, const struct scn *s, struct diag 
     return 0;
 }
 
-static int split_setup(void **state, const struct scn *s, struct model_plan *plan,
-                       struct diag *d)
+static int split_setup(void **state, const struct scn *s, struct model_plan *plan, struct diag *d)
 {
     struct split_run *m = calloc(1, sizeof *m);
     if (!m) {
@@ -177,8 +176,7 @@ static int split_replication_start(void *state, size_t p, struct sim *sim, uint3
     struct split_policy_run *r = &m->runs[p];
     m->live_policy = p;
     m->have_live = true;
-    return split_init(&m->live, sim, m->scn, &m->in, replication, &m->tabs, &r->res, r->type,
-                      why);
+    return split_init(&m->live, sim, m->scn, &m->in, replication, &m->tabs, &r->res, r->type, why);
 }
 
 static int split_replication_error(const void *state)

@@ -1,0 +1,681 @@
+/* The split model's request flow, event by event (split.h has the whole story): arrivals and
+ * decisions, the UE's processor, the edge servers, the end of a request; setting up and releasing
+ * a replication. */
+#include "models/split/split_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+static struct split_request *request_alloc(struct split_model *m)
+{
+    if (!m->free_list) {
+        struct split_request **ns = realloc(m->slabs, (m->nslabs + 1) * sizeof *ns);
+        if (!ns)
+            return NULL;
+        m->slabs = ns;
+        struct split_request *slab = calloc(SPLIT_SLAB_REQUESTS, sizeof *slab);
+        if (!slab)
+            return NULL;
+        m->slabs[m->nslabs++] = slab;
+        for (size_t i = SPLIT_SLAB_REQUESTS; i-- > 0;) {
+            slab[i].next_free = m->free_list;
+            m->free_list = &slab[i];
+        }
+    }
+    struct split_request *r = m->free_list;
+    m->free_list = r->next_free;
+    memset(r, 0, sizeof *r);
+    r->m = m;
+    return r;
+}
+
+static void request_free(struct split_model *m, struct split_request *r)
+{
+    r->next_free = m->free_list;
+    m->free_list = r;
+}
+
+static double dbm_to_w(double dbm)
+{
+    return pow(10, (dbm - 30) / 10);
+}
+
+/* Spends UE energy; an empty battery stops the UE's new requests. */
+void split_ue_spend(struct split_model *m, struct split_ue *ue, double joules)
+{
+    ue->energy += joules;
+    if (m->scn->ues.battery_j > 0 && !ue->depleted && ue->energy >= m->scn->ues.battery_j) {
+        ue->depleted = true;
+        ue->depleted_at = sim_now(m->sim);
+    }
+}
+
+/* The UE's SNR (linear) at time t with a share of the link's bandwidth. */
+double split_ue_snr(struct split_model *m, struct split_ue *ue, const struct chan_params *p,
+                    int64_t t, double share)
+{
+    if (m->mob.moving) {
+        int64_t tm = t > ue->mob.now ? t : ue->mob.now;
+        ue->link.distance_m = mobility_distance(&ue->mob, &m->mob, tm);
+    }
+    return chan_snr(&ue->link, p, t, share);
+}
+
+/* Layers the UE runs: [0, ue_to). */
+static uint32_t ue_to(const struct split_model *m, const struct split_request *r)
+{
+    return r->k == m->in->blocks ? m->in->nlayers : r->k + 1;
+}
+
+/* ---- finishing ------------------------------------------------------------------------------ */
+
+/* A finished request: the policy learns its outcome; its values join the statistics (when it
+ * arrived after the warm-up) and its row the results. Changes no UE state. */
+static void record(struct split_model *m, const struct split_request *r, int status, int64_t done)
+{
+    double ttft = NAN, tpot = NAN, latency = NAN, erasure = NAN, quality = NAN, reward = NAN;
+    int deadline = -1;
+    if (status == SPLIT_DONE) {
+        ttft = (double)(r->first_token - r->arrival) * 1e-9;
+        latency = (double)(done - r->arrival) * 1e-9;
+        if (r->output > 1)
+            tpot = (double)(done - r->first_token) * 1e-9 / (double)(r->output - 1);
+        erasure = r->hidden_bytes > 0 ? r->erased_bytes / r->hidden_bytes : 0;
+        quality = split_quality_of_k(m, r->k, erasure);
+        if (m->scn->workload.deadline_s > 0)
+            deadline = latency <= m->scn->workload.deadline_s;
+        reward = split_reward_of(m, r->k, quality, ttft, tpot, latency,
+                                 r->energy_compute + r->energy_radio);
+    }
+    struct pol_outcome outcome = {
+        .k = r->k,
+        .failed = status != SPLIT_DONE,
+        .reward = reward,
+        .quality = quality,
+        .erasure = erasure,
+        .ttft_s = ttft,
+        .tpot_s = tpot,
+        .latency_s = latency,
+        .energy_j = r->energy_compute + r->energy_radio,
+    };
+    policy_observe(&m->policy, &r->obs, &outcome);
+    struct split_rep_totals *tot = m->totals;
+    if (status == SPLIT_DONE && r->arrival >= m->warmup) {
+        double e_c = r->energy_compute, e_r = r->energy_radio;
+        const double v[SM_COUNT_] = {
+            [SM_TTFT] = ttft,
+            [SM_TPOT] = tpot,
+            [SM_LATENCY] = latency,
+            [SM_EDGE_WAIT] = (double)r->edge_wait * 1e-9,
+            [SM_EDGE_COMPUTE] = (double)r->edge_compute * 1e-9,
+            [SM_UE_COMPUTE] = (double)r->ue_compute * 1e-9,
+            [SM_ENERGY_COMPUTE] = e_c,
+            [SM_ENERGY_RADIO] = e_r,
+            [SM_ENERGY] = e_c + e_r,
+            [SM_BYTES_UP] = r->bytes_up,
+            [SM_AIRTIME_UP] = (double)r->airtime_up * 1e-9,
+            [SM_RETRANSMISSIONS] = (double)r->retransmissions,
+            [SM_ERASURE] = erasure,
+            [SM_QUALITY] = quality,
+            [SM_DEADLINE_MET] = deadline < 0 ? (double)NAN : deadline,
+            [SM_REWARD] = reward,
+        };
+        for (int k = 0; k < SM_COUNT_; k++)
+            if (!isnan(v[k]) && split_values_push(&m->res->metric[k], v[k]) < 0)
+                split_fail(m, -ENOMEM);
+        tot->measured++;
+    }
+    if (status == SPLIT_DONE)
+        tot->finished++;
+    else if (status == SPLIT_REFUSED)
+        tot->refused++;
+    else
+        tot->failed++;
+    if (done > m->last_done)
+        m->last_done = done;
+    struct split_outcome o = {.ttft = ttft,
+                              .tpot = tpot,
+                              .latency = latency,
+                              .erasure = erasure,
+                              .quality = quality,
+                              .reward = reward,
+                              .deadline = deadline};
+    split_write_request(m, r, status, done, &o);
+}
+
+void split_request_finish(struct split_model *m, struct split_request *r, int status)
+{
+    int64_t now = sim_now(m->sim);
+    if (r->k < m->in->blocks) {
+        if (r->kv_bytes > 0 && status != SPLIT_REFUSED)
+            edge_release_kv(&m->servers[r->server], r->kv_bytes);
+        m->outstanding[r->server]--;
+    }
+    m->in_progress--;
+    if (status == SPLIT_DONE && r->k > 0 && r->k < m->in->blocks && split_fading(m)) {
+        /* the UE's memory of its recent erased fractions (what its policy sees next) */
+        struct split_ue *ue = &m->ues[r->ue];
+        double erasure = r->hidden_bytes > 0 ? r->erased_bytes / r->hidden_bytes : 0;
+        ue->erasure_ewma = (1 - SPLIT_ERASURE_EWMA_WEIGHT) * ue->erasure_ewma +
+                           SPLIT_ERASURE_EWMA_WEIGHT * erasure;
+        ue->erasure_hist[ue->erasure_n++ % SPLIT_ERASURE_HISTORY] = erasure;
+    }
+    record(m, r, status, now);
+    request_free(m, r);
+}
+
+/* ---- the UE's processor --------------------------------------------------------------------- */
+
+static void ue_start_next(struct split_model *m, struct split_ue *ue);
+
+int split_ue_enqueue(struct split_model *m, struct split_ue *ue, struct split_request *r)
+{
+    if (ue->jlen == ue->jcap) {
+        uint32_t nc = ue->jcap ? 2 * ue->jcap : 4;
+        struct split_request **nj = malloc(nc * sizeof *nj);
+        if (!nj)
+            return -ENOMEM;
+        for (uint32_t i = 0; i < ue->jlen; i++)
+            nj[i] = ue->jobs[(ue->jhead + i) % ue->jcap];
+        free(ue->jobs);
+        ue->jobs = nj;
+        ue->jcap = nc;
+        ue->jhead = 0;
+    }
+    ue->jobs[(ue->jhead + ue->jlen) % ue->jcap] = r;
+    ue->jlen++;
+    if (!ue->busy)
+        ue_start_next(m, ue);
+    return 0;
+}
+
+static void on_ue_compute_done(struct sim *sim, void *obj, uint64_t data)
+{
+    (void)sim;
+    (void)data;
+    struct split_request *r = obj;
+    struct split_model *m = r->m;
+    struct split_ue *ue = &m->ues[r->ue];
+    ue->busy = false;
+    if (r->k == m->in->blocks) {
+        /* everything on the UE: each job produces a token */
+        if (++r->received == 1)
+            r->first_token = sim_now(m->sim);
+        if (r->received == r->output)
+            split_request_finish(m, r, SPLIT_DONE);
+        else if (split_ue_enqueue(m, ue, r) < 0)
+            split_fail(m, -ENOMEM);
+    } else {
+        double tokens = r->received == 0 ? r->prompt : 1;
+        split_uplink_start(m, r, tokens * m->in->arch->hidden * m->value_bytes, false, true);
+    }
+    if (!ue->busy && ue->jlen)
+        ue_start_next(m, ue);
+}
+
+static void ue_start_next(struct split_model *m, struct split_ue *ue)
+{
+    struct split_request *r = ue->jobs[ue->jhead];
+    ue->jhead = (ue->jhead + 1) % ue->jcap;
+    ue->jlen--;
+    bool extrapolated = false;
+    double ms = r->received == 0
+                    ? cost_range_prefill_ms(split_ue_table(m->in, ue->id), 0, ue_to(m, r),
+                                            r->prompt, &extrapolated)
+                    : cost_range_decode_ms(split_ue_table(m->in, ue->id), 0, ue_to(m, r),
+                                           (double)r->prompt + r->received, 1, &extrapolated);
+    m->extrapolated_ue |= extrapolated;
+    int64_t ns = split_ms_to_ns(ms);
+    if (ns < 0) {
+        split_fail(m, -ERANGE);
+        return;
+    }
+    r->ue_compute += ns;
+    double joules = split_ue_table(m->in, ue->id)->power_w * (double)ns * 1e-9;
+    r->energy_compute += joules;
+    split_ue_spend(m, ue, joules);
+    ue->busy = true;
+    if (!sim_schedule_in(m->sim, ns, 0, on_ue_compute_done, r, 0))
+        split_fail(m, -ENOMEM);
+}
+
+/* ---- edge ----------------------------------------------------------------------------------- */
+
+static void on_edge_done(struct sim *sim, void *ctx, const struct edge_job *job, int64_t start,
+                         int64_t iteration_ns, uint32_t batch);
+
+void split_edge_submit(struct split_model *m, struct split_request *r, enum edge_job_kind kind)
+{
+    uint32_t from = r->k == 0 ? 0 : r->k + 1;
+    struct edge_job job = {
+        .kind = kind,
+        .from = from,
+        .to = m->in->nlayers,
+        .tokens = r->prompt,
+        .done = on_edge_done,
+        .ctx = r,
+    };
+    if (kind == EDGE_PREFILL) {
+        r->kv_bytes = ((double)r->prompt + r->output) *
+                      cost_range_kv_bytes_per_token(&m->in->edge_table, from, m->in->nlayers);
+        job.kv_bytes = r->kv_bytes;
+    } else {
+        job.context = (double)r->prompt + (r->k == 0 ? r->edge_tokens : r->received);
+    }
+    int rc = edge_submit(&m->servers[r->server], &job);
+    r->edge_busy = rc == 0;
+    if (rc == -E2BIG)
+        split_request_finish(m, r, SPLIT_REFUSED);
+    else if (rc < 0)
+        split_fail(m, rc);
+}
+
+static void on_edge_done(struct sim *sim, void *ctx, const struct edge_job *job, int64_t start,
+                         int64_t iteration_ns, uint32_t batch)
+{
+    (void)batch;
+    struct split_request *r = ctx;
+    struct split_model *m = r->m;
+    r->edge_wait += start - job->submitted;
+    r->edge_compute += iteration_ns;
+    r->edge_busy = false;
+    if (r->failed) { /* k = 0: a token was lost for good; stop decoding */
+        if (r->dl_inflight == 0)
+            split_request_finish(m, r, SPLIT_LINK_FAILED);
+        return;
+    }
+    r->edge_tokens++;
+    r->dl_inflight++;
+    split_downlink_attempt(sim, r, 0);
+    if (r->k == 0 && r->edge_tokens < r->output && !r->failed)
+        split_edge_submit(m, r, EDGE_DECODE); /* the whole model is here: no round trip */
+}
+
+/* ---- arrivals ------------------------------------------------------------------------------- */
+
+static uint32_t draw_tokens(struct split_ue *ue, int dist, uint64_t mean)
+{
+    double v = (double)mean;
+    switch (dist) {
+    case SCN_TOKENS_UNIFORM:
+        v = 1 + (double)rng_uniform_int(&ue->workload, 2 * mean - 1);
+        break;
+    case SCN_TOKENS_GEOMETRIC:
+        v = mean > 1 ? gsl_ran_geometric(ue->workload.gen, 1.0 / (double)mean) : 1;
+        break;
+    default:
+        break;
+    }
+    return v > 4e9 ? 4000000000u : (uint32_t)v;
+}
+
+/* ---- decisions ------------------------------------------------------------------------------ */
+
+static void start_request(struct split_model *m, struct split_ue *ue, uint32_t prompt,
+                          uint32_t output)
+{
+    struct split_request *r = request_alloc(m);
+    if (!r) {
+        split_fail(m, -ENOMEM);
+        return;
+    }
+    const struct scn_channel *c = &m->scn->channel;
+    int64_t now = sim_now(m->sim);
+    r->id = m->next_id++;
+    r->ue = ue->id;
+    r->prompt = prompt;
+    r->output = output;
+    r->arrival = now;
+    r->p_erasure = c->erasure_probability;
+    if (!split_fading(m) && c->erasure_probability_max > c->erasure_probability)
+        r->p_erasure +=
+            (c->erasure_probability_max - c->erasure_probability) * rng_uniform(&ue->workload);
+    double snr = split_fading(m) ? split_ue_snr(m, ue, &m->in->up, now, 1.0) : (double)NAN;
+    r->snr_db = 10 * log10(snr);
+    ue->requests++;
+    m->totals->arrived++;
+    m->in_progress++;
+    uint32_t server = 0;
+    for (uint32_t s = 1; s < m->nservers; s++)
+        if (m->outstanding[s] < m->outstanding[server])
+            server = s;
+    r->server = server;
+    r->obs = (struct pol_obs){
+        .request = r->id,
+        .ue = ue->id,
+        .now_s = (double)now * 1e-9,
+        .snr_db = r->snr_db,
+        .erasure = split_fading(m) ? ue->erasure_ewma : r->p_erasure,
+        .prompt = prompt,
+        .output = output,
+        .edge_load = m->scn->policy.edge_load_visible
+                         ? (double)m->outstanding[server] / (double)m->scn->edge.batch_max
+                         : (double)NAN,
+        .k_min = m->k_min,
+        .k_max = m->k_max,
+        .blocks = m->in->blocks,
+        .last_k = ue->last_k,
+    };
+    struct decide_arg a = {
+        .m = m, .ue = ue, .server = server, .snr_true = snr, .p_erasure = r->p_erasure};
+    struct pol_ctx ctx = {.evaluate = split_oracle,
+                          .evaluate_quality = split_oracle_quality,
+                          .estimate_latency = split_estimate_latency,
+                          .arg = &a};
+    r->k = policy_decide(&m->policy, &r->obs, &ctx);
+    ue->last_k = r->k;
+    m->totals->decisions++;
+    m->totals->evaluations += ctx.evaluations;
+    if (m->rec.decisions && r->id % m->scn->recording.every == 0)
+        split_record_decision(m, r, &a, ctx.evaluations);
+    if (r->k < m->in->blocks)
+        m->outstanding[server]++;
+    if (r->k == 0)
+        split_uplink_start(m, r, (double)prompt * c->token_bytes, true, false);
+    else if (split_ue_enqueue(m, ue, r) < 0)
+        split_fail(m, -ENOMEM);
+}
+
+static double gap_ns(const struct split_model *m)
+{
+    return 1e9 / m->scn->workload.rate_per_s;
+}
+
+/* Arrival events carry the model in obj and the UE in data. */
+static void on_ue_arrival(struct sim *sim, void *obj, uint64_t data)
+{
+    struct split_model *m = obj;
+    struct split_ue *ue = &m->ues[data];
+    if (ue->depleted)
+        return; /* an empty battery: no more requests from this UE */
+    uint32_t prompt = draw_tokens(ue, m->scn->workload.tokens, m->scn->workload.prompt_tokens);
+    uint32_t output = draw_tokens(ue, m->scn->workload.tokens, m->scn->workload.output_tokens);
+    int64_t next = m->scn->workload.arrival == SCN_ARRIVAL_POISSON
+                       ? sim_time_add(sim_now(sim), rng_exponential_ns(&ue->arrivals, gap_ns(m)))
+                       : sim_time_add(sim_now(sim), sim_time_round(gap_ns(m)));
+    if (next < m->duration && !sim_schedule(sim, next, 0, on_ue_arrival, m, data))
+        split_fail(m, -ENOMEM);
+    start_request(m, ue, prompt, output);
+}
+
+static void on_trace_arrival(struct sim *sim, void *obj, uint64_t data)
+{
+    (void)data;
+    struct split_model *m = obj;
+    const struct trace *t = &m->in->trace;
+    int64_t now = sim_now(sim);
+    while (m->trace_next < t->n && t->v[m->trace_next].time_ns == now) {
+        const struct trace_entry *e = &t->v[m->trace_next++];
+        if (!m->ues[e->ue].depleted)
+            start_request(m, &m->ues[e->ue], e->prompt, e->output);
+    }
+    if (m->trace_next < t->n && t->v[m->trace_next].time_ns < m->duration &&
+        !sim_schedule(sim, t->v[m->trace_next].time_ns, 0, on_trace_arrival, m, 0))
+        split_fail(m, -ENOMEM);
+}
+
+/* ---- time series ---------------------------------------------------------------------------- */
+
+static void on_sample(struct sim *sim, void *obj, uint64_t data)
+{
+    (void)data;
+    struct split_model *m = obj;
+    double t = (double)sim_now(sim) * 1e-9;
+    int rc = 0;
+    if (m->rec.ts_edge) {
+        for (uint32_t s = 0; s < m->nservers; s++) {
+            struct rec_table *tb = m->rec.ts_edge;
+            rec_set_int64(tb, TSE_REPLICATION, m->replication);
+            rec_set_double(tb, TSE_TIME, t);
+            rec_set_int64(tb, TSE_SERVER, s);
+            rec_set_int64(tb, TSE_WAITING, (int64_t)edge_waiting(&m->servers[s]));
+            rec_set_int64(tb, TSE_BATCH, edge_batch(&m->servers[s]));
+            rec_set_double(tb, TSE_KV, m->servers[s].kv_used);
+            rc |= rec_row_commit(tb);
+        }
+    }
+    if (m->rec.ts_snr && split_fading(m)) {
+        uint64_t n = m->scn->recording.snr_ues < m->nues ? m->scn->recording.snr_ues : m->nues;
+        for (uint32_t u = 0; u < n; u++) {
+            struct rec_table *tb = m->rec.ts_snr;
+            double snr = split_ue_snr(m, &m->ues[u], &m->in->up, sim_now(sim), 1.0);
+            rec_set_int64(tb, TSS_REPLICATION, m->replication);
+            rec_set_double(tb, TSS_TIME, t);
+            rec_set_int64(tb, TSS_UE, u);
+            rec_set_double(tb, TSS_SNR, 10 * log10(snr));
+            rec_set_double(tb, TSS_DISTANCE, m->ues[u].link.distance_m);
+            rc |= rec_row_commit(tb);
+        }
+    }
+    if (m->rec.ts_cell) {
+        struct rec_table *tb = m->rec.ts_cell;
+        rec_set_int64(tb, TSC_REPLICATION, m->replication);
+        rec_set_double(tb, TSC_TIME, t);
+        rec_set_int64(tb, TSC_UPLINKS, (int64_t)m->cell.nactive);
+        rec_set_int64(tb, TSC_REQUESTS, (int64_t)m->in_progress);
+        rc |= rec_row_commit(tb);
+    }
+    if (rc < 0)
+        split_fail(m, -EIO);
+    int64_t next = sim_time_add(sim_now(sim), sim_time_from_s(m->scn->recording.interval_s));
+    if ((next < m->duration || (m->in_progress > 0 && next < SIM_TIME_MAX)) &&
+        !sim_schedule(sim, next, SPLIT_PRIO_SAMPLE, on_sample, m, 0))
+        split_fail(m, -ENOMEM);
+}
+
+/* ---- setup ---------------------------------------------------------------------------------- */
+
+void split_candidates(const struct scn *s, const struct split_inputs *in, uint32_t *k_min,
+                      uint32_t *k_max)
+{
+    uint64_t hi = s->policy.max_split < in->blocks ? s->policy.max_split : in->blocks;
+    *k_max = (uint32_t)hi;
+    *k_min = s->policy.min_split < hi ? (uint32_t)s->policy.min_split : (uint32_t)hi;
+}
+
+/* The configuration a policy is built with. */
+static void policy_config(const struct scn *s, const struct split_inputs *in, uint32_t k_min,
+                          uint32_t k_max, struct rng *rng, struct pol_config *cfg)
+{
+    const struct scn_mbrl *mb = &s->policy.mbrl;
+    *cfg = (struct pol_config){
+        .blocks = in->blocks,
+        .k_min = k_min,
+        .k_max = k_max,
+        .fixed_k = (uint32_t)s->split.layer,
+        .rng = rng,
+        .mbrl_hidden = (uint32_t)mb->hidden,
+        .mbrl_budget = mb->budget,
+        .mbrl_ppo_steps = mb->ppo_steps,
+        .mbrl_train_every = mb->train_every,
+        .mbrl_learning_rate = mb->learning_rate,
+        .mbrl_weights_in = mb->weights_in,
+        .mbrl_weights_out = mb->weights_out,
+        .latency_weight = s->reward.latency + s->reward.energy + s->reward.edge_load,
+    };
+}
+
+int split_policy_check(const struct scn *s, const struct split_inputs *in,
+                       const struct pol_type *ptype, struct diag *d)
+{
+    struct rng rng;
+    if (rng_init(&rng, s->run.seed, 0, RNG_KIND_POLICY, 0) < 0)
+        return -ENOMEM;
+    uint32_t k_min, k_max;
+    split_candidates(s, in, &k_min, &k_max);
+    struct pol_config cfg;
+    policy_config(s, in, k_min, k_max, &rng, &cfg);
+    cfg.diag = d;
+    if (!ptype)
+        ptype = pol_type_find(s->policy.name);
+    struct policy p;
+    const char *why = NULL;
+    int rc = policy_init(&p, ptype, &cfg, &why);
+    if (rc == 0)
+        policy_release(&p);
+    else if (why)
+        scn_error_at(s, d,
+                     *s->policy.mbrl.weights_in && ptype->predict ? "policy.mbrl.weights_in"
+                     : *s->policy.compete                         ? "policy.compete"
+                                                                  : "policy.name",
+                     "policy %s: %s", ptype->name, why);
+    rng_release(&rng);
+    return rc;
+}
+
+int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
+               const struct split_inputs *in, uint32_t replication,
+               const struct split_recorders *rec, struct split_results *res,
+               const struct pol_type *ptype, const char **why)
+{
+    memset(m, 0, sizeof *m);
+    *why = NULL;
+    m->sim = sim;
+    m->scn = s;
+    m->in = in;
+    m->replication = replication;
+    if (rec)
+        m->rec = *rec;
+    m->res = res;
+    m->duration = sim_time_from_s(s->run.duration_s);
+    m->warmup = sim_time_from_s(s->run.warmup_s);
+    static const double value_bytes[] = {2, 1, 0.5};
+    m->value_bytes = value_bytes[s->split.precision];
+    m->ue_power_w = in->ue_table.power_w;
+    m->tx_draw_w = dbm_to_w(s->ues.tx_electric_dbm);
+    m->rx_draw_w = dbm_to_w(s->ues.rx_electric_dbm);
+    m->mob = (struct mobility_params){
+        .radius_m = s->cell.radius_m,
+        .moving = s->ues.mobility == SCN_MOBILITY_RANDOM_WAYPOINT,
+        .speed_min_mps = s->ues.speed_min_mps,
+        .speed_max_mps = s->ues.speed_max_mps,
+        .pause_ns = sim_time_from_s(s->ues.pause_s),
+    };
+    if (res->nreps == res->cap) {
+        size_t nc = res->cap ? 2 * res->cap : 8;
+        struct split_rep_totals *nr = realloc(res->reps, nc * sizeof *nr);
+        if (!nr)
+            return -ENOMEM;
+        res->reps = nr;
+        res->cap = nc;
+    }
+    m->totals = &res->reps[res->nreps++];
+    memset(m->totals, 0, sizeof *m->totals);
+    for (int k = 0; k < SM_COUNT_; k++)
+        m->totals->start[k] = res->metric[k].n;
+
+    int rc = cell_init(&m->cell, sim, s->cell.bandwidth_hz,
+                       s->cell.sharing == SCN_SHARING_FIXED ? CELL_SHARE_FIXED : CELL_SHARE_EQUAL,
+                       s->cell.share);
+    if (rc < 0)
+        return rc;
+    m->nservers = (uint32_t)s->edge.servers;
+    m->servers = calloc(m->nservers, sizeof *m->servers);
+    m->outstanding = calloc(m->nservers, sizeof *m->outstanding);
+    m->nues = (uint32_t)s->ues.count;
+    m->ues = calloc(m->nues, sizeof *m->ues);
+    if (!m->servers || !m->outstanding || !m->ues)
+        return -ENOMEM;
+    struct edge_params ep = {
+        .batch_max = (uint32_t)s->edge.batch_max,
+        .batch_tokens = (double)s->edge.batch_tokens,
+        .kv_budget = s->edge.kv_memory_b,
+        .order = (enum edge_order)s->edge.scheduling,
+    };
+    for (uint32_t i = 0; i < m->nservers; i++)
+        if ((rc = edge_init(&m->servers[i], sim, &in->edge_table, i, &ep)) < 0)
+            return rc;
+    uint64_t seed = s->run.seed;
+    for (uint32_t u = 0; u < m->nues; u++) {
+        struct split_ue *ue = &m->ues[u];
+        ue->id = u;
+        ue->depleted_at = -1;
+        if (rng_init(&ue->arrivals, seed, replication, RNG_KIND_ARRIVAL, u) < 0 ||
+            rng_init(&ue->workload, seed, replication, RNG_KIND_WORKLOAD, u) < 0 ||
+            rng_init(&ue->loss, seed, replication, RNG_KIND_LINK, u) < 0 ||
+            mobility_init(&ue->mob, &m->mob, seed, replication, u) < 0)
+            return -ENOMEM;
+        ue->distance0 = mobility_distance(&ue->mob, &m->mob, 0);
+        if (chan_link_init(&ue->link, &in->up, seed, replication, u, ue->distance0) < 0)
+            return -ENOMEM;
+        if (s->workload.arrival == SCN_ARRIVAL_TRACE)
+            continue;
+        int64_t first = s->workload.arrival == SCN_ARRIVAL_POISSON
+                            ? rng_exponential_ns(&ue->arrivals, gap_ns(m))
+                            : sim_time_round(rng_uniform(&ue->arrivals) * gap_ns(m));
+        if (first < m->duration && !sim_schedule(sim, first, 0, on_ue_arrival, m, u))
+            return -ENOMEM;
+    }
+    if (s->workload.arrival == SCN_ARRIVAL_TRACE && in->trace.n &&
+        in->trace.v[0].time_ns < m->duration &&
+        !sim_schedule(sim, in->trace.v[0].time_ns, 0, on_trace_arrival, m, 0))
+        return -ENOMEM;
+    if (s->recording.interval_s > 0 && !sim_schedule(sim, 0, SPLIT_PRIO_SAMPLE, on_sample, m, 0))
+        return -ENOMEM;
+
+    /* the policy: a fresh instance per replication, with its own stream */
+    split_candidates(s, in, &m->k_min, &m->k_max);
+    for (uint32_t u = 0; u < m->nues; u++)
+        m->ues[u].last_k = m->k_min;
+    if (rng_init(&m->policy_rng, seed, replication, RNG_KIND_POLICY, 0) < 0)
+        return -ENOMEM;
+    if (!ptype)
+        ptype = pol_type_find(s->policy.name);
+    struct pol_config cfg;
+    policy_config(s, in, m->k_min, m->k_max, &m->policy_rng, &cfg);
+    if ((rc = policy_init(&m->policy, ptype, &cfg, why)) < 0)
+        return rc;
+    if (ptype->predict && m->rec.decisions) {
+        m->pred = calloc(m->k_max - m->k_min + 1, sizeof *m->pred);
+        if (!m->pred)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+int split_error(const struct split_model *m)
+{
+    if (m->error)
+        return m->error;
+    for (uint32_t s = 0; s < m->nservers; s++)
+        if (m->servers[s].error)
+            return m->servers[s].error;
+    return 0;
+}
+
+int split_finish(struct split_model *m, const char **why)
+{
+    m->totals->end_s = (double)m->last_done * 1e-9;
+    return policy_finish(&m->policy, why);
+}
+
+void split_release(struct split_model *m)
+{
+    policy_release(&m->policy);
+    rng_release(&m->policy_rng);
+    free(m->pred);
+    for (uint32_t u = 0; m->ues && u < m->nues; u++) {
+        struct split_ue *ue = &m->ues[u];
+        rng_release(&ue->arrivals);
+        rng_release(&ue->workload);
+        rng_release(&ue->loss);
+        mobility_release(&ue->mob);
+        chan_link_release(&ue->link);
+        free(ue->jobs);
+    }
+    free(m->ues);
+    for (uint32_t i = 0; m->servers && i < m->nservers; i++)
+        edge_release(&m->servers[i]);
+    free(m->servers);
+    free(m->outstanding);
+    cell_release(&m->cell);
+    for (size_t i = 0; i < m->nslabs; i++)
+        free(m->slabs[i]);
+    free(m->slabs);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,218 @@
+/* The split model's inputs: what a run loads once and every replication shares (split.h). */
+#include "models/split/split.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/llm/derive.h"
+#include "models/llm/device.h"
+
+static void fill_channel(const struct scn *s, struct chan_params *up, struct chan_params *down)
+{
+    static const enum chan_fading fading[] = {CHAN_FADING_NONE, CHAN_FADING_RAYLEIGH,
+                                              CHAN_FADING_RICIAN, CHAN_FADING_NAKAGAMI};
+    const struct scn_channel *c = &s->channel;
+    *up = (struct chan_params){
+        .carrier_hz = c->carrier_hz,
+        .bandwidth_hz = s->cell.bandwidth_hz,
+        .tx_power_dbm = c->tx_power_dbm,
+        .noise_psd_dbm_hz = c->noise_psd_dbm_hz,
+        .noise_figure_db = c->noise_figure_db,
+        .pathloss =
+            c->pathloss == SCN_PATHLOSS_UMI ? CHAN_PATHLOSS_UMI : CHAN_PATHLOSS_LOG_DISTANCE,
+        .pathloss_ref_db = c->pathloss_ref_db,
+        .pathloss_exponent = c->pathloss_exponent,
+        .bs_height_m = c->bs_height_m,
+        .ue_height_m = c->ue_height_m,
+        .shadowing_db = c->shadowing_db,
+        .fading = fading[c->fading],
+        .rician_k = c->rician_k,
+        .nakagami_m = c->nakagami_m,
+        .speed_mps = c->speed_mps,
+        .coherence_ns = sim_time_from_s(c->coherence_s),
+        .snr_gap_db = c->snr_gap_db,
+        .rate = c->rate == SCN_RATE_MCS ? CHAN_RATE_MCS : CHAN_RATE_SHANNON,
+        .margin_db = c->margin_db,
+    };
+    if (up->coherence_ns < 1)
+        up->coherence_ns = 1;
+    *down = *up;
+    down->tx_power_dbm = c->bs_tx_power_dbm;
+    down->bandwidth_hz = s->cell.downlink_bandwidth_hz;
+}
+
+/* Loads or derives one side's cost table. */
+static int load_table(struct cost_table *t, const struct scn *s, const struct arch *arch,
+                      const char *table_key, const char *table_file, const char *device_key,
+                      const char *device_name, uint32_t nlayers, struct diag *d)
+{
+    size_t before = diag_error_count(d);
+    int rc;
+    if (*table_file) {
+        rc = cost_load(t, table_file, d);
+        if (rc < 0) {
+            scn_error_at(s, d, table_key, "%s: cannot use cost table '%s' (see above)", table_key,
+                         table_file);
+            return rc;
+        }
+    } else {
+        const struct device *dev = device_find(device_name);
+        struct device_spec spec;
+        bool have_spec = false;
+        if (!dev) {
+            if (device_spec_load(&spec, device_name, d) < 0) {
+                scn_error_at(s, d, device_key, "%s: cannot use device file '%s' (see above)",
+                             device_key, device_name);
+                return -EINVAL;
+            }
+            dev = &spec.device;
+            have_spec = true;
+        }
+        rc = cost_derive(t, arch, dev, "splitsim run (derived from the scenario)", "run time");
+        if (have_spec)
+            device_spec_release(&spec);
+        if (rc < 0) {
+            if (diag_error_count(d) == before)
+                diag_error(d, "out of memory deriving a cost table");
+            return rc;
+        }
+        char what[160];
+        if (cost_check_times(t, what, sizeof what) < 0) {
+            scn_error_at(s, d, device_key,
+                         "%s: the roofline of %s on '%s' gives %s; expected at most %g ms (one "
+                         "day) for one layer: the device is too slow for this model",
+                         device_key, arch->name, device_name, what, COST_MAX_MS);
+            cost_release(t);
+            return -EINVAL;
+        }
+    }
+    if (*table_file && t->model && strcmp(t->model, s->llm.model) != 0 && t->nlayers == nlayers) {
+        const char *path = table_key;
+        for (size_t i = 0; i < s->norigins; i++)
+            if (strcmp(s->origins[i].path, path) == 0)
+                diag_report(d, DIAG_WARNING, s->origins[i].src, s->origins[i].line,
+                            s->origins[i].col,
+                            "%s: the table was made for model '%s', the scenario's llm.model is "
+                            "'%s' (same number of layers: used as given)",
+                            path, t->model, s->llm.model);
+    }
+    if (t->nlayers != nlayers) {
+        scn_error_at(s, d, *table_file ? table_key : device_key,
+                     "%s: the cost table has %" PRIu32 " layers; llm.model %s needs %" PRIu32
+                     " (embedding, %" PRIu32 " blocks, head)",
+                     *table_file ? table_key : device_key, t->nlayers, s->llm.model, nlayers,
+                     nlayers - 2);
+        cost_release(t);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d)
+{
+    memset(in, 0, sizeof *in);
+    in->arch = arch_find(s->llm.model);
+    if (!in->arch) {
+        if (arch_spec_load(&in->arch_file, s->llm.model, d) < 0) {
+            scn_error_at(s, d, "llm.model", "llm.model: cannot use '%s' (see above)", s->llm.model);
+            return -EINVAL;
+        }
+        in->arch = &in->arch_file.arch;
+    }
+    in->blocks = in->arch->layers;
+    in->nlayers = in->blocks + 2;
+    fill_channel(s, &in->up, &in->down);
+    const char *why = chan_params_check(&in->up);
+    if (why) {
+        scn_error_at(s, d, "channel.model", "channel: %s", why);
+        split_inputs_release(in);
+        return -EINVAL;
+    }
+    in->nclasses = 1;
+    const char *first = s->ues.device;
+    char *first_class = NULL;
+    if (*s->ues.classes) {
+        const char *comma = strchr(s->ues.classes, ',');
+        first_class = strndup(s->ues.classes,
+                              comma ? (size_t)(comma - s->ues.classes) : strlen(s->ues.classes));
+        if (!first_class)
+            return -ENOMEM;
+        first = first_class;
+        for (const char *c = s->ues.classes; *c; c++)
+            in->nclasses += *c == ',';
+    }
+    int rc = load_table(&in->ue_table, s, in->arch, "ues.cost_table", s->ues.cost_table,
+                        *s->ues.classes ? "ues.classes" : "ues.device", first, in->nlayers, d);
+    free(first_class);
+    if (rc == 0 && in->nclasses > 1) {
+        in->ue_classes = calloc(in->nclasses - 1, sizeof *in->ue_classes);
+        if (!in->ue_classes)
+            rc = -ENOMEM;
+        const char *v = strchr(s->ues.classes, ',') + 1;
+        for (uint32_t i = 1; rc == 0 && i < in->nclasses; i++) {
+            const char *comma = strchr(v, ',');
+            char *name = strndup(v, comma ? (size_t)(comma - v) : strlen(v));
+            rc = name ? load_table(&in->ue_classes[i - 1], s, in->arch, "ues.cost_table", "",
+                                   "ues.classes", name, in->nlayers, d)
+                      : -ENOMEM;
+            free(name);
+            if (rc < 0)
+                in->nclasses = i; /* release what was loaded */
+            v = comma ? comma + 1 : v + strlen(v);
+        }
+    }
+    if (rc == 0)
+        rc = load_table(&in->edge_table, s, in->arch, "edge.cost_table", s->edge.cost_table,
+                        "edge.device", s->edge.device, in->nlayers, d);
+    if (rc == 0 && *s->llm.quality_table) {
+        rc = qtable_load(&in->qtable, s->llm.quality_table, d);
+        if (rc < 0)
+            scn_error_at(s, d, "llm.quality_table", "llm.quality_table: cannot use '%s'",
+                         s->llm.quality_table);
+        else
+            in->have_qtable = true;
+    }
+    if (rc == 0 && s->workload.arrival == SCN_ARRIVAL_TRACE) {
+        rc = trace_load(&in->trace, s->workload.trace, d);
+        for (size_t i = 0; rc == 0 && i < in->trace.n; i++) {
+            if (in->trace.v[i].ue >= s->ues.count) {
+                scn_error_at(s, d, "workload.trace",
+                             "workload.trace: request %zu of '%s' comes from UE %" PRIu32
+                             "; expected UEs 0 .. %" PRIu64 " (ues.count)",
+                             i + 1, s->workload.trace, in->trace.v[i].ue, s->ues.count - 1);
+                rc = -EINVAL;
+            }
+        }
+    }
+    if (rc < 0) {
+        split_inputs_release(in);
+        return rc;
+    }
+    in->assumed = &quality_default;
+    in->quality_source = in->have_qtable ? in->qtable.source : quality_default.source;
+    return 0;
+}
+
+const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue)
+{
+    uint32_t c = in->nclasses > 1 ? ue % in->nclasses : 0;
+    return c == 0 ? &in->ue_table : &in->ue_classes[c - 1];
+}
+
+void split_inputs_release(struct split_inputs *in)
+{
+    if (in->arch == &in->arch_file.arch)
+        arch_spec_release(&in->arch_file);
+    cost_release(&in->ue_table);
+    for (uint32_t i = 1; in->ue_classes && i < in->nclasses; i++)
+        cost_release(&in->ue_classes[i - 1]);
+    free(in->ue_classes);
+    cost_release(&in->edge_table);
+    if (in->have_qtable)
+        qtable_release(&in->qtable);
+    trace_release(&in->trace);
+    memset(in, 0, sizeof *in);
+}
