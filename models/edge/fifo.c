@@ -93,7 +93,8 @@ int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t rep
 {
     memset(m, 0, sizeof *m);
     m->sim = sim;
-    m->scn = s;
+    m->poisson_arrivals = s->workload.arrival == SCN_ARRIVAL_POISSON;
+    m->exponential_service = s->edge.service == SCN_SERVICE_EXPONENTIAL;
     m->replication = replication;
     m->out = out;
     m->duration = ns(s->run.duration_s);
@@ -155,7 +156,7 @@ static void service_begin(struct fifo *m, const struct fifo_request *r)
     m->busy_since = now;
     m->in_service = *r;
     m->service_start = now;
-    int64_t service = m->scn->edge.service == SCN_SERVICE_EXPONENTIAL
+    int64_t service = m->exponential_service
                           ? rng_exponential_ns(&m->service, (double)m->service_mean)
                           : m->service_mean;
     if (!sim_schedule_in(m->sim, service, 0, on_departure, m, 0))
@@ -173,9 +174,8 @@ static void on_arrival(struct sim *sim, void *obj, uint64_t ue_id)
         .arrival = now,
         .found_in_system = m->qlen + (m->busy ? 1 : 0),
     };
-    int64_t gap = m->scn->workload.arrival == SCN_ARRIVAL_POISSON
-                      ? rng_exponential_ns(&ue->arrivals, m->gap_mean_ns)
-                      : sim_time_round(m->gap_mean_ns);
+    int64_t gap = m->poisson_arrivals ? rng_exponential_ns(&ue->arrivals, m->gap_mean_ns)
+                                      : sim_time_round(m->gap_mean_ns);
     if (gap < 1)
         gap = 1;
     int64_t next = sim_time_add(now, gap);

@@ -50,8 +50,9 @@ struct fifo_ue {
 
 struct fifo {
     struct sim *sim;
-    const struct scn *scn;
     uint32_t replication;
+    bool poisson_arrivals;                  /* else periodic */
+    bool exponential_service;               /* else deterministic */
     int64_t duration, warmup, service_mean; /* ns */
     double gap_mean_ns;                     /* per UE */
     struct fifo_ue *ues;

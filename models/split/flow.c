@@ -49,7 +49,7 @@ static double dbm_to_w(double dbm)
 void split_ue_spend(struct split_model *m, struct split_ue *ue, double joules)
 {
     ue->energy += joules;
-    if (m->scn->ues.battery_j > 0 && !ue->depleted && ue->energy >= m->scn->ues.battery_j) {
+    if (m->par->battery_j > 0 && !ue->depleted && ue->energy >= m->par->battery_j) {
         ue->depleted = true;
         ue->depleted_at = sim_now(m->sim);
     }
@@ -87,8 +87,8 @@ static void record(struct split_model *m, const struct split_request *r, int sta
             tpot = (double)(done - r->first_token) * 1e-9 / (double)(r->output - 1);
         erasure = r->hidden_bytes > 0 ? r->erased_bytes / r->hidden_bytes : 0;
         quality = split_quality_of_k(m, r->k, erasure);
-        if (m->scn->workload.deadline_s > 0)
-            deadline = latency <= m->scn->workload.deadline_s;
+        if (m->par->deadline_s > 0)
+            deadline = latency <= m->par->deadline_s;
         reward = split_reward_of(m, r->k, quality, ttft, tpot, latency,
                                  r->energy_compute + r->energy_radio);
     }
@@ -302,10 +302,10 @@ static uint32_t draw_tokens(struct split_ue *ue, int dist, uint64_t mean)
 {
     double v = (double)mean;
     switch (dist) {
-    case SCN_TOKENS_UNIFORM:
+    case SPLIT_TOKENS_UNIFORM:
         v = 1 + (double)rng_uniform_int(&ue->workload, 2 * mean - 1);
         break;
-    case SCN_TOKENS_GEOMETRIC:
+    case SPLIT_TOKENS_GEOMETRIC:
         v = mean > 1 ? gsl_ran_geometric(ue->workload.gen, 1.0 / (double)mean) : 1;
         break;
     default:
@@ -324,7 +324,7 @@ static void start_request(struct split_model *m, struct split_ue *ue, uint32_t p
         split_fail(m, -ENOMEM);
         return;
     }
-    const struct scn_channel *c = &m->scn->channel;
+    const struct split_link_params *c = &m->par->link;
     int64_t now = sim_now(m->sim);
     r->id = m->next_id++;
     r->ue = ue->id;
@@ -353,8 +353,8 @@ static void start_request(struct split_model *m, struct split_ue *ue, uint32_t p
         .erasure = split_fading(m) ? ue->erasure_ewma : r->p_erasure,
         .prompt = prompt,
         .output = output,
-        .edge_load = m->scn->policy.edge_load_visible
-                         ? (double)m->outstanding[server] / (double)m->scn->edge.batch_max
+        .edge_load = m->par->edge_load_visible
+                         ? (double)m->outstanding[server] / (double)m->par->batch_max
                          : (double)NAN,
         .k_min = m->k_min,
         .k_max = m->k_max,
@@ -371,7 +371,7 @@ static void start_request(struct split_model *m, struct split_ue *ue, uint32_t p
     ue->last_k = r->k;
     m->totals->decisions++;
     m->totals->evaluations += ctx.evaluations;
-    if (m->rec.decisions && r->id % m->scn->recording.every == 0)
+    if (m->rec.decisions && r->id % m->par->record_every == 0)
         split_record_decision(m, r, &a, ctx.evaluations);
     if (r->k < m->in->blocks)
         m->outstanding[server]++;
@@ -383,7 +383,7 @@ static void start_request(struct split_model *m, struct split_ue *ue, uint32_t p
 
 static double gap_ns(const struct split_model *m)
 {
-    return 1e9 / m->scn->workload.rate_per_s;
+    return 1e9 / m->par->rate_per_s;
 }
 
 /* Arrival events carry the model in obj and the UE in data. */
@@ -393,9 +393,9 @@ static void on_ue_arrival(struct sim *sim, void *obj, uint64_t data)
     struct split_ue *ue = &m->ues[data];
     if (ue->depleted)
         return; /* an empty battery: no more requests from this UE */
-    uint32_t prompt = draw_tokens(ue, m->scn->workload.tokens, m->scn->workload.prompt_tokens);
-    uint32_t output = draw_tokens(ue, m->scn->workload.tokens, m->scn->workload.output_tokens);
-    int64_t next = m->scn->workload.arrival == SCN_ARRIVAL_POISSON
+    uint32_t prompt = draw_tokens(ue, m->par->tokens, m->par->prompt_tokens);
+    uint32_t output = draw_tokens(ue, m->par->tokens, m->par->output_tokens);
+    int64_t next = m->par->arrival == SPLIT_ARRIVAL_POISSON
                        ? sim_time_add(sim_now(sim), rng_exponential_ns(&ue->arrivals, gap_ns(m)))
                        : sim_time_add(sim_now(sim), sim_time_round(gap_ns(m)));
     if (next < m->duration && !sim_schedule(sim, next, 0, on_ue_arrival, m, data))
@@ -440,7 +440,7 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
         }
     }
     if (m->rec.ts_snr && split_fading(m)) {
-        uint64_t n = m->scn->recording.snr_ues < m->nues ? m->scn->recording.snr_ues : m->nues;
+        uint64_t n = m->par->record_snr_ues < m->nues ? m->par->record_snr_ues : m->nues;
         for (uint32_t u = 0; u < n; u++) {
             struct rec_table *tb = m->rec.ts_snr;
             double snr = split_ue_snr(m, &m->ues[u], &m->in->up, sim_now(sim), 1.0);
@@ -462,7 +462,7 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
     }
     if (rc < 0)
         split_fail(m, -EIO);
-    int64_t next = sim_time_add(sim_now(sim), sim_time_from_s(m->scn->recording.interval_s));
+    int64_t next = sim_time_add(sim_now(sim), sim_time_from_s(m->par->record_interval_s));
     if ((next < m->duration || (m->in_progress > 0 && next < SIM_TIME_MAX)) &&
         !sim_schedule(sim, next, SPLIT_PRIO_SAMPLE, on_sample, m, 0))
         split_fail(m, -ENOMEM);
@@ -536,7 +536,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
     memset(m, 0, sizeof *m);
     *why = NULL;
     m->sim = sim;
-    m->scn = s;
+    m->par = &in->par;
     m->in = in;
     m->replication = replication;
     if (rec)
@@ -585,7 +585,9 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
         .batch_max = (uint32_t)s->edge.batch_max,
         .batch_tokens = (double)s->edge.batch_tokens,
         .kv_budget = s->edge.kv_memory_b,
-        .order = (enum edge_order)s->edge.scheduling,
+        .order = s->edge.scheduling == SCN_ORDER_DECODE_FIRST    ? EDGE_ORDER_DECODE_FIRST
+                 : s->edge.scheduling == SCN_ORDER_PREFILL_FIRST ? EDGE_ORDER_PREFILL_FIRST
+                                                                 : EDGE_ORDER_FIFO,
     };
     for (uint32_t i = 0; i < m->nservers; i++)
         if ((rc = edge_init(&m->servers[i], sim, &in->edge_table, i, &ep)) < 0)

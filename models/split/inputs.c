@@ -45,6 +45,64 @@ static void fill_channel(const struct scn *s, struct chan_params *up, struct cha
 }
 
 /* Loads or derives one side's cost table. */
+static enum quality_precision precision_of(int p)
+{
+    switch (p) {
+    case SCN_PRECISION_INT8:
+        return QUALITY_INT8;
+    case SCN_PRECISION_INT4:
+        return QUALITY_INT4;
+    default:
+        return QUALITY_FP16;
+    }
+}
+
+void split_params_bind(const struct scn *s, struct split_params *p)
+{
+    const struct scn_channel *c = &s->channel;
+    const struct scn_reward *w = &s->reward;
+    *p = (struct split_params){
+        .arrival = s->workload.arrival == SCN_ARRIVAL_POISSON    ? SPLIT_ARRIVAL_POISSON
+                   : s->workload.arrival == SCN_ARRIVAL_PERIODIC ? SPLIT_ARRIVAL_PERIODIC
+                                                                 : SPLIT_ARRIVAL_TRACE,
+        .rate_per_s = s->workload.rate_per_s,
+        .tokens = s->workload.tokens == SCN_TOKENS_UNIFORM     ? SPLIT_TOKENS_UNIFORM
+                  : s->workload.tokens == SCN_TOKENS_GEOMETRIC ? SPLIT_TOKENS_GEOMETRIC
+                                                               : SPLIT_TOKENS_FIXED,
+        .prompt_tokens = s->workload.prompt_tokens,
+        .output_tokens = s->workload.output_tokens,
+        .deadline_s = s->workload.deadline_s,
+        .battery_j = s->ues.battery_j,
+        .precision = precision_of(s->split.precision),
+        .link = {.fading = c->model == SCN_CHANNEL_FADING,
+                 .erasure_probability = c->erasure_probability,
+                 .erasure_probability_max = c->erasure_probability_max,
+                 .erasure_rate_bps = c->erasure_rate_bps,
+                 .token_bytes = c->token_bytes,
+                 .packet_bytes = c->packet_bytes,
+                 .harq_rtt_s = c->harq_rtt_s,
+                 .harq_max = c->harq_max,
+                 .max_rounds = c->max_rounds},
+        .batch_max = s->edge.batch_max,
+        .edge_load_visible = s->policy.edge_load_visible,
+        .reward = {.quality = w->quality,
+                   .ue_load = w->ue_load,
+                   .latency = w->latency,
+                   .energy = w->energy,
+                   .edge_load = w->edge_load,
+                   .deadline = w->deadline,
+                   .latency_ref_s = w->latency_ref_s,
+                   .energy_ref_j = w->energy_ref_j,
+                   .latency_metric = w->latency_metric == SCN_METRIC_TPOT ? SPLIT_METRIC_TPOT
+                                     : w->latency_metric == SCN_METRIC_LATENCY
+                                         ? SPLIT_METRIC_LATENCY
+                                         : SPLIT_METRIC_TTFT},
+        .record_every = s->recording.every,
+        .record_snr_ues = s->recording.snr_ues,
+        .record_interval_s = s->recording.interval_s,
+    };
+}
+
 static int load_table(struct cost_table *t, const struct scn *s, const struct arch *arch,
                       const char *table_key, const char *table_file, const char *device_key,
                       const char *device_name, uint32_t nlayers, struct diag *d)
@@ -114,6 +172,7 @@ static int load_table(struct cost_table *t, const struct scn *s, const struct ar
 int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d)
 {
     memset(in, 0, sizeof *in);
+    split_params_bind(s, &in->par);
     in->arch = arch_find(s->llm.model);
     if (!in->arch) {
         if (arch_spec_load(&in->arch_file, s->llm.model, d) < 0) {

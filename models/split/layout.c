@@ -96,7 +96,7 @@ void split_write_request(struct split_model *m, const struct split_request *r, i
                          int64_t done, const struct split_outcome *o)
 {
     struct rec_table *t = m->rec.requests;
-    if (!t || r->id % m->scn->recording.every != 0)
+    if (!t || r->id % m->par->record_every != 0)
         return;
     rec_set_int64(t, RQ_REPLICATION, m->replication);
     rec_set_int64(t, RQ_ID, (int64_t)r->id);

@@ -11,7 +11,7 @@
 
 double split_quality_of_k(const struct split_model *m, uint32_t k, double e)
 {
-    enum quality_precision prec = (enum quality_precision)m->scn->split.precision;
+    enum quality_precision prec = m->par->precision;
     if (m->in->have_qtable) {
         bool extrapolated = false;
         return qtable_ratio(&m->in->qtable, k, e, prec, &extrapolated);
@@ -30,7 +30,7 @@ void split_predict(const struct split_model *m, const struct split_ue *ue, uint3
                    bool state, double edge_load, struct split_pred *out)
 {
     const struct split_inputs *in = m->in;
-    const struct scn_channel *c = &m->scn->channel;
+    const struct split_link_params *c = &m->par->link;
     uint32_t L = in->blocks, n = in->nlayers;
     double N = prompt, M = output, ctx = N + M / 2;
     bool x = false;
@@ -65,7 +65,7 @@ void split_predict(const struct split_model *m, const struct split_ue *ue, uint3
         double batch = state && e->busy ? (double)e->nrunning : 1;
         e_pre = 1e-3 * cost_range_prefill_ms(&in->edge_table, from, n, N, &x);
         e_dec = 1e-3 * cost_range_decode_ms(&in->edge_table, from, n, ctx, batch, &x);
-        double bmax = (double)m->scn->edge.batch_max;
+        double bmax = (double)m->par->batch_max;
         if (state)
             wait = ((double)edge_waiting(e) / bmax + (e->busy ? SPLIT_RUNNING_ITERATION_LEFT : 0)) *
                    e_dec;
@@ -113,14 +113,14 @@ void split_predict(const struct split_model *m, const struct split_ue *ue, uint3
 double split_reward_of(const struct split_model *m, uint32_t k, double quality, double ttft,
                        double tpot, double latency, double energy)
 {
-    const struct scn_reward *w = &m->scn->reward;
-    double metric = w->latency_metric == SCN_METRIC_TTFT   ? ttft
-                    : w->latency_metric == SCN_METRIC_TPOT ? tpot
+    const struct split_reward_params *w = &m->par->reward;
+    double metric = w->latency_metric == SPLIT_METRIC_TTFT   ? ttft
+                    : w->latency_metric == SPLIT_METRIC_TPOT ? tpot
                                                            : latency;
     if (isnan(metric))
         metric = 0;
     double kmax = m->k_max > 0 ? (double)m->k_max : 1;
-    double missed = m->scn->workload.deadline_s > 0 && latency > m->scn->workload.deadline_s;
+    double missed = m->par->deadline_s > 0 && latency > m->par->deadline_s;
     return w->quality * (1 - quality) + w->ue_load * (kmax - (double)k) / kmax -
            w->latency * metric / w->latency_ref_s - w->energy * energy / w->energy_ref_j -
            w->edge_load * ((double)m->in->blocks - (double)k) / (double)m->in->blocks -
@@ -129,8 +129,8 @@ double split_reward_of(const struct split_model *m, uint32_t k, double quality, 
 
 static double latency_metric_of(const struct split_model *m, const struct split_pred *p)
 {
-    int metric = m->scn->reward.latency_metric;
-    return metric == SCN_METRIC_TTFT ? p->ttft : metric == SCN_METRIC_TPOT ? p->tpot : p->latency;
+    int metric = m->par->reward.latency_metric;
+    return metric == SPLIT_METRIC_TTFT ? p->ttft : metric == SPLIT_METRIC_TPOT ? p->tpot : p->latency;
 }
 
 /* The true evaluation: the expected reward of k with the exact present state. */

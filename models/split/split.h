@@ -65,8 +65,55 @@
 #include "sim/sim.h"
 #include "sim/stats.h"
 
+enum split_arrival { SPLIT_ARRIVAL_POISSON, SPLIT_ARRIVAL_PERIODIC, SPLIT_ARRIVAL_TRACE };
+enum split_tokens { SPLIT_TOKENS_FIXED, SPLIT_TOKENS_UNIFORM, SPLIT_TOKENS_GEOMETRIC };
+enum split_latency_metric { SPLIT_METRIC_TTFT, SPLIT_METRIC_TPOT, SPLIT_METRIC_LATENCY };
+
+/* The link as the request flow sees it (the radio itself is struct chan_params). */
+struct split_link_params {
+    bool fading;                    /* fading channel; else the paper's erasure channel */
+    double erasure_probability;     /* erasure channel: p (or its lower end) */
+    double erasure_probability_max; /* > erasure_probability: p drawn per request */
+    double erasure_rate_bps;        /* erasure channel: rate; 0 = instant */
+    double token_bytes;             /* a token id on the link */
+    double packet_bytes;            /* payload per packet */
+    double harq_rtt_s;              /* before a retransmission round */
+    uint64_t harq_max;              /* retransmissions of a hidden-state packet */
+    uint64_t max_rounds;            /* tries for a token id */
+};
+
+/* The scenario's reward: weights and references (docs/POLICIES.md). */
+struct split_reward_params {
+    double quality, ue_load, latency, energy, edge_load, deadline;
+    double latency_ref_s, energy_ref_j;
+    enum split_latency_metric latency_metric;
+};
+
+/* Every scenario value the request flow reads while it runs, bound once from the scenario
+ * (split_params_bind): the flow, the predictor and the transfers never read struct scn. */
+struct split_params {
+    enum split_arrival arrival;
+    double rate_per_s; /* per UE */
+    enum split_tokens tokens;
+    uint64_t prompt_tokens, output_tokens; /* means */
+    double deadline_s;                     /* 0: none */
+    double battery_j;                      /* 0: unlimited */
+    enum quality_precision precision;      /* of the hidden state sent */
+    struct split_link_params link;
+    uint64_t batch_max; /* edge.batch_max (the load a UE may see is relative to it) */
+    bool edge_load_visible;
+    struct split_reward_params reward;
+    uint64_t record_every;    /* record every n-th request */
+    uint64_t record_snr_ues;  /* UEs in /timeseries/snr */
+    double record_interval_s; /* time-series sampling; 0: none */
+};
+
+/* Binds the scenario's values (explicit mappings, no enum cast by position). */
+void split_params_bind(const struct scn *s, struct split_params *p);
+
 /* What a run loads once and every replication shares: tables, architecture, trace. */
 struct split_inputs {
+    struct split_params par;
     struct arch_spec arch_file; /* when llm.model is a file */
     const struct arch *arch;
     struct cost_table ue_table, edge_table; /* ue_table: UE class 0 */
@@ -207,7 +254,7 @@ struct split_recorders {
 
 struct split_model {
     struct sim *sim;
-    const struct scn *scn;
+    const struct split_params *par; /* in->par */
     const struct split_inputs *in;
     uint32_t replication;
     struct split_recorders rec;

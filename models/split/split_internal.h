@@ -180,7 +180,7 @@ static inline void split_fail(struct split_model *m, int rc)
 
 static inline bool split_fading(const struct split_model *m)
 {
-    return m->scn->channel.model == SCN_CHANNEL_FADING;
+    return m->par->link.fading;
 }
 
 /* A time from a cost table in ns (at least 1); -1 when it cannot be represented (beyond

@@ -47,7 +47,7 @@ void split_downlink_attempt(struct sim *sim, void *obj, uint64_t data)
     struct split_request *r = obj;
     struct split_model *m = r->m;
     struct split_ue *ue = &m->ues[r->ue];
-    const struct scn_channel *c = &m->scn->channel;
+    const struct split_link_params *c = &m->par->link;
     double bits = c->token_bytes * 8;
     int64_t ns = 0;
     bool lost = false;
@@ -149,16 +149,16 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
     }
     if (r->tx_lost == 0) {
         uplink_delivered(m, r);
-    } else if (r->tx_reliable && r->tx_round + 1 >= m->scn->channel.max_rounds) {
+    } else if (r->tx_reliable && r->tx_round + 1 >= m->par->link.max_rounds) {
         split_link_failed(m, r); /* token ids that cannot get through */
-    } else if (r->tx_reliable || r->tx_round < m->scn->channel.harq_max) {
+    } else if (r->tx_reliable || r->tx_round < m->par->link.harq_max) {
         /* HARQ: the round's lost packets go again after the round-trip time */
         r->tx_round++;
         r->retransmissions += r->tx_lost;
         r->tx_round_bits = r->tx_lost * size;
         r->tx_pos = 0;
         r->tx_lost = 0;
-        if (!sim_schedule_in(sim, sim_time_from_s(m->scn->channel.harq_rtt_s), 0, uplink_burst, r,
+        if (!sim_schedule_in(sim, sim_time_from_s(m->par->link.harq_rtt_s), 0, uplink_burst, r,
                              0))
             split_fail(m, -ENOMEM);
     } else {
@@ -198,7 +198,7 @@ void split_uplink_start(struct split_model *m, struct split_request *r, double b
                         bool hidden)
 {
     struct split_ue *ue = &m->ues[r->ue];
-    const struct scn_channel *c = &m->scn->channel;
+    const struct split_link_params *c = &m->par->link;
     r->bytes_up += bytes;
     if (hidden)
         r->hidden_bytes += bytes;
