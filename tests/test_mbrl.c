@@ -217,14 +217,48 @@ START_TEST(test_weights_round_trip)
 }
 END_TEST
 
-/* With the latency features (latency_weight > 0) and a fading channel's SNR, and candidates
- * narrower than the policy's, decisions stay inside the request's candidates. */
+/*
+ * The decide hook itself, called without the policy_* wrapper, which aborts on a split outside
+ * the candidates (tested in test_policy.c) and would hide a wrong answer here as a crash before
+ * any check could run.
+ */
+static uint32_t decide_hook(struct policy *p, const struct pol_obs *obs, struct pol_ctx *ctx,
+                            uint64_t *evaluations)
+{
+    ctx->obs = obs;
+    ctx->evaluations = 0;
+    uint32_t k = p->type->decide(p->state, obs, ctx);
+    *evaluations += ctx->evaluations;
+    return k;
+}
+
+/* The request's candidates in round i, against a policy built for [PK_MIN, PK_MAX]: inside and
+ * narrower, overlapping it below or above, wider on both sides, or disjoint below or above (the
+ * networks were never trained there). */
+enum { PK_MIN = 3, PK_MAX = 10, RANGE_KINDS = 6 };
+
+static void candidates(int i, uint32_t *lo, uint32_t *hi)
+{
+    static const uint32_t r[RANGE_KINDS][2] = {{4, 8}, {1, 5}, {8, 14}, {1, 16}, {1, 2}, {12, 15}};
+    *lo = r[i % RANGE_KINDS][0];
+    *hi = r[i % RANGE_KINDS][1];
+}
+
+/*
+ * With the latency features (latency_weight > 0) and a fading channel's SNR, on requests whose
+ * candidates differ from the policy's in every way (candidates()): a decision is always one of
+ * the request's candidates, and one of the policy's own when the two overlap; when they do not,
+ * it is the argmax of the policy's own prediction over the request's candidates (the surrogate
+ * extrapolated in k / L); the budget is spent exactly, only on overlapping requests.
+ */
 START_TEST(test_features_and_ranges)
 {
     struct rng r, env;
     rng_init(&r, 5, 0, RNG_KIND_POLICY, 0);
     rng_init(&env, 5, 0, RNG_KIND_TEST, 21);
     struct pol_config cfg = config(&r, "", "");
+    cfg.k_min = PK_MIN;
+    cfg.k_max = PK_MAX;
     cfg.latency_weight = 1;
     cfg.mbrl_budget = 30;
     cfg.mbrl_ppo_steps = 1024;
@@ -232,19 +266,37 @@ START_TEST(test_features_and_ranges)
     struct policy pol;
     const char *why;
     ck_assert_int_eq(policy_init(&pol, &pol_mbrl, &cfg, &why), 0);
-    for (int i = 0; i < 100; i++) {
-        struct pol_obs obs = request((uint64_t)i, rng_uniform(&env) * 0.1, KMIN);
+    uint64_t evaluations = 0;
+    int disjoint = 0;
+    for (int i = 0; i < 120; i++) {
+        struct pol_obs obs = request((uint64_t)i, rng_uniform(&env) * 0.1, PK_MIN);
         obs.snr_db = rng_uniform_range(&env, -5, 30);
         obs.edge_load = i % 3 ? rng_uniform(&env) : (double)NAN;
-        obs.k_min = KMIN + (uint32_t)(i % 3);
-        obs.k_max = KMAX - (uint32_t)(i % 4);
+        candidates(i, &obs.k_min, &obs.k_max);
         struct pol_ctx ctx = {.evaluate = evaluate};
-        uint32_t k = policy_decide(&pol, &obs, &ctx);
-        ck_assert(k >= obs.k_min && k <= obs.k_max);
+        uint64_t before = evaluations;
+        uint32_t k = decide_hook(&pol, &obs, &ctx, &evaluations);
+        ck_assert_msg(k >= obs.k_min && k <= obs.k_max, "request %d: split %u outside [%u, %u]", i,
+                      k, obs.k_min, obs.k_max);
+        if (obs.k_max >= PK_MIN && obs.k_min <= PK_MAX) {
+            ck_assert_msg(k >= PK_MIN && k <= PK_MAX,
+                          "request %d: split %u, not one of the policy's", i, k);
+        } else {
+            disjoint++;
+            ck_assert_uint_eq(evaluations, before); /* no true evaluation outside its own splits */
+            double pred[POL_MAX_CANDIDATES];
+            ck_assert_int_eq(policy_predict(&pol, &obs, pred), 0);
+            uint32_t best = 0;
+            for (uint32_t j = 1; j <= obs.k_max - obs.k_min; j++)
+                if (pred[j] > pred[best])
+                    best = j;
+            ck_assert_uint_eq(k, obs.k_min + best);
+        }
         struct pol_outcome out = {.k = k, .reward = i % 7 ? surface(obs.erasure, k) : (double)NAN};
         policy_observe(&pol, &obs, &out);
     }
-    ck_assert_uint_eq(pol.evaluations, 30);
+    ck_assert_int_eq(disjoint, 40);
+    ck_assert_uint_eq(evaluations, 30);
     policy_release(&pol);
     rng_release(&r);
     rng_release(&env);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,17 @@ void compete_paired(const struct split_results *a, const struct split_results *b
     free(d);
 }
 
+/* Whether entry j ranks ahead of entry i: a larger mean reward, or an equal one and an earlier
+ * place in the list. A NaN mean (a policy without a measured request) ranks after every number,
+ * and NaNs among themselves by place. */
+static bool ranks_ahead(const struct compete_entry *e, size_t j, size_t i)
+{
+    double a = e[j].stats[SM_REWARD].mean, b = e[i].stats[SM_REWARD].mean;
+    if (isnan(a) || isnan(b))
+        return isnan(b) && (!isnan(a) || j < i);
+    return a > b || (a == b && j < i);
+}
+
 void compete_rank(struct compete_entry *e, size_t n)
 {
     size_t best = 0, exhaustive = n;
@@ -47,14 +59,13 @@ void compete_rank(struct compete_entry *e, size_t n)
         }
         if (strcmp(e[i].name, "exhaustive") == 0)
             exhaustive = i;
-        if (e[i].stats[SM_REWARD].mean > e[best].stats[SM_REWARD].mean)
+        if (ranks_ahead(e, i, best))
             best = i;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned rank = 1;
         for (size_t j = 0; j < n; j++)
-            rank += e[j].stats[SM_REWARD].mean > e[i].stats[SM_REWARD].mean ||
-                    (e[j].stats[SM_REWARD].mean == e[i].stats[SM_REWARD].mean && j < i);
+            rank += ranks_ahead(e, j, i);
         e[i].rank = rank;
         compete_paired(e[best].res, e[i].res, &e[i].diff_best, &e[i].diff_best_ci95);
         if (exhaustive < n)

@@ -10,8 +10,10 @@
  * the paired difference to the exhaustive policy (when it competes); the ranking is by mean
  * reward, and each policy's difference to the best one is reported with its interval.
  *
- * Invariants: rank 1 has the largest mean reward; differences to itself are 0; intervals need
- * at least two replications (NaN otherwise).
+ * Invariants: ranks are 1..n, each once; rank 1 has the largest mean reward (ties go to the
+ * policy listed first); a policy without a measured request (a NaN mean) ranks after every other
+ * and is never the best; differences to itself are 0; intervals need at least two replications
+ * (NaN otherwise).
  */
 #ifndef SPLITSIM_MODELS_COMPETE_H
 #define SPLITSIM_MODELS_COMPETE_H

@@ -8,7 +8,8 @@
  * as two values, snr_db / 30 (0 on the erasure channel, whose snr_db is NaN) and erasure / 0.3
  * (the paper's range of p, [0.01, 0.30], becomes about [0, 1]: with p raw, PPO needed several
  * times more steps to separate the splits); k / L; and, when the reward weighs latency
- * (latency_weight > 0), the edge load (0 when hidden), prompt / 1000 and output / 1000.
+ * (latency_weight > 0), the edge load (0 when hidden), prompt / 1000 and output / 1000. The
+ * scales are the MBRL_*_SCALE constants below, each with its reason.
  *
  * Surrogate: an MLP features -> hidden -> hidden (ReLU) -> 1 predicting symlog(reward) (see
  * symlog()), fitted online by Adam on the squared error over two bounded replay buffers: the true
@@ -23,9 +24,9 @@
  * (exploration), a random neighbour of the best in the second half (where the argmax is
  * decided); it returns the better of the two by their true rewards.
  *
- * Agent: PPO (models/policy/ppo.h) with SB3's defaults (n_steps 2048, batch 64; a round shorter than
- * 2048 steps uses one rollout of its length). State = the features of a context with the current
- * split in the k slot; action = the absolute choice of k among the candidates; reward = the
+ * Agent: PPO (models/policy/ppo.h) with SB3's defaults (n_steps 2048, batch 64; a round shorter
+ * than 2048 steps uses one rollout of its length). State = the features of a context with the
+ * current split in the k slot; action = the absolute choice of k among the candidates; reward = the
  * surrogate's prediction for (context, action); episodes of 5 steps, each on one context drawn
  * from a bounded buffer of the observations this policy has seen (so it learns over the
  * conditions it meets), starting from a random split. A round of mbrl_ppo_steps imagined steps
@@ -58,18 +59,54 @@
 #define MBRL_DEFAULT_TRAIN_EVERY 50
 #define MBRL_DEFAULT_LR          1e-3
 
-#define MBRL_MAX_FEAT     6
-#define MBRL_EPISODE      5    /* imagined steps per episode */
+/*
+ * Numbers that change what MBRL decides, named here rather than made scenario keys (a key would
+ * change every results file's resolved scenario text). Where no source is given they are this
+ * implementation's design choices, not published values.
+ */
+#define MBRL_EPISODE      5    /* imagined steps per episode: the paper's episodes (PAPER.md) */
 #define MBRL_REPLAY       2048 /* observed outcomes kept (the newest) */
 #define MBRL_EVALS_MAX    8192 /* true evaluations kept (the newest) */
 #define MBRL_CONTEXTS     1024 /* observations kept for imagined episodes (the newest) */
-#define MBRL_FIT_BATCH    32
+#define MBRL_FIT_BATCH    32   /* surrogate minibatch */
 #define MBRL_OUT_EVERY    4    /* after the budget: a quarter of each minibatch from outcomes */
 #define MBRL_FIT_EVAL     8    /* surrogate steps after each true evaluation */
 #define MBRL_FIT_OBSERVED 1    /* ... after each observed outcome */
 #define MBRL_FIT_FINAL    2000 /* ... when the budget runs out, before the last PPO round */
-#define MBRL_PPO_N_STEPS  2048
-#define MBRL_PPO_BATCH    64
+#define MBRL_PPO_N_STEPS  2048 /* Stable-Baselines3's PPO default n_steps (PAPER.md) */
+#define MBRL_PPO_BATCH    64   /* ... and batch_size */
+
+/* Spending the budget: its first 1 / MBRL_UNIFORM_DIV pairs the surrogate's best with a uniformly
+ * random candidate (exploration), the rest with a neighbour of the best, above it with
+ * probability MBRL_NEIGHBOUR_UP (no side favoured). */
+#define MBRL_UNIFORM_DIV  2 /* an integer: the budget is divided in integers */
+#define MBRL_NEIGHBOUR_UP 0.5
+
+/*
+ * Feature scales: every input of the surrogate and of the actor divided to about unit size, so
+ * that none dominates their first layers (plain input normalisation).
+ */
+/* dB: a round number above the SNR at which link adaptation saturates (CQI 15 of 3GPP TS 38.214
+ * table 1 at 22.7 dB, models/radio/channel.c); its useful range, from CQI 1 at -6.7 dB, becomes
+ * about [-0.2, 0.8] */
+#define MBRL_SNR_SCALE 30.0
+/* the paper's largest erasure probability (p in [0.01, 0.30], PAPER.md): p becomes about
+ * [0, 1]; with p raw, PPO needed several times more steps to separate the splits */
+#define MBRL_ERASURE_SCALE 0.3
+/* tokens: prompts and outputs in thousands (the shipped scenarios' are 1 to 512 tokens) */
+#define MBRL_TOKENS_SCALE 1000.0
+
+/* The features' places: the channel (two), the split k, then the latency features. */
+enum {
+    F_SNR,
+    F_ERASURE,
+    K_SLOT,
+    F_BASE_COUNT, /* without latency */
+    F_LOAD = F_BASE_COUNT,
+    F_PROMPT,
+    F_OUTPUT,
+    MBRL_MAX_FEAT /* with latency */
+};
 
 struct sample {
     double x[MBRL_MAX_FEAT];
@@ -112,23 +149,21 @@ struct mbrl_state {
 
 /* ---- features ---------------------------------------------------------------------------- */
 
-#define K_SLOT 2
-
 static size_t feature_count(bool latency)
 {
-    return latency ? 6 : 3;
+    return latency ? MBRL_MAX_FEAT : F_BASE_COUNT;
 }
 
 /* The surrogate's input for (o, k); also the agent's state, with k the current split. */
 static void features(const struct mbrl *m, const struct pol_obs *o, uint32_t k, double *x)
 {
-    x[0] = isnan(o->snr_db) ? 0.0 : o->snr_db / 30;
-    x[1] = isfinite(o->erasure) ? o->erasure / 0.3 : 0.0;
+    x[F_SNR] = isnan(o->snr_db) ? 0.0 : o->snr_db / MBRL_SNR_SCALE;
+    x[F_ERASURE] = isfinite(o->erasure) ? o->erasure / MBRL_ERASURE_SCALE : 0.0;
     x[K_SLOT] = (double)k / (double)m->cfg.blocks;
     if (m->latency) {
-        x[3] = isnan(o->edge_load) ? 0.0 : o->edge_load;
-        x[4] = o->prompt / 1000.0;
-        x[5] = o->output / 1000.0;
+        x[F_LOAD] = isnan(o->edge_load) ? 0.0 : o->edge_load;
+        x[F_PROMPT] = o->prompt / MBRL_TOKENS_SCALE;
+        x[F_OUTPUT] = o->output / MBRL_TOKENS_SCALE;
     }
 }
 
@@ -316,7 +351,7 @@ static int mbrl_init(void *state, const struct pol_config *cfg, const char **why
     uint64_t steps = m->cfg.mbrl_ppo_steps;
     pc.n_steps = steps && steps < MBRL_PPO_N_STEPS ? (uint32_t)steps : MBRL_PPO_N_STEPS;
     pc.batch_size = pc.n_steps < MBRL_PPO_BATCH ? pc.n_steps : MBRL_PPO_BATCH;
-    int rc = nn_init(&m->sur, 3, sizes, NN_RELU);
+    int rc = nn_init(&m->sur, sizeof sizes / sizeof sizes[0] - 1, sizes, NN_RELU);
     if (rc == 0)
         rc = nn_reserve(&m->sur, cap);
     if (rc == 0)
@@ -373,8 +408,8 @@ static uint32_t explore(struct mbrl *m, const struct pol_obs *obs, struct pol_ct
     predict_all(m, x, pred);
     uint32_t guess = argmax(pred, lo, hi);
     uint32_t pick = lo + (uint32_t)rng_uniform_int(m->rng, hi - lo + 1);
-    if (m->spent >= m->cfg.mbrl_budget / 2 && hi > lo) {
-        bool up = guess == lo || (guess < hi && rng_uniform(m->rng) < 0.5);
+    if (m->spent >= m->cfg.mbrl_budget / MBRL_UNIFORM_DIV && hi > lo) {
+        bool up = guess == lo || (guess < hi && rng_uniform(m->rng) < MBRL_NEIGHBOUR_UP);
         pick = up ? guess + 1 : guess - 1;
     }
     uint32_t try[2] = {pick, guess}, best = pick;
