@@ -7,6 +7,13 @@
 
 #include "sim/invariant.h"
 
+/* The policy head's initial weights are scaled down so that the first policy is near uniform
+ * over the actions (Andrychowicz et al. 2021, "What matters in on-policy RL", recommendation:
+ * last policy layer initialised 100x smaller; Stable-Baselines3 uses gain 0.01). */
+#define PPO_POLICY_HEAD_GAIN 0.01
+
+/* Stable-Baselines3's PPO defaults (Raffin et al. 2021), which follow Schulman et al. 2017:
+ * the paper's PPO was trained with them. */
 void ppo_config_default(struct ppo_config *c, size_t obs_dim, uint32_t nactions)
 {
     *c = (struct ppo_config){
@@ -81,7 +88,7 @@ int ppo_init(struct ppo *a, const struct ppo_config *cfg, struct rng *rng)
     }
     nn_randomize(&a->actor, rng);
     nn_randomize(&a->critic, rng);
-    nn_scale_layer(&a->actor, 2, 0.01);
+    nn_scale_layer(&a->actor, 2, PPO_POLICY_HEAD_GAIN);
     return 0;
 }
 
