@@ -12,8 +12,7 @@
  * last policy layer initialised 100x smaller; Stable-Baselines3 uses gain 0.01). */
 #define PPO_POLICY_HEAD_GAIN 0.01
 
-/* Stable-Baselines3's PPO defaults (Raffin et al. 2021), which follow Schulman et al. 2017:
- * the paper's PPO was trained with them. */
+/* Stable-Baselines3's PPO defaults (Raffin et al. 2021), which follow Schulman et al. 2017. */
 void ppo_config_default(struct ppo_config *c, size_t obs_dim, uint32_t nactions)
 {
     *c = (struct ppo_config){
