@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "split_world.h"
 #include "models/split/split_internal.h"
 
 /* TinyLlama-1.1B: L = 22 blocks, hidden size 2048. */
@@ -48,10 +49,7 @@ static char *write_table(const char *tag, const char *device, double power_w, do
 }
 
 struct world {
-    struct ytree tree;
-    struct scn scn;
-    struct split_inputs in;
-    struct split_results res;
+    struct split_world s;
     struct sim sim;
     struct split_model m;
     char *ue_table, *edge_table;
@@ -78,21 +76,12 @@ static void world_open(struct world *w, double p, double deadline_s, const char 
                  "recording: {interval: 0 s}\n%s",
                  w->ue_table, w->edge_table, deadline_s, p, extra ? extra : ""),
         0);
-    struct diag d;
-    diag_init(&d);
-    ytree_init(&w->tree);
-    int rc = scn_load_text(&w->scn, &w->tree, "test.yaml", text, strlen(text), &d);
-    if (rc == 0)
-        rc = split_inputs_load(&w->in, &w->scn, &d);
-    if (rc != 0)
-        diag_print(&d, stderr, "test_predict");
-    ck_assert_int_eq(rc, 0);
-    diag_release(&d);
+    split_world_load(&w->s, text);
     free(text);
     ck_assert_int_eq(sim_init(&w->sim, NULL, 64), 0);
     const char *why = NULL;
-    ck_assert_int_eq(split_init(&w->m, &w->sim, &w->scn, &w->in, 0, &(struct split_recorders){0},
-                                &w->res, NULL, &why),
+    ck_assert_int_eq(split_init(&w->m, &w->sim, &w->s.scn, &w->s.in, 0,
+                                &(struct split_recorders){0}, &w->s.res, NULL, &why),
                      0);
 }
 
@@ -100,10 +89,7 @@ static void world_close(struct world *w)
 {
     split_release(&w->m);
     sim_release(&w->sim);
-    split_results_release(&w->res);
-    split_inputs_release(&w->in);
-    scn_release(&w->scn);
-    ytree_release(&w->tree);
+    split_world_release(&w->s);
     unlink(w->ue_table);
     unlink(w->edge_table);
     free(w->ue_table);
@@ -112,8 +98,8 @@ static void world_close(struct world *w)
 
 static void predict(struct world *w, uint32_t k, bool state, struct split_pred *p)
 {
-    split_predict(&w->m, &w->m.ues[0], 0, 16, 3, k, NAN, w->scn.channel.erasure_probability, state,
-                  NAN, p);
+    split_predict(&w->m, &w->m.ues[0], 0, 16, 3, k, NAN, w->s.scn.channel.erasure_probability,
+                  state, NAN, p);
 }
 
 #define EQ(a, b) ck_assert_double_eq_tol((a), (b), 1e-12 * fmax(1, fabs((double)(b))))

@@ -11,42 +11,13 @@
 #include <hdf5.h>
 
 #include "check_main.h"
+#include "split_world.h"
 #include "h5read.h"
 #include "models/split/split.h"
 #include "sim/stats.h"
 
-struct world {
-    struct ytree tree;
-    struct scn scn;
-    struct split_inputs in;
-    struct split_results res;
-};
-
-static void world_load(struct world *w, const char *text)
-{
-    struct diag d;
-    diag_init(&d);
-    memset(w, 0, sizeof *w);
-    ytree_init(&w->tree);
-    int rc = scn_load_text(&w->scn, &w->tree, "test.yaml", text, strlen(text), &d);
-    if (rc == 0)
-        rc = split_inputs_load(&w->in, &w->scn, &d);
-    if (rc != 0)
-        diag_print(&d, stderr, "test");
-    ck_assert_int_eq(rc, 0);
-    diag_release(&d);
-}
-
-static void world_release(struct world *w)
-{
-    split_results_release(&w->res);
-    split_inputs_release(&w->in);
-    scn_release(&w->scn);
-    ytree_release(&w->tree);
-}
-
 /* Runs replication `rep`; returns the number of requests still in progress at the end (0). */
-static uint64_t run_rep(struct world *w, uint32_t rep, const struct split_recorders *tabs)
+static uint64_t run_rep(struct split_world *w, uint32_t rep, const struct split_recorders *tabs)
 {
     struct sim sim;
     struct split_model m;
@@ -129,8 +100,8 @@ START_TEST(test_single_request_hand_calculation)
                  "recording: {interval: 0 s}\n",
                  trace),
         0);
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
     ck_assert_uint_eq(w.res.metric[SM_TTFT].n, 1);
 
@@ -167,7 +138,7 @@ START_TEST(test_single_request_hand_calculation)
                             in->ue_table.power_w * w.res.metric[SM_UE_COMPUTE].v[0], 1e-12);
     chan_link_release(&link);
     mobility_release(&mob);
-    world_release(&w);
+    split_world_release(&w);
     unlink(trace);
     free(trace);
     free(text);
@@ -191,8 +162,8 @@ START_TEST(test_loaded_cell_invariants)
     for (int k = 0; k <= 22; k += 11) {
         char *text = NULL;
         ck_assert_int_ge(asprintf(&text, "%ssplit: {layer: %d}\n", loaded_cell, k), 0);
-        struct world w;
-        world_load(&w, text);
+        struct split_world w;
+        split_world_load(&w, text);
         ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
         const struct split_rep_totals *t = &w.res.reps[0];
         ck_assert_uint_gt(t->arrived, 200);
@@ -215,7 +186,7 @@ START_TEST(test_loaded_cell_invariants)
             for (size_t i = 0; i < w.res.metric[SM_EDGE_COMPUTE].n; i++)
                 ck_assert_double_eq(w.res.metric[SM_EDGE_COMPUTE].v[i], 0);
         }
-        world_release(&w);
+        split_world_release(&w);
         free(text);
     }
 }
@@ -233,8 +204,8 @@ START_TEST(test_erasure_channel_mean)
                        "channel: {model: erasure, erasure_probability: 0.1}\n"
                        "split: {layer: 3}\n"
                        "recording: {interval: 0 s}\n";
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
     const struct split_values *e = &w.res.metric[SM_ERASURE];
     ck_assert_uint_gt(e->n, 100);
@@ -247,14 +218,14 @@ START_TEST(test_erasure_channel_mean)
     /* quality falls with erasures */
     for (size_t i = 0; i < w.res.metric[SM_QUALITY].n; i++)
         ck_assert(w.res.metric[SM_QUALITY].v[i] > 1);
-    world_release(&w);
+    split_world_release(&w);
 }
 END_TEST
 
 static void run_to_file(const char *text, const char *path)
 {
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     struct diag d;
     diag_init(&d);
     struct rec *r = NULL;
@@ -269,7 +240,7 @@ static void run_to_file(const char *text, const char *path)
     ck_assert_int_eq(split_record_summary(r, "/summary", &w.scn, &w.in, &w.res, st), 0);
     ck_assert_int_eq(rec_close(r, true), 0);
     diag_release(&d);
-    world_release(&w);
+    split_world_release(&w);
 }
 
 /* Common random numbers: another split changes no UE's arrivals, sizes or channel. */
@@ -338,8 +309,8 @@ START_TEST(test_battery_stops_new_requests)
     for (int b = 0; b < 2; b++) {
         char *text = NULL;
         ck_assert_int_ge(asprintf(&text, BATTERY_SCENARIO, b ? "20 J" : "0 J"), 0);
-        struct world w;
-        world_load(&w, text);
+        struct split_world w;
+        split_world_load(&w, text);
         struct sim sim;
         struct split_model m;
         ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
@@ -357,7 +328,7 @@ START_TEST(test_battery_stops_new_requests)
         ck_assert_uint_eq(w.res.reps[0].finished, arrived[b]);
         split_release(&m);
         sim_release(&sim);
-        world_release(&w);
+        split_world_release(&w);
         free(text);
     }
     ck_assert_uint_lt(arrived[1], arrived[0] / 2);
@@ -377,14 +348,14 @@ START_TEST(test_kv_refusal)
                        "edge: {kv_memory: 4 MiB}\n" /* 44 KiB per token at k = 0 */
                        "split: {layer: 0}\n"
                        "recording: {interval: 0 s}\n";
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
     const struct split_rep_totals *t = &w.res.reps[0];
     ck_assert_uint_gt(t->refused, 0);
     ck_assert_uint_gt(t->finished, 0);
     ck_assert_uint_eq(t->finished + t->refused + t->failed, t->arrived);
-    world_release(&w);
+    split_world_release(&w);
 }
 END_TEST
 
@@ -405,11 +376,11 @@ START_TEST(test_rare_arrivals)
                  "model: split\nrun: {duration: 30 d, seed: 4}\nllm: {model: tinyllama-1.1b}\n"
                  "recording: {interval: 0 s}\n%s%s",
                  i < 2 ? "ues: {count: 3, device: jetson-orin-nano}\n" : "", variants[i]);
-        struct world w;
-        world_load(&w, text);
+        struct split_world w;
+        split_world_load(&w, text);
         ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
         ck_assert_uint_eq(w.res.reps[0].arrived, 0);
-        world_release(&w);
+        split_world_release(&w);
     }
 }
 END_TEST
@@ -426,8 +397,8 @@ START_TEST(test_unrepresentable_time_stops_run)
                               "recording: {interval: 0 s}\n",
                               trace),
                      0);
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     /* Within the limits (one day for one layer), but steep: 4096 tokens cost a day. */
     struct cost_table *t = &w.in.ue_table;
     for (size_t k = 0; k < t->ngroups; k++)
@@ -441,7 +412,7 @@ START_TEST(test_unrepresentable_time_stops_run)
     ck_assert_int_eq(m.error, -ERANGE);
     split_release(&m);
     sim_release(&sim);
-    world_release(&w);
+    split_world_release(&w);
     unlink(trace);
     free(trace);
     free(text);
@@ -466,14 +437,14 @@ START_TEST(test_mobility_runs)
                      0);
     double sum[2];
     for (int i = 0; i < 2; i++) {
-        struct world w;
-        world_load(&w, text);
+        struct split_world w;
+        split_world_load(&w, text);
         ck_assert_uint_eq(run_rep(&w, 0, NULL), 0);
         ck_assert_uint_gt(w.res.metric[SM_LATENCY].n, 100);
         sum[i] = 0;
         for (size_t j = 0; j < w.res.metric[SM_LATENCY].n; j++)
             sum[i] += w.res.metric[SM_LATENCY].v[j];
-        world_release(&w);
+        split_world_release(&w);
     }
     ck_assert_double_eq(sum[0], sum[1]);
     free(text);
@@ -500,8 +471,8 @@ START_TEST(test_mixed_fleet)
                               "recording: {interval: 0 s}\n",
                               path),
                      0);
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     ck_assert_uint_eq(w.in.nclasses, 2);
     struct sim sim;
     struct split_model m;
@@ -522,7 +493,7 @@ START_TEST(test_mixed_fleet)
               5 * cost_range_prefill_ms(split_ue_table(&w.in, 0), 0, w.in.nlayers, 16, &x));
     split_release(&m);
     sim_release(&sim);
-    world_release(&w);
+    split_world_release(&w);
     unlink(path);
     free(path);
     free(text);

@@ -10,40 +10,11 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "split_world.h"
 #include "models/split/split_internal.h"
 
-struct world {
-    struct ytree tree;
-    struct scn scn;
-    struct split_inputs in;
-    struct split_results res;
-};
-
-static void world_load(struct world *w, const char *text)
-{
-    struct diag d;
-    diag_init(&d);
-    memset(w, 0, sizeof *w);
-    ytree_init(&w->tree);
-    int rc = scn_load_text(&w->scn, &w->tree, "test.yaml", text, strlen(text), &d);
-    if (rc == 0)
-        rc = split_inputs_load(&w->in, &w->scn, &d);
-    if (rc != 0)
-        diag_print(&d, stderr, "test_transfer");
-    ck_assert_int_eq(rc, 0);
-    diag_release(&d);
-}
-
-static void world_release(struct world *w)
-{
-    split_results_release(&w->res);
-    split_inputs_release(&w->in);
-    scn_release(&w->scn);
-    ytree_release(&w->tree);
-}
-
 /* Runs replication 0; the uplink's and downlink's packet-error probabilities of UE 0. */
-static void run(struct world *w, double *p_up, double *p_down)
+static void run(struct split_world *w, double *p_up, double *p_down)
 {
     struct sim sim;
     struct split_model m;
@@ -80,16 +51,16 @@ static void mean_se(const struct split_values *v, double *mean, double *se)
 
 /* A 3GPP-MCS link with no margin, the UE far out (SNR -7.9 dB, below CQI 1's threshold, which
  * is used anyway): p = 0.38 from the BLER curve, constant. Requests every 5 s, so that no two
- * transfers share the cell (a shared cell gives each a narrower band, a higher SNR, a lower p). 64-token prompts at
- * k = 4 of TinyLlama: 64 x 2048 x 2 B = 262,144 B in 175 packets of 1,498 B, sent in one burst
- * per round (a 10 s coherence block holds a whole round). */
+ * transfers share the cell (a shared cell gives each a narrower band, a higher SNR, a lower p).
+ * 64-token prompts at k = 4 of TinyLlama: 64 x 2048 x 2 B = 262,144 B in 175 packets of 1,498 B,
+ * sent in one burst per round (a 10 s coherence block holds a whole round). */
 #define HARQ_SCENARIO                                                                              \
     "model: split\n"                                                                               \
     "run: {duration: 5000 s, seed: %u}\n"                                                          \
     "llm: {model: tinyllama-1.1b}\n"                                                               \
     "ues: {count: 1, device: jetson-orin-nano}\n"                                                  \
     "cell: {radius: %g m}\n"                                                                       \
-    "workload: {arrival: periodic, rate: 0.2 /s, prompt_tokens: 64, output_tokens: 1}\n"                                \
+    "workload: {arrival: periodic, rate: 0.2 /s, prompt_tokens: 64, output_tokens: 1}\n"           \
     "channel: {fading: none, shadowing: 0 dB, rate: mcs, margin: 0 "                               \
     "dB, coherence: 10 s, harq_max: %u, max_rounds: 1000}\n"                                       \
     "split: {layer: 4}\n"                                                                          \
@@ -100,8 +71,8 @@ static void check_harq(unsigned harq_max)
     /* a seed and cell size that put the UE where p is sizeable (found once; checked below) */
     char *text = NULL;
     ck_assert_int_ge(asprintf(&text, HARQ_SCENARIO, 1u, 700.0, harq_max), 0);
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     double p, p_dl;
     run(&w, &p, &p_dl);
     ck_assert_msg(p > 0.05 && p < 0.7, "packet-error probability %g: not a useful test point", p);
@@ -122,7 +93,7 @@ static void check_harq(unsigned harq_max)
     ck_assert_msg(fabs(mean - want) < 4 * se + 1e-9,
                   "H = %u, p = %g: retransmissions %g +- %g per request, theory %g", harq_max, p,
                   mean, se, want);
-    world_release(&w);
+    split_world_release(&w);
     free(text);
 }
 
@@ -148,8 +119,8 @@ START_TEST(test_uplink_time_one_burst)
                  "channel: {fading: none, shadowing: 0 dB, coherence: 10 s, harq_max: 0}\n"
                  "split: {layer: 4}\nrecording: {interval: 0 s}\n"),
         0);
-    struct world w;
-    world_load(&w, text);
+    struct split_world w;
+    split_world_load(&w, text);
     double p, p_dl;
     run(&w, &p, &p_dl);
     ck_assert_double_eq(p, 0);
@@ -171,7 +142,7 @@ START_TEST(test_uplink_time_one_burst)
     split_release(&m);
     sim_release(&sim);
     split_results_release(&res);
-    world_release(&w);
+    split_world_release(&w);
     free(text);
 }
 END_TEST
