@@ -12,11 +12,11 @@
  *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
  *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
  *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
- *       FP16, by token count) and prints the fit and its error per token count and operator.
+ *       FP16, by token count) and prints the fit and its error per token count and operator
+ *       (the fit itself: models/llm/calibrate.h).
  *       The fitted numbers are what models/llm/device.c records for calibrated devices.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,7 @@
 #include "cli/cli.h"
 #include "sim/outfile.h"
 #include "models/llm/arch.h"
+#include "models/llm/calibrate.h"
 #include "models/llm/cost.h"
 #include "models/llm/derive.h"
 #include "models/llm/device.h"
@@ -35,295 +36,79 @@
 #include "models/llm/qtable.h"
 #include "models/llm/roofline.h"
 #include "models/llm/specfile.h"
-#include "sim/slurp.h"
 #include "sim/version.h"
 #include "splitsim_config.h"
+
+#define COUNT_OF(array) (sizeof array / sizeof array[0])
 
 static const struct args_opt calibrate_opts[] = {
     {"vidur", 0, "FILE", "Vidur mlp.csv profile of one decoder block", false},
     {"model", 0, "NAME", "architecture the profile measured (see 'splitsim tables list')", false},
     {"device", 0, "NAME", "device the profile ran on; its datasheet peaks are used", false},
 };
-#define NCAL (sizeof calibrate_opts / sizeof calibrate_opts[0])
 
-#define MAX_POINTS 1024
+/* Token counts the report shows: the block (when measured), and each operator. */
+static const double report_block_tokens[] = {1,   2,   8,    16,   64,   128,
+                                             256, 512, 1024, 2048, 3072, 4096};
+static const double report_op_tokens[] = {1, 64, 512, 4096};
 
-/* A Vidur profile is a few hundred kB; a larger file is not one. */
-#define PROFILE_MAX_BYTES ((size_t)64 << 20)
-
-/* One measured token count: the sum of the operators' medians and each operator's median. */
-struct point {
-    double tokens;
-    double total_s;
-    double op_s[ROOFLINE_MAX_OPS];
-};
-
-struct profile {
-    struct point pts[MAX_POINTS];
-    size_t n;
-};
-
-/* Splits a CSV line in place into at most max fields (no quoting in Vidur's files). */
-static size_t split_csv(char *line, char **fields, size_t max)
+static void print_block_errors(FILE *out, const struct arch *a, const struct device *fitted,
+                               const struct calib_profile *pr)
 {
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        fields[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    char *nl = strpbrk(fields[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
-
-/* Reads the rows with tensor parallelism 1; the operators are matched by Vidur's names. */
-static int profile_read(const char *path, const struct roofline_op *ops, size_t nops,
-                        struct profile *pr, struct diag *d)
-{
-    char *text = NULL;
-    size_t len = 0;
-    if (slurp_file(path, PROFILE_MAX_BYTES, &text, &len, d) < 0)
-        return -EINVAL;
-    FILE *f = len ? fmemopen(text, len, "r") : NULL;
-    if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "%s", len ? "out of memory" : "empty file");
-        free(text);
-        return -EINVAL;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    enum { MAXF = 128 };
-    char *fields[MAXF];
-    int col_tokens = -1, col_tp = -1, col_op[ROOFLINE_MAX_OPS];
-    for (size_t i = 0; i < nops; i++)
-        col_op[i] = -1;
-    int lineno = 0, rc = 0;
-    pr->n = 0;
-    while (getline(&line, &cap, f) > 0) {
-        lineno++;
-        size_t nf = split_csv(line, fields, MAXF);
-        if (lineno == 1) {
-            for (size_t c = 0; c < nf; c++) {
-                if (strcmp(fields[c], "num_tokens") == 0)
-                    col_tokens = (int)c;
-                if (strcmp(fields[c], "num_tensor_parallel_workers") == 0)
-                    col_tp = (int)c;
-                for (size_t i = 0; i < nops; i++) {
-                    char want[96];
-                    snprintf(want, sizeof want, "time_stats.%s.median", ops[i].name);
-                    if (strcmp(fields[c], want) == 0)
-                        col_op[i] = (int)c;
-                }
-            }
-            if (col_tokens < 0) {
-                diag_report(d, DIAG_ERROR, path, 1, 1,
-                            "no num_tokens column; expected a Vidur "
-                            "mlp.csv profile");
-                rc = -EINVAL;
-                break;
-            }
-            for (size_t i = 0; i < nops; i++)
-                if (col_op[i] < 0) {
-                    diag_report(d, DIAG_ERROR, path, 1, 1,
-                                "no column time_stats.%s.median; expected a Vidur mlp.csv "
-                                "profile of this architecture",
-                                ops[i].name);
-                    rc = -EINVAL;
-                }
-            if (rc < 0)
-                break;
+    fprintf(out, "\n| tokens | measured block (ms) | roofline (ms) | error |\n|---|---|---|---|\n");
+    for (size_t s = 0; s < COUNT_OF(report_block_tokens); s++) {
+        const struct calib_point *p = calib_profile_find(pr, report_block_tokens[s]);
+        if (!p)
             continue;
-        }
-        if (col_tp >= 0 && ((size_t)col_tp >= nf || strcmp(fields[col_tp], "1") != 0))
-            continue;
-        if ((size_t)col_tokens >= nf || pr->n == MAX_POINTS)
-            continue;
-        struct point *p = &pr->pts[pr->n];
-        char *end = NULL;
-        p->tokens = strtod(fields[col_tokens], &end);
-        bool seen = false; /* some token counts are profiled twice: keep the first */
-        for (size_t i = 0; i < pr->n && !seen; i++)
-            seen = pr->pts[i].tokens == p->tokens;
-        if (seen)
-            continue;
-        if (end == fields[col_tokens] || !(p->tokens >= 1)) {
-            diag_report(d, DIAG_ERROR, path, lineno, 1,
-                        "num_tokens: expected a count >= 1, got '%s'", fields[col_tokens]);
-            rc = -EINVAL;
-            break;
-        }
-        p->total_s = 0;
-        for (size_t i = 0; i < nops; i++) {
-            double ms = (size_t)col_op[i] < nf ? strtod(fields[col_op[i]], NULL) : 0;
-            p->op_s[i] = ms * 1e-3;
-            p->total_s += p->op_s[i];
-        }
-        pr->n++;
-    }
-    free(line);
-    fclose(f);
-    free(text);
-    if (rc == 0 && pr->n == 0) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "no rows with num_tensor_parallel_workers = 1");
-        rc = -EINVAL;
-    }
-    return rc;
-}
-
-struct fit {
-    double eta_c, eta_m, eta_e, overlap, launch, max_err, mean_err, tile;
-};
-
-static void evaluate(const struct arch *a, struct device *dev, const struct profile *pr,
-                     struct fit *f)
-{
-    f->max_err = 0;
-    f->mean_err = 0;
-    for (size_t i = 0; i < pr->n; i++) {
-        double e = fabs(roofline_block_seconds(a, dev, pr->pts[i].tokens) / pr->pts[i].total_s - 1);
-        f->max_err = fmax(f->max_err, e);
-        f->mean_err += e / (double)pr->n;
+        struct calib_residual r = calib_block_residual(a, fitted, p);
+        fprintf(out, "| %g | %.4f | %.4f | %+.1f %% |\n", r.tokens, r.measured_s * 1e3,
+                r.model_s * 1e3, 100 * r.error);
     }
 }
 
-static void set_fit(struct device *dev, const struct fit *f)
-{
-    dev->eta_compute = f->eta_c;
-    dev->eta_memory = f->eta_m;
-    dev->eta_elementwise = f->eta_e;
-    dev->overlap = f->overlap;
-    dev->launch_s = f->launch;
-    dev->gemm_tile = f->tile;
-}
-
-/* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent: a coarse grid,
- * then a fine one around its best. */
-/* Keeps the best `n` fits seen, by (max error, mean error). */
-#define KEEP 24
-
-static void keep_best(struct fit *best, size_t *n, const struct fit *f)
-{
-    size_t i;
-    if (*n < KEEP) {
-        i = (*n)++;
-    } else {
-        if (!(f->max_err < best[KEEP - 1].max_err))
-            return;
-        i = KEEP - 1;
-    }
-    best[i] = *f;
-    while (i > 0 && best[i].max_err < best[i - 1].max_err) {
-        struct fit t = best[i];
-        best[i] = best[i - 1];
-        best[i - 1] = t;
-        i--;
-    }
-}
-
-/* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent. The error
- * surface has many local minima, so a coarse grid is searched on every fourth token count, the
- * best KEEP candidates are refined on a fine grid, and the winner is scored on all points. */
-static struct fit calibrate(const struct arch *a, const struct device *base,
-                            const struct profile *pr)
-{
-    static const double overlaps[] = {0, 1, 1.5, 2, 3, 5};
-    static const double tiles[] = {0, 64, 128};
-    struct device dev = *base;
-    struct profile *sub = malloc(sizeof *sub);
-    struct fit best = {.max_err = INFINITY};
-    if (!sub)
-        return best;
-    sub->n = 0;
-    for (size_t i = 0; i < pr->n; i += 4)
-        sub->pts[sub->n++] = pr->pts[i];
-    struct fit cand[KEEP];
-    size_t ncand = 0;
-    for (size_t t = 0; t < sizeof tiles / sizeof *tiles; t++)
-        for (size_t o = 0; o < sizeof overlaps / sizeof *overlaps; o++)
-            for (double c = 0.3; c <= 1.0 + 1e-9; c += 0.1)
-                for (double m = 0.3; m <= 1.0 + 1e-9; m += 0.1)
-                    for (double e = 0.2; e <= 1.0 + 1e-9; e += 0.1)
-                        for (double l = 0; l <= 10e-6 + 1e-12; l += 1e-6) {
-                            struct fit f = {c, m, e, overlaps[o], l, 0, 0, tiles[t]};
-                            set_fit(&dev, &f);
-                            evaluate(a, &dev, sub, &f);
-                            keep_best(cand, &ncand, &f);
-                        }
-    for (size_t k = 0; k < ncand; k++) {
-        struct fit here = cand[k];
-        double c0 = here.eta_c, m0 = here.eta_m, e0 = here.eta_e, l0 = here.launch;
-        for (double c = fmax(0.05, c0 - 0.08); c <= fmin(1.0, c0 + 0.08) + 1e-9; c += 0.02)
-            for (double m = fmax(0.05, m0 - 0.08); m <= fmin(1.0, m0 + 0.08) + 1e-9; m += 0.02)
-                for (double e = fmax(0.05, e0 - 0.08); e <= fmin(1.0, e0 + 0.08) + 1e-9; e += 0.02)
-                    for (double l = fmax(0, l0 - 1e-6); l <= l0 + 1e-6 + 1e-12; l += 0.2e-6) {
-                        struct fit f = {c, m, e, here.overlap, l, 0, 0, here.tile};
-                        set_fit(&dev, &f);
-                        evaluate(a, &dev, sub, &f);
-                        if (f.max_err < here.max_err)
-                            here = f;
-                    }
-        set_fit(&dev, &here);
-        evaluate(a, &dev, pr, &here); /* on every point */
-        if (here.max_err < best.max_err)
-            best = here;
-    }
-    free(sub);
-    return best;
-}
-
-static void print_report(FILE *out, const char *path, const struct arch *a, struct device *dev,
-                         const struct profile *pr, const struct fit *f)
+static void print_op_errors(FILE *out, const struct arch *a, const struct device *fitted,
+                            const struct calib_profile *pr)
 {
     struct roofline_op ops[ROOFLINE_MAX_OPS];
     size_t nops = roofline_block_ops(a, ops);
-    double tmin = INFINITY, tmax = 0;
-    for (size_t i = 0; i < pr->n; i++) {
-        tmin = fmin(tmin, pr->pts[i].tokens);
-        tmax = fmax(tmax, pr->pts[i].tokens);
+    fprintf(out, "\nper operator, error of the roofline (measured ms in parentheses):\n\n| op |");
+    for (size_t s = 0; s < COUNT_OF(report_op_tokens); s++)
+        fprintf(out, " %g tokens |", report_op_tokens[s]);
+    fprintf(out, "\n|---|---|---|---|---|\n");
+    for (size_t o = 0; o < nops; o++) {
+        fprintf(out, "| %s |", ops[o].name);
+        for (size_t s = 0; s < COUNT_OF(report_op_tokens); s++) {
+            const struct calib_point *p = calib_profile_find(pr, report_op_tokens[s]);
+            if (!p)
+                continue;
+            struct calib_residual r = calib_op_residual(a, o, fitted, p);
+            if (r.measured_s > 0)
+                fprintf(out, " %+.0f %% (%.3f) |", 100 * r.error, r.measured_s * 1e3);
+            else
+                fprintf(out, " - |");
+        }
+        fprintf(out, "\n");
     }
-    fprintf(out, "# %s on %s: Vidur profile %s, %zu token counts (%g..%g)\n", a->name, dev->name,
+}
+
+static void print_calibration(FILE *out, const char *path, const struct arch *a,
+                              const struct device *base, const struct calib_profile *pr,
+                              const struct calib_fit *f)
+{
+    double tmin, tmax;
+    calib_profile_span(pr, &tmin, &tmax);
+    fprintf(out, "# %s on %s: Vidur profile %s, %zu token counts (%g..%g)\n", a->name, base->name,
             path, pr->n, tmin, tmax);
     fprintf(
         out,
         "fit: eta_compute %.2f, eta_memory %.2f, eta_elementwise %.2f, overlap %g, GEMM tile %g "
         "tokens, launch %.1f us per kernel; block error max %.1f %%, mean %.1f %%\n",
-        f->eta_c, f->eta_m, f->eta_e, f->overlap, f->tile, f->launch * 1e6, 100 * f->max_err,
-        100 * f->mean_err);
-    set_fit(dev, f);
-    const double show[] = {1, 2, 8, 16, 64, 128, 256, 512, 1024, 2048, 3072, 4096};
-    fprintf(out, "\n| tokens | measured block (ms) | roofline (ms) | error |\n|---|---|---|---|\n");
-    for (size_t s = 0; s < sizeof show / sizeof *show; s++)
-        for (size_t i = 0; i < pr->n; i++)
-            if (pr->pts[i].tokens == show[s]) {
-                double model = roofline_block_seconds(a, dev, pr->pts[i].tokens);
-                fprintf(out, "| %g | %.4f | %.4f | %+.1f %% |\n", show[s], pr->pts[i].total_s * 1e3,
-                        model * 1e3, 100 * (model / pr->pts[i].total_s - 1));
-            }
-    fprintf(out, "\nper operator, error of the roofline (measured ms in parentheses):\n\n| op |");
-    const double opshow[] = {1, 64, 512, 4096};
-    for (size_t s = 0; s < 4; s++)
-        fprintf(out, " %g tokens |", opshow[s]);
-    fprintf(out, "\n|---|---|---|---|---|\n");
-    for (size_t o = 0; o < nops; o++) {
-        fprintf(out, "| %s |", ops[o].name);
-        for (size_t s = 0; s < 4; s++)
-            for (size_t i = 0; i < pr->n; i++)
-                if (pr->pts[i].tokens == opshow[s]) {
-                    double model = roofline_op_seconds(&ops[o], dev, opshow[s]);
-                    double meas = pr->pts[i].op_s[o];
-                    if (meas > 0)
-                        fprintf(out, " %+.0f %% (%.3f) |", 100 * (model / meas - 1), meas * 1e3);
-                    else
-                        fprintf(out, " - |");
-                }
-        fprintf(out, "\n");
-    }
+        f->eta_compute, f->eta_memory, f->eta_elementwise, f->overlap, f->gemm_tile,
+        f->launch_s * 1e6, 100 * f->max_error, 100 * f->mean_error);
+    struct device fitted = *base;
+    calib_apply(&fitted, f);
+    print_block_errors(out, a, &fitted, pr);
+    print_op_errors(out, a, &fitted, pr);
 }
 
 static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
@@ -331,13 +116,13 @@ static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
     struct diag d;
     diag_init(&d);
     struct args a;
-    args_parse(&a, calibrate_opts, NCAL, argc, argv, 2, &d);
+    args_parse(&a, calibrate_opts, COUNT_OF(calibrate_opts), argc, argv, 2, &d);
     if (a.help) {
         fprintf(io->out,
                 "usage: splitsim tables calibrate --vidur FILE --model NAME --device NAME\n\n"
                 "Fits a device's roofline efficiencies to a Vidur per-operator profile and\n"
                 "prints the error per token count and per operator.\n\noptions:\n");
-        args_print_help(io->out, calibrate_opts, NCAL);
+        args_print_help(io->out, calibrate_opts, COUNT_OF(calibrate_opts));
         args_release(&a);
         diag_release(&d);
         return CLI_OK;
@@ -357,24 +142,22 @@ static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
     else if (!dev)
         diag_error(&d, "--device: unknown device '%s' (see 'splitsim tables list')", dname);
     int rc = diag_error_count(&d) ? CLI_BAD_INPUT : CLI_OK;
-    struct profile *pr = NULL;
+    struct calib_profile pr = {NULL, 0};
+    struct calib_fit fit;
     if (rc == CLI_OK) {
-        struct roofline_op ops[ROOFLINE_MAX_OPS];
-        size_t nops = roofline_block_ops(arch, ops);
-        pr = malloc(sizeof *pr);
-        if (!pr)
+        int read = calib_profile_read(&pr, path, arch, &d);
+        if (read < 0) {
+            rc = read == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+        } else if (calib_fit(arch, dev, &pr, &fit) < 0) {
+            diag_error(&d, "out of memory");
             rc = CLI_FAILURE;
-        else if (profile_read(path, ops, nops, pr, &d) < 0)
-            rc = CLI_BAD_INPUT;
+        }
     }
-    if (rc == CLI_OK) {
-        struct fit f = calibrate(arch, dev, pr);
-        struct device fitted = *dev;
-        print_report(io->out, path, arch, &fitted, pr, &f);
-    } else {
+    if (rc == CLI_OK)
+        print_calibration(io->out, path, arch, dev, &pr, &fit);
+    else
         diag_print(&d, io->err, "splitsim");
-    }
-    free(pr);
+    calib_profile_release(&pr);
     args_release(&a);
     diag_release(&d);
     return rc;
