@@ -271,20 +271,17 @@ static void today(char *buf, size_t size)
         snprintf(buf, size, "unknown");
 }
 
-/* Architecture and device files named on the command line, kept while they are used. */
+/* Architecture and device files named on the command line, kept while they are used (zeroed
+ * when not loaded: releasing them is then a no-op). */
 struct specs {
     struct arch_spec arch;
     struct device_spec device;
-    bool have_arch, have_device;
 };
 
 static void specs_release(struct specs *sp)
 {
-    if (sp->have_arch)
-        arch_spec_release(&sp->arch);
-    if (sp->have_device)
-        device_spec_release(&sp->device);
-    sp->have_arch = sp->have_device = false;
+    arch_spec_release(&sp->arch);
+    device_spec_release(&sp->device);
 }
 
 /* A command-line name that is a file rather than a catalogue name. */
@@ -293,6 +290,27 @@ static bool is_file(const char *name)
     size_t n = strlen(name);
     return strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 }
+
+/* Reports a name that is neither a file nor in the catalogue of `kind`, with the catalogue's
+ * nearest name as a "did you mean" (sim/diag.h). */
+static void unknown_name(struct diag *d, const char *kind, const char *name,
+                         const char *const *catalogue_names, size_t n)
+{
+    const char *near = diag_nearest(name, catalogue_names, n);
+    diag_error(d, "unknown %s '%s'%s%s%s (see 'splitsim tables list', or give a file)", kind, name,
+               near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/* unknown_name over a catalogue: a NULL-terminated array of pointers to entries with a `name`
+ * (arch_catalogue, device_catalogue), of which the first 64 are candidates. */
+#define REPORT_UNKNOWN(diag, kind, word, catalogue)                                                \
+    do {                                                                                           \
+        const char *names_[64];                                                                    \
+        size_t n_ = 0;                                                                             \
+        for (; (catalogue)[n_] && n_ < 64; n_++)                                                   \
+            names_[n_] = (catalogue)[n_]->name;                                                    \
+        unknown_name(diag, kind, word, names_, n_);                                                \
+    } while (0)
 
 /* Looks up MODEL and DEVICE (positional 0 and 1 after the subcommand): catalogue names, or
  * files describing an architecture or a device (models/llm/specfile.h). */
@@ -309,35 +327,15 @@ static int model_device(const struct args *a, const char *sub, const struct arch
                    sub, a->npositional);
         return -EINVAL;
     }
-    const char *names[64];
-    size_t n = 0;
-    if (is_file(a->positional[0])) {
-        if (arch_spec_load(&sp->arch, a->positional[0], d) == 0) {
-            sp->have_arch = true;
-            *arch = &sp->arch.arch;
-        }
-    } else if (!(*arch = arch_find(a->positional[0]))) {
-        for (size_t i = 0; arch_catalogue[i] && n < 64; i++)
-            names[n++] = arch_catalogue[i]->name;
-        const char *near = diag_nearest(a->positional[0], names, n);
-        diag_error(d, "unknown model '%s'%s%s%s (see 'splitsim tables list', or give a file)",
-                   a->positional[0], near ? "; did you mean '" : "", near ? near : "",
-                   near ? "'?" : "");
-    }
-    n = 0;
-    if (is_file(a->positional[1])) {
-        if (device_spec_load(&sp->device, a->positional[1], d) == 0) {
-            sp->have_device = true;
-            *dev = &sp->device.device;
-        }
-    } else if (!(*dev = device_find(a->positional[1]))) {
-        for (size_t i = 0; device_catalogue[i] && n < 64; i++)
-            names[n++] = device_catalogue[i]->name;
-        const char *near = diag_nearest(a->positional[1], names, n);
-        diag_error(d, "unknown device '%s'%s%s%s (see 'splitsim tables list', or give a file)",
-                   a->positional[1], near ? "; did you mean '" : "", near ? near : "",
-                   near ? "'?" : "");
-    }
+    const char *model = a->positional[0], *device = a->positional[1];
+    if (is_file(model))
+        *arch = arch_spec_load(&sp->arch, model, d) == 0 ? &sp->arch.arch : NULL;
+    else if (!(*arch = arch_find(model)))
+        REPORT_UNKNOWN(d, "model", model, arch_catalogue);
+    if (is_file(device))
+        *dev = device_spec_load(&sp->device, device, d) == 0 ? &sp->device.device : NULL;
+    else if (!(*dev = device_find(device)))
+        REPORT_UNKNOWN(d, "device", device, device_catalogue);
     if (*arch && *dev)
         return 0;
     specs_release(sp);
