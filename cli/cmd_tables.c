@@ -41,11 +41,59 @@
 
 #define COUNT_OF(array) (sizeof array / sizeof array[0])
 
+/* A subcommand's options and its --help text. */
+struct subcommand_spec {
+    const char *usage; /* printed for --help */
+    const struct args_opt *opts;
+    size_t nopts;
+    bool help_lists_options; /* --help prints the options' help after `usage` */
+};
+
+/* What a subcommand holds while it runs: its diagnostics and its parsed arguments. */
+struct subcommand {
+    struct diag diag;
+    struct args args;
+};
+
+/* Parses `splitsim tables SUB ...` (argv[1] is SUB) against spec's options; with --help, prints
+ * the help to `out` and returns true (the subcommand is then done, but for subcommand_end). */
+static bool subcommand_start(struct subcommand *s, const struct subcommand_spec *spec, int argc,
+                             char **argv, FILE *out)
+{
+    diag_init(&s->diag);
+    args_parse(&s->args, spec->opts, spec->nopts, argc, argv, 2, &s->diag);
+    if (!s->args.help)
+        return false;
+    fputs(spec->usage, out);
+    if (spec->help_lists_options)
+        args_print_help(out, spec->opts, spec->nopts);
+    return true;
+}
+
+static void subcommand_release(struct subcommand *s)
+{
+    args_release(&s->args);
+    diag_release(&s->diag);
+}
+
+/* Prints the diagnostics, releases s and returns `status`. */
+static int subcommand_end(struct subcommand *s, const struct cli_io *io, int status)
+{
+    diag_print(&s->diag, io->err, "splitsim");
+    subcommand_release(s);
+    return status;
+}
+
 static const struct args_opt calibrate_opts[] = {
     {"vidur", 0, "FILE", "Vidur mlp.csv profile of one decoder block", false},
     {"model", 0, "NAME", "architecture the profile measured (see 'splitsim tables list')", false},
     {"device", 0, "NAME", "device the profile ran on; its datasheet peaks are used", false},
 };
+static const struct subcommand_spec calibrate_spec = {
+    "usage: splitsim tables calibrate --vidur FILE --model NAME --device NAME\n\n"
+    "Fits a device's roofline efficiencies to a Vidur per-operator profile and\n"
+    "prints the error per token count and per operator.\n\noptions:\n",
+    calibrate_opts, COUNT_OF(calibrate_opts), true};
 
 /* Token counts the report shows: the block (when measured), and each operator. */
 static const double report_block_tokens[] = {1,   2,   8,    16,   64,   128,
@@ -113,54 +161,42 @@ static void print_calibration(FILE *out, const char *path, const struct arch *a,
 
 static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, calibrate_opts, COUNT_OF(calibrate_opts), argc, argv, 2, &d);
-    if (a.help) {
-        fprintf(io->out,
-                "usage: splitsim tables calibrate --vidur FILE --model NAME --device NAME\n\n"
-                "Fits a device's roofline efficiencies to a Vidur per-operator profile and\n"
-                "prints the error per token count and per operator.\n\noptions:\n");
-        args_print_help(io->out, calibrate_opts, COUNT_OF(calibrate_opts));
-        args_release(&a);
-        diag_release(&d);
+    struct subcommand s;
+    if (subcommand_start(&s, &calibrate_spec, argc, argv, io->out)) {
+        subcommand_release(&s); /* with --help, argument errors go unreported here */
         return CLI_OK;
     }
-    const char *path = args_get(&a, "vidur"), *mname = args_get(&a, "model"),
-               *dname = args_get(&a, "device");
+    const char *path = args_get(&s.args, "vidur"), *mname = args_get(&s.args, "model"),
+               *dname = args_get(&s.args, "device");
     const struct arch *arch = mname ? arch_find(mname) : NULL;
     const struct device *dev = dname ? device_find(dname) : NULL;
     if (!path)
-        diag_error(&d, "tables calibrate: expected --vidur FILE");
+        diag_error(&s.diag, "tables calibrate: expected --vidur FILE");
     if (!mname)
-        diag_error(&d, "tables calibrate: expected --model NAME");
+        diag_error(&s.diag, "tables calibrate: expected --model NAME");
     else if (!arch)
-        diag_error(&d, "--model: unknown architecture '%s' (see 'splitsim tables list')", mname);
+        diag_error(&s.diag, "--model: unknown architecture '%s' (see 'splitsim tables list')",
+                   mname);
     if (!dname)
-        diag_error(&d, "tables calibrate: expected --device NAME");
+        diag_error(&s.diag, "tables calibrate: expected --device NAME");
     else if (!dev)
-        diag_error(&d, "--device: unknown device '%s' (see 'splitsim tables list')", dname);
-    int rc = diag_error_count(&d) ? CLI_BAD_INPUT : CLI_OK;
-    struct calib_profile pr = {NULL, 0};
+        diag_error(&s.diag, "--device: unknown device '%s' (see 'splitsim tables list')", dname);
+    if (diag_error_count(&s.diag))
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
+    struct calib_profile pr;
     struct calib_fit fit;
-    if (rc == CLI_OK) {
-        int read = calib_profile_read(&pr, path, arch, &d);
-        if (read < 0) {
-            rc = read == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        } else if (calib_fit(arch, dev, &pr, &fit) < 0) {
-            diag_error(&d, "out of memory");
-            rc = CLI_FAILURE;
-        }
-    }
-    if (rc == CLI_OK)
+    int rc = calib_profile_read(&pr, path, arch, &s.diag);
+    if (rc < 0) {
+        rc = rc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+    } else if (calib_fit(arch, dev, &pr, &fit) < 0) {
+        diag_error(&s.diag, "out of memory");
+        rc = CLI_FAILURE;
+    } else {
         print_calibration(io->out, path, arch, dev, &pr, &fit);
-    else
-        diag_print(&d, io->err, "splitsim");
+        rc = CLI_OK;
+    }
     calib_profile_release(&pr);
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 /* The bundled tables live in SPLITSIM_TABLES_DIR/<kind>/<model>.<device>.yaml (kind: measured,
@@ -254,12 +290,20 @@ static int tables_list(const struct cli_io *io)
 static const struct args_opt derive_opts[] = {
     {"output", 'o', "FILE", "write the table here (default: standard output)", false},
 };
+static const struct subcommand_spec derive_spec = {
+    "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\noptions:\n", derive_opts,
+    COUNT_OF(derive_opts), true};
 static const struct args_opt show_opts[] = {
     {"table", 0, "FILE", "show this table file instead of deriving one", false},
     {"quality", 0, "FILE", "show this quality table (validated)", false},
     {"csv", 0, NULL, "one row per (layer, token count): layer,name,tokens,prefill_ms,decode_ms",
      false},
 };
+static const struct subcommand_spec show_spec = {
+    "usage: splitsim tables show MODEL DEVICE [--csv]\n"
+    "       splitsim tables show --table FILE [--csv]\n"
+    "       splitsim tables show --quality FILE\n\noptions:\n",
+    show_opts, COUNT_OF(show_opts), true};
 
 /* "2026-11-27" from SOURCE_DATE_EPOCH or the clock, so derived files can be reproducible. */
 static void today(char *buf, size_t size)
@@ -380,40 +424,28 @@ static int derive(const struct arch *arch, const struct device *dev, struct cost
 
 static int tables_derive(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, derive_opts, 1, argc, argv, 2, &d);
-    int rc = CLI_OK;
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\noptions:\n");
-        args_print_help(io->out, derive_opts, 1);
-        goto out;
-    }
+    struct subcommand s;
+    if (subcommand_start(&s, &derive_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
     const struct arch *arch = NULL;
     const struct device *dev = NULL;
     struct specs sp;
-    if (model_device(&a, "derive", &arch, &dev, &sp, &d) < 0 || diag_error_count(&d)) {
+    if (model_device(&s.args, "derive", &arch, &dev, &sp, &s.diag) < 0 ||
+        diag_error_count(&s.diag)) {
         specs_release(&sp);
-        rc = CLI_BAD_INPUT;
-        goto out;
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
     }
     struct cost_table t;
-    int drc = derive(arch, dev, &t, &d);
+    int drc = derive(arch, dev, &t, &s.diag);
     specs_release(&sp);
     if (drc < 0) {
         if (drc == -ENOMEM)
-            diag_error(&d, "out of memory");
-        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        goto out;
+            diag_error(&s.diag, "out of memory");
+        return subcommand_end(&s, io, drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT);
     }
-    rc = write_table(&t, args_get(&a, "output"), io->out, &d);
+    int rc = write_table(&t, args_get(&s.args, "output"), io->out, &s.diag);
     cost_release(&t);
-out:
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 static void show_readable(FILE *out, const struct cost_table *t)
@@ -496,72 +528,59 @@ static void show_quality(FILE *out, const struct qtable *q)
     }
 }
 
+/* The cost table `tables show` shows: the file of --table, else the bundled table of (MODEL,
+ * DEVICE) (measured beats derived), else the roofline's. A CLI status. */
+static int shown_table(const struct args *a, struct cost_table *t, struct diag *d)
+{
+    const char *file = args_get(a, "table");
+    if (file) {
+        if (a->npositional)
+            diag_error(d, "tables show: --table FILE takes no MODEL DEVICE");
+        return diag_error_count(d) || cost_load(t, file, d) < 0 ? CLI_BAD_INPUT : CLI_OK;
+    }
+    char *bundled = a->npositional == 2 ? bundled_table(a->positional[0], a->positional[1]) : NULL;
+    if (bundled) {
+        int rc = cost_load(t, bundled, d) < 0 ? CLI_BAD_INPUT : CLI_OK;
+        free(bundled);
+        return rc;
+    }
+    const struct arch *arch = NULL;
+    const struct device *dev = NULL;
+    struct specs sp;
+    if (model_device(a, "show", &arch, &dev, &sp, d) < 0)
+        return CLI_BAD_INPUT;
+    int drc = derive(arch, dev, t, d);
+    specs_release(&sp);
+    return drc == 0 ? CLI_OK : drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+}
+
 static int tables_show(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, show_opts, 3, argc, argv, 2, &d);
-    int rc = CLI_OK;
-    struct cost_table t;
-    memset(&t, 0, sizeof t);
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables show MODEL DEVICE [--csv]\n"
-                         "       splitsim tables show --table FILE [--csv]\n"
-                         "       splitsim tables show --quality FILE\n\noptions:\n");
-        args_print_help(io->out, show_opts, 3);
-        goto out;
-    }
-    const char *qfile = args_get(&a, "quality");
+    struct subcommand s;
+    if (subcommand_start(&s, &show_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
+    const char *qfile = args_get(&s.args, "quality");
     if (qfile) {
         struct qtable q;
-        if (diag_error_count(&d) || qtable_load(&q, qfile, &d) < 0) {
-            rc = CLI_BAD_INPUT;
-            goto out;
-        }
+        if (diag_error_count(&s.diag) || qtable_load(&q, qfile, &s.diag) < 0)
+            return subcommand_end(&s, io, CLI_BAD_INPUT);
         show_quality(io->out, &q);
         qtable_release(&q);
-        goto out;
+        return subcommand_end(&s, io, CLI_OK);
     }
-    const char *file = args_get(&a, "table");
-    if (diag_error_count(&d)) {
-        rc = CLI_BAD_INPUT;
-    } else if (file) {
-        if (a.npositional)
-            diag_error(&d, "tables show: --table FILE takes no MODEL DEVICE");
-        if (diag_error_count(&d) || cost_load(&t, file, &d) < 0)
-            rc = CLI_BAD_INPUT;
-    } else {
-        /* A bundled table first (measured beats derived); else derive one. */
-        char *bundled = a.npositional == 2 ? bundled_table(a.positional[0], a.positional[1]) : NULL;
-        const struct arch *arch = NULL;
-        const struct device *dev = NULL;
-        struct specs sp = {0};
-        if (bundled) {
-            if (cost_load(&t, bundled, &d) < 0)
-                rc = CLI_BAD_INPUT;
-        } else if (model_device(&a, "show", &arch, &dev, &sp, &d) < 0) {
-            rc = CLI_BAD_INPUT;
-        } else {
-            int drc = derive(arch, dev, &t, &d);
-            if (drc < 0)
-                rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        }
-        specs_release(&sp);
-        free(bundled);
-    }
+    if (diag_error_count(&s.diag))
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
+    struct cost_table t;
+    memset(&t, 0, sizeof t);
+    int rc = shown_table(&s.args, &t, &s.diag);
     if (rc == CLI_OK) {
-        if (args_has(&a, "csv"))
+        if (args_has(&s.args, "csv"))
             show_csv(io->out, &t);
         else
             show_readable(io->out, &t);
     }
-out:
     cost_release(&t);
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 static const struct args_opt profile_opts[] = {
@@ -572,7 +591,12 @@ static const struct args_opt profile_opts[] = {
     {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
     {"output", 'o', "FILE", "write the table here (default: standard output)", false},
 };
-#define NPROFILE (sizeof profile_opts / sizeof profile_opts[0])
+static const struct subcommand_spec profile_spec = {
+    "usage: splitsim tables profile MODEL [OPTIONS]\n\n"
+    "Measures one decoder block of MODEL (real shapes, synthetic weights),\n"
+    "its embedding and its head on this CPU, and writes a measured table.\n\n"
+    "options:\n",
+    profile_opts, COUNT_OF(profile_opts), true};
 
 /* "Intel(R) Xeon(R) Processor, 2 CPUs online" */
 static void machine_name(char *buf, size_t size, unsigned threads)
@@ -600,39 +624,28 @@ static void machine_name(char *buf, size_t size, unsigned threads)
 
 static int tables_profile(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, profile_opts, NPROFILE, argc, argv, 2, &d);
-    int rc = CLI_OK;
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables profile MODEL [OPTIONS]\n\n"
-                         "Measures one decoder block of MODEL (real shapes, synthetic weights),\n"
-                         "its embedding and its head on this CPU, and writes a measured table.\n\n"
-                         "options:\n");
-        args_print_help(io->out, profile_opts, NPROFILE);
-        goto out;
-    }
+    struct subcommand s;
+    if (subcommand_start(&s, &profile_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
     uint64_t max_tokens = 512, max_context = 2048, repeats = 3, threads = 0;
-    args_uint64(&a, "max-tokens", 1, 65536, &max_tokens, &d);
-    args_uint64(&a, "max-context", 1, 1048576, &max_context, &d);
-    args_uint64(&a, "repeats", 1, 63, &repeats, &d);
-    args_uint64(&a, "threads", 1, 1024, &threads, &d);
+    args_uint64(&s.args, "max-tokens", 1, 65536, &max_tokens, &s.diag);
+    args_uint64(&s.args, "max-context", 1, 1048576, &max_context, &s.diag);
+    args_uint64(&s.args, "repeats", 1, 63, &repeats, &s.diag);
+    args_uint64(&s.args, "threads", 1, 1024, &threads, &s.diag);
     const struct arch *arch = NULL;
-    if (a.npositional != 1)
-        diag_error(&d, "tables profile: expected one MODEL (see 'splitsim tables list')");
-    else if (!(arch = arch_find(a.positional[0])))
-        diag_error(&d, "unknown model '%s' (see 'splitsim tables list')", a.positional[0]);
-    if (diag_error_count(&d)) {
-        rc = CLI_BAD_INPUT;
-        goto out;
-    }
+    if (s.args.npositional != 1)
+        diag_error(&s.diag, "tables profile: expected one MODEL (see 'splitsim tables list')");
+    else if (!(arch = arch_find(s.args.positional[0])))
+        diag_error(&s.diag, "unknown model '%s' (see 'splitsim tables list')",
+                   s.args.positional[0]);
+    if (diag_error_count(&s.diag))
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
     char machine[256], tool[128], date[16];
     machine_name(machine, sizeof machine, (unsigned)threads);
     snprintf(tool, sizeof tool, "splitsim %s (git %s) tables profile", version_release(),
              version_git_revision());
     today(date, sizeof date);
-    const char *device = args_get(&a, "device");
+    const char *device = args_get(&s.args, "device");
     struct profile_options o = {.device = device ? device : "this-cpu",
                                 .machine = machine,
                                 .max_tokens = (unsigned)max_tokens,
@@ -641,45 +654,41 @@ static int tables_profile(int argc, char **argv, const struct cli_io *io)
                                 .threads = (unsigned)threads};
     struct cost_table t;
     if (profile_measure(&t, arch, &o, tool, date) < 0) {
-        diag_error(&d, "out of memory building a %s block", arch->name);
-        rc = CLI_FAILURE;
-        goto out;
+        diag_error(&s.diag, "out of memory building a %s block", arch->name);
+        return subcommand_end(&s, io, CLI_FAILURE);
     }
-    rc = write_table(&t, args_get(&a, "output"), io->out, &d);
+    int rc = write_table(&t, args_get(&s.args, "output"), io->out, &s.diag);
     cost_release(&t);
-out:
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
+
+static const struct args_opt peaks_opts[] = {
+    {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
+    {"repeats", 0, "N", "timed runs; the best is kept (default: 5)", false},
+};
+static const struct subcommand_spec peaks_spec = {
+    "usage: splitsim tables peaks [--threads N] [--repeats N]\n\n"
+    "Measures this machine's achieved FP32 GEMM throughput and weight-streaming\n"
+    "bandwidth, the peaks a CPU device entry needs.\n",
+    peaks_opts, COUNT_OF(peaks_opts), false};
 
 static int tables_peaks(int argc, char **argv, const struct cli_io *io)
 {
-    static const struct args_opt opts[] = {
-        {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
-        {"repeats", 0, "N", "timed runs; the best is kept (default: 5)", false},
-    };
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, opts, 2, argc, argv, 2, &d);
+    struct subcommand s;
+    bool help = subcommand_start(&s, &peaks_spec, argc, argv, io->out);
     uint64_t threads = 0, repeats = 5;
-    args_uint64(&a, "threads", 1, 1024, &threads, &d);
-    args_uint64(&a, "repeats", 1, 100, &repeats, &d);
+    args_uint64(&s.args, "threads", 1, 1024, &threads, &s.diag);
+    args_uint64(&s.args, "repeats", 1, 100, &repeats, &s.diag);
     int rc = CLI_OK;
     double flops = 0, bw = 0;
-    if (a.help) {
-        fprintf(io->out,
-                "usage: splitsim tables peaks [--threads N] [--repeats N]\n\n"
-                "Measures this machine's achieved FP32 GEMM throughput and weight-streaming\n"
-                "bandwidth, the peaks a CPU device entry needs.\n");
-    } else if (diag_error_count(&d) || a.npositional) {
-        if (a.npositional)
-            diag_error(&d, "tables peaks: unexpected argument '%s'", a.positional[0]);
+    if (help) {
+        /* done: the help is printed, and any problem with the options reported */
+    } else if (diag_error_count(&s.diag) || s.args.npositional) {
+        if (s.args.npositional)
+            diag_error(&s.diag, "tables peaks: unexpected argument '%s'", s.args.positional[0]);
         rc = CLI_BAD_INPUT;
     } else if (profile_peaks((unsigned)threads, (unsigned)repeats, &flops, &bw) < 0) {
-        diag_error(&d, "out of memory (the benchmark needs about 600 MB)");
+        diag_error(&s.diag, "out of memory (the benchmark needs about 600 MB)");
         rc = CLI_FAILURE;
     } else {
         char machine[256];
@@ -689,90 +698,90 @@ static int tables_peaks(int argc, char **argv, const struct cli_io *io)
                 "weight streaming (sgemv, 512 MiB): %.1f GB/s\n",
                 machine, profile_blas_name(), flops / 1e9, bw / 1e9);
     }
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
+
+/* Prints how far the roofline's table r is from table t (of `file`), every third grid point. */
+static void print_comparison(FILE *out, const char *file, const struct cost_table *t,
+                             const struct cost_table *r)
+{
+    fprintf(out, "%s on %s: roofline (derived) against %s (%s)\n", t->model, t->device, file,
+            t->method);
+    fprintf(out, "\n| group | prefill tokens | table ms | roofline ms | roofline error |\n"
+                 "|---|---|---|---|---|\n");
+    for (size_t g = 0; g < t->ngroups && g < r->ngroups; g++)
+        for (size_t i = 0; i < t->nprefill; i += 3) {
+            double mine = t->groups[g].prefill_ms[i];
+            double roof = cost_group_prefill_ms(r, &r->groups[g], t->prefill_tokens[i], NULL);
+            fprintf(out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t->groups[g].name,
+                    t->prefill_tokens[i], mine, roof, 100 * (roof / mine - 1));
+        }
+    fprintf(out, "\n| group | decode context | table ms | roofline ms | roofline error |\n"
+                 "|---|---|---|---|---|\n");
+    for (size_t g = 0; g < t->ngroups && g < r->ngroups; g++)
+        for (size_t i = 0; i < t->ncontext; i += 3) {
+            double mine = t->groups[g].decode_ms[i * t->nbatch];
+            double roof = cost_group_decode_ms(r, &r->groups[g], t->decode_context[i],
+                                               t->decode_batch[0], NULL);
+            fprintf(out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t->groups[g].name,
+                    t->decode_context[i], mine, roof, 100 * (roof / mine - 1));
+        }
+    bool ex = false;
+    double tp = cost_range_prefill_ms(t, 0, t->nlayers, 512, &ex),
+           rp = cost_range_prefill_ms(r, 0, r->nlayers, 512, &ex);
+    double td = cost_range_decode_ms(t, 0, t->nlayers, 512, 1, &ex),
+           rd = cost_range_decode_ms(r, 0, r->nlayers, 512, 1, &ex);
+    fprintf(out,
+            "\nwhole model: prefill of 512 tokens %.1f ms (table) vs %.1f ms (roofline, "
+            "%+.0f %%); decode at context 512 %.2f vs %.2f ms/token (%+.0f %%)\n",
+            tp, rp, 100 * (rp / tp - 1), td, rd, 100 * (rd / td - 1));
+}
+
+/* The roofline's table for the (model, device) that table t names; a CLI status. */
+static int roofline_of(const struct cost_table *t, const char *file, struct cost_table *r,
+                       struct diag *d)
+{
+    const struct arch *arch = arch_find(t->model);
+    const struct device *dev = device_find(t->device);
+    if (!arch || !dev) {
+        diag_report(d, DIAG_ERROR, file, 0, 0,
+                    "no roofline for %s on %s: the %s is not in 'splitsim tables list'", t->model,
+                    t->device, arch ? "device" : "model");
+        return CLI_BAD_INPUT;
+    }
+    int drc = derive(arch, dev, r, d);
+    return drc == 0 ? CLI_OK : drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+}
+
+static const struct args_opt compare_opts[] = {
+    {"table", 0, "FILE", "the (measured) table to compare with the roofline", false},
+};
+static const struct subcommand_spec compare_spec = {
+    "usage: splitsim tables compare --table FILE\n\n"
+    "Prints how far the roofline's derived table for the file's model and\n"
+    "device is from the file, per layer group, token count and context.\n",
+    compare_opts, COUNT_OF(compare_opts), false};
 
 /* Compares a table file with the roofline's table for the same (model, device). */
 static int tables_compare(int argc, char **argv, const struct cli_io *io)
 {
-    static const struct args_opt opts[] = {
-        {"table", 0, "FILE", "the (measured) table to compare with the roofline", false},
-    };
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, opts, 1, argc, argv, 2, &d);
-    int rc = CLI_OK;
+    struct subcommand s;
+    if (subcommand_start(&s, &compare_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
+    const char *file = args_get(&s.args, "table");
+    if (!file)
+        diag_error(&s.diag, "tables compare: expected --table FILE");
     struct cost_table t, r;
     memset(&t, 0, sizeof t);
     memset(&r, 0, sizeof r);
-    const char *file = args_get(&a, "table");
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables compare --table FILE\n\n"
-                         "Prints how far the roofline's derived table for the file's model and\n"
-                         "device is from the file, per layer group, token count and context.\n");
-        goto out;
-    }
-    if (!file)
-        diag_error(&d, "tables compare: expected --table FILE");
-    if (diag_error_count(&d) || cost_load(&t, file, &d) < 0) {
-        rc = CLI_BAD_INPUT;
-        goto out;
-    }
-    const struct arch *arch = arch_find(t.model);
-    const struct device *dev = device_find(t.device);
-    if (!arch || !dev) {
-        diag_report(&d, DIAG_ERROR, file, 0, 0,
-                    "no roofline for %s on %s: the %s is not in 'splitsim tables list'", t.model,
-                    t.device, arch ? "device" : "model");
-        rc = CLI_BAD_INPUT;
-        goto out;
-    }
-    int drc = derive(arch, dev, &r, &d);
-    if (drc < 0) {
-        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        goto out;
-    }
-    fprintf(io->out, "%s on %s: roofline (derived) against %s (%s)\n", t.model, t.device, file,
-            t.method);
-    fprintf(io->out, "\n| group | prefill tokens | table ms | roofline ms | roofline error |\n"
-                     "|---|---|---|---|---|\n");
-    for (size_t g = 0; g < t.ngroups && g < r.ngroups; g++)
-        for (size_t i = 0; i < t.nprefill; i += 3) {
-            double mine = t.groups[g].prefill_ms[i];
-            double roof = cost_group_prefill_ms(&r, &r.groups[g], t.prefill_tokens[i], NULL);
-            fprintf(io->out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t.groups[g].name,
-                    t.prefill_tokens[i], mine, roof, 100 * (roof / mine - 1));
-        }
-    fprintf(io->out, "\n| group | decode context | table ms | roofline ms | roofline error |\n"
-                     "|---|---|---|---|---|\n");
-    for (size_t g = 0; g < t.ngroups && g < r.ngroups; g++)
-        for (size_t i = 0; i < t.ncontext; i += 3) {
-            double mine = t.groups[g].decode_ms[i * t.nbatch];
-            double roof = cost_group_decode_ms(&r, &r.groups[g], t.decode_context[i],
-                                               t.decode_batch[0], NULL);
-            fprintf(io->out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t.groups[g].name,
-                    t.decode_context[i], mine, roof, 100 * (roof / mine - 1));
-        }
-    bool ex = false;
-    double tp = cost_range_prefill_ms(&t, 0, t.nlayers, 512, &ex),
-           rp = cost_range_prefill_ms(&r, 0, r.nlayers, 512, &ex);
-    double td = cost_range_decode_ms(&t, 0, t.nlayers, 512, 1, &ex),
-           rd = cost_range_decode_ms(&r, 0, r.nlayers, 512, 1, &ex);
-    fprintf(io->out,
-            "\nwhole model: prefill of 512 tokens %.1f ms (table) vs %.1f ms (roofline, "
-            "%+.0f %%); decode at context 512 %.2f vs %.2f ms/token (%+.0f %%)\n",
-            tp, rp, 100 * (rp / tp - 1), td, rd, 100 * (rd / td - 1));
-out:
+    int rc = CLI_BAD_INPUT;
+    if (!diag_error_count(&s.diag) && cost_load(&t, file, &s.diag) == 0)
+        rc = roofline_of(&t, file, &r, &s.diag);
+    if (rc == CLI_OK)
+        print_comparison(io->out, file, &t, &r);
     cost_release(&t);
     cost_release(&r);
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 int cmd_tables(int argc, char **argv, const struct cli_io *io)
