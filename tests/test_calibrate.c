@@ -272,29 +272,26 @@ static void expect_recovered(const struct calib_fit *chosen, double tol)
     ck_assert(fit.mean_error <= fit.max_error);
 }
 
-/* Efficiencies on the coarse grid. */
-START_TEST(test_fit_recovers_coarse_point)
-{
-    struct calib_fit chosen = {.eta_compute = 0.70,
-                               .eta_memory = 0.80,
-                               .eta_elementwise = 0.50,
-                               .overlap = 2,
-                               .gemm_tile = 128,
-                               .launch_s = 3e-6};
-    expect_recovered(&chosen, 1e-9);
-}
-END_TEST
+/* Efficiencies to recover: on the coarse grid; and between its points, on the fine grid around
+ * them. */
+static const struct calib_fit chosen_fits[] = {
+    {.eta_compute = 0.70,
+     .eta_memory = 0.80,
+     .eta_elementwise = 0.50,
+     .overlap = 2,
+     .gemm_tile = 128,
+     .launch_s = 3e-6},
+    {.eta_compute = 0.74,
+     .eta_memory = 0.86,
+     .eta_elementwise = 0.42,
+     .overlap = 3,
+     .gemm_tile = 64,
+     .launch_s = 4.4e-6},
+};
 
-/* Efficiencies between the coarse grid's points, on the fine grid around them. */
-START_TEST(test_fit_recovers_fine_point)
+START_TEST(test_fit_recovers_chosen_efficiencies)
 {
-    struct calib_fit chosen = {.eta_compute = 0.74,
-                               .eta_memory = 0.86,
-                               .eta_elementwise = 0.42,
-                               .overlap = 3,
-                               .gemm_tile = 64,
-                               .launch_s = 4.4e-6};
-    expect_recovered(&chosen, 1e-9);
+    expect_recovered(&chosen_fits[_i], 1e-9);
 }
 END_TEST
 
@@ -379,8 +376,8 @@ static Suite *calibrate_suite(void)
     tcase_add_test(tc, test_parse_keeps_at_most_max_points);
     tcase_add_test(tc, test_read_file);
     tcase_add_test(tc, test_block_error_by_hand);
-    tcase_add_test(tc, test_fit_recovers_coarse_point);
-    tcase_add_test(tc, test_fit_recovers_fine_point);
+    tcase_add_loop_test(tc, test_fit_recovers_chosen_efficiencies, 0,
+                        (int)(sizeof chosen_fits / sizeof *chosen_fits));
     tcase_add_test(tc, test_fit_reports_its_own_error);
     tcase_add_test(tc, test_measured_profiles);
     suite_add_tcase(s, tc);
