@@ -10,7 +10,9 @@
  * chooses them to minimise the largest relative error of the block time over the profile
  * (minimax). That error surface has many local minima, so the search is a grid: a coarse grid on
  * every fourth token count (CALIB_SUBSAMPLE), the best CALIB_KEEP of it refined on a fine grid
- * around each, each refined candidate scored on every token count, the best of those kept. The
+ * around each, each refined candidate scored on every token count, the best of those kept. It is
+ * not exhaustive: a pattern in the measurements that the coarse stage's quarter of the token
+ * counts misses (every other point 3 % high, say) can leave a worse fit than the grid holds. The
  * fitted numbers are what models/llm/device.c records for its calibrated devices; docs/TABLES.md
  * has the commands, the search in numbers and the error left.
  *
@@ -20,8 +22,8 @@
  *
  * The grid: overlap in {0, 1, 1.5, 2, 3, 5}, GEMM tile in {0, 64, 128} tokens; coarse eta_compute
  * and eta_memory 0.3 to 1 by 0.1, eta_elementwise 0.2 to 1 by 0.1, launch 0 to 10 us by 1 us;
- * fine: each eta within 0.08 of the coarse value by 0.02 (kept in [0.05, 1]), launch within 1 us
- * by 0.2 us (kept >= 0).
+ * fine: each eta within 0.08 of the coarse value by 0.02 (kept in [0.05, 1], up to rounding),
+ * launch within 1 us by 0.2 us (kept >= 0).
  *
  * Invariants: a profile holds distinct token counts, each >= 1, in file order (the first row of
  * a count is kept), at most CALIB_MAX_POINTS; times are in seconds; op_s[i] is the time of the
