@@ -12,11 +12,11 @@
  *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
  *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
  *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
- *       FP16, by token count) and prints the fit and its error per token count and operator.
+ *       FP16, by token count) and prints the fit and its error per token count and operator
+ *       (the fit itself: models/llm/calibrate.h).
  *       The fitted numbers are what models/llm/device.c records for calibrated devices.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,7 @@
 #include "cli/cli.h"
 #include "sim/outfile.h"
 #include "models/llm/arch.h"
+#include "models/llm/calibrate.h"
 #include "models/llm/cost.h"
 #include "models/llm/derive.h"
 #include "models/llm/device.h"
@@ -35,349 +36,167 @@
 #include "models/llm/qtable.h"
 #include "models/llm/roofline.h"
 #include "models/llm/specfile.h"
-#include "sim/slurp.h"
 #include "sim/version.h"
 #include "splitsim_config.h"
+
+#define COUNT_OF(array) (sizeof array / sizeof array[0])
+
+/* A subcommand's options and its --help text. */
+struct subcommand_spec {
+    const char *usage; /* printed for --help */
+    const struct args_opt *opts;
+    size_t nopts;
+    bool help_lists_options; /* --help prints the options' help after `usage` */
+};
+
+/* What a subcommand holds while it runs: its diagnostics and its parsed arguments. */
+struct subcommand {
+    struct diag diag;
+    struct args args;
+};
+
+/* Parses `splitsim tables SUB ...` (argv[1] is SUB) against spec's options; with --help, prints
+ * the help to `out` and returns true (the subcommand is then done, but for subcommand_end). */
+static bool subcommand_start(struct subcommand *s, const struct subcommand_spec *spec, int argc,
+                             char **argv, FILE *out)
+{
+    diag_init(&s->diag);
+    args_parse(&s->args, spec->opts, spec->nopts, argc, argv, 2, &s->diag);
+    if (!s->args.help)
+        return false;
+    fputs(spec->usage, out);
+    if (spec->help_lists_options)
+        args_print_help(out, spec->opts, spec->nopts);
+    return true;
+}
+
+static void subcommand_release(struct subcommand *s)
+{
+    args_release(&s->args);
+    diag_release(&s->diag);
+}
+
+/* Prints the diagnostics, releases s and returns `status`. */
+static int subcommand_end(struct subcommand *s, const struct cli_io *io, int status)
+{
+    diag_print(&s->diag, io->err, "splitsim");
+    subcommand_release(s);
+    return status;
+}
 
 static const struct args_opt calibrate_opts[] = {
     {"vidur", 0, "FILE", "Vidur mlp.csv profile of one decoder block", false},
     {"model", 0, "NAME", "architecture the profile measured (see 'splitsim tables list')", false},
     {"device", 0, "NAME", "device the profile ran on; its datasheet peaks are used", false},
 };
-#define NCAL (sizeof calibrate_opts / sizeof calibrate_opts[0])
+static const struct subcommand_spec calibrate_spec = {
+    "usage: splitsim tables calibrate --vidur FILE --model NAME --device NAME\n\n"
+    "Fits a device's roofline efficiencies to a Vidur per-operator profile and\n"
+    "prints the error per token count and per operator.\n\noptions:\n",
+    calibrate_opts, COUNT_OF(calibrate_opts), true};
 
-#define MAX_POINTS 1024
+/* Token counts the report shows: the block (when measured), and each operator. */
+static const double report_block_tokens[] = {1,   2,   8,    16,   64,   128,
+                                             256, 512, 1024, 2048, 3072, 4096};
+static const double report_op_tokens[] = {1, 64, 512, 4096};
 
-/* A Vidur profile is a few hundred kB; a larger file is not one. */
-#define PROFILE_MAX_BYTES ((size_t)64 << 20)
-
-/* One measured token count: the sum of the operators' medians and each operator's median. */
-struct point {
-    double tokens;
-    double total_s;
-    double op_s[ROOFLINE_MAX_OPS];
-};
-
-struct profile {
-    struct point pts[MAX_POINTS];
-    size_t n;
-};
-
-/* Splits a CSV line in place into at most max fields (no quoting in Vidur's files). */
-static size_t split_csv(char *line, char **fields, size_t max)
+static void print_block_errors(FILE *out, const struct arch *a, const struct device *fitted,
+                               const struct calib_profile *pr)
 {
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        fields[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    char *nl = strpbrk(fields[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
-
-/* Reads the rows with tensor parallelism 1; the operators are matched by Vidur's names. */
-static int profile_read(const char *path, const struct roofline_op *ops, size_t nops,
-                        struct profile *pr, struct diag *d)
-{
-    char *text = NULL;
-    size_t len = 0;
-    if (slurp_file(path, PROFILE_MAX_BYTES, &text, &len, d) < 0)
-        return -EINVAL;
-    FILE *f = len ? fmemopen(text, len, "r") : NULL;
-    if (!f) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "%s", len ? "out of memory" : "empty file");
-        free(text);
-        return -EINVAL;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    enum { MAXF = 128 };
-    char *fields[MAXF];
-    int col_tokens = -1, col_tp = -1, col_op[ROOFLINE_MAX_OPS];
-    for (size_t i = 0; i < nops; i++)
-        col_op[i] = -1;
-    int lineno = 0, rc = 0;
-    pr->n = 0;
-    while (getline(&line, &cap, f) > 0) {
-        lineno++;
-        size_t nf = split_csv(line, fields, MAXF);
-        if (lineno == 1) {
-            for (size_t c = 0; c < nf; c++) {
-                if (strcmp(fields[c], "num_tokens") == 0)
-                    col_tokens = (int)c;
-                if (strcmp(fields[c], "num_tensor_parallel_workers") == 0)
-                    col_tp = (int)c;
-                for (size_t i = 0; i < nops; i++) {
-                    char want[96];
-                    snprintf(want, sizeof want, "time_stats.%s.median", ops[i].name);
-                    if (strcmp(fields[c], want) == 0)
-                        col_op[i] = (int)c;
-                }
-            }
-            if (col_tokens < 0) {
-                diag_report(d, DIAG_ERROR, path, 1, 1,
-                            "no num_tokens column; expected a Vidur "
-                            "mlp.csv profile");
-                rc = -EINVAL;
-                break;
-            }
-            for (size_t i = 0; i < nops; i++)
-                if (col_op[i] < 0) {
-                    diag_report(d, DIAG_ERROR, path, 1, 1,
-                                "no column time_stats.%s.median; expected a Vidur mlp.csv "
-                                "profile of this architecture",
-                                ops[i].name);
-                    rc = -EINVAL;
-                }
-            if (rc < 0)
-                break;
+    fprintf(out, "\n| tokens | measured block (ms) | roofline (ms) | error |\n|---|---|---|---|\n");
+    for (size_t s = 0; s < COUNT_OF(report_block_tokens); s++) {
+        const struct calib_point *p = calib_profile_find(pr, report_block_tokens[s]);
+        if (!p)
             continue;
-        }
-        if (col_tp >= 0 && ((size_t)col_tp >= nf || strcmp(fields[col_tp], "1") != 0))
-            continue;
-        if ((size_t)col_tokens >= nf || pr->n == MAX_POINTS)
-            continue;
-        struct point *p = &pr->pts[pr->n];
-        char *end = NULL;
-        p->tokens = strtod(fields[col_tokens], &end);
-        bool seen = false; /* some token counts are profiled twice: keep the first */
-        for (size_t i = 0; i < pr->n && !seen; i++)
-            seen = pr->pts[i].tokens == p->tokens;
-        if (seen)
-            continue;
-        if (end == fields[col_tokens] || !(p->tokens >= 1)) {
-            diag_report(d, DIAG_ERROR, path, lineno, 1,
-                        "num_tokens: expected a count >= 1, got '%s'", fields[col_tokens]);
-            rc = -EINVAL;
-            break;
-        }
-        p->total_s = 0;
-        for (size_t i = 0; i < nops; i++) {
-            double ms = (size_t)col_op[i] < nf ? strtod(fields[col_op[i]], NULL) : 0;
-            p->op_s[i] = ms * 1e-3;
-            p->total_s += p->op_s[i];
-        }
-        pr->n++;
-    }
-    free(line);
-    fclose(f);
-    free(text);
-    if (rc == 0 && pr->n == 0) {
-        diag_report(d, DIAG_ERROR, path, 0, 0, "no rows with num_tensor_parallel_workers = 1");
-        rc = -EINVAL;
-    }
-    return rc;
-}
-
-struct fit {
-    double eta_c, eta_m, eta_e, overlap, launch, max_err, mean_err, tile;
-};
-
-static void evaluate(const struct arch *a, struct device *dev, const struct profile *pr,
-                     struct fit *f)
-{
-    f->max_err = 0;
-    f->mean_err = 0;
-    for (size_t i = 0; i < pr->n; i++) {
-        double e = fabs(roofline_block_seconds(a, dev, pr->pts[i].tokens) / pr->pts[i].total_s - 1);
-        f->max_err = fmax(f->max_err, e);
-        f->mean_err += e / (double)pr->n;
+        struct calib_residual r = calib_block_residual(a, fitted, p);
+        fprintf(out, "| %g | %.4f | %.4f | %+.1f %% |\n", r.tokens, r.measured_s * 1e3,
+                r.model_s * 1e3, 100 * r.error);
     }
 }
 
-static void set_fit(struct device *dev, const struct fit *f)
-{
-    dev->eta_compute = f->eta_c;
-    dev->eta_memory = f->eta_m;
-    dev->eta_elementwise = f->eta_e;
-    dev->overlap = f->overlap;
-    dev->launch_s = f->launch;
-    dev->gemm_tile = f->tile;
-}
-
-/* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent: a coarse grid,
- * then a fine one around its best. */
-/* Keeps the best `n` fits seen, by (max error, mean error). */
-#define KEEP 24
-
-static void keep_best(struct fit *best, size_t *n, const struct fit *f)
-{
-    size_t i;
-    if (*n < KEEP) {
-        i = (*n)++;
-    } else {
-        if (!(f->max_err < best[KEEP - 1].max_err))
-            return;
-        i = KEEP - 1;
-    }
-    best[i] = *f;
-    while (i > 0 && best[i].max_err < best[i - 1].max_err) {
-        struct fit t = best[i];
-        best[i] = best[i - 1];
-        best[i - 1] = t;
-        i--;
-    }
-}
-
-/* Minimax fit of (eta_c, eta_m, eta_e, launch) for each smooth-maximum exponent. The error
- * surface has many local minima, so a coarse grid is searched on every fourth token count, the
- * best KEEP candidates are refined on a fine grid, and the winner is scored on all points. */
-static struct fit calibrate(const struct arch *a, const struct device *base,
-                            const struct profile *pr)
-{
-    static const double overlaps[] = {0, 1, 1.5, 2, 3, 5};
-    static const double tiles[] = {0, 64, 128};
-    struct device dev = *base;
-    struct profile *sub = malloc(sizeof *sub);
-    struct fit best = {.max_err = INFINITY};
-    if (!sub)
-        return best;
-    sub->n = 0;
-    for (size_t i = 0; i < pr->n; i += 4)
-        sub->pts[sub->n++] = pr->pts[i];
-    struct fit cand[KEEP];
-    size_t ncand = 0;
-    for (size_t t = 0; t < sizeof tiles / sizeof *tiles; t++)
-        for (size_t o = 0; o < sizeof overlaps / sizeof *overlaps; o++)
-            for (double c = 0.3; c <= 1.0 + 1e-9; c += 0.1)
-                for (double m = 0.3; m <= 1.0 + 1e-9; m += 0.1)
-                    for (double e = 0.2; e <= 1.0 + 1e-9; e += 0.1)
-                        for (double l = 0; l <= 10e-6 + 1e-12; l += 1e-6) {
-                            struct fit f = {c, m, e, overlaps[o], l, 0, 0, tiles[t]};
-                            set_fit(&dev, &f);
-                            evaluate(a, &dev, sub, &f);
-                            keep_best(cand, &ncand, &f);
-                        }
-    for (size_t k = 0; k < ncand; k++) {
-        struct fit here = cand[k];
-        double c0 = here.eta_c, m0 = here.eta_m, e0 = here.eta_e, l0 = here.launch;
-        for (double c = fmax(0.05, c0 - 0.08); c <= fmin(1.0, c0 + 0.08) + 1e-9; c += 0.02)
-            for (double m = fmax(0.05, m0 - 0.08); m <= fmin(1.0, m0 + 0.08) + 1e-9; m += 0.02)
-                for (double e = fmax(0.05, e0 - 0.08); e <= fmin(1.0, e0 + 0.08) + 1e-9; e += 0.02)
-                    for (double l = fmax(0, l0 - 1e-6); l <= l0 + 1e-6 + 1e-12; l += 0.2e-6) {
-                        struct fit f = {c, m, e, here.overlap, l, 0, 0, here.tile};
-                        set_fit(&dev, &f);
-                        evaluate(a, &dev, sub, &f);
-                        if (f.max_err < here.max_err)
-                            here = f;
-                    }
-        set_fit(&dev, &here);
-        evaluate(a, &dev, pr, &here); /* on every point */
-        if (here.max_err < best.max_err)
-            best = here;
-    }
-    free(sub);
-    return best;
-}
-
-static void print_report(FILE *out, const char *path, const struct arch *a, struct device *dev,
-                         const struct profile *pr, const struct fit *f)
+static void print_op_errors(FILE *out, const struct arch *a, const struct device *fitted,
+                            const struct calib_profile *pr)
 {
     struct roofline_op ops[ROOFLINE_MAX_OPS];
     size_t nops = roofline_block_ops(a, ops);
-    double tmin = INFINITY, tmax = 0;
-    for (size_t i = 0; i < pr->n; i++) {
-        tmin = fmin(tmin, pr->pts[i].tokens);
-        tmax = fmax(tmax, pr->pts[i].tokens);
+    fprintf(out, "\nper operator, error of the roofline (measured ms in parentheses):\n\n| op |");
+    for (size_t s = 0; s < COUNT_OF(report_op_tokens); s++)
+        fprintf(out, " %g tokens |", report_op_tokens[s]);
+    fprintf(out, "\n|---|---|---|---|---|\n");
+    for (size_t o = 0; o < nops; o++) {
+        fprintf(out, "| %s |", ops[o].name);
+        for (size_t s = 0; s < COUNT_OF(report_op_tokens); s++) {
+            const struct calib_point *p = calib_profile_find(pr, report_op_tokens[s]);
+            if (!p)
+                continue;
+            struct calib_residual r = calib_op_residual(a, o, fitted, p);
+            if (r.measured_s > 0)
+                fprintf(out, " %+.0f %% (%.3f) |", 100 * r.error, r.measured_s * 1e3);
+            else
+                fprintf(out, " - |");
+        }
+        fprintf(out, "\n");
     }
-    fprintf(out, "# %s on %s: Vidur profile %s, %zu token counts (%g..%g)\n", a->name, dev->name,
+}
+
+static void print_calibration(FILE *out, const char *path, const struct arch *a,
+                              const struct device *base, const struct calib_profile *pr,
+                              const struct calib_fit *f)
+{
+    double tmin, tmax;
+    calib_profile_span(pr, &tmin, &tmax);
+    fprintf(out, "# %s on %s: Vidur profile %s, %zu token counts (%g..%g)\n", a->name, base->name,
             path, pr->n, tmin, tmax);
     fprintf(
         out,
         "fit: eta_compute %.2f, eta_memory %.2f, eta_elementwise %.2f, overlap %g, GEMM tile %g "
         "tokens, launch %.1f us per kernel; block error max %.1f %%, mean %.1f %%\n",
-        f->eta_c, f->eta_m, f->eta_e, f->overlap, f->tile, f->launch * 1e6, 100 * f->max_err,
-        100 * f->mean_err);
-    set_fit(dev, f);
-    const double show[] = {1, 2, 8, 16, 64, 128, 256, 512, 1024, 2048, 3072, 4096};
-    fprintf(out, "\n| tokens | measured block (ms) | roofline (ms) | error |\n|---|---|---|---|\n");
-    for (size_t s = 0; s < sizeof show / sizeof *show; s++)
-        for (size_t i = 0; i < pr->n; i++)
-            if (pr->pts[i].tokens == show[s]) {
-                double model = roofline_block_seconds(a, dev, pr->pts[i].tokens);
-                fprintf(out, "| %g | %.4f | %.4f | %+.1f %% |\n", show[s], pr->pts[i].total_s * 1e3,
-                        model * 1e3, 100 * (model / pr->pts[i].total_s - 1));
-            }
-    fprintf(out, "\nper operator, error of the roofline (measured ms in parentheses):\n\n| op |");
-    const double opshow[] = {1, 64, 512, 4096};
-    for (size_t s = 0; s < 4; s++)
-        fprintf(out, " %g tokens |", opshow[s]);
-    fprintf(out, "\n|---|---|---|---|---|\n");
-    for (size_t o = 0; o < nops; o++) {
-        fprintf(out, "| %s |", ops[o].name);
-        for (size_t s = 0; s < 4; s++)
-            for (size_t i = 0; i < pr->n; i++)
-                if (pr->pts[i].tokens == opshow[s]) {
-                    double model = roofline_op_seconds(&ops[o], dev, opshow[s]);
-                    double meas = pr->pts[i].op_s[o];
-                    if (meas > 0)
-                        fprintf(out, " %+.0f %% (%.3f) |", 100 * (model / meas - 1), meas * 1e3);
-                    else
-                        fprintf(out, " - |");
-                }
-        fprintf(out, "\n");
-    }
+        f->eta_compute, f->eta_memory, f->eta_elementwise, f->overlap, f->gemm_tile,
+        f->launch_s * 1e6, 100 * f->max_error, 100 * f->mean_error);
+    struct device fitted = *base;
+    calib_apply(&fitted, f);
+    print_block_errors(out, a, &fitted, pr);
+    print_op_errors(out, a, &fitted, pr);
 }
 
 static int tables_calibrate(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, calibrate_opts, NCAL, argc, argv, 2, &d);
-    if (a.help) {
-        fprintf(io->out,
-                "usage: splitsim tables calibrate --vidur FILE --model NAME --device NAME\n\n"
-                "Fits a device's roofline efficiencies to a Vidur per-operator profile and\n"
-                "prints the error per token count and per operator.\n\noptions:\n");
-        args_print_help(io->out, calibrate_opts, NCAL);
-        args_release(&a);
-        diag_release(&d);
+    struct subcommand s;
+    if (subcommand_start(&s, &calibrate_spec, argc, argv, io->out)) {
+        subcommand_release(&s); /* with --help, argument errors go unreported here */
         return CLI_OK;
     }
-    const char *path = args_get(&a, "vidur"), *mname = args_get(&a, "model"),
-               *dname = args_get(&a, "device");
+    const char *path = args_get(&s.args, "vidur"), *mname = args_get(&s.args, "model"),
+               *dname = args_get(&s.args, "device");
     const struct arch *arch = mname ? arch_find(mname) : NULL;
     const struct device *dev = dname ? device_find(dname) : NULL;
     if (!path)
-        diag_error(&d, "tables calibrate: expected --vidur FILE");
+        diag_error(&s.diag, "tables calibrate: expected --vidur FILE");
     if (!mname)
-        diag_error(&d, "tables calibrate: expected --model NAME");
+        diag_error(&s.diag, "tables calibrate: expected --model NAME");
     else if (!arch)
-        diag_error(&d, "--model: unknown architecture '%s' (see 'splitsim tables list')", mname);
+        diag_error(&s.diag, "--model: unknown architecture '%s' (see 'splitsim tables list')",
+                   mname);
     if (!dname)
-        diag_error(&d, "tables calibrate: expected --device NAME");
+        diag_error(&s.diag, "tables calibrate: expected --device NAME");
     else if (!dev)
-        diag_error(&d, "--device: unknown device '%s' (see 'splitsim tables list')", dname);
-    int rc = diag_error_count(&d) ? CLI_BAD_INPUT : CLI_OK;
-    struct profile *pr = NULL;
-    if (rc == CLI_OK) {
-        struct roofline_op ops[ROOFLINE_MAX_OPS];
-        size_t nops = roofline_block_ops(arch, ops);
-        pr = malloc(sizeof *pr);
-        if (!pr)
-            rc = CLI_FAILURE;
-        else if (profile_read(path, ops, nops, pr, &d) < 0)
-            rc = CLI_BAD_INPUT;
-    }
-    if (rc == CLI_OK) {
-        struct fit f = calibrate(arch, dev, pr);
-        struct device fitted = *dev;
-        print_report(io->out, path, arch, &fitted, pr, &f);
+        diag_error(&s.diag, "--device: unknown device '%s' (see 'splitsim tables list')", dname);
+    if (diag_error_count(&s.diag))
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
+    struct calib_profile pr;
+    struct calib_fit fit;
+    int rc = calib_profile_read(&pr, path, arch, &s.diag);
+    if (rc < 0) {
+        rc = rc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+    } else if (calib_fit(arch, dev, &pr, &fit) < 0) {
+        diag_error(&s.diag, "out of memory");
+        rc = CLI_FAILURE;
     } else {
-        diag_print(&d, io->err, "splitsim");
+        print_calibration(io->out, path, arch, dev, &pr, &fit);
+        rc = CLI_OK;
     }
-    free(pr);
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    calib_profile_release(&pr);
+    return subcommand_end(&s, io, rc);
 }
 
 /* The bundled tables live in SPLITSIM_TABLES_DIR/<kind>/<model>.<device>.yaml (kind: measured,
@@ -471,12 +290,20 @@ static int tables_list(const struct cli_io *io)
 static const struct args_opt derive_opts[] = {
     {"output", 'o', "FILE", "write the table here (default: standard output)", false},
 };
+static const struct subcommand_spec derive_spec = {
+    "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\noptions:\n", derive_opts,
+    COUNT_OF(derive_opts), true};
 static const struct args_opt show_opts[] = {
     {"table", 0, "FILE", "show this table file instead of deriving one", false},
     {"quality", 0, "FILE", "show this quality table (validated)", false},
     {"csv", 0, NULL, "one row per (layer, token count): layer,name,tokens,prefill_ms,decode_ms",
      false},
 };
+static const struct subcommand_spec show_spec = {
+    "usage: splitsim tables show MODEL DEVICE [--csv]\n"
+    "       splitsim tables show --table FILE [--csv]\n"
+    "       splitsim tables show --quality FILE\n\noptions:\n",
+    show_opts, COUNT_OF(show_opts), true};
 
 /* "2026-11-27" from SOURCE_DATE_EPOCH or the clock, so derived files can be reproducible. */
 static void today(char *buf, size_t size)
@@ -488,20 +315,17 @@ static void today(char *buf, size_t size)
         snprintf(buf, size, "unknown");
 }
 
-/* Architecture and device files named on the command line, kept while they are used. */
+/* Architecture and device files named on the command line, kept while they are used (zeroed
+ * when not loaded: releasing them is then a no-op). */
 struct specs {
     struct arch_spec arch;
     struct device_spec device;
-    bool have_arch, have_device;
 };
 
 static void specs_release(struct specs *sp)
 {
-    if (sp->have_arch)
-        arch_spec_release(&sp->arch);
-    if (sp->have_device)
-        device_spec_release(&sp->device);
-    sp->have_arch = sp->have_device = false;
+    arch_spec_release(&sp->arch);
+    device_spec_release(&sp->device);
 }
 
 /* A command-line name that is a file rather than a catalogue name. */
@@ -510,6 +334,27 @@ static bool is_file(const char *name)
     size_t n = strlen(name);
     return strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 }
+
+/* Reports a name that is neither a file nor in the catalogue of `kind`, with the catalogue's
+ * nearest name as a "did you mean" (sim/diag.h). */
+static void unknown_name(struct diag *d, const char *kind, const char *name,
+                         const char *const *catalogue_names, size_t n)
+{
+    const char *near = diag_nearest(name, catalogue_names, n);
+    diag_error(d, "unknown %s '%s'%s%s%s (see 'splitsim tables list', or give a file)", kind, name,
+               near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/* unknown_name over a catalogue: a NULL-terminated array of pointers to entries with a `name`
+ * (arch_catalogue, device_catalogue), of which the first 64 are candidates. */
+#define REPORT_UNKNOWN(diag, kind, word, catalogue)                                                \
+    do {                                                                                           \
+        const char *names_[64];                                                                    \
+        size_t n_ = 0;                                                                             \
+        for (; (catalogue)[n_] && n_ < 64; n_++)                                                   \
+            names_[n_] = (catalogue)[n_]->name;                                                    \
+        unknown_name(diag, kind, word, names_, n_);                                                \
+    } while (0)
 
 /* Looks up MODEL and DEVICE (positional 0 and 1 after the subcommand): catalogue names, or
  * files describing an architecture or a device (models/llm/specfile.h). */
@@ -526,35 +371,15 @@ static int model_device(const struct args *a, const char *sub, const struct arch
                    sub, a->npositional);
         return -EINVAL;
     }
-    const char *names[64];
-    size_t n = 0;
-    if (is_file(a->positional[0])) {
-        if (arch_spec_load(&sp->arch, a->positional[0], d) == 0) {
-            sp->have_arch = true;
-            *arch = &sp->arch.arch;
-        }
-    } else if (!(*arch = arch_find(a->positional[0]))) {
-        for (size_t i = 0; arch_catalogue[i] && n < 64; i++)
-            names[n++] = arch_catalogue[i]->name;
-        const char *near = diag_nearest(a->positional[0], names, n);
-        diag_error(d, "unknown model '%s'%s%s%s (see 'splitsim tables list', or give a file)",
-                   a->positional[0], near ? "; did you mean '" : "", near ? near : "",
-                   near ? "'?" : "");
-    }
-    n = 0;
-    if (is_file(a->positional[1])) {
-        if (device_spec_load(&sp->device, a->positional[1], d) == 0) {
-            sp->have_device = true;
-            *dev = &sp->device.device;
-        }
-    } else if (!(*dev = device_find(a->positional[1]))) {
-        for (size_t i = 0; device_catalogue[i] && n < 64; i++)
-            names[n++] = device_catalogue[i]->name;
-        const char *near = diag_nearest(a->positional[1], names, n);
-        diag_error(d, "unknown device '%s'%s%s%s (see 'splitsim tables list', or give a file)",
-                   a->positional[1], near ? "; did you mean '" : "", near ? near : "",
-                   near ? "'?" : "");
-    }
+    const char *model = a->positional[0], *device = a->positional[1];
+    if (is_file(model))
+        *arch = arch_spec_load(&sp->arch, model, d) == 0 ? &sp->arch.arch : NULL;
+    else if (!(*arch = arch_find(model)))
+        REPORT_UNKNOWN(d, "model", model, arch_catalogue);
+    if (is_file(device))
+        *dev = device_spec_load(&sp->device, device, d) == 0 ? &sp->device.device : NULL;
+    else if (!(*dev = device_find(device)))
+        REPORT_UNKNOWN(d, "device", device, device_catalogue);
     if (*arch && *dev)
         return 0;
     specs_release(sp);
@@ -599,40 +424,28 @@ static int derive(const struct arch *arch, const struct device *dev, struct cost
 
 static int tables_derive(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, derive_opts, 1, argc, argv, 2, &d);
-    int rc = CLI_OK;
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\noptions:\n");
-        args_print_help(io->out, derive_opts, 1);
-        goto out;
-    }
+    struct subcommand s;
+    if (subcommand_start(&s, &derive_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
     const struct arch *arch = NULL;
     const struct device *dev = NULL;
     struct specs sp;
-    if (model_device(&a, "derive", &arch, &dev, &sp, &d) < 0 || diag_error_count(&d)) {
+    if (model_device(&s.args, "derive", &arch, &dev, &sp, &s.diag) < 0 ||
+        diag_error_count(&s.diag)) {
         specs_release(&sp);
-        rc = CLI_BAD_INPUT;
-        goto out;
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
     }
     struct cost_table t;
-    int drc = derive(arch, dev, &t, &d);
+    int drc = derive(arch, dev, &t, &s.diag);
     specs_release(&sp);
     if (drc < 0) {
         if (drc == -ENOMEM)
-            diag_error(&d, "out of memory");
-        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        goto out;
+            diag_error(&s.diag, "out of memory");
+        return subcommand_end(&s, io, drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT);
     }
-    rc = write_table(&t, args_get(&a, "output"), io->out, &d);
+    int rc = write_table(&t, args_get(&s.args, "output"), io->out, &s.diag);
     cost_release(&t);
-out:
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 static void show_readable(FILE *out, const struct cost_table *t)
@@ -715,72 +528,59 @@ static void show_quality(FILE *out, const struct qtable *q)
     }
 }
 
+/* The cost table `tables show` shows: the file of --table, else the bundled table of (MODEL,
+ * DEVICE) (measured beats derived), else the roofline's. A CLI status. */
+static int shown_table(const struct args *a, struct cost_table *t, struct diag *d)
+{
+    const char *file = args_get(a, "table");
+    if (file) {
+        if (a->npositional)
+            diag_error(d, "tables show: --table FILE takes no MODEL DEVICE");
+        return diag_error_count(d) || cost_load(t, file, d) < 0 ? CLI_BAD_INPUT : CLI_OK;
+    }
+    char *bundled = a->npositional == 2 ? bundled_table(a->positional[0], a->positional[1]) : NULL;
+    if (bundled) {
+        int rc = cost_load(t, bundled, d) < 0 ? CLI_BAD_INPUT : CLI_OK;
+        free(bundled);
+        return rc;
+    }
+    const struct arch *arch = NULL;
+    const struct device *dev = NULL;
+    struct specs sp;
+    if (model_device(a, "show", &arch, &dev, &sp, d) < 0)
+        return CLI_BAD_INPUT;
+    int drc = derive(arch, dev, t, d);
+    specs_release(&sp);
+    return drc == 0 ? CLI_OK : drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+}
+
 static int tables_show(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, show_opts, 3, argc, argv, 2, &d);
-    int rc = CLI_OK;
-    struct cost_table t;
-    memset(&t, 0, sizeof t);
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables show MODEL DEVICE [--csv]\n"
-                         "       splitsim tables show --table FILE [--csv]\n"
-                         "       splitsim tables show --quality FILE\n\noptions:\n");
-        args_print_help(io->out, show_opts, 3);
-        goto out;
-    }
-    const char *qfile = args_get(&a, "quality");
+    struct subcommand s;
+    if (subcommand_start(&s, &show_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
+    const char *qfile = args_get(&s.args, "quality");
     if (qfile) {
         struct qtable q;
-        if (diag_error_count(&d) || qtable_load(&q, qfile, &d) < 0) {
-            rc = CLI_BAD_INPUT;
-            goto out;
-        }
+        if (diag_error_count(&s.diag) || qtable_load(&q, qfile, &s.diag) < 0)
+            return subcommand_end(&s, io, CLI_BAD_INPUT);
         show_quality(io->out, &q);
         qtable_release(&q);
-        goto out;
+        return subcommand_end(&s, io, CLI_OK);
     }
-    const char *file = args_get(&a, "table");
-    if (diag_error_count(&d)) {
-        rc = CLI_BAD_INPUT;
-    } else if (file) {
-        if (a.npositional)
-            diag_error(&d, "tables show: --table FILE takes no MODEL DEVICE");
-        if (diag_error_count(&d) || cost_load(&t, file, &d) < 0)
-            rc = CLI_BAD_INPUT;
-    } else {
-        /* A bundled table first (measured beats derived); else derive one. */
-        char *bundled = a.npositional == 2 ? bundled_table(a.positional[0], a.positional[1]) : NULL;
-        const struct arch *arch = NULL;
-        const struct device *dev = NULL;
-        struct specs sp = {0};
-        if (bundled) {
-            if (cost_load(&t, bundled, &d) < 0)
-                rc = CLI_BAD_INPUT;
-        } else if (model_device(&a, "show", &arch, &dev, &sp, &d) < 0) {
-            rc = CLI_BAD_INPUT;
-        } else {
-            int drc = derive(arch, dev, &t, &d);
-            if (drc < 0)
-                rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        }
-        specs_release(&sp);
-        free(bundled);
-    }
+    if (diag_error_count(&s.diag))
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
+    struct cost_table t;
+    memset(&t, 0, sizeof t);
+    int rc = shown_table(&s.args, &t, &s.diag);
     if (rc == CLI_OK) {
-        if (args_has(&a, "csv"))
+        if (args_has(&s.args, "csv"))
             show_csv(io->out, &t);
         else
             show_readable(io->out, &t);
     }
-out:
     cost_release(&t);
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 static const struct args_opt profile_opts[] = {
@@ -791,7 +591,12 @@ static const struct args_opt profile_opts[] = {
     {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
     {"output", 'o', "FILE", "write the table here (default: standard output)", false},
 };
-#define NPROFILE (sizeof profile_opts / sizeof profile_opts[0])
+static const struct subcommand_spec profile_spec = {
+    "usage: splitsim tables profile MODEL [OPTIONS]\n\n"
+    "Measures one decoder block of MODEL (real shapes, synthetic weights),\n"
+    "its embedding and its head on this CPU, and writes a measured table.\n\n"
+    "options:\n",
+    profile_opts, COUNT_OF(profile_opts), true};
 
 /* "Intel(R) Xeon(R) Processor, 2 CPUs online" */
 static void machine_name(char *buf, size_t size, unsigned threads)
@@ -819,39 +624,28 @@ static void machine_name(char *buf, size_t size, unsigned threads)
 
 static int tables_profile(int argc, char **argv, const struct cli_io *io)
 {
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, profile_opts, NPROFILE, argc, argv, 2, &d);
-    int rc = CLI_OK;
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables profile MODEL [OPTIONS]\n\n"
-                         "Measures one decoder block of MODEL (real shapes, synthetic weights),\n"
-                         "its embedding and its head on this CPU, and writes a measured table.\n\n"
-                         "options:\n");
-        args_print_help(io->out, profile_opts, NPROFILE);
-        goto out;
-    }
+    struct subcommand s;
+    if (subcommand_start(&s, &profile_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
     uint64_t max_tokens = 512, max_context = 2048, repeats = 3, threads = 0;
-    args_uint64(&a, "max-tokens", 1, 65536, &max_tokens, &d);
-    args_uint64(&a, "max-context", 1, 1048576, &max_context, &d);
-    args_uint64(&a, "repeats", 1, 63, &repeats, &d);
-    args_uint64(&a, "threads", 1, 1024, &threads, &d);
+    args_uint64(&s.args, "max-tokens", 1, 65536, &max_tokens, &s.diag);
+    args_uint64(&s.args, "max-context", 1, 1048576, &max_context, &s.diag);
+    args_uint64(&s.args, "repeats", 1, 63, &repeats, &s.diag);
+    args_uint64(&s.args, "threads", 1, 1024, &threads, &s.diag);
     const struct arch *arch = NULL;
-    if (a.npositional != 1)
-        diag_error(&d, "tables profile: expected one MODEL (see 'splitsim tables list')");
-    else if (!(arch = arch_find(a.positional[0])))
-        diag_error(&d, "unknown model '%s' (see 'splitsim tables list')", a.positional[0]);
-    if (diag_error_count(&d)) {
-        rc = CLI_BAD_INPUT;
-        goto out;
-    }
+    if (s.args.npositional != 1)
+        diag_error(&s.diag, "tables profile: expected one MODEL (see 'splitsim tables list')");
+    else if (!(arch = arch_find(s.args.positional[0])))
+        diag_error(&s.diag, "unknown model '%s' (see 'splitsim tables list')",
+                   s.args.positional[0]);
+    if (diag_error_count(&s.diag))
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
     char machine[256], tool[128], date[16];
     machine_name(machine, sizeof machine, (unsigned)threads);
     snprintf(tool, sizeof tool, "splitsim %s (git %s) tables profile", version_release(),
              version_git_revision());
     today(date, sizeof date);
-    const char *device = args_get(&a, "device");
+    const char *device = args_get(&s.args, "device");
     struct profile_options o = {.device = device ? device : "this-cpu",
                                 .machine = machine,
                                 .max_tokens = (unsigned)max_tokens,
@@ -860,45 +654,41 @@ static int tables_profile(int argc, char **argv, const struct cli_io *io)
                                 .threads = (unsigned)threads};
     struct cost_table t;
     if (profile_measure(&t, arch, &o, tool, date) < 0) {
-        diag_error(&d, "out of memory building a %s block", arch->name);
-        rc = CLI_FAILURE;
-        goto out;
+        diag_error(&s.diag, "out of memory building a %s block", arch->name);
+        return subcommand_end(&s, io, CLI_FAILURE);
     }
-    rc = write_table(&t, args_get(&a, "output"), io->out, &d);
+    int rc = write_table(&t, args_get(&s.args, "output"), io->out, &s.diag);
     cost_release(&t);
-out:
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
+
+static const struct args_opt peaks_opts[] = {
+    {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
+    {"repeats", 0, "N", "timed runs; the best is kept (default: 5)", false},
+};
+static const struct subcommand_spec peaks_spec = {
+    "usage: splitsim tables peaks [--threads N] [--repeats N]\n\n"
+    "Measures this machine's achieved FP32 GEMM throughput and weight-streaming\n"
+    "bandwidth, the peaks a CPU device entry needs.\n",
+    peaks_opts, COUNT_OF(peaks_opts), false};
 
 static int tables_peaks(int argc, char **argv, const struct cli_io *io)
 {
-    static const struct args_opt opts[] = {
-        {"threads", 0, "N", "BLAS threads (default: OpenBLAS's choice, all cores)", false},
-        {"repeats", 0, "N", "timed runs; the best is kept (default: 5)", false},
-    };
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, opts, 2, argc, argv, 2, &d);
+    struct subcommand s;
+    bool help = subcommand_start(&s, &peaks_spec, argc, argv, io->out);
     uint64_t threads = 0, repeats = 5;
-    args_uint64(&a, "threads", 1, 1024, &threads, &d);
-    args_uint64(&a, "repeats", 1, 100, &repeats, &d);
+    args_uint64(&s.args, "threads", 1, 1024, &threads, &s.diag);
+    args_uint64(&s.args, "repeats", 1, 100, &repeats, &s.diag);
     int rc = CLI_OK;
     double flops = 0, bw = 0;
-    if (a.help) {
-        fprintf(io->out,
-                "usage: splitsim tables peaks [--threads N] [--repeats N]\n\n"
-                "Measures this machine's achieved FP32 GEMM throughput and weight-streaming\n"
-                "bandwidth, the peaks a CPU device entry needs.\n");
-    } else if (diag_error_count(&d) || a.npositional) {
-        if (a.npositional)
-            diag_error(&d, "tables peaks: unexpected argument '%s'", a.positional[0]);
+    if (help) {
+        /* done: the help is printed, and any problem with the options reported */
+    } else if (diag_error_count(&s.diag) || s.args.npositional) {
+        if (s.args.npositional)
+            diag_error(&s.diag, "tables peaks: unexpected argument '%s'", s.args.positional[0]);
         rc = CLI_BAD_INPUT;
     } else if (profile_peaks((unsigned)threads, (unsigned)repeats, &flops, &bw) < 0) {
-        diag_error(&d, "out of memory (the benchmark needs about 600 MB)");
+        diag_error(&s.diag, "out of memory (the benchmark needs about 600 MB)");
         rc = CLI_FAILURE;
     } else {
         char machine[256];
@@ -908,90 +698,90 @@ static int tables_peaks(int argc, char **argv, const struct cli_io *io)
                 "weight streaming (sgemv, 512 MiB): %.1f GB/s\n",
                 machine, profile_blas_name(), flops / 1e9, bw / 1e9);
     }
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
+
+/* Prints how far the roofline's table r is from table t (of `file`), every third grid point. */
+static void print_comparison(FILE *out, const char *file, const struct cost_table *t,
+                             const struct cost_table *r)
+{
+    fprintf(out, "%s on %s: roofline (derived) against %s (%s)\n", t->model, t->device, file,
+            t->method);
+    fprintf(out, "\n| group | prefill tokens | table ms | roofline ms | roofline error |\n"
+                 "|---|---|---|---|---|\n");
+    for (size_t g = 0; g < t->ngroups && g < r->ngroups; g++)
+        for (size_t i = 0; i < t->nprefill; i += 3) {
+            double mine = t->groups[g].prefill_ms[i];
+            double roof = cost_group_prefill_ms(r, &r->groups[g], t->prefill_tokens[i], NULL);
+            fprintf(out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t->groups[g].name,
+                    t->prefill_tokens[i], mine, roof, 100 * (roof / mine - 1));
+        }
+    fprintf(out, "\n| group | decode context | table ms | roofline ms | roofline error |\n"
+                 "|---|---|---|---|---|\n");
+    for (size_t g = 0; g < t->ngroups && g < r->ngroups; g++)
+        for (size_t i = 0; i < t->ncontext; i += 3) {
+            double mine = t->groups[g].decode_ms[i * t->nbatch];
+            double roof = cost_group_decode_ms(r, &r->groups[g], t->decode_context[i],
+                                               t->decode_batch[0], NULL);
+            fprintf(out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t->groups[g].name,
+                    t->decode_context[i], mine, roof, 100 * (roof / mine - 1));
+        }
+    bool ex = false;
+    double tp = cost_range_prefill_ms(t, 0, t->nlayers, 512, &ex),
+           rp = cost_range_prefill_ms(r, 0, r->nlayers, 512, &ex);
+    double td = cost_range_decode_ms(t, 0, t->nlayers, 512, 1, &ex),
+           rd = cost_range_decode_ms(r, 0, r->nlayers, 512, 1, &ex);
+    fprintf(out,
+            "\nwhole model: prefill of 512 tokens %.1f ms (table) vs %.1f ms (roofline, "
+            "%+.0f %%); decode at context 512 %.2f vs %.2f ms/token (%+.0f %%)\n",
+            tp, rp, 100 * (rp / tp - 1), td, rd, 100 * (rd / td - 1));
+}
+
+/* The roofline's table for the (model, device) that table t names; a CLI status. */
+static int roofline_of(const struct cost_table *t, const char *file, struct cost_table *r,
+                       struct diag *d)
+{
+    const struct arch *arch = arch_find(t->model);
+    const struct device *dev = device_find(t->device);
+    if (!arch || !dev) {
+        diag_report(d, DIAG_ERROR, file, 0, 0,
+                    "no roofline for %s on %s: the %s is not in 'splitsim tables list'", t->model,
+                    t->device, arch ? "device" : "model");
+        return CLI_BAD_INPUT;
+    }
+    int drc = derive(arch, dev, r, d);
+    return drc == 0 ? CLI_OK : drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
+}
+
+static const struct args_opt compare_opts[] = {
+    {"table", 0, "FILE", "the (measured) table to compare with the roofline", false},
+};
+static const struct subcommand_spec compare_spec = {
+    "usage: splitsim tables compare --table FILE\n\n"
+    "Prints how far the roofline's derived table for the file's model and\n"
+    "device is from the file, per layer group, token count and context.\n",
+    compare_opts, COUNT_OF(compare_opts), false};
 
 /* Compares a table file with the roofline's table for the same (model, device). */
 static int tables_compare(int argc, char **argv, const struct cli_io *io)
 {
-    static const struct args_opt opts[] = {
-        {"table", 0, "FILE", "the (measured) table to compare with the roofline", false},
-    };
-    struct diag d;
-    diag_init(&d);
-    struct args a;
-    args_parse(&a, opts, 1, argc, argv, 2, &d);
-    int rc = CLI_OK;
+    struct subcommand s;
+    if (subcommand_start(&s, &compare_spec, argc, argv, io->out))
+        return subcommand_end(&s, io, CLI_OK);
+    const char *file = args_get(&s.args, "table");
+    if (!file)
+        diag_error(&s.diag, "tables compare: expected --table FILE");
     struct cost_table t, r;
     memset(&t, 0, sizeof t);
     memset(&r, 0, sizeof r);
-    const char *file = args_get(&a, "table");
-    if (a.help) {
-        fprintf(io->out, "usage: splitsim tables compare --table FILE\n\n"
-                         "Prints how far the roofline's derived table for the file's model and\n"
-                         "device is from the file, per layer group, token count and context.\n");
-        goto out;
-    }
-    if (!file)
-        diag_error(&d, "tables compare: expected --table FILE");
-    if (diag_error_count(&d) || cost_load(&t, file, &d) < 0) {
-        rc = CLI_BAD_INPUT;
-        goto out;
-    }
-    const struct arch *arch = arch_find(t.model);
-    const struct device *dev = device_find(t.device);
-    if (!arch || !dev) {
-        diag_report(&d, DIAG_ERROR, file, 0, 0,
-                    "no roofline for %s on %s: the %s is not in 'splitsim tables list'", t.model,
-                    t.device, arch ? "device" : "model");
-        rc = CLI_BAD_INPUT;
-        goto out;
-    }
-    int drc = derive(arch, dev, &r, &d);
-    if (drc < 0) {
-        rc = drc == -ENOMEM ? CLI_FAILURE : CLI_BAD_INPUT;
-        goto out;
-    }
-    fprintf(io->out, "%s on %s: roofline (derived) against %s (%s)\n", t.model, t.device, file,
-            t.method);
-    fprintf(io->out, "\n| group | prefill tokens | table ms | roofline ms | roofline error |\n"
-                     "|---|---|---|---|---|\n");
-    for (size_t g = 0; g < t.ngroups && g < r.ngroups; g++)
-        for (size_t i = 0; i < t.nprefill; i += 3) {
-            double mine = t.groups[g].prefill_ms[i];
-            double roof = cost_group_prefill_ms(&r, &r.groups[g], t.prefill_tokens[i], NULL);
-            fprintf(io->out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t.groups[g].name,
-                    t.prefill_tokens[i], mine, roof, 100 * (roof / mine - 1));
-        }
-    fprintf(io->out, "\n| group | decode context | table ms | roofline ms | roofline error |\n"
-                     "|---|---|---|---|---|\n");
-    for (size_t g = 0; g < t.ngroups && g < r.ngroups; g++)
-        for (size_t i = 0; i < t.ncontext; i += 3) {
-            double mine = t.groups[g].decode_ms[i * t.nbatch];
-            double roof = cost_group_decode_ms(&r, &r.groups[g], t.decode_context[i],
-                                               t.decode_batch[0], NULL);
-            fprintf(io->out, "| %s | %g | %.4f | %.4f | %+.0f %% |\n", t.groups[g].name,
-                    t.decode_context[i], mine, roof, 100 * (roof / mine - 1));
-        }
-    bool ex = false;
-    double tp = cost_range_prefill_ms(&t, 0, t.nlayers, 512, &ex),
-           rp = cost_range_prefill_ms(&r, 0, r.nlayers, 512, &ex);
-    double td = cost_range_decode_ms(&t, 0, t.nlayers, 512, 1, &ex),
-           rd = cost_range_decode_ms(&r, 0, r.nlayers, 512, 1, &ex);
-    fprintf(io->out,
-            "\nwhole model: prefill of 512 tokens %.1f ms (table) vs %.1f ms (roofline, "
-            "%+.0f %%); decode at context 512 %.2f vs %.2f ms/token (%+.0f %%)\n",
-            tp, rp, 100 * (rp / tp - 1), td, rd, 100 * (rd / td - 1));
-out:
+    int rc = CLI_BAD_INPUT;
+    if (!diag_error_count(&s.diag) && cost_load(&t, file, &s.diag) == 0)
+        rc = roofline_of(&t, file, &r, &s.diag);
+    if (rc == CLI_OK)
+        print_comparison(io->out, file, &t, &r);
     cost_release(&t);
     cost_release(&r);
-    diag_print(&d, io->err, "splitsim");
-    args_release(&a);
-    diag_release(&d);
-    return rc;
+    return subcommand_end(&s, io, rc);
 }
 
 int cmd_tables(int argc, char **argv, const struct cli_io *io)

@@ -138,6 +138,21 @@ done
 "$splitsim" tables compare --table "$root/tables/measured/gpt2.xeon-2vcpu.yaml" >"$work/out" 2>&1
 expect_status 0 $? "tables compare against the roofline"
 expect_grep "whole model: prefill of 512 tokens" "$work/out" "compare prints the whole-model line"
+# Calibration (models/llm/calibrate.h; its numbers: test_calibrate.c): a made-up profile in
+# Vidur's format (every operator 0.1 ms at every token count) is fitted and reported.
+{
+    printf 'time_stats.%s.median,' input_layernorm attn_pre_proj attn_rope attn_post_proj \
+        post_attention_layernorm mlp_up_proj mlp_act mlp_down_proj add
+    printf 'num_tokens,num_tensor_parallel_workers\n'
+    for t in 1 2 4 8 16 32 64 128 256 512 1024 2048 4096; do
+        printf '0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,%s,1\n' "$t"
+    done
+} >"$work/mlp.csv"
+"$splitsim" tables calibrate --vidur "$work/mlp.csv" --model llama-2-7b --device a100 >"$work/out" 2>&1
+expect_status 0 $? "tables calibrate fits a profile"
+expect_grep "# llama-2-7b on a100: Vidur profile $work/mlp.csv, 13 token counts (1..4096)" "$work/out" "calibrate names the profile"
+expect_grep "| 4096 | 0.9000 | " "$work/out" "calibrate prints the measured block per token count"
+expect_grep "| mlp_act | " "$work/out" "calibrate prints the error per operator"
 
 # Read back from Python (Debian's h5py), as the README shows.
 if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
