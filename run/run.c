@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/catalog.h"
 #include "results/rec.h"
 #include "sim/outfile.h"
 #include "sim/sim.h"
@@ -26,7 +27,7 @@ int run_load(struct run_scenario *l, const char *file, const char *const *sets, 
     }
     for (size_t i = 0; i < nsets; i++)
         ov[i].text = sets[i];
-    int rc = scn_load(&l->base, &l->tree, file, ov, nsets, d);
+    int rc = scn_load(&l->base, &l->tree, file, ov, nsets, &models_catalog, d);
     free(ov);
     if (rc == -ENOMEM)
         return RUN_FAILURE;

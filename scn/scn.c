@@ -8,14 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "models/llm/arch.h"
-#include "models/llm/device.h"
-#include "models/policy/policy.h"
-#include "models/llm/specfile.h"
-#include "sim/slurp.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/invariant.h"
+#include "sim/slurp.h"
 
 /* ---- the schema ------------------------------------------------------------------------------
  * Every key a scenario may contain. Later models add their sections here, through the same
@@ -957,15 +955,16 @@ static size_t check_file(const struct field_origins *o, const struct ynode *root
 static uint32_t llm_blocks(const struct scn *s, const struct field_origins *o,
                            const struct ynode *root, struct diag *d)
 {
-    const struct arch *a = arch_find(s->llm.model);
-    if (a)
-        return a->layers;
+    const struct scn_catalog *cat = s->catalog;
+    uint32_t n = cat->llm_blocks(s->llm.model);
+    if (n)
+        return n;
     if (access(s->llm.model, R_OK) != 0) {
         char list[512] = "";
-        for (size_t i = 0; arch_catalogue[i]; i++) {
+        for (size_t i = 0; cat->llm(i); i++) {
             if (i)
                 strncat(list, ", ", sizeof list - strlen(list) - 1);
-            strncat(list, arch_catalogue[i]->name, sizeof list - strlen(list) - 1);
+            strncat(list, cat->llm(i), sizeof list - strlen(list) - 1);
         }
         err_origin(d, o, "llm.model", root,
                    "llm.model: expected a model of the catalogue (%s) or an architecture file, "
@@ -973,22 +972,20 @@ static uint32_t llm_blocks(const struct scn *s, const struct field_origins *o,
                    list, s->llm.model);
         return 0;
     }
-    struct arch_spec spec;
     size_t before = diag_error_count(d);
-    if (arch_spec_load(&spec, s->llm.model, d) < 0) {
+    if (cat->llm_file_blocks(s->llm.model, &n, d) < 0) {
         if (diag_error_count(d) == before)
             err_origin(d, o, "llm.model", root, "llm.model: cannot load '%s'", s->llm.model);
         return 0;
     }
-    uint32_t n = spec.arch.layers;
-    arch_spec_release(&spec);
     return n;
 }
 
-static size_t check_device(const struct field_origins *o, const struct ynode *root, struct diag *d,
-                           const char *path, const char *name)
+static size_t check_device(const struct scn *s, const struct field_origins *o,
+                           const struct ynode *root, struct diag *d, const char *path,
+                           const char *name)
 {
-    if (device_find(name) || access(name, R_OK) == 0)
+    if (s->catalog->is_device(name) || access(name, R_OK) == 0)
         return 0;
     err_origin(d, o, path, root,
                "%s: expected a device of 'splitsim tables list' (e.g. a100, jetson-agx-orin) or a "
@@ -997,19 +994,22 @@ static size_t check_device(const struct field_origins *o, const struct ynode *ro
     return 1;
 }
 
-static size_t check_policy_name(const struct field_origins *o, const struct ynode *root,
-                                struct diag *d, const char *path, const char *name)
+static size_t check_policy_name(const struct scn *s, const struct field_origins *o,
+                                const struct ynode *root, struct diag *d, const char *path,
+                                const char *name)
 {
-    if (pol_type_find(name))
-        return 0;
+    const struct scn_catalog *cat = s->catalog;
+    for (size_t i = 0; cat->policy(i); i++)
+        if (strcmp(cat->policy(i), name) == 0)
+            return 0;
     char list[512] = "";
     const char *names[64];
     size_t n = 0;
-    for (size_t i = 0; pol_types[i] && n < 63; i++) {
-        names[n++] = pol_types[i]->name;
+    for (size_t i = 0; cat->policy(i) && n < 63; i++) {
+        names[n++] = cat->policy(i);
         if (i)
             strncat(list, ", ", sizeof list - strlen(list) - 1);
-        strncat(list, pol_types[i]->name, sizeof list - strlen(list) - 1);
+        strncat(list, cat->policy(i), sizeof list - strlen(list) - 1);
     }
     names[n] = NULL;
     const char *near = diag_nearest(name, names, n);
@@ -1024,14 +1024,14 @@ static size_t check_policy_name(const struct field_origins *o, const struct ynod
 static size_t check_policies(struct scn *s, const struct field_origins *o, const struct ynode *root,
                              struct diag *d)
 {
-    size_t errors = check_policy_name(o, root, d, "policy.name", s->policy.name);
+    size_t errors = check_policy_name(s, o, root, d, "policy.name", s->policy.name);
     const char *v = s->policy.compete;
     while (v && *v) {
         const char *comma = strchr(v, ',');
         size_t len = comma ? (size_t)(comma - v) : strlen(v);
         char *name = strndup(v, len);
         if (name) {
-            errors += check_policy_name(o, root, d, "policy.compete", name);
+            errors += check_policy_name(s, o, root, d, "policy.compete", name);
             for (const char *w = s->policy.compete; w < v;) { /* duplicates */
                 const char *c2 = strchr(w, ',');
                 size_t l2 = c2 ? (size_t)(c2 - w) : strlen(w);
@@ -1107,13 +1107,13 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
         errors++;
     }
     if (!*s->ues.cost_table)
-        errors += check_device(o, root, d, "ues.device", s->ues.device);
+        errors += check_device(s, o, root, d, "ues.device", s->ues.device);
     for (const char *v = s->ues.classes; v && *v;) {
         const char *comma = strchr(v, ',');
         size_t len = comma ? (size_t)(comma - v) : strlen(v);
         char *name = strndup(v, len);
         if (name)
-            errors += check_device(o, root, d, "ues.classes", name);
+            errors += check_device(s, o, root, d, "ues.classes", name);
         free(name);
         v += len + (comma != NULL);
     }
@@ -1124,7 +1124,7 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
         errors++;
     }
     if (!*s->edge.cost_table)
-        errors += check_device(o, root, d, "edge.device", s->edge.device);
+        errors += check_device(s, o, root, d, "edge.device", s->edge.device);
     errors += check_file(o, root, d, "ues.cost_table", s->ues.cost_table, "cost-table");
     errors += check_file(o, root, d, "edge.cost_table", s->edge.cost_table, "cost-table");
     errors += check_file(o, root, d, "llm.quality_table", s->llm.quality_table, "quality-table");
@@ -1273,10 +1273,12 @@ void scn_release(struct scn *s)
 }
 
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
-             const struct ynode *file_node, struct diag *d)
+             const struct ynode *file_node, const struct scn_catalog *catalog, struct diag *d)
 {
     (void)tree;
+    SIM_ASSERT(catalog != NULL, "a scenario is bound against a catalogue");
     memset(s, 0, sizeof *s);
+    s->catalog = catalog;
     struct field_origins origins = {0};
     size_t first = d->len;
     size_t errors = field_bind(scn_schema, "", root, file_node, s, scn_other_keys, &origins, d);
@@ -1412,7 +1414,8 @@ int scn_apply_override(struct ytree *tree, const char *text, int index, struct d
 }
 
 static int load_tree(struct scn *s, struct ytree *tree, const char *path,
-                     const struct scn_override *overrides, size_t noverrides, struct diag *d)
+                     const struct scn_override *overrides, size_t noverrides,
+                     const struct scn_catalog *catalog, struct diag *d)
 {
     struct ynode file_node = {.src = ytree_src(tree, path), .line = 1, .col = 1};
     if (!tree->root) {
@@ -1425,28 +1428,29 @@ static int load_tree(struct scn *s, struct ytree *tree, const char *path,
         scn_apply_override(tree, overrides[i].text, (int)i + 1, d);
     if (diag_error_count(d) > before)
         return -EINVAL;
-    return scn_bind(s, tree, tree->root, &file_node, d);
+    return scn_bind(s, tree, tree->root, &file_node, catalog, d);
 }
 
 int scn_load(struct scn *s, struct ytree *tree, const char *path,
-             const struct scn_override *overrides, size_t noverrides, struct diag *d)
+             const struct scn_override *overrides, size_t noverrides,
+             const struct scn_catalog *catalog, struct diag *d)
 {
     memset(s, 0, sizeof *s);
     diag_quote_freely(d, path); /* a scenario: its lines are quoted with its errors */
     int rc = ytree_load_file(tree, path, d);
     if (rc < 0)
         return rc;
-    return load_tree(s, tree, path, overrides, noverrides, d);
+    return load_tree(s, tree, path, overrides, noverrides, catalog, d);
 }
 
 int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text, size_t len,
-                  struct diag *d)
+                  const struct scn_catalog *catalog, struct diag *d)
 {
     memset(s, 0, sizeof *s);
     int rc = ytree_parse(tree, name, text, len, &tree->root, d);
     if (rc < 0)
         return rc;
-    rc = load_tree(s, tree, name, NULL, 0, d);
+    rc = load_tree(s, tree, name, NULL, 0, catalog, d);
     if (rc < 0)
         return rc;
     struct sweep sw;

@@ -11,8 +11,12 @@
  * The `sweep:` section is validated here too (see sweep.h): each point is the base scenario with
  * the point's values grafted on, bound and checked like the file itself.
  *
- * Invariants: a struct scn returned by scn_load without errors holds only validated values; the
- * resolved text binds back to an identical scenario (same text, same hash).
+ * The names a scenario gives (the LLM, devices, policies) are checked against a catalogue that
+ * the layer above hands in (scn/catalog.h): the scenario language includes no model header.
+ *
+ * Invariants: a struct scn returned by scn_load without errors holds only validated values,
+ * checked against the catalogue it keeps; the resolved text binds back to an identical scenario
+ * (same text, same hash).
  */
 #ifndef SPLITSIM_SCN_SCN_H
 #define SPLITSIM_SCN_SCN_H
@@ -20,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scn/catalog.h"
 #include "scn/field.h"
 #include "scn/ytree.h"
 #include "sim/diag.h"
@@ -196,7 +201,8 @@ struct scn {
 
     struct scn_origin *origins; /* keys given in the file or by --set */
     size_t norigins;
-    uint32_t llm_layers; /* decoder blocks of llm.model (split model) */
+    uint32_t llm_layers;               /* decoder blocks of llm.model (split model) */
+    const struct scn_catalog *catalog; /* what the names were checked against (not owned) */
 
     char *resolved;    /* canonical YAML of the above (no sweep) */
     uint64_t hash;     /* FNV-1a 64 of `resolved` */
@@ -212,24 +218,27 @@ struct scn_override {
 };
 
 /*
- * Loads a scenario: file, then overrides in order. On success (0) *s is filled and must be
- * released; on failure (-EINVAL, or -ENOMEM) the messages are in d and *s is released already.
- * `tree` receives the parsed tree with overrides applied (for sweep expansion); pass a tree
- * initialised with ytree_init and release it afterwards.
+ * Loads a scenario: file, then overrides in order, its names checked against `catalog` (not
+ * NULL; kept in s->catalog). On success (0) *s is filled and must be released; on failure
+ * (-EINVAL, or -ENOMEM) the messages are in d and *s is released already. `tree` receives the
+ * parsed tree with overrides applied (for sweep expansion); pass a tree initialised with
+ * ytree_init and release it afterwards.
  */
 int scn_load(struct scn *s, struct ytree *tree, const char *path,
-             const struct scn_override *overrides, size_t noverrides, struct diag *d);
+             const struct scn_override *overrides, size_t noverrides,
+             const struct scn_catalog *catalog, struct diag *d);
 
 /*
  * Like scn_load, from text in memory named `name` (for messages), without overrides: what the
  * fuzzer drives. Also validates the sweep section (every point). 0, -EINVAL or -ENOMEM.
  */
 int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text, size_t len,
-                  struct diag *d);
+                  const struct scn_catalog *catalog, struct diag *d);
 
-/* Binds a tree (root may be NULL = all defaults) into *s and resolves it. 0 or -EINVAL. */
+/* Binds a tree (root may be NULL = all defaults) into *s, checking its names against `catalog`
+ * (not NULL), and resolves it. 0 or -EINVAL. */
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
-             const struct ynode *file_node, struct diag *d);
+             const struct ynode *file_node, const struct scn_catalog *catalog, struct diag *d);
 
 /* Grafts "key.path=value" onto the tree (creating mappings as needed). A value that is a
  * mapping, set where the tree has a mapping, is merged into it key by key (recursively), so
@@ -246,8 +255,8 @@ int scn_tree_set(struct ytree *tree, const char *path, struct ynode *value, cons
 
 void scn_release(struct scn *s);
 
-/* The cross-field checks of a bound scenario; errors point at the origin recorded for the key
- * concerned, else at `fallback`. Returns the number of errors. */
+/* The cross-field checks of a bound scenario (names against s->catalog); errors point at the
+ * origin recorded for the key concerned, else at `fallback`. Returns the number of errors. */
 size_t scn_check(struct scn *s, const struct field_origins *origins, const struct ynode *fallback,
                  struct diag *d);
 

@@ -82,6 +82,7 @@ void sweep_release(struct sweep *sw)
 int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *base, struct diag *d)
 {
     memset(sw, 0, sizeof *sw);
+    sw->catalog = base->catalog;
     sw->replications = base->run.replications;
     sw->first_replication = base->run.first_replication;
     sw->grid_points = 1;
@@ -259,7 +260,7 @@ int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, st
             goto out;
     }
     struct ynode file_node = {.src = root->src, .line = 1, .col = 1};
-    rc = scn_bind(s, &scratch, scratch.root, &file_node, d);
+    rc = scn_bind(s, &scratch, scratch.root, &file_node, sw->catalog, d);
     if (rc < 0 && diag_error_count(d) > before)
         note_point(sw, p, at, d);
 out:

@@ -48,11 +48,12 @@ struct sweep {
     uint64_t zip_len;     /* 1 without zip */
     uint64_t replications, first_replication;
     uint64_t points;
+    const struct scn_catalog *catalog; /* the base scenario's: every point is checked with it */
 };
 
 /*
- * Reads the sweep section of the loaded tree (none: one point per replication of `base`).
- * 0, or -EINVAL with messages in d.
+ * Reads the sweep section of the loaded tree (none: one point per replication of `base`); the
+ * points are checked against base's catalogue. 0, or -EINVAL with messages in d.
  */
 int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *base, struct diag *d);
 void sweep_release(struct sweep *sw);

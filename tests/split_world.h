@@ -10,6 +10,7 @@
 
 #include <check.h>
 
+#include "models/catalog.h"
 #include "models/split/split.h"
 
 struct split_world {
@@ -26,7 +27,7 @@ static inline void split_world_load(struct split_world *w, const char *text)
     diag_init(&d);
     memset(w, 0, sizeof *w);
     ytree_init(&w->tree);
-    int rc = scn_load_text(&w->scn, &w->tree, "test.yaml", text, strlen(text), &d);
+    int rc = scn_load_text(&w->scn, &w->tree, "test.yaml", text, strlen(text), &models_catalog, &d);
     if (rc == 0)
         rc = split_inputs_load(&w->in, &w->scn, &d);
     if (rc != 0)

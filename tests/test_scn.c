@@ -1,16 +1,18 @@
 /* Scenarios: the schema's defaults, the shipped default scenario, overrides, cross-field
  * checks, the resolved text's round trip, and scenarios/README.md kept in step with the schema. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_main.h"
+#include "models/catalog.h"
 #include "scn/scn.h"
 
 static int load_text(const char *text, struct scn *s, struct ytree *t, struct diag *d)
 {
     ytree_init(t);
     diag_init(d);
-    return scn_load_text(s, t, "s.yaml", text, strlen(text), d);
+    return scn_load_text(s, t, "s.yaml", text, strlen(text), &models_catalog, d);
 }
 
 static char *source_path(const char *rel)
@@ -79,7 +81,7 @@ START_TEST(test_default_scenario_file)
     struct diag d;
     ytree_init(&t);
     diag_init(&d);
-    ck_assert_int_eq(scn_load(&s, &t, path, NULL, 0, &d), 0);
+    ck_assert_int_eq(scn_load(&s, &t, path, NULL, 0, &models_catalog, &d), 0);
     ck_assert_uint_eq(s.ues.count, 8);
     ck_assert(s.run.duration_s == 36 * 3600.0);
     ck_assert(s.workload.rate_per_s * 8 * s.edge.service_time_s == 0.8);
@@ -103,7 +105,7 @@ START_TEST(test_overrides)
                                 {"edge={service: deterministic}"},
                                 {"run={duration: 5 h, seed: 7}"},
                                 {"edge.service_time=2 s"}};
-    ck_assert_int_eq(scn_load(&s, &t, path, ov, 5, &d), 0);
+    ck_assert_int_eq(scn_load(&s, &t, path, ov, 5, &models_catalog, &d), 0);
     ck_assert_uint_eq(s.run.seed, 7); /* the later override wins */
     ck_assert_uint_eq(s.ues.count, 3);
     ck_assert_int_eq(s.edge.service, SCN_SERVICE_DETERMINISTIC);
@@ -125,7 +127,7 @@ START_TEST(test_overrides)
     ck_assert_int_eq(scn_apply_override(&t, "policy={mbrl: {budget: 6}}", 1, &d), 0);
     ck_assert_int_eq(scn_apply_override(&t, "recording={interval: 0 s}", 2, &d), 0);
     struct ynode file = {.src = "m.yaml", .line = 1, .col = 1};
-    ck_assert_int_eq(scn_bind(&s, &t, t.root, &file, &d), 0);
+    ck_assert_int_eq(scn_bind(&s, &t, t.root, &file, &models_catalog, &d), 0);
     ck_assert_str_eq(s.policy.name, "mbrl");
     ck_assert_uint_eq(s.policy.mbrl.hidden, 8);
     ck_assert_uint_eq(s.policy.mbrl.budget, 6);
@@ -138,7 +140,7 @@ START_TEST(test_overrides)
     ytree_init(&t);
     diag_init(&d);
     struct scn_override bad[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"recording.requests.x=1"}};
-    ck_assert_int_lt(scn_load(&s, &t, path, bad, 3, &d), 0);
+    ck_assert_int_lt(scn_load(&s, &t, path, bad, 3, &models_catalog, &d), 0);
     ck_assert_uint_eq(d.len, 1);
     ck_assert_str_eq(d.msgs[0].file, "--set");
     ck_assert_int_eq(d.msgs[0].line, 3);
@@ -151,7 +153,7 @@ START_TEST(test_overrides)
     ytree_init(&t);
     diag_init(&d);
     struct scn_override bad2[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"noequals"}};
-    ck_assert_int_lt(scn_load(&s, &t, path, bad2, 2, &d), 0);
+    ck_assert_int_lt(scn_load(&s, &t, path, bad2, 2, &models_catalog, &d), 0);
     ck_assert_uint_eq(d.len, 2);
     ck_assert_str_eq(d.msgs[0].text, "run.seed: expected an integer >= 0, got 'abc'");
     ck_assert_int_eq(d.msgs[0].line, 1);
@@ -163,7 +165,7 @@ START_TEST(test_overrides)
 
     ytree_init(&t);
     diag_init(&d);
-    ck_assert_int_lt(scn_load(&s, &t, path, &bad2[2], 1, &d), 0);
+    ck_assert_int_lt(scn_load(&s, &t, path, &bad2[2], 1, &models_catalog, &d), 0);
     ck_assert_str_eq(d.msgs[0].text, "expected key.path=value, got 'noequals'");
     ytree_release(&t);
     diag_release(&d);
@@ -258,6 +260,126 @@ START_TEST(test_time_series_bounded)
 }
 END_TEST
 
+/* A catalogue of the test's own: the scenario language knows names only through it. */
+static const char *stub_llm(size_t i)
+{
+    return i == 0 ? "tiny" : NULL;
+}
+
+static uint32_t stub_llm_blocks(const char *name)
+{
+    return strcmp(name, "tiny") == 0 ? 4 : 0;
+}
+
+static int stub_llm_file_blocks(const char *path, uint32_t *blocks, struct diag *d)
+{
+    (void)blocks;
+    diag_report(d, DIAG_ERROR, path, 1, 1, "not an architecture");
+    return -EINVAL;
+}
+
+static bool stub_is_device(const char *name)
+{
+    return strcmp(name, "toaster") == 0;
+}
+
+static const char *stub_policy(size_t i)
+{
+    static const char *const names[] = {"fixed", "coin", NULL};
+    return i < 2 ? names[i] : NULL;
+}
+
+static const struct scn_catalog stub_catalog = {
+    .llm = stub_llm,
+    .llm_blocks = stub_llm_blocks,
+    .llm_file_blocks = stub_llm_file_blocks,
+    .is_device = stub_is_device,
+    .policy = stub_policy,
+};
+
+static int load_stub(const char *text, struct scn *s, struct ytree *t, struct diag *d)
+{
+    ytree_init(t);
+    diag_init(d);
+    return scn_load_text(s, t, "s.yaml", text, strlen(text), &stub_catalog, d);
+}
+
+/* LLM, device and policy names are checked against the catalogue handed in, and the decoder
+ * blocks come from it; the messages stay the scenario's, at the key's line and column. */
+START_TEST(test_catalogue_handed_in)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    const char *head = "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n";
+    char *text = NULL;
+    ck_assert_int_gt(asprintf(&text,
+                              "%sllm: {model: tiny}\nues: {device: toaster}\n"
+                              "edge: {device: toaster}\nsplit: {layer: 4}\n"
+                              "policy: {compete: [coin, fixed]}\n",
+                              head),
+                     0);
+    ck_assert_int_eq(load_stub(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(s.llm_layers, 4);
+    ck_assert_ptr_eq(s.catalog, &stub_catalog);
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    /* the models' catalogue knows none of these names */
+    ytree_init(&t);
+    diag_init(&d);
+    ck_assert_int_gt(asprintf(&text,
+                              "%sllm: {model: tiny}\nues: {device: toaster}\n"
+                              "edge: {device: toaster}\npolicy: {name: coin}\n",
+                              head),
+                     0);
+    ck_assert_int_lt(scn_load_text(&s, &t, "s.yaml", text, strlen(text), &models_catalog, &d), 0);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    /* the errors name the catalogue's entries */
+    ck_assert_int_gt(asprintf(&text,
+                              "%sllm: {model: tiny}\nues: {device: a100}\n"
+                              "edge: {device: toaster}\nsplit: {layer: 5}\n"
+                              "policy: {name: con}\n",
+                              head),
+                     0);
+    ck_assert_int_lt(load_stub(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 3);
+    /* in file order */
+    ck_assert_str_eq(d.msgs[0].text,
+                     "ues.device: expected a device of 'splitsim tables list' (e.g. a100, "
+                     "jetson-agx-orin) or a device file, got 'a100'");
+    ck_assert_int_eq(d.msgs[0].line, 5);
+    ck_assert_str_eq(d.msgs[1].text, "split.layer: expected a split in [0, 4] (tiny has 4 decoder "
+                                     "blocks), got 5");
+    ck_assert_int_eq(d.msgs[1].line, 7);
+    ck_assert_str_eq(d.msgs[2].text,
+                     "policy.name: expected a policy (fixed, coin), got 'con' (did you mean "
+                     "'coin'?)");
+    ck_assert_int_eq(d.msgs[2].line, 8);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    /* an LLM neither in the catalogue nor a file */
+    ck_assert_int_gt(asprintf(&text,
+                              "%sllm: {model: llama-2-7b}\nues: {device: toaster}\n"
+                              "edge: {device: toaster}\n",
+                              head),
+                     0);
+    ck_assert_int_lt(load_stub(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text, "llm.model: expected a model of the catalogue (tiny) or an "
+                                     "architecture file, got 'llama-2-7b'");
+    ck_assert_int_eq(d.msgs[0].line, 4);
+    ck_assert_int_eq(d.msgs[0].col, 14);
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_empty_and_non_mapping)
 {
     struct scn s;
@@ -321,6 +443,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_overrides);
     tcase_add_test(tc, test_cross_checks);
     tcase_add_test(tc, test_time_series_bounded);
+    tcase_add_test(tc, test_catalogue_handed_in);
     tcase_add_test(tc, test_empty_and_non_mapping);
     tcase_add_test(tc, test_readme_matches_schema);
     suite_add_tcase(s, tc);

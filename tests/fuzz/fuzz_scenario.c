@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/catalog.h"
 #include "scn/scn.h"
 #include "scn/sweep.h"
 #include "scn/ytree.h"
@@ -44,7 +45,8 @@ static void fuzz_check_roundtrip(const struct scn *s)
     struct diag d;
     diag_init(&d);
     struct scn again;
-    int rc = scn_load_text(&again, &t, "resolved.yaml", s->resolved, strlen(s->resolved), &d);
+    int rc = scn_load_text(&again, &t, "resolved.yaml", s->resolved, strlen(s->resolved),
+                           &models_catalog, &d);
     if (rc != 0) {
         fprintf(stderr, "fuzz_scenario: resolved scenario does not load again (rc %d):\n%s\n", rc,
                 s->resolved);
@@ -102,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct diag d;
     diag_init(&d);
     struct scn s;
-    if (scn_load_text(&s, &t, name, (const char *)data, size, &d) == 0) {
+    if (scn_load_text(&s, &t, name, (const char *)data, size, &models_catalog, &d) == 0) {
         fuzz_check_roundtrip(&s);
         fuzz_check_points(&t, &s);
         scn_release(&s);
