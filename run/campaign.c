@@ -31,8 +31,8 @@
 struct point_info {
     char hash[24]; /* its resolved scenario's hash */
     uint64_t replication;
-    double *axis;  /* [naxes]: the swept values (base units; index for choices and strings) */
-    char *compete; /* its policy.compete ("" without a competition), malloc'd */
+    double *axis; /* [naxes]: the swept values (base units; index for choices and strings) */
+    struct scn_list compete; /* its policy.compete (empty without a competition), owned */
 };
 
 /* The points [from, to) of a sweep of n; p[i] is point from + i. */
@@ -48,7 +48,7 @@ struct plan {
 static void plan_release(struct plan *pl)
 {
     for (uint64_t i = 0; pl->p && i < pl->to - pl->from; i++)
-        free(pl->p[i].compete);
+        scn_list_release(&pl->p[i].compete);
     free(pl->p);
     free(pl->axis_values);
     free(pl->axis_units);
@@ -109,8 +109,7 @@ static int make_plan(const struct campaign *c, uint64_t from, uint64_t to, struc
         }
         snprintf(pl->p[i].hash, sizeof pl->p[i].hash, "%s", s.hash_hex);
         pl->p[i].replication = s.run.first_replication;
-        pl->p[i].compete = strdup(s.policy.compete);
-        if (!pl->p[i].compete) {
+        if (scn_list_copy(&pl->p[i].compete, &s.policy.compete) < 0) {
             scn_release(&s);
             plan_release(pl);
             diag_error(d, "out of memory");
@@ -425,11 +424,45 @@ static void metrics_of(struct rread *r, const char *g, double *v)
         "latency_s/p95",         "energy_j/mean", "erasure/mean", "mean_time_in_system_s",
         "ci95_time_in_system_s", "mean_wait_s",   "requests",     "evaluations",
     };
-    char path[256];
+    char path[256]; /* g names a policy of at most SCN_MAX_POLICY_NAME bytes: it fits */
+    _Static_assert(sizeof "/policies//summary/ci95_time_in_system_s" + SCN_MAX_POLICY_NAME <=
+                       sizeof path,
+                   "a metric's path fits");
     for (size_t i = 0; i < NMETRICS; i++) {
         snprintf(path, sizeof path, "%s/%s", g, paths[i]);
         v[i] = rread_scalar(r, path);
     }
+}
+
+/* The index rows of complete point p (results r): one per policy of its competition, or one.
+ * 0 or -ENOMEM. */
+static int index_rows(struct rec_table *t, struct rread *r, const struct plan *pl, uint64_t p)
+{
+    /* The policies are the point scenario's (the file's scenario_hash matched), never what the
+     * file says: a crafted attribute cannot make the index grow. */
+    const struct scn_list *pols = &pl->p[p].compete;
+    for (size_t i = 0; i < (pols->n ? pols->n : 1); i++) {
+        const char *name = pols->n ? pols->v[i] : NULL;
+        char *g = NULL;
+        if (asprintf(&g, "%s%s/summary", name ? "/policies/" : "", name ? name : "") < 0)
+            return -ENOMEM;
+        double v[NMETRICS];
+        metrics_of(r, g, v);
+        free(g);
+        rec_set_int64(t, 0, (int64_t)p);
+        rec_set_int64(t, 1, pols->n ? (int64_t)i : -1);
+        rec_set_int64(t, 2, (int64_t)pl->p[p].replication);
+        for (size_t a = 0; a < pl->naxes; a++)
+            rec_set_double(t, 3 + a, pl->p[p].axis[a]);
+        for (size_t m = 0; m < NMETRICS; m++) {
+            if (metric_cols[m].type == REC_INT64)
+                rec_set_int64(t, 3 + pl->naxes + m, isnan(v[m]) ? -1 : (int64_t)v[m]);
+            else
+                rec_set_double(t, 3 + pl->naxes + m, v[m]);
+        }
+        rec_row_commit(t);
+    }
+    return 0;
 }
 
 static int write_index(const struct campaign *c, const struct plan *pl, struct diag *d,
@@ -487,10 +520,12 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
         fclose(af);
     rec_attr_string(rec, "/", "axes", axes ? axes : "");
     free(axes);
-    rec_attr_string(rec, "/", "policies",
-                    c->base->policy.compete);
+    char *policies = scn_list_join(&c->base->policy.compete, ",");
+    int oom = policies ? 0 : -ENOMEM;
+    rec_attr_string(rec, "/", "policies", policies ? policies : "");
+    free(policies);
     *ncomplete = 0;
-    for (uint64_t p = 0; p < pl->n && !rec_error(rec); p++) {
+    for (uint64_t p = 0; p < pl->n && !rec_error(rec) && oom == 0; p++) {
         char *file = point_path(c->dir, p);
         if (!file || !rread_complete(file, pl->p[p].hash)) {
             free(file);
@@ -505,44 +540,13 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
         free(file);
         if (!r)
             continue;
-        /* The policies are the point scenario's (the file's scenario_hash matched), never what
-         * the file says: a crafted attribute cannot make the index grow. */
-        const char *compete = pl->p[p].compete;
-        char *pols = *compete ? strdup(compete) : NULL;
-        size_t npol = 1;
-        for (const char *ch = pols; ch && *ch; ch++)
-            npol += *ch == ',';
-        const char *cur = pols;
-        for (size_t i = 0; i < npol; i++) {
-            char g[160];
-            if (pols) {
-                const char *comma = strchr(cur, ',');
-                size_t len = comma ? (size_t)(comma - cur) : strlen(cur);
-                snprintf(g, sizeof g, "/policies/%.*s/summary", (int)len, cur);
-                cur += len + (comma != NULL);
-            } else {
-                snprintf(g, sizeof g, "/summary");
-            }
-            double v[NMETRICS];
-            metrics_of(r, g, v);
-            rec_set_int64(t, 0, (int64_t)p);
-            rec_set_int64(t, 1, pols ? (int64_t)i : -1);
-            rec_set_int64(t, 2, (int64_t)pl->p[p].replication);
-            for (size_t a = 0; a < pl->naxes; a++)
-                rec_set_double(t, 3 + a, pl->p[p].axis[a]);
-            for (size_t m = 0; m < NMETRICS; m++) {
-                if (metric_cols[m].type == REC_INT64)
-                    rec_set_int64(t, 3 + pl->naxes + m, isnan(v[m]) ? -1 : (int64_t)v[m]);
-                else
-                    rec_set_double(t, 3 + pl->naxes + m, v[m]);
-            }
-            rec_row_commit(t);
-        }
-        free(pols);
+        oom = index_rows(t, r, pl, p);
         rread_close(r);
     }
     rec_attr_int64(rec, "/", "points_complete", (int64_t)*ncomplete);
-    rc = rec_close(rec, *ncomplete == pl->n);
+    rc = rec_close(rec, oom == 0 && *ncomplete == pl->n);
+    if (oom < 0)
+        rc = oom;
     for (size_t a = 0; a < pl->naxes; a++)
         free(names[a]);
     free(names);

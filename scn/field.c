@@ -48,6 +48,55 @@ const struct ynode *field_origin(const struct field_origins *o, const char *path
     return NULL;
 }
 
+/* ---- lists ----------------------------------------------------------------------------------- */
+
+void scn_list_release(struct scn_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+/* Appends a copy of the `len` bytes at `name`. 0 or -ENOMEM. */
+static int list_push(struct scn_list *l, const char *name, size_t len)
+{
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v)
+        return -ENOMEM;
+    l->v = v;
+    if (!(v[l->n] = strndup(name, len)))
+        return -ENOMEM;
+    l->n++;
+    return 0;
+}
+
+int scn_list_copy(struct scn_list *dst, const struct scn_list *src)
+{
+    *dst = (struct scn_list){0};
+    for (size_t i = 0; i < src->n; i++)
+        if (list_push(dst, src->v[i], strlen(src->v[i])) < 0) {
+            scn_list_release(dst);
+            return -ENOMEM;
+        }
+    return 0;
+}
+
+char *scn_list_join(const struct scn_list *l, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < l->n; i++)
+        len += strlen(l->v[i]) + (i ? strlen(sep) : 0);
+    char *out = malloc(len), *p = out;
+    if (!out)
+        return NULL;
+    *p = '\0';
+    for (size_t i = 0; i < l->n; i++)
+        p = stpcpy(stpcpy(p, i ? sep : ""), l->v[i]);
+    return out;
+}
+
 /* ---- descriptions ---------------------------------------------------------------------------- */
 
 void field_format_number(double v, char *buf, size_t size)
@@ -74,6 +123,7 @@ static char *describe(const struct scn_field *f)
         rc = asprintf(&out, "true or false");
         break;
     case FIELD_STRING:
+    case FIELD_LIST: /* a name, or several: messages and the key reference say "a string" */
         rc = asprintf(&out, "a string");
         break;
     case FIELD_SECTION:
@@ -165,6 +215,80 @@ static enum ynode_tag tag_of(const struct scn_field *f)
     }
 }
 
+/* A name of a list longer than the field allows: an error at `at`, never a cut. */
+static bool name_too_long(struct bind *b, const struct scn_field *f, const char *path,
+                          const char *name, size_t len, const struct ynode *at,
+                          const struct ynode *where)
+{
+    SIM_ASSERT(f->name_max > 0, "list field %s states its longest name", path);
+    if (len <= f->name_max)
+        return false;
+    char *copy = strndup(name, len);
+    char shown[DIAG_EXCERPT];
+    err_at(b, at, where, "%s: expected names of at most %zu bytes, got '%s' (%zu bytes)", path,
+           f->name_max, copy ? diag_excerpt(copy, shown, sizeof shown) : "?", len);
+    free(copy);
+    return true;
+}
+
+/* Binds list field f from a YAML sequence of names. */
+static void bind_list(struct bind *b, const struct scn_field *f, const char *path,
+                      const struct ynode *n, const struct ynode *where, void *ptr)
+{
+    char shown[DIAG_EXCERPT];
+    for (size_t i = 0; i < n->n; i++) {
+        const struct ynode *it = n->items[i];
+        if (it->kind != YNODE_SCALAR || strchr(it->text, ',') || !*it->text ||
+            !ynode_tag_allows(it, YTAG_STR)) {
+            err_at(b, it, where, "%s: expected a list of names, got %s%s%s", path,
+                   it->kind == YNODE_SCALAR ? "'" : "a ",
+                   it->kind == YNODE_SCALAR ? diag_excerpt(it->text, shown, sizeof shown)
+                                            : ynode_kind_name(it->kind),
+                   it->kind == YNODE_SCALAR ? "'" : "");
+            return;
+        }
+    }
+    size_t errors = b->errors;
+    for (size_t i = 0; i < n->n; i++)
+        name_too_long(b, f, path, n->items[i]->text, strlen(n->items[i]->text), n->items[i], where);
+    if (b->errors > errors)
+        return;
+    struct scn_list l = {0};
+    for (size_t i = 0; i < n->n; i++)
+        if (list_push(&l, n->items[i]->text, strlen(n->items[i]->text)) < 0) {
+            scn_list_release(&l);
+            err_at(b, n, where, "%s: out of memory", path);
+            return;
+        }
+    scn_list_release(ptr);
+    *(struct scn_list *)ptr = l;
+}
+
+/* Binds list field f from one scalar `text` (node n, NULL for the default): its names are
+ * separated by ','; "" is the empty list, and a trailing ',' adds no name. */
+static void bind_joined(struct bind *b, const struct scn_field *f, const char *path,
+                        const char *text, const struct ynode *n, const struct ynode *where,
+                        void *ptr)
+{
+    struct scn_list l = {0};
+    size_t errors = b->errors;
+    for (const char *v = *text ? text : NULL; v;) {
+        const char *comma = strchr(v, ',');
+        size_t len = comma ? (size_t)(comma - v) : strlen(v);
+        if (!name_too_long(b, f, path, v, len, n, where) && list_push(&l, v, len) < 0) {
+            err_at(b, n, where, "%s: out of memory", path);
+            break;
+        }
+        v = comma && comma[1] ? comma + 1 : NULL; /* as in a flow sequence, "a," is [a] */
+    }
+    if (b->errors > errors) {
+        scn_list_release(&l);
+        return;
+    }
+    scn_list_release(ptr);
+    *(struct scn_list *)ptr = l;
+}
+
 /* Binds one scalar value; `n` is NULL when the default is used (then `text` is the default). */
 static void bind_scalar(struct bind *b, const struct scn_field *f, const char *path,
                         const struct ynode *n, const struct ynode *where, void *base)
@@ -173,33 +297,8 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     char shown[DIAG_EXCERPT];
     const char *text = full ? diag_excerpt(full, shown, sizeof shown) : NULL;
     void *ptr = (char *)base + f->offset;
-    if (n && n->kind == YNODE_SEQ && f->type == FIELD_STRING && f->list) {
-        size_t len = 1;
-        for (size_t i = 0; i < n->n; i++) {
-            const struct ynode *it = n->items[i];
-            if (it->kind != YNODE_SCALAR || strchr(it->text, ',') || !*it->text ||
-                !ynode_tag_allows(it, YTAG_STR)) {
-                err_at(b, it, where, "%s: expected a list of names, got %s%s%s", path,
-                       it->kind == YNODE_SCALAR ? "'" : "a ",
-                       it->kind == YNODE_SCALAR ? diag_excerpt(it->text, shown, sizeof shown)
-                                                : ynode_kind_name(it->kind),
-                       it->kind == YNODE_SCALAR ? "'" : "");
-                return;
-            }
-            len += strlen(it->text) + 1;
-        }
-        char *joined = calloc(1, len);
-        if (!joined) {
-            err_at(b, n, where, "%s: out of memory", path);
-            return;
-        }
-        for (size_t i = 0; i < n->n; i++) {
-            if (i)
-                strcat(joined, ",");
-            strcat(joined, n->items[i]->text);
-        }
-        free(*(char **)ptr);
-        *(char **)ptr = joined;
+    if (n && n->kind == YNODE_SEQ && f->type == FIELD_LIST) {
+        bind_list(b, f, path, n, where, ptr);
         return;
     }
     if (n && n->kind != YNODE_SCALAR) {
@@ -295,6 +394,9 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
         *(char **)ptr = s;
         return;
     }
+    case FIELD_LIST:
+        bind_joined(b, f, path, full, n, where, ptr);
+        return;
     case FIELD_SECTION:
         break;
     }
@@ -400,16 +502,23 @@ size_t field_bind(const struct scn_field *fields, const char *prefix, const stru
     return b.errors;
 }
 
+void field_value_release(const struct scn_field *f, void *value)
+{
+    if (f->type == FIELD_STRING) {
+        free(*(char **)value);
+        *(char **)value = NULL;
+    } else if (f->type == FIELD_LIST) {
+        scn_list_release(value);
+    }
+}
+
 void field_release(const struct scn_field *fields, void *base)
 {
     for (const struct scn_field *f = fields; f->key; f++) {
-        if (f->type == FIELD_STRING) {
-            char **s = (char **)((char *)base + f->offset);
-            free(*s);
-            *s = NULL;
-        } else if (f->type == FIELD_SECTION) {
+        if (f->type == FIELD_SECTION)
             field_release(f->fields, (char *)base + f->offset);
-        }
+        else
+            field_value_release(f, (char *)base + f->offset);
     }
 }
 
@@ -498,28 +607,18 @@ void field_emit_value(const struct scn_field *f, const void *base, FILE *out)
         fputs(f->choices[*(const int *)ptr], out);
         break;
     case FIELD_STRING:
-        if (f->list) {
-            const char *v = *(char *const *)ptr ? *(char *const *)ptr : "";
-            fputc('[', out);
-            while (*v) {
-                const char *comma = strchr(v, ',');
-                size_t len = comma ? (size_t)(comma - v) : strlen(v);
-                char *item = strndup(v, len);
-                if (item) {
-                    emit_string(item, out);
-                    free(item);
-                }
-                v += len;
-                if (*v == ',') {
-                    fputs(", ", out);
-                    v++;
-                }
-            }
-            fputc(']', out);
-        } else {
-            emit_string(*(char *const *)ptr ? *(char *const *)ptr : "", out);
-        }
+        emit_string(*(char *const *)ptr ? *(char *const *)ptr : "", out);
         break;
+    case FIELD_LIST: {
+        const struct scn_list *l = ptr;
+        fputc('[', out);
+        for (size_t i = 0; i < l->n; i++) {
+            fputs(i ? ", " : "", out);
+            emit_string(l->v[i], out);
+        }
+        fputc(']', out);
+        break;
+    }
     case FIELD_SECTION:
         break;
     }
@@ -585,7 +684,8 @@ void field_document(const struct scn_field *fields, const char *prefix, FILE *ou
             const char *type = f->type == FIELD_BOOL     ? "bool"
                                : f->type == FIELD_UINT   ? "integer"
                                : f->type == FIELD_ENUM   ? "choice"
-                               : f->type == FIELD_STRING ? (f->list ? "list of names" : "string")
+                               : f->type == FIELD_STRING ? "string"
+                               : f->type == FIELD_LIST   ? "list of names"
                                                          : unit_dim_name(f->dim) + 2;
             char unit[64] = "";
             if (f->type == FIELD_QUANTITY)

@@ -3,10 +3,10 @@
  *
  * Concept: each section of a scenario is a NULL-terminated table of struct scn_field: the key a
  * researcher writes, its type (bool, unsigned integer, quantity with a dimension, enumeration,
- * string, or a nested section), where the value goes in the C struct (offsetof), its inclusive
- * range, its default written as scenario text (so a default goes through the same parser as a
- * user's value, and the documentation shows it verbatim), and a one-line description. The same
- * tables drive binding, the resolved-scenario emitter and the key reference in
+ * string, list of names, or a nested section), where the value goes in the C struct (offsetof),
+ * its inclusive range, its default written as scenario text (so a default goes through the same
+ * parser as a user's value, and the documentation shows it verbatim), and a one-line description.
+ * The same tables drive binding, the resolved-scenario emitter and the key reference in
  * scenarios/README.md, so the three cannot drift apart.
  *
  * Binding collects every error with the offending node's file:line:col and the full key path:
@@ -14,8 +14,17 @@
  * wrong dimension, out-of-range values and missing required keys. It records where each field's
  * value came from, so later cross-field checks can point at the right spot.
  *
+ * A list of names (FIELD_LIST) is bound to an array, struct scn_list, from a YAML sequence
+ * ([a, b]) or from one scalar whose names are separated by ',' ("a,b"; "" is the empty list,
+ * "a," is [a]).
+ * Its names are never cut: one longer than the field's name_max is an error at its
+ * file:line:col naming the key, the name and the limit.
+ *
  * Invariants: a field without a default is required; every default in a table binds without
- * error (a unit test checks); a bound struct holds only validated values.
+ * error (a unit test checks); a bound struct holds only validated values; a bound list's names
+ * hold no ',' and are at most name_max bytes long; a list emits as [a, b] (the names joined by
+ * ', '), which binds back to the same list unless a name is empty ("a,,b" binds; what a name
+ * means is checked by the table's owner, and the scenario refuses an empty device or policy).
  */
 #ifndef SPLITSIM_SCN_FIELD_H
 #define SPLITSIM_SCN_FIELD_H
@@ -35,7 +44,14 @@ enum field_type {
     FIELD_QUANTITY, /* double in the base unit of `dim` */
     FIELD_ENUM,     /* int: index into `choices` */
     FIELD_STRING,   /* char * (owned by the bound struct's owner; see field_release) */
+    FIELD_LIST,     /* struct scn_list: names (owned like a string) */
     FIELD_SECTION,  /* nested table `fields` at `offset` */
+};
+
+/* A bound list of names: v[0 .. n), each owned (see field_release); {NULL, 0} when empty. */
+struct scn_list {
+    char **v;
+    size_t n;
 };
 
 struct scn_field {
@@ -49,7 +65,7 @@ struct scn_field {
     const char *const *choices;     /* FIELD_ENUM, NULL-terminated */
     const struct scn_field *fields; /* FIELD_SECTION */
     const char *doc;
-    bool list; /* FIELD_STRING: a YAML list of names (stored joined by ','), or one name */
+    size_t name_max; /* FIELD_LIST: the longest name accepted, in bytes (> 0) */
 };
 
 /* Where a bound value came from (its node, NULL for a default), by full key path. */
@@ -82,8 +98,21 @@ size_t field_bind(const struct scn_field *fields, const char *prefix, const stru
 size_t field_bind_one(const struct scn_field *f, const char *path, const struct ynode *value,
                       void *holder, struct diag *d);
 
-/* Frees the strings a bind stored in `base`. */
+/* Frees the strings and lists a bind stored in `base`. */
 void field_release(const struct scn_field *fields, void *base);
+
+/* Frees what leaf field f's value at `value` (a char * or a struct scn_list) owns, and clears
+ * it; nothing for the other types. */
+void field_value_release(const struct scn_field *f, void *value);
+
+/* Frees a list's names and clears it. */
+void scn_list_release(struct scn_list *l);
+
+/* Makes *dst a copy of src (names duplicated). 0, or -ENOMEM with *dst empty. */
+int scn_list_copy(struct scn_list *dst, const struct scn_list *src);
+
+/* The names joined by `sep` ("" for the empty list), malloc'd; NULL when out of memory. */
+char *scn_list_join(const struct scn_list *l, const char *sep);
 
 /* Finds the field at a dotted path ("run.seed"); NULL if none. */
 const struct scn_field *field_find(const struct scn_field *fields, const char *path);

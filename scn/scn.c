@@ -35,6 +35,12 @@ static const char *const service_choices[] = {"exponential", "deterministic", NU
 
 #define U64_MAX_D 1.8446744073709552e19
 
+/* A macro's value as a string literal, for the documentation of a limit. */
+#define TEXT_OF_(x)          #x
+#define TEXT_OF(x)           TEXT_OF_(x)
+#define PATH_NAME_MAX_TEXT   TEXT_OF(SCN_MAX_PATH_NAME)
+#define POLICY_NAME_MAX_TEXT TEXT_OF(SCN_MAX_POLICY_NAME)
+
 static const struct scn_field run_fields[] = {
     {.key = "duration",
      .type = FIELD_QUANTITY,
@@ -91,12 +97,12 @@ static const struct scn_field ues_fields[] = {
      .doc = "UE hardware: a device of 'splitsim tables list' or a device file; the UE's cost "
             "table is derived from it unless ues.cost_table is given"},
     {.key = "classes",
-     .type = FIELD_STRING,
-     .list = true,
+     .type = FIELD_LIST,
+     .name_max = SCN_MAX_PATH_NAME,
      .offset = offsetof(struct scn_ues, classes),
      .def = "",
      .doc = "a mixed fleet: devices (names or files) given to the UEs in turn, UE u gets entry "
-            "u mod n; [] = every UE is ues.device"},
+            "u mod n; [] = every UE is ues.device; names of at most " PATH_NAME_MAX_TEXT " bytes"},
     {.key = "cost_table",
      .type = FIELD_STRING,
      .offset = offsetof(struct scn_ues, cost_table),
@@ -617,12 +623,12 @@ static const struct scn_field policy_fields[] = {
      .doc = "the split policy: fixed (split.layer), all_edge, all_ue, random, greedy, exhaustive, "
             "latency, paper, mbrl (docs/POLICIES.md)"},
     {.key = "compete",
-     .type = FIELD_STRING,
-     .list = true,
+     .type = FIELD_LIST,
+     .name_max = SCN_MAX_POLICY_NAME,
      .offset = offsetof(struct scn_policy, compete),
      .def = "",
      .doc = "policies run one after another on identical arrivals and channels, compared in "
-            "/competition (replaces name)"},
+            "/competition (replaces name); names of at most " POLICY_NAME_MAX_TEXT " bytes"},
     {.key = "min_split",
      .type = FIELD_UINT,
      .offset = offsetof(struct scn_policy, min_split),
@@ -1025,27 +1031,16 @@ static size_t check_policies(struct scn *s, const struct field_origins *o, const
                              struct diag *d)
 {
     size_t errors = check_policy_name(s, o, root, d, "policy.name", s->policy.name);
-    const char *v = s->policy.compete;
-    while (v && *v) {
-        const char *comma = strchr(v, ',');
-        size_t len = comma ? (size_t)(comma - v) : strlen(v);
-        char *name = strndup(v, len);
-        if (name) {
-            errors += check_policy_name(s, o, root, d, "policy.compete", name);
-            for (const char *w = s->policy.compete; w < v;) { /* duplicates */
-                const char *c2 = strchr(w, ',');
-                size_t l2 = c2 ? (size_t)(c2 - w) : strlen(w);
-                if (l2 == len && strncmp(w, v, len) == 0) {
-                    err_origin(d, o, "policy.compete", root, "policy.compete: '%s' is listed twice",
-                               name);
-                    errors++;
-                    break;
-                }
-                w += l2 + (c2 != NULL);
+    const struct scn_list *compete = &s->policy.compete;
+    for (size_t i = 0; i < compete->n; i++) {
+        errors += check_policy_name(s, o, root, d, "policy.compete", compete->v[i]);
+        for (size_t j = 0; j < i; j++) /* duplicates */
+            if (strcmp(compete->v[j], compete->v[i]) == 0) {
+                err_origin(d, o, "policy.compete", root, "policy.compete: '%s' is listed twice",
+                           compete->v[i]);
+                errors++;
+                break;
             }
-            free(name);
-        }
-        v += len + (comma != NULL);
     }
     uint64_t kmax = s->policy.max_split < s->llm_layers ? s->policy.max_split : s->llm_layers;
     if (s->llm_layers && s->policy.min_split > kmax) {
@@ -1108,16 +1103,9 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
     }
     if (!*s->ues.cost_table)
         errors += check_device(s, o, root, d, "ues.device", s->ues.device);
-    for (const char *v = s->ues.classes; v && *v;) {
-        const char *comma = strchr(v, ',');
-        size_t len = comma ? (size_t)(comma - v) : strlen(v);
-        char *name = strndup(v, len);
-        if (name)
-            errors += check_device(s, o, root, d, "ues.classes", name);
-        free(name);
-        v += len + (comma != NULL);
-    }
-    if (*s->ues.classes && *s->ues.cost_table) {
+    for (size_t i = 0; i < s->ues.classes.n; i++)
+        errors += check_device(s, o, root, d, "ues.classes", s->ues.classes.v[i]);
+    if (s->ues.classes.n && *s->ues.cost_table) {
         err_origin(d, o, "ues.classes", root,
                    "ues.classes: a mixed fleet derives its tables from the devices; expected no "
                    "ues.cost_table");

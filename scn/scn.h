@@ -34,6 +34,11 @@
 #define SCN_MAX_UES    1000000 /* ues.count */
 #define SCN_MAX_TOKENS 1000000 /* workload.prompt_tokens, workload.output_tokens */
 
+/* The longest name of a list: a device of ues.classes may be a file, whose path open(2) takes
+ * up to PATH_MAX - 1 bytes; a policy of policy.compete names an HDF5 group /policies/NAME. */
+#define SCN_MAX_PATH_NAME   4095
+#define SCN_MAX_POLICY_NAME 63
+
 /* The most time-series rows a split scenario may ask for in one replication (recording.interval
  * over run.duration, times the rows of one sample). */
 #define SCN_MAX_SERIES_ROWS 1e7
@@ -79,10 +84,10 @@ struct scn_llm {
 
 struct scn_ues {
     uint64_t count;
-    char *device;     /* catalogue name or device file (cost table derived) */
-    char *classes;    /* devices of a mixed fleet, joined by ',': UE u is classes[u % n]; "" */
-    char *cost_table; /* file, or "" */
-    int mobility;     /* enum scn_mobility */
+    char *device;            /* catalogue name or device file (cost table derived) */
+    struct scn_list classes; /* devices of a mixed fleet: UE u has v[u % n]; none: ues.device */
+    char *cost_table;        /* file, or "" */
+    int mobility;            /* enum scn_mobility */
     double speed_min_mps, speed_max_mps, pause_s;
     double tx_electric_dbm; /* electrical power drawn while transmitting */
     double rx_electric_dbm; /* electrical power drawn while receiving */
@@ -155,8 +160,8 @@ struct scn_mbrl {
 };
 
 struct scn_policy {
-    char *name;    /* the policy of a run */
-    char *compete; /* policies run side by side on identical conditions, joined by ',' */
+    char *name;              /* the policy of a run */
+    struct scn_list compete; /* policies run side by side on identical conditions; none: name */
     uint64_t min_split, max_split;
     double evaluation_cost_s;
     bool edge_load_visible;

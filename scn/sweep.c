@@ -284,18 +284,36 @@ static size_t field_size(const struct scn_field *f)
         return sizeof(int);
     case FIELD_STRING:
         return sizeof(char *);
+    case FIELD_LIST:
+        return sizeof(struct scn_list);
     case FIELD_SECTION:
         break;
     }
     return 0;
 }
 
-/* One axis, bound once: where its field sits in struct scn, and each value's bytes. */
+/* Whether a leaf field's value owns memory (freed with field_value_release). */
+static bool owns_memory(const struct scn_field *f)
+{
+    return f->type == FIELD_STRING || f->type == FIELD_LIST;
+}
+
+/* A bound leaf value, whatever its type. */
+union bound_value {
+    bool b;
+    uint64_t u;
+    double q;
+    int e;
+    char *s;
+    struct scn_list l;
+};
+
+/* One axis, bound once: its field, where the field sits in struct scn, and each value. */
 struct bound_axis {
+    const struct scn_field *f;
     size_t offset, size;
-    unsigned char (*value)[sizeof(double) > sizeof(uint64_t) ? sizeof(double) : sizeof(uint64_t)];
+    union bound_value *value; /* [n]; strings and lists owned here */
     bool *ok;
-    char **strings; /* FIELD_STRING values to free */
     size_t n;
 };
 
@@ -343,29 +361,28 @@ uint64_t sweep_validate_range(const struct sweep *sw, const struct ytree *tree,
         const void *found = NULL;
         const struct scn_field *f = field_locate(scn_schema, axis->path, &tmp, &found);
         size_t n = axis->values->n;
+        ax[a].f = f;
         ax[a].offset = (size_t)((const char *)found - (const char *)&tmp) + f->offset;
         ax[a].size = field_size(f);
-        ax[a].n = n;
         ax[a].value = calloc(n, sizeof *ax[a].value);
         ax[a].ok = calloc(n, sizeof *ax[a].ok);
-        ax[a].strings = calloc(n, sizeof *ax[a].strings);
-        if (!ax[a].value || !ax[a].ok || !ax[a].strings) {
+        if (ax[a].value && ax[a].ok)
+            ax[a].n = n;
+        if (!ax[a].value || !ax[a].ok) {
             diag_error(d, "out of memory validating the sweep");
             bad = 1;
             goto out;
         }
         char *holder = (char *)&tmp + ((const char *)found - (const char *)&tmp);
         for (size_t j = 0; j < n; j++) {
-            if (f->type == FIELD_STRING)
-                *(char **)(void *)(holder + f->offset) = NULL;
+            if (owns_memory(f)) /* tmp shares base's: bind into an empty value */
+                memset(holder + f->offset, 0, ax[a].size);
             size_t before = diag_error_count(d);
             ax[a].ok[j] = field_bind_one(f, axis->path, axis->values->items[j], holder, d) == 0;
             bad_values += !ax[a].ok[j];
             if (!ax[a].ok[j] && diag_error_count(d) > before)
                 note_point(sw, first_point_with(sw, a, j), at, d);
-            memcpy(ax[a].value[j], (char *)&tmp + ax[a].offset, ax[a].size);
-            if (f->type == FIELD_STRING)
-                ax[a].strings[j] = *(char **)(void *)(holder + f->offset);
+            memcpy(&ax[a].value[j], (char *)&tmp + ax[a].offset, ax[a].size);
         }
         if (!(origins.v[a].path = strdup(axis->path))) {
             diag_error(d, "out of memory validating the sweep");
@@ -391,7 +408,7 @@ uint64_t sweep_validate_range(const struct sweep *sw, const struct ytree *tree,
                 g /= ax[a].n;
             }
             values_ok &= ax[a].ok[j];
-            memcpy((char *)&s + ax[a].offset, ax[a].value[j], ax[a].size);
+            memcpy((char *)&s + ax[a].offset, &ax[a].value[j], ax[a].size);
             origins.v[a].node =
                 (a < sw->ngrid ? sw->grid[a].values : sw->zip[a - sw->ngrid].values)->items[j];
         }
@@ -417,11 +434,10 @@ uint64_t sweep_validate_range(const struct sweep *sw, const struct ytree *tree,
     }
 out:
     for (size_t a = 0; ax && a < naxes; a++) {
-        for (size_t j = 0; ax[a].strings && j < ax[a].n; j++)
-            free(ax[a].strings[j]);
+        for (size_t j = 0; j < ax[a].n; j++)
+            field_value_release(ax[a].f, &ax[a].value[j]);
         free(ax[a].value);
         free(ax[a].ok);
-        free(ax[a].strings);
     }
     free(ax);
     origins.n = naxes; /* free every path set so far */
@@ -470,16 +486,16 @@ int sweep_write_definition(const struct sweep *sw, const struct scn *base, FILE 
             char *holder = (char *)&tmp + ((const char *)found - (const char *)&tmp);
             fprintf(out, "    %s: [", axes[a].path);
             for (size_t j = 0; j < axes[a].values->n; j++) {
-                if (f->type == FIELD_STRING)
-                    *(char **)(void *)(holder + f->offset) = NULL;
+                if (owns_memory(f)) /* tmp shares base's: bind into an empty value */
+                    memset(holder + f->offset, 0, field_size(f));
                 if (field_bind_one(f, axes[a].path, axes[a].values->items[j], holder, &d) != 0) {
                     rc = -EINVAL;
                     break;
                 }
                 fputs(j ? ", " : "", out);
                 field_emit_value(f, holder, out);
-                if (f->type == FIELD_STRING)
-                    free(*(char **)(void *)(holder + f->offset));
+                if (owns_memory(f))
+                    field_value_release(f, holder + f->offset);
             }
             fputs("]\n", out);
         }

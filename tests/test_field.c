@@ -273,6 +273,185 @@ START_TEST(test_number_format_round_trips)
 }
 END_TEST
 
+/* ---- lists of names ---- */
+
+struct lcfg {
+    struct scn_list names;
+};
+
+static const struct scn_field list_fields[] = {
+    {.key = "names",
+     .type = FIELD_LIST,
+     .offset = offsetof(struct lcfg, names),
+     .def = "",
+     .name_max = 8,
+     .doc = "some names"},
+    {0},
+};
+
+static size_t bind_list_text(const char *text, struct lcfg *c, struct diag *d)
+{
+    ytree_release(&t);
+    ytree_init(&t);
+    ck_assert_int_eq(ytree_parse(&t, "l.yaml", text, strlen(text), &t.root, d), 0);
+    struct ynode where = {.src = "l.yaml", .line = 1, .col = 1};
+    return field_bind(list_fields, "", t.root, &where, c, NULL, NULL, d);
+}
+
+static char *emit_list(const struct lcfg *c)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    field_emit(list_fields, c, 0, f);
+    fclose(f);
+    return buf;
+}
+
+/* A list binds to an array from a sequence or from one scalar (names separated by ','), emits
+ * as [a, b], and what it emits binds back to the same array. */
+START_TEST(test_list_binding)
+{
+    struct diag d;
+    diag_init(&d);
+    struct lcfg c = {0};
+    ck_assert_uint_eq(bind_list_text("x: 1\n", &c, &d), 1); /* the unknown key; names defaults */
+    ck_assert_uint_eq(c.names.n, 0);
+    ck_assert_ptr_null(c.names.v);
+    diag_release(&d);
+    diag_init(&d);
+    static const struct {
+        const char *text;
+        size_t n;
+        const char *v[3];
+        const char *emitted;
+    } cases[] = {
+        {"names: [a, bb, \"c d\"]\n", 3, {"a", "bb", "c d"}, "names: [a, bb, c d]\n"},
+        {"names: []\n", 0, {NULL}, "names: []\n"},
+        {"names: one\n", 1, {"one"}, "names: [one]\n"},
+        {"names: a,bb\n", 2, {"a", "bb"}, "names: [a, bb]\n"},
+        {"names: \"a,\"\n", 1, {"a"}, "names: [a]\n"},
+        {"names: \"\"\n", 0, {NULL}, "names: []\n"},
+        {"names: [\"12345678\"]\n", 1, {"12345678"}, "names: [\"12345678\"]\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_uint_eq(bind_list_text(cases[i].text, &c, &d), 0);
+        ck_assert_uint_eq(c.names.n, cases[i].n);
+        for (size_t j = 0; j < cases[i].n; j++)
+            ck_assert_str_eq(c.names.v[j], cases[i].v[j]);
+        char *out = emit_list(&c);
+        ck_assert_str_eq(out, cases[i].emitted);
+        /* the emitted text binds back to the same list (binding again replaces the old one) */
+        ck_assert_uint_eq(bind_list_text(out, &c, &d), 0);
+        ck_assert_uint_eq(c.names.n, cases[i].n);
+        for (size_t j = 0; j < cases[i].n; j++)
+            ck_assert_str_eq(c.names.v[j], cases[i].v[j]);
+        free(out);
+    }
+    ck_assert_uint_eq(d.len, 0);
+    /* join and copy */
+    ck_assert_uint_eq(bind_list_text("names: [a, bb, c]\n", &c, &d), 0);
+    char *joined = scn_list_join(&c.names, ",");
+    ck_assert_str_eq(joined, "a,bb,c");
+    free(joined);
+    struct scn_list copy;
+    ck_assert_int_eq(scn_list_copy(&copy, &c.names), 0);
+    field_release(list_fields, &c);
+    ck_assert_uint_eq(c.names.n, 0);
+    ck_assert_ptr_null(c.names.v);
+    ck_assert_uint_eq(copy.n, 3);
+    ck_assert_str_eq(copy.v[2], "c");
+    scn_list_release(&copy);
+    struct scn_list none = {0};
+    joined = scn_list_join(&none, ", ");
+    ck_assert_str_eq(joined, "");
+    free(joined);
+    diag_release(&d);
+}
+END_TEST
+
+/* A name longer than the field's name_max is an error at its own line and column, naming the
+ * key, the name and the limit; nothing is cut and the list keeps its value. */
+START_TEST(test_list_name_too_long)
+{
+    struct diag d;
+    diag_init(&d);
+    struct lcfg c = {0};
+    ck_assert_uint_eq(bind_list_text("names: [ok, abcdefghi, fine, 1234567890]\n", &c, &d), 2);
+    ck_assert_uint_eq(d.len, 2);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "names: expected names of at most 8 bytes, got 'abcdefghi' (9 bytes)");
+    ck_assert_str_eq(d.msgs[0].file, "l.yaml");
+    ck_assert_int_eq(d.msgs[0].line, 1);
+    ck_assert_int_eq(d.msgs[0].col, 13);
+    ck_assert_str_eq(d.msgs[1].text,
+                     "names: expected names of at most 8 bytes, got '1234567890' (10 bytes)");
+    ck_assert_int_eq(d.msgs[1].col, 30);
+    ck_assert_uint_eq(c.names.n, 0); /* not bound */
+    diag_release(&d);
+    /* as one scalar: at the scalar */
+    diag_init(&d);
+    ck_assert_uint_eq(bind_list_text("\nnames: ok,abcdefghi\n", &c, &d), 1);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "names: expected names of at most 8 bytes, got 'abcdefghi' (9 bytes)");
+    ck_assert_int_eq(d.msgs[0].line, 2);
+    ck_assert_int_eq(d.msgs[0].col, 8);
+    ck_assert_uint_eq(c.names.n, 0);
+    diag_release(&d);
+    /* a long name is shown cut short in the message, its length in full */
+    diag_init(&d);
+    char text[256];
+    snprintf(text, sizeof text, "names: [%0200d]\n", 7);
+    ck_assert_uint_eq(bind_list_text(text, &c, &d), 1);
+    ck_assert_ptr_nonnull(
+        strstr(d.msgs[0].text, "names: expected names of at most 8 bytes, got '"));
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "...' (200 bytes)"));
+    diag_release(&d);
+    field_release(list_fields, &c);
+}
+END_TEST
+
+/* What a list refuses, with the messages of before lists were arrays. */
+START_TEST(test_list_errors)
+{
+    struct diag d;
+    diag_init(&d);
+    struct lcfg c = {0};
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"names: [a, [b]]\n", "names: expected a list of names, got a sequence"},
+        {"names: [a, \"x,y\"]\n", "names: expected a list of names, got 'x,y'"},
+        {"names: [a, \"\"]\n", "names: expected a list of names, got ''"},
+        {"names: [!!int 3]\n", "names: expected a list of names, got '3'"},
+        {"names: {a: b}\n", "names: expected a string, got a mapping"},
+        {"names: !!int 3\n", "names: expected a string, got '3' tagged !!int"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_uint_eq(bind_list_text(cases[i].text, &c, &d), 1);
+        ck_assert_uint_eq(d.len, 1);
+        ck_assert_str_eq(d.msgs[0].text, cases[i].message);
+        ck_assert_uint_eq(c.names.n, 0);
+        diag_release(&d);
+        diag_init(&d);
+    }
+    diag_release(&d);
+    field_release(list_fields, &c);
+}
+END_TEST
+
+START_TEST(test_list_document_row)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    field_document(list_fields, "", f);
+    fclose(f);
+    ck_assert_str_eq(buf, "| `names` | list of names |  | a string | some names |\n");
+    free(buf);
+}
+END_TEST
+
 static Suite *field_suite(void)
 {
     Suite *s = suite_create("field");
@@ -285,6 +464,10 @@ static Suite *field_suite(void)
     tcase_add_test(tc, test_find_and_locate);
     tcase_add_test(tc, test_document_rows);
     tcase_add_test(tc, test_number_format_round_trips);
+    tcase_add_test(tc, test_list_binding);
+    tcase_add_test(tc, test_list_name_too_long);
+    tcase_add_test(tc, test_list_errors);
+    tcase_add_test(tc, test_list_document_row);
     suite_add_tcase(s, tc);
     return s;
 }

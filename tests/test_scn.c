@@ -380,6 +380,84 @@ START_TEST(test_catalogue_handed_in)
 }
 END_TEST
 
+/* policy.compete and ues.classes are arrays once bound; the resolved text shows them as before
+ * (a YAML flow list), and a name too long for where it goes is an error at its position. */
+START_TEST(test_lists_bound)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    const char *text = "model: split\nrun: {duration: 1 s}\n"
+                       "ues: {count: 3, classes: [jetson-orin-nano, raspberry-pi-5]}\n"
+                       "policy:\n  compete: greedy,exhaustive\n"; /* one scalar */
+    ck_assert_int_eq(load_text(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(s.ues.classes.n, 2);
+    ck_assert_str_eq(s.ues.classes.v[0], "jetson-orin-nano");
+    ck_assert_str_eq(s.ues.classes.v[1], "raspberry-pi-5");
+    ck_assert_uint_eq(s.policy.compete.n, 2);
+    ck_assert_str_eq(s.policy.compete.v[0], "greedy");
+    ck_assert_str_eq(s.policy.compete.v[1], "exhaustive");
+    ck_assert_ptr_nonnull(strstr(s.resolved, "  classes: [jetson-orin-nano, raspberry-pi-5]\n"));
+    ck_assert_ptr_nonnull(strstr(s.resolved, "  compete: [greedy, exhaustive]\n"));
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    /* defaults: empty */
+    ck_assert_int_eq(load_text("model: split\nrun: {duration: 1 s}\n", &s, &t, &d), 0);
+    ck_assert_uint_eq(s.ues.classes.n, 0);
+    ck_assert_uint_eq(s.policy.compete.n, 0);
+    ck_assert_ptr_nonnull(strstr(s.resolved, "  classes: []\n"));
+    ck_assert_ptr_nonnull(strstr(s.resolved, "  compete: []\n"));
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+}
+END_TEST
+
+START_TEST(test_list_name_too_long)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    char name[SCN_MAX_POLICY_NAME + 2];
+    memset(name, 'g', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    char *text = NULL;
+    ck_assert_int_gt(asprintf(&text,
+                              "model: split\nrun: {duration: 1 s}\n"
+                              "policy: {compete: [greedy, %s]}\n",
+                              name),
+                     0);
+    ck_assert_int_lt(load_text(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].file, "s.yaml");
+    ck_assert_int_eq(d.msgs[0].line, 3);
+    ck_assert_int_eq(d.msgs[0].col, 28);
+    ck_assert_ptr_nonnull(
+        strstr(d.msgs[0].text, "policy.compete: expected names of at most 63 bytes, got 'ggg"));
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "...' (64 bytes)"));
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    /* a device file's path: up to PATH_MAX - 1 bytes */
+    char *path = calloc(1, SCN_MAX_PATH_NAME + 2);
+    memset(path, 'd', SCN_MAX_PATH_NAME + 1);
+    ck_assert_int_gt(
+        asprintf(&text, "model: split\nrun: {duration: 1 s}\nues:\n  classes: %s\n", path), 0);
+    ck_assert_int_lt(load_text(text, &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_int_eq(d.msgs[0].line, 4);
+    ck_assert_int_eq(d.msgs[0].col, 12);
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "ues.classes: expected names of at most 4095 "
+                                                 "bytes, got 'ddd"));
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "...' (4096 bytes)"));
+    ytree_release(&t);
+    diag_release(&d);
+    free(text);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_empty_and_non_mapping)
 {
     struct scn s;
@@ -444,6 +522,8 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_cross_checks);
     tcase_add_test(tc, test_time_series_bounded);
     tcase_add_test(tc, test_catalogue_handed_in);
+    tcase_add_test(tc, test_lists_bound);
+    tcase_add_test(tc, test_list_name_too_long);
     tcase_add_test(tc, test_empty_and_non_mapping);
     tcase_add_test(tc, test_readme_matches_schema);
     suite_add_tcase(s, tc);

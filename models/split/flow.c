@@ -521,7 +521,7 @@ int split_policy_check(const struct scn *s, const struct split_inputs *in,
     else if (why)
         scn_error_at(s, d,
                      *s->policy.mbrl.weights_in && ptype->predict ? "policy.mbrl.weights_in"
-                     : *s->policy.compete                         ? "policy.compete"
+                     : s->policy.compete.n                        ? "policy.compete"
                                                                   : "policy.name",
                      "policy %s: %s", ptype->name, why);
     rng_release(&rng);

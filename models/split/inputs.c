@@ -190,37 +190,20 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
         split_inputs_release(in);
         return -EINVAL;
     }
-    in->nclasses = 1;
-    const char *first = s->ues.device;
-    char *first_class = NULL;
-    if (*s->ues.classes) {
-        const char *comma = strchr(s->ues.classes, ',');
-        first_class = strndup(s->ues.classes,
-                              comma ? (size_t)(comma - s->ues.classes) : strlen(s->ues.classes));
-        if (!first_class)
-            return -ENOMEM;
-        first = first_class;
-        for (const char *c = s->ues.classes; *c; c++)
-            in->nclasses += *c == ',';
-    }
+    const struct scn_list *classes = &s->ues.classes;
+    in->nclasses = classes->n ? (uint32_t)classes->n : 1;
     int rc = load_table(&in->ue_table, s, in->arch, "ues.cost_table", s->ues.cost_table,
-                        *s->ues.classes ? "ues.classes" : "ues.device", first, in->nlayers, d);
-    free(first_class);
+                        classes->n ? "ues.classes" : "ues.device",
+                        classes->n ? classes->v[0] : s->ues.device, in->nlayers, d);
     if (rc == 0 && in->nclasses > 1) {
         in->ue_classes = calloc(in->nclasses - 1, sizeof *in->ue_classes);
         if (!in->ue_classes)
             rc = -ENOMEM;
-        const char *v = strchr(s->ues.classes, ',') + 1;
         for (uint32_t i = 1; rc == 0 && i < in->nclasses; i++) {
-            const char *comma = strchr(v, ',');
-            char *name = strndup(v, comma ? (size_t)(comma - v) : strlen(v));
-            rc = name ? load_table(&in->ue_classes[i - 1], s, in->arch, "ues.cost_table", "",
-                                   "ues.classes", name, in->nlayers, d)
-                      : -ENOMEM;
-            free(name);
+            rc = load_table(&in->ue_classes[i - 1], s, in->arch, "ues.cost_table", "",
+                            "ues.classes", classes->v[i], in->nlayers, d);
             if (rc < 0)
                 in->nclasses = i; /* release what was loaded */
-            v = comma ? comma + 1 : v + strlen(v);
         }
     }
     if (rc == 0)

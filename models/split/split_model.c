@@ -23,6 +23,12 @@ struct split_policy_run {
     struct split_stat stats[SM_COUNT_];
 };
 
+/* A policy of policy.compete is a registered name of at most SCN_MAX_POLICY_NAME bytes (the
+ * scenario checks both), so its group always fits. */
+_Static_assert(sizeof((struct split_policy_run *)0)->group >
+                   sizeof "/policies/" - 1 + SCN_MAX_POLICY_NAME,
+               "a policy's group holds the longest policy name");
+
 struct split_run {
     const struct scn *scn;
     struct split_inputs in;
@@ -30,6 +36,7 @@ struct split_run {
     struct split_policy_run *runs;
     const char **names; /* [nruns] */
     size_t nruns;
+    char *policies;              /* the names joined by ',' (the "policy" attribute) */
     struct split_recorders tabs; /* the current policy's tables */
     struct split_model live;
     size_t live_policy;
@@ -61,21 +68,17 @@ static void split_release_run(void *state);
 /* The policies of the run: policy.compete, else policy.name. */
 static int split_policies(struct split_run *m, const struct scn *s, struct diag *d)
 {
-    const char *list = *s->policy.compete ? s->policy.compete : s->policy.name;
-    size_t max = 1;
-    for (const char *c = list; *c; c++)
-        max += *c == ',';
-    m->runs = calloc(max, sizeof *m->runs);
-    m->names = calloc(max, sizeof *m->names);
-    if (!m->runs || !m->names) {
+    const struct scn_list *compete = &s->policy.compete;
+    size_t n = compete->n ? compete->n : 1;
+    m->runs = calloc(n, sizeof *m->runs);
+    m->names = calloc(n, sizeof *m->names);
+    m->policies = compete->n ? scn_list_join(compete, ",") : strdup(s->policy.name);
+    if (!m->runs || !m->names || !m->policies) {
         diag_error(d, "out of memory");
         return -ENOMEM;
     }
-    for (const char *v = list; *v;) {
-        const char *comma = strchr(v, ',');
-        size_t len = comma ? (size_t)(comma - v) : strlen(v);
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), v);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = compete->n ? compete->v[i] : s->policy.name;
         struct split_policy_run *r = &m->runs[m->nruns];
         r->type = pol_type_find(name);
         if (!r->type) { /* the scenario checked every name */
@@ -83,10 +86,9 @@ static int split_policies(struct split_run *m, const struct scn *s, struct diag 
             return -EINVAL;
         }
         m->names[m->nruns] = r->type->name;
-        if (*s->policy.compete)
-            snprintf(r->group, sizeof r->group, "/policies/%s", name);
+        if (compete->n)
+            snprintf(r->group, sizeof r->group, "/policies/%s", r->type->name);
         m->nruns++;
-        v += len + (comma != NULL);
     }
     return 0;
 }
@@ -111,7 +113,7 @@ static int split_setup(void **state, const struct scn *s, struct model_plan *pla
         if ((rc = split_policy_check(s, &m->in, m->runs[i].type, d)) < 0)
             return rc;
     *plan = (struct model_plan){
-        .npolicies = m->nruns, .policy = m->names, .competition = *s->policy.compete != '\0'};
+        .npolicies = m->nruns, .policy = m->names, .competition = s->policy.compete.n > 0};
     return 0;
 }
 
@@ -125,9 +127,8 @@ static void split_describe(const void *state, const struct scn *s, FILE *out)
 static void split_record_header(void *state, struct rec *rec)
 {
     struct split_run *m = state;
-    const struct scn *s = m->scn;
     rec_attr_string(rec, "/", "quality_source", m->in.quality_source);
-    rec_attr_string(rec, "/", "policy", *s->policy.compete ? s->policy.compete : s->policy.name);
+    rec_attr_string(rec, "/", "policy", m->policies);
 }
 
 static void table(struct rec *rec, const char *group, const char *name,
@@ -223,7 +224,7 @@ static int split_summary(void *state, struct rec *rec)
         snprintf(group, sizeof group, "%s/summary", m->runs[i].group);
         rc = split_record_summary(rec, group, m->scn, &m->in, &m->runs[i].res, m->runs[i].stats);
     }
-    if (rc == 0 && *m->scn->policy.compete) {
+    if (rc == 0 && m->scn->policy.compete.n) {
         struct compete_entry *e = competition_entries(m);
         if (!e)
             return -ENOMEM;
@@ -252,10 +253,14 @@ static void print_one(FILE *out, const char *file, const struct split_run *m, ui
     static const char *const chan[] = {"fading", "erasure"};
     fprintf(out,
             "splitsim run: %s split after block %" PRIu64 " of %" PRIu32
-            " (%s hidden state); %" PRIu64 " UE(s) on %s, %" PRIu64
-            " edge server(s) %s; %s channel\n",
-            s->llm.model, s->split.layer, in->blocks, prec[s->split.precision], s->ues.count,
-            in->nclasses > 1 ? s->ues.classes : in->ue_table.device, s->edge.servers,
+            " (%s hidden state); %" PRIu64 " UE(s) on ",
+            s->llm.model, s->split.layer, in->blocks, prec[s->split.precision], s->ues.count);
+    if (in->nclasses > 1) /* a mixed fleet: its devices as ues.classes lists them */
+        for (size_t i = 0; i < s->ues.classes.n; i++)
+            fprintf(out, "%s%s", i ? "," : "", s->ues.classes.v[i]);
+    else
+        fputs(in->ue_table.device, out);
+    fprintf(out, ", %" PRIu64 " edge server(s) %s; %s channel\n", s->edge.servers,
             in->edge_table.device, chan[s->channel.model]);
     fprintf(out,
             "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
@@ -372,6 +377,7 @@ static void split_release_run(void *state)
         split_results_release(&m->runs[i].res);
     free(m->runs);
     free(m->names);
+    free(m->policies);
     if (m->have_inputs)
         split_inputs_release(&m->in);
     free(m);
