@@ -50,6 +50,16 @@ static void check(const struct item *it, uint64_t seq)
     ck_assert_str_eq(it->tag, want.tag);
 }
 
+/* A ring of items holding seq 0 .. n-1. */
+static struct ring filled(uint64_t n)
+{
+    struct ring r;
+    ring_init(&r, sizeof(struct item));
+    for (uint64_t i = 0; i < n; i++)
+        push_item(&r, i);
+    return r;
+}
+
 START_TEST(test_empty)
 {
     struct ring r;
@@ -65,10 +75,7 @@ END_TEST
 
 START_TEST(test_fifo_order)
 {
-    struct ring r;
-    ring_init(&r, sizeof(struct item));
-    for (uint64_t i = 0; i < 5; i++)
-        push_item(&r, i);
+    struct ring r = filled(5);
     ck_assert_uint_eq(ring_len(&r), 5);
     ck_assert_uint_eq(r.cap, RING_MIN_CAP);
     for (uint64_t i = 0; i < 5; i++) {
@@ -138,10 +145,7 @@ END_TEST
 
 START_TEST(test_reuse_after_release)
 {
-    struct ring r;
-    ring_init(&r, sizeof(struct item));
-    for (uint64_t i = 0; i < 40; i++)
-        push_item(&r, i);
+    struct ring r = filled(40);
     ring_release(&r);
     ck_assert_uint_eq(ring_len(&r), 0);
     push_item(&r, 7); /* same element size kept */
