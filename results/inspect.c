@@ -14,6 +14,8 @@
 
 #include <hdf5.h>
 
+#include "sim/grow.h"
+
 #define SLICE         65536   /* values read at a time */
 #define ATTR_TEXT_MAX 4096    /* longer string attributes are not shown */
 #define MAX_TABLES    100000u /* groups described; a file with more is summarised */
@@ -118,14 +120,8 @@ static struct table *table_of(struct walk *w, const char *group)
         w->truncated = true;
         return NULL;
     }
-    if (w->n == w->cap) {
-        size_t nc = w->cap ? 2 * w->cap : 16;
-        struct table *nt = realloc(w->t, nc * sizeof *nt);
-        if (!nt)
-            return NULL;
-        w->t = nt;
-        w->cap = nc;
-    }
+    if (w->n == w->cap && grow_array(&w->t, &w->cap, sizeof *w->t, 16) < 0)
+        return NULL;
     struct table *t = &w->t[w->n];
     memset(t, 0, sizeof *t);
     if (!(t->group = strdup(group)))

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/grow.h"
+
 #define SLICE_BYTES (4u << 20) /* rows copied at a time: about 4 MiB */
 #define LINK_MAX    4096       /* longest external link value copied */
 
@@ -27,6 +29,16 @@ void seg_list_free(char **paths, size_t n)
     free(paths);
 }
 
+/* seg_list's failure for want of memory: nothing listed, reported. */
+static int list_nomem(const char *folder, char ***paths, size_t *n, struct diag *d)
+{
+    seg_list_free(*paths, *n);
+    *paths = NULL;
+    *n = 0;
+    diag_report(d, DIAG_ERROR, folder, 0, 0, "out of memory");
+    return -ENOMEM;
+}
+
 int seg_list(const char *folder, char ***paths, size_t *n, struct diag *d)
 {
     *paths = NULL;
@@ -40,29 +52,15 @@ int seg_list(const char *folder, char ***paths, size_t *n, struct diag *d)
     size_t cap = 0;
     for (unsigned i = 0;; i++) {
         char *p = seg_path(folder, i, false);
-        if (!p) {
-            seg_list_free(*paths, *n);
-            *paths = NULL;
-            *n = 0;
-            diag_report(d, DIAG_ERROR, folder, 0, 0, "out of memory");
-            return -ENOMEM;
-        }
+        if (!p)
+            return list_nomem(folder, paths, n, d);
         if (access(p, F_OK) != 0) {
             free(p);
             return 0;
         }
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            char **np = realloc(*paths, cap * sizeof *np);
-            if (!np) {
-                free(p);
-                seg_list_free(*paths, *n);
-                *paths = NULL;
-                *n = 0;
-                diag_report(d, DIAG_ERROR, folder, 0, 0, "out of memory");
-                return -ENOMEM;
-            }
-            *paths = np;
+        if (*n == cap && grow_array(paths, &cap, sizeof **paths, 16) < 0) {
+            free(p);
+            return list_nomem(folder, paths, n, d);
         }
         (*paths)[(*n)++] = p;
     }
@@ -225,14 +223,8 @@ static hid_t column_open(struct merge *m, const char *name, hid_t src)
     for (size_t i = 0; i < m->ncols; i++)
         if (strcmp(m->cols[i].name, name) == 0)
             return m->cols[i].dset;
-    if (m->ncols == m->cap) {
-        size_t nc = m->cap ? 2 * m->cap : 64;
-        struct column *n = realloc(m->cols, nc * sizeof *n);
-        if (!n)
-            return H5I_INVALID_HID;
-        m->cols = n;
-        m->cap = nc;
-    }
+    if (m->ncols == m->cap && grow_array(&m->cols, &m->cap, sizeof *m->cols, 64) < 0)
+        return H5I_INVALID_HID;
     char *copy = strdup(name);
     hid_t dset =
         copy ? (H5Lexists(m->out, name, H5P_DEFAULT) > 0 ? H5Dopen2(m->out, name, H5P_DEFAULT)

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/grow.h"
+
 #define DIAG_DEFAULT_MAX 100
 
 void diag_init(struct diag *d)
@@ -68,14 +70,8 @@ void diag_vreport(struct diag *d, enum diag_severity severity, const char *file,
     size_t max = d->max_messages ? d->max_messages : DIAG_DEFAULT_MAX;
     if (d->len >= max)
         goto dropped;
-    if (d->len == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        struct diag_msg *msgs = realloc(d->msgs, cap * sizeof *msgs);
-        if (!msgs)
-            goto dropped;
-        d->msgs = msgs;
-        d->cap = cap;
-    }
+    if (d->len == d->cap && grow_array(&d->msgs, &d->cap, sizeof *d->msgs, 8) < 0)
+        goto dropped;
     char *text = NULL;
     if (vasprintf(&text, fmt, ap) < 0)
         goto dropped;

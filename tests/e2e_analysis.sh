@@ -8,28 +8,14 @@
 # Skipped (exit 77) where the binary has no campaign runner (`sweep -o`) or /usr/bin/python3
 # lacks h5py, numpy or matplotlib; the Octave part is skipped where Octave or gnuplot is absent.
 # Usage: e2e_analysis.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_analysis.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-python=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
+python=$py
 figures="$root/tools/campaign_figures.py"
 if ! "$splitsim" sweep --help 2>&1 | grep -q -- "-o"; then
     echo "skip - $splitsim sweep has no -o (the campaign runner is not built in)"; exit 77
 fi
-"$python" -c "import h5py, numpy, matplotlib" 2>/dev/null ||
-    { echo "skip - $python lacks h5py, numpy or matplotlib"; exit 77; }
-work=$(mktemp -d /tmp/splitsim-e2e-analysis-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+e2e_need_python h5py numpy matplotlib
 export MPLCONFIGDIR="$work/mpl" HOME="$work" # matplotlib and Octave want a writable home
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
-size() { stat -c %s "$1" 2>/dev/null || echo 0; }
-expect_png() { # file description
-    local n; n=$(size "$1")
-    if [ "$n" -gt 15000 ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
-        ok "$2 (${1##*/}, $n bytes)"; else fail "$2: ${1##*/} is $n bytes (expected a PNG > 15 kB)"; fi
-}
 expect_pdf() { # file description
     if [ "$(head -c 5 "$1" 2>/dev/null)" = "%PDF-" ]; then ok "$2 (${1##*/})"; else fail "$2: no ${1##*/}"; fi
 }
@@ -66,22 +52,22 @@ EOF
 if sweep "fading competition" "$work/cell" "$work/cell.yaml"; then
     figures "campaign_figures.py DIR" "$work/cell1.log" "$work/cell"
     out="$work/cell/figures"
-    expect_png "$out/latency_cdf_p0.png" "(a) latency CDFs of point 0"
-    expect_png "$out/split_vs_snr_p0.png" "(b) split versus SNR"
-    expect_png "$out/reward_vs_reward_latency.png" "(c) reward and regret versus reward.latency"
-    expect_png "$out/edge_queue_p0.png" "(d) edge queue and batch"
+    expect_png "$out/latency_cdf_p0.png" 15000 "(a) latency CDFs of point 0"
+    expect_png "$out/split_vs_snr_p0.png" 15000 "(b) split versus SNR"
+    expect_png "$out/reward_vs_reward_latency.png" 15000 "(c) reward and regret versus reward.latency"
+    expect_png "$out/edge_queue_p0.png" 15000 "(d) edge queue and batch"
     expect_pdf "$out/reward_vs_reward_latency.pdf" "PDF next to the PNG"
     if grep -q "^wrote .*latency_cdf_p0.png" "$work/cell1.log"; then
         ok "prints what it wrote"; else fail "no 'wrote' lines:"; cat "$work/cell1.log"; fi
 
     figures "--point 3 --x channel.fading -o OUT, index given as a file" "$work/cell2.log" \
         "$work/cell/campaign.h5" --point 3 --x channel.fading -o "$work/fig2"
-    expect_png "$work/fig2/reward_vs_channel_fading.png" "(c) versus a choice axis"
-    expect_png "$work/fig2/latency_cdf_p3.png" "(a) of the chosen point"
+    expect_png "$work/fig2/reward_vs_channel_fading.png" 15000 "(c) versus a choice axis"
+    expect_png "$work/fig2/latency_cdf_p3.png" 15000 "(a) of the chosen point"
 
     figures "a plain results file (one point)" "$work/plain.log" "$work/cell/points/p1.h5" \
         -o "$work/fig3"
-    expect_png "$work/fig3/latency_cdf.png" "(a) from a plain results file"
+    expect_png "$work/fig3/latency_cdf.png" 15000 "(a) from a plain results file"
     if grep -q "skip (c)" "$work/plain.log"; then
         ok "plain file: (c) skipped, saying why"; else fail "plain file: no skip note for (c)"; fi
 
@@ -105,8 +91,8 @@ sweep:
 EOF
 if sweep "erasure competition" "$work/erasure" "$work/erasure.yaml"; then
     figures "campaign_figures.py on the erasure campaign" "$work/erasure.log" "$work/erasure"
-    expect_png "$work/erasure/figures/split_vs_erasure_p0.png" "(b) split versus erasure probability"
-    expect_png "$work/erasure/figures/reward_vs_channel_erasure_probability_max.png" \
+    expect_png "$work/erasure/figures/split_vs_erasure_p0.png" 15000 "(b) split versus erasure probability"
+    expect_png "$work/erasure/figures/reward_vs_channel_erasure_probability_max.png" 15000 \
         "(c) reward and regret versus erasure_probability_max"
     if grep -q "skip (d)" "$work/erasure.log" && [ ! -e "$work/erasure/figures/edge_queue_p0.png" ]; then
         ok "no time series: (d) skipped"; else fail "(d) not skipped without time series"; fi
@@ -116,7 +102,7 @@ fi
 if sweep "queue sweep" "$work/queue" "$root/scenarios/load-sweep.yaml" \
         --set "run.duration=1 h" --set "run.warmup=5 min"; then
     figures "campaign_figures.py on a queue campaign" "$work/queue.log" "$work/queue"
-    expect_png "$work/queue/figures/time_in_system_vs_workload_rate.png" \
+    expect_png "$work/queue/figures/time_in_system_vs_workload_rate.png" 15000 \
         "queue: time in system versus workload.rate"
 fi
 
@@ -142,11 +128,10 @@ elif [ -s "$work/cell/campaign.h5" ]; then
     status=$?
     if [ "$status" -eq 0 ] && grep -q "octave figures: ok" "$work/octave.log"; then
         ok "campaign_figures.m runs"; else fail "campaign_figures.m exits $status:"; cat "$work/octave.log"; fi
-    expect_png "$work/cell/figures-octave/ttft_cdf_p0.png" "Octave: TTFT CDF per policy"
-    expect_png "$work/cell/figures-octave/reward_vs_reward_latency.png" "Octave: reward versus reward.latency with 95 % band"
-    expect_png "$work/oct2/reward_vs_channel_fading.png" "Octave: reward versus a choice axis"
-    expect_png "$work/oct2/ttft_cdf_p2.png" "Octave: TTFT CDF of the chosen point"
+    expect_png "$work/cell/figures-octave/ttft_cdf_p0.png" 15000 "Octave: TTFT CDF per policy"
+    expect_png "$work/cell/figures-octave/reward_vs_reward_latency.png" 15000 "Octave: reward versus reward.latency with 95 % band"
+    expect_png "$work/oct2/reward_vs_channel_fading.png" 15000 "Octave: reward versus a choice axis"
+    expect_png "$work/oct2/ttft_cdf_p2.png" 15000 "Octave: TTFT CDF of the chosen point"
 fi
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "analysis"

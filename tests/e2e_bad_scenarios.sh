@@ -10,13 +10,9 @@
 #
 #   e2e_bad_scenarios.sh SPLITSIM            # check
 #   e2e_bad_scenarios.sh SPLITSIM --update   # rewrite every NAME.stderr (review the diff!)
-set -u
-splitsim=$(realpath "${1:?usage: e2e_bad_scenarios.sh SPLITSIM [--update]}")
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
 update=${2:-}
-src=$(cd "$(dirname "${BASH_SOURCE[0]}")/scenarios/bad" && pwd)
-work=$(mktemp -d /tmp/splitsim-bad-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+src=$root/tests/scenarios/bad
 # The cases run in a copy: a regression that writes where it must not cannot damage the sources.
 # (three levels down, with the repository's tables/ beside: cases name ../../../tables/...)
 dir=$work/tests/scenarios/cases
@@ -51,19 +47,18 @@ for input in "$dir"/*.yaml "$dir"/*.gen; do
         snapshot >"$work/before"
     fi
     if [ "$status" -ne 2 ]; then
-        failed=$((failed + 1)); echo "FAIL - $name: exit status $status, expected 2"
+        fail "$name: exit status $status, expected 2"
     elif ! cmp -s "$work/$name.err" "$dir/$name.stderr"; then
-        failed=$((failed + 1)); echo "FAIL - $name: stderr differs:"
+        fail "$name: stderr differs:"
         diff "$dir/$name.stderr" "$work/$name.err" | head -20
     elif [ -s "$work/$name.out" ]; then
-        failed=$((failed + 1)); echo "FAIL - $name: printed a scenario on stdout"
+        fail "$name: printed a scenario on stdout"
     elif snapshot | cmp -s - "$work/before"; [ $? -ne 0 ] || [ -n "$(ls -A "$work/gen" | grep -v '\.yaml$')" ]; then
-        failed=$((failed + 1)); echo "FAIL - $name: wrote or changed files:"
+        fail "$name: wrote or changed files:"
         snapshot | diff "$work/before" - | head -5
         snapshot >"$work/before"
     else
-        passed=$((passed + 1)); echo "ok - $name"
+        ok "$name"
     fi
 done
-echo "bad scenarios: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -ge 40 ]
+e2e_finish "bad scenarios" && [ "$passed" -ge 40 ]

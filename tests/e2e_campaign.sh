@@ -3,16 +3,8 @@
 # gives the same index as an uninterrupted one (SIGTERM of the sweep, SIGKILL of a worker);
 # complete points are skipped; the Slurm scripts, run as array tasks then merged, give the same
 # index; a log line per point when stderr is not a terminal.   Usage: e2e_campaign.sh SPLITSIM
-set -u
-splitsim=$(realpath "${1:?usage: e2e_campaign.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/splitsim-e2e-campaign-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
-py=/usr/bin/python3
-$py -c "import h5py" 2>/dev/null || { echo "skip - $py lacks h5py"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
+e2e_need_python h5py
 scn="$root/tests/scenarios/campaign.yaml"
 same() { # index1 index2: identical /summary tables and 'complete'
     $py - "$1" "$2" <<'PY'
@@ -91,5 +83,4 @@ for t in 0 1 2; do SLURM_ARRAY_TASK_ID=$t bash "$work/slurm/campaign.sbatch" >/d
 bash "$work/slurm/merge.sbatch" >/dev/null 2>&1
 same "$work/j2/campaign.h5" "$work/slurm/campaign.h5" && ok "slurm tasks + merge = -j 2 index" || fail "slurm index differs"
 
-echo "e2e campaign: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "e2e campaign"

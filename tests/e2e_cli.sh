@@ -2,23 +2,10 @@
 # End-to-end tests of the splitsim binary: exit statuses, messages, results files on disk,
 # bit-for-bit reproducibility, crash safety, shipped scenarios, and reading results back from
 # Python.   Usage: e2e_cli.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_cli.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/splitsim-e2e-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
 default="$root/scenarios/queue.yaml"
 short=(--set "run.duration=4 h" --set "run.warmup=10 min")
 
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
-expect_status() { # expected actual description
-    if [ "$2" -eq "$1" ]; then ok "$3"; else fail "$3 (exit $2, expected $1)"; fi
-}
-expect_grep() { # pattern file description
-    if grep -qF -- "$1" "$2"; then ok "$3"; else fail "$3: '$1' not in output:"; cat "$2"; fi
-}
 
 "$splitsim" --version >"$work/out" 2>&1; expect_status 0 $? "--version exits 0"
 expect_grep "splitsim 0." "$work/out" "--version names the release"
@@ -231,5 +218,4 @@ PY
     then ok "split results: columns, times, summary = recomputed from /requests"; else fail "split results read-back"; fi
 fi
 
-echo "e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "e2e"

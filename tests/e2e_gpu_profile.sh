@@ -2,15 +2,8 @@
 # tools/gpu_profile.py on tiny random models (Llama with grouped-query attention, GPT-2) on the
 # CPU: its cost and quality tables must load and validate in splitsim. Skipped (exit 77) where
 # Debian's python3-torch is not installed.   Usage: e2e_gpu_profile.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_gpu_profile.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-/usr/bin/python3 -c "import torch" 2>/dev/null || { echo "skip - python3-torch not installed"; exit 77; }
-work=$(mktemp -d /tmp/splitsim-e2e-gpu-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
+e2e_need_python torch
 check() { if "$@" >"$work/out" 2>&1; then ok "$desc"; else fail "$desc"; cat "$work/out"; fi; }
 
 head -c 3000 "$root/README.md" >"$work/text.txt"
@@ -33,5 +26,4 @@ mkdir -p "$work/phi" && echo '{"model_type": "phi"}' >"$work/phi/config.json"
 [ $? -eq 2 ] && grep -q "model_type 'phi' is not supported" "$work/out" && ok "unsupported family refused" || { fail "unsupported family"; cat "$work/out"; }
 /usr/bin/python3 "$root/tools/gpu_profile.py" "$work/llama" --quality-out "$work/x.yaml" >"$work/out" 2>&1
 [ $? -eq 2 ] && grep -q "needs an evaluation text" "$work/out" && ok "quality without text refused" || { fail "quality without text"; cat "$work/out"; }
-echo "gpu profile: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "gpu profile"

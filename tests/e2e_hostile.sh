@@ -5,17 +5,9 @@
 # sweeps, hostile folder names under a stand-in for Slurm. What must hold is what docs/RESULTS.md
 # promises; no check depends on how fast the machine is (kill moments are random, and every
 # moment must leave a consistent file).   Usage: e2e_hostile.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_hostile.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/splitsim-hostile-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-py=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
 export SOURCE_DATE_EPOCH=1700000000
 
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
 check() { # description command...: ok when the command succeeds
     local what=$1; shift
     if "$@"; then ok "$what"; else fail "$what"; fi
@@ -256,5 +248,4 @@ check "submit.sh: the array tasks and the merge ran from another directory" \
 check "submit.sh: logs where expected" test -s "$evil/logs/77_0.out" -a -e "$evil/logs/merge_78.out"
 check "no command hidden in the folder name ran" test ! -e PWNED -a ! -e /PWNED -a ! -e PWNED2 -a ! -e /PWNED2
 
-echo "hostile: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "hostile"

@@ -3,12 +3,8 @@
 # columns reproduce the summary; for a queue run and for a split run (nested /summary groups,
 # NaN in columns). Skipped (exit 77) where Octave is not installed.
 # Usage: e2e_octave.sh PATH/TO/splitsim
-set -u
-splitsim=${1:?usage: e2e_octave.sh SPLITSIM}
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
 command -v octave >/dev/null || { echo "skip - octave not installed"; exit 77; }
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/splitsim-e2e-octave-XXXXXX)
-trap 'rm -rf "$work"' EXIT
 "$splitsim" run "$root/scenarios/queue.yaml" --set "run.duration=2 h" --set "run.warmup=600 s" \
     --set run.seed=2 -o "$work/r.h5" -q || exit 1
 "$splitsim" run "$root/scenarios/default.yaml" --set "run.duration=3 min" --set "run.warmup=30 s" \

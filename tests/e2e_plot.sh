@@ -4,25 +4,11 @@
 # file unless --allow-incomplete. Skipped (exit 77) where /usr/bin/python3 lacks h5py,
 # numpy or matplotlib (Debian's python3-h5py, python3-numpy, python3-matplotlib).
 # Usage: e2e_plot.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_plot.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-python=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
+e2e_need_python h5py numpy matplotlib
+python=$py
 plot="$root/tools/plot_results.py"
-"$python" -c "import h5py, numpy, matplotlib" 2>/dev/null ||
-    { echo "skip - $python lacks h5py, numpy or matplotlib"; exit 77; }
-work=$(mktemp -d /tmp/splitsim-e2e-plot-XXXXXX)
-trap 'rm -rf "$work"' EXIT
 export MPLCONFIGDIR="$work/mpl" HOME="$work" # matplotlib wants a writable cache
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
-size() { stat -c %s "$1" 2>/dev/null || echo 0; }
-expect_png() { # file min-bytes description
-    local n; n=$(size "$1")
-    if [ "$n" -gt "$2" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
-        ok "$3 ($n bytes)"; else fail "$3: ${1##*/} is $n bytes (expected a PNG > $2)"; fi
-}
 plot() { # description output.log args...
     local what=$1 log=$2; shift 2
     if "$python" "$plot" "$@" >"$log" 2>&1; then ok "$what exits 0"; else fail "$what exits $?:"; cat "$log"; fi
@@ -76,5 +62,4 @@ else
     fail "could not make an incomplete copy"
 fi
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "plot"

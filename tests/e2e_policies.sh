@@ -4,16 +4,8 @@
 # paper's latency-blind objective), the paper's experiment (tools/paper_figures.py --check: MBRL
 # near the oracle with >= 50x fewer true evaluations, better than every fixed split), and MBRL
 # weights reused across runs.   Usage: e2e_policies.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_policies.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/splitsim-e2e-policies-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
-py=/usr/bin/python3
-$py -c "import h5py, matplotlib" 2>/dev/null || { echo "skip - $py lacks h5py/matplotlib"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
+e2e_need_python h5py matplotlib
 cd "$root" || exit 1
 
 cell=(--set "run.duration=3 min" --set "run.warmup=30 s" --set run.replications=4
@@ -86,5 +78,4 @@ assert np.mean(np.abs(k - best) <= 1) > 0.6 and len(np.unique(k)) > 1
 PY
 then ok "mbrl reloaded weights: no evaluations, same decisions"; else fail "mbrl reloaded weights"; fi
 
-echo "e2e policies: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "e2e policies"

@@ -4,16 +4,8 @@
 # is not complete: its point is run again; a FIFO there is neither read nor replaced. A complete point file whose summary
 # holds a 10^6-element `requests`, or an external link to a FIFO, is indexed with that value
 # missing (-1).   Usage: e2e_rread.sh SPLITSIM
-set -u
-splitsim=$(realpath "${1:?usage: e2e_rread.sh SPLITSIM}")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d /tmp/splitsim-e2e-rread-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
-py=/usr/bin/python3
-$py -c "import h5py" 2>/dev/null || { echo "skip - $py lacks h5py"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
+e2e_need_python h5py
 scn="$root/tests/scenarios/campaign.yaml"
 
 # sweep DIR: resumes the campaign in DIR; a hang (the guard: 120 s, then SIGKILL: a process
@@ -129,5 +121,4 @@ sweep "$work/many-policies" && index_ok "$work/many-policies" \
     && ok "a 'policies' attribute of a million commas: the index keeps one row per policy" \
     || fail "a crafted 'policies' attribute"
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "e2e rread"

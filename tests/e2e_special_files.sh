@@ -6,16 +6,9 @@
 # a hang (a FIFO without a writer, /dev/zero read to its end) into a failure.
 #
 #   e2e_special_files.sh PATH/TO/splitsim
-set -u
-splitsim=$(realpath "${1:?usage: e2e_special_files.sh SPLITSIM}")
-work=$(mktemp -d /tmp/splitsim-special-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
 fifo="$work/fifo"
 mkfifo "$fifo"
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; }
 
 # expect DESCRIPTION MESSAGE -- COMMAND...: exit status 2 within the limit, MESSAGE in stderr.
 expect() {
@@ -84,5 +77,4 @@ expect "edge.device FIFO" "$fifo_msg" -- "$splitsim" check "$work/device.yaml"
 write_scenario llm "model: split" "run: {duration: 1 h}" "llm: {model: $fifo}"
 expect "llm.model FIFO" "$fifo_msg" -- "$splitsim" check "$work/llm.yaml"
 
-echo "special files: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_finish "special files"

@@ -7,6 +7,7 @@
 #include "check_main.h"
 #include "cli/cli.h"
 #include "h5read.h"
+#include "scratch.h"
 
 struct captured {
     int status;
@@ -32,6 +33,21 @@ static void release(struct captured *c)
     free(c->err);
 }
 
+/* Runs the NULL-terminated argv: the status must be `status`, and out_has (err_has) in standard
+ * output (error), where not NULL. */
+static void expect_cli(char **argv, int status, const char *out_has, const char *err_has)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    struct captured c = run_cli(argc, argv);
+    ck_assert_msg(c.status == status, "%s: status %d, expected %d; stderr: %s", argv[1], c.status,
+                  status, c.err);
+    ck_assert_msg(!out_has || strstr(c.out, out_has), "'%s' not in stdout: %s", out_has, c.out);
+    ck_assert_msg(!err_has || strstr(c.err, err_has), "'%s' not in stderr: %s", err_has, c.err);
+    release(&c);
+}
+
 START_TEST(test_help_and_version)
 {
     char *a1[] = {"splitsim", "--help"};
@@ -47,13 +63,9 @@ START_TEST(test_help_and_version)
     ck_assert_ptr_nonnull(strstr(c.out, "HDF5"));
     release(&c);
     char *cmds[] = {"run", "check", "bench", "sweep"};
-    for (int i = 0; i < 4; i++) {
-        char *a3[] = {"splitsim", cmds[i], "--help"};
-        c = run_cli(3, a3);
-        ck_assert_int_eq(c.status, CLI_OK);
-        ck_assert_ptr_nonnull(strstr(c.out, "usage: splitsim"));
-        release(&c);
-    }
+    for (int i = 0; i < 4; i++)
+        expect_cli((char *[]){"splitsim", cmds[i], "--help", NULL}, CLI_OK, "usage: splitsim",
+                   NULL);
 }
 END_TEST
 
@@ -64,10 +76,7 @@ START_TEST(test_bad_command)
     ck_assert_int_eq(c.status, CLI_BAD_INPUT);
     ck_assert_str_eq(c.err, "splitsim: error: unknown command 'rnu' (did you mean 'run'?)\n");
     release(&c);
-    char *b[] = {"splitsim"};
-    c = run_cli(1, b);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    release(&c);
+    expect_cli((char *[]){"splitsim", NULL}, CLI_BAD_INPUT, NULL, NULL);
 }
 END_TEST
 
@@ -82,8 +91,7 @@ static char *scenario_path(const char *name)
 /* Writes text to a new scenario file in dir; returns its path. */
 static char *write_scenario(const char *dir, const char *name, const char *text)
 {
-    char *p = NULL;
-    ck_assert_int_gt(asprintf(&p, "%s/%s", dir, name), 0);
+    char *p = scratch_path(dir, name);
     FILE *f = fopen(p, "w");
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
@@ -93,10 +101,9 @@ static char *write_scenario(const char *dir, const char *name, const char *text)
 
 START_TEST(test_bad_scenario_creates_no_file)
 {
-    char dir[] = "/tmp/splitsim-test-cli-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char *out = NULL;
-    ck_assert_int_gt(asprintf(&out, "%s/r.h5", dir), 0);
+    char dir[SCRATCH_SIZE];
+    scratch_make(dir, "cli");
+    char *out = scratch_path(dir, "r.h5");
     char *scn =
         write_scenario(dir, "bad.yaml", "run:\n  duration: 1 h\n  sed: 3\nues:\n  count: -1\n");
     char *a[] = {"splitsim", "run", scn, "-o", out};
@@ -129,25 +136,20 @@ START_TEST(test_bad_scenario_creates_no_file)
                             "splitsim: 1 error(s); nothing was simulated\n");
     ck_assert_int_ne(stat(out, &st), 0);
     release(&c);
-    char *e[] = {"splitsim", "run"};
-    c = run_cli(2, e);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    ck_assert_ptr_nonnull(strstr(c.err, "run: expected a scenario file"));
-    release(&c);
-    unlink(scn);
+    expect_cli((char *[]){"splitsim", "run", NULL}, CLI_BAD_INPUT, NULL,
+               "run: expected a scenario file");
     free(scn);
     free(good);
     free(out);
-    rmdir(dir);
+    scratch_remove(dir);
 }
 END_TEST
 
 START_TEST(test_run_and_check)
 {
-    char dir[] = "/tmp/splitsim-test-cli-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char *out = NULL;
-    ck_assert_int_gt(asprintf(&out, "%s/r.h5", dir), 0);
+    char dir[SCRATCH_SIZE];
+    scratch_make(dir, "cli");
+    char *out = scratch_path(dir, "r.h5");
     char *scn = scenario_path("queue.yaml");
     char *a[] = {"splitsim",           "run",   scn,          "--set",
                  "run.duration=2 h",   "--set", "run.seed=9", "--set",
@@ -185,16 +187,15 @@ START_TEST(test_run_and_check)
     free(scenario);
     free(hash);
     free(scn);
-    unlink(out);
     free(out);
-    rmdir(dir);
+    scratch_remove(dir);
 }
 END_TEST
 
 START_TEST(test_sweep_list_and_point)
 {
-    char dir[] = "/tmp/splitsim-test-cli-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char dir[SCRATCH_SIZE];
+    scratch_make(dir, "cli");
     char *scn = scenario_path("load-sweep.yaml");
     char *a[] = {"splitsim", "sweep", scn, "--list"};
     struct captured c = run_cli(4, a);
@@ -203,8 +204,7 @@ START_TEST(test_sweep_list_and_point)
     ck_assert_ptr_nonnull(strstr(c.out, "\npoint 7: replication=1 workload.rate=0.05 /s "
                                         "edge.service=exponential hash="));
     release(&c);
-    char *out = NULL;
-    ck_assert_int_gt(asprintf(&out, "%s/p7.h5", dir), 0);
+    char *out = scratch_path(dir, "p7.h5");
     char *b[] = {"splitsim",         "run", scn, "--point", "7", "--set",
                  "run.duration=1 h", "-o",  out, "-q"};
     c = run_cli(10, b);
@@ -215,29 +215,19 @@ START_TEST(test_sweep_list_and_point)
     ck_assert_int_eq(h5_read_attr_int64(out, "/", "first_replication", &first), 0);
     ck_assert_int_eq(first, 1);
     release(&c);
-    char *e[] = {"splitsim", "run", scn, "--point", "30"};
-    c = run_cli(5, e);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    ck_assert_ptr_nonnull(strstr(c.err, "--point: expected a point in [0, 30), got 30"));
-    release(&c);
-    char *f[] = {"splitsim", "sweep", scn};
-    c = run_cli(3, f);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    release(&c);
-    unlink(out);
+    expect_cli((char *[]){"splitsim", "run", scn, "--point", "30", NULL}, CLI_BAD_INPUT, NULL,
+               "--point: expected a point in [0, 30), got 30");
+    expect_cli((char *[]){"splitsim", "sweep", scn, NULL}, CLI_BAD_INPUT, NULL, NULL);
     free(out);
     free(scn);
-    rmdir(dir);
+    scratch_remove(dir);
 }
 END_TEST
 
 START_TEST(test_schema_reference)
 {
-    char *a[] = {"splitsim", "check", "--schema"};
-    struct captured c = run_cli(3, a);
-    ck_assert_int_eq(c.status, CLI_OK);
-    ck_assert_ptr_nonnull(strstr(c.out, "| `run.duration` | time [s] | **required** |"));
-    release(&c);
+    expect_cli((char *[]){"splitsim", "check", "--schema", NULL}, CLI_OK,
+               "| `run.duration` | time [s] | **required** |", NULL);
 }
 END_TEST
 
@@ -266,15 +256,10 @@ START_TEST(test_bench_small)
     ck_assert_ptr_nonnull(strstr(c.out, "P=10 events=1000 events_per_s="));
     ck_assert_ptr_nonnull(strstr(c.out, "\nP=100 events=1000 events_per_s="));
     release(&c);
-    char *b[] = {"splitsim", "bench", "events", "--pending", "10,x"};
-    c = run_cli(5, b);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    release(&c);
-    char *e[] = {"splitsim", "bench", "evnts"};
-    c = run_cli(3, e);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    ck_assert_ptr_nonnull(strstr(c.err, "expected a benchmark name: events, got 'evnts'"));
-    release(&c);
+    expect_cli((char *[]){"splitsim", "bench", "events", "--pending", "10,x", NULL}, CLI_BAD_INPUT,
+               NULL, NULL);
+    expect_cli((char *[]){"splitsim", "bench", "evnts", NULL}, CLI_BAD_INPUT, NULL,
+               "expected a benchmark name: events, got 'evnts'");
 }
 END_TEST
 
@@ -283,13 +268,12 @@ END_TEST
  * no scenario could load. */
 START_TEST(test_derive_too_slow_device)
 {
-    char dir[] = "/tmp/splitsim-test-cli-slow-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char dir[SCRATCH_SIZE];
+    scratch_make(dir, "cli-slow");
     char *dev = write_scenario(dir, "slowest.yaml",
                                "name: slowest\npeak: 1e6 FLOP/s\n"
                                "bandwidth: 1e6 B/s\n");
-    char *out = NULL;
-    ck_assert_int_gt(asprintf(&out, "%s/t.yaml", dir), 0);
+    char *out = scratch_path(dir, "t.yaml");
     char *a[] = {"splitsim", "tables", "derive", "tinyllama-1.1b", dev, "-o", out};
     struct captured c = run_cli(7, a);
     ck_assert_int_eq(c.status, CLI_BAD_INPUT);
@@ -299,13 +283,9 @@ START_TEST(test_derive_too_slow_device)
     struct stat st;
     ck_assert_int_ne(stat(out, &st), 0);
     release(&c);
-    char *b[] = {"splitsim", "tables", "show", "tinyllama-1.1b", dev};
-    c = run_cli(5, b);
-    ck_assert_int_eq(c.status, CLI_BAD_INPUT);
-    ck_assert_ptr_nonnull(strstr(c.err, "the device is too slow for this model"));
-    release(&c);
-    unlink(dev);
-    rmdir(dir);
+    expect_cli((char *[]){"splitsim", "tables", "show", "tinyllama-1.1b", dev, NULL}, CLI_BAD_INPUT,
+               NULL, "the device is too slow for this model");
+    scratch_remove(dir);
     free(dev);
     free(out);
 }

@@ -2,12 +2,15 @@
  * bounded (special files never read, long files scanned only so far) and sparing with files that
  * are not scenarios. */
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_main.h"
+#include "scratch.h"
 #include "sim/diag.h"
 
 /* Prints d into a string (caller frees). */
@@ -21,14 +24,38 @@ static char *printed(const struct diag *d)
     return buf;
 }
 
+/* d printed must read exactly as the format says; d is released. */
+__attribute__((format(printf, 2, 3))) static void expect_printed(struct diag *d, const char *fmt,
+                                                                 ...)
+{
+    char *out = printed(d), *expect = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    ck_assert_int_gt(vasprintf(&expect, fmt, ap), 0);
+    va_end(ap);
+    ck_assert_str_eq(out, expect);
+    free(out);
+    free(expect);
+    diag_release(d);
+}
+
+/* A new file of `len` bytes of text in a private folder (removed with scratch_remove). */
+static char *write_file(char dir[SCRATCH_SIZE], const char *text, size_t len)
+{
+    scratch_make(dir, "diag");
+    char *path = scratch_path(dir, "file");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
 START_TEST(test_location_and_caret)
 {
-    char path[] = "/tmp/splitsim-test-diag-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
+    char dir[SCRATCH_SIZE];
     const char *text = "run:\n  count: -3\n\tbad: tab\n";
-    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    char *path = write_file(dir, text, strlen(text));
 
     struct diag d;
     diag_init(&d);
@@ -38,23 +65,17 @@ START_TEST(test_location_and_caret)
     diag_error(&d, "no location");
     ck_assert_uint_eq(diag_error_count(&d), 2);
     ck_assert_uint_eq(d.warnings, 1);
-    char *out = printed(&d);
-    char *expect = NULL;
-    ck_assert_int_gt(asprintf(&expect,
-                              "%s:2:10: error: ues.count: expected an integer >= 1, got '-3'\n"
-                              "    2 |   count: -3\n"
-                              "      |          ^\n"
-                              "%s:3:1: warning: tab\n"
-                              "    3 |  bad: tab\n"
-                              "      | ^\n"
-                              "splitsim: error: no location\n",
-                              path, path),
-                     0);
-    ck_assert_str_eq(out, expect);
-    free(out);
-    free(expect);
-    diag_release(&d);
-    unlink(path);
+    expect_printed(&d,
+                   "%s:2:10: error: ues.count: expected an integer >= 1, got '-3'\n"
+                   "    2 |   count: -3\n"
+                   "      |          ^\n"
+                   "%s:3:1: warning: tab\n"
+                   "    3 |  bad: tab\n"
+                   "      | ^\n"
+                   "splitsim: error: no location\n",
+                   path, path);
+    free(path);
+    scratch_remove(dir);
 }
 END_TEST
 
@@ -104,36 +125,27 @@ END_TEST
  * for its first message with a line, cut to 120 characters; its other messages are listed. */
 START_TEST(test_other_files_quoted_once_and_cut)
 {
-    char path[] = "/tmp/splitsim-test-diag-other-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
+    char dir[SCRATCH_SIZE];
     char text[400];
     memset(text, 'a', 300);
     memcpy(text + 300, "\nsecret: two\nsecret: three\n", 28);
-    ck_assert_int_eq(write(fd, text, 328), 328);
-    close(fd);
+    char *path = write_file(dir, text, 328);
     struct diag d;
     diag_init(&d);
     diag_report(&d, DIAG_ERROR, path, 0, 0, "no line");
     diag_report(&d, DIAG_ERROR, path, 1, 5, "first");
     diag_report(&d, DIAG_ERROR, path, 2, 1, "second");
     diag_report(&d, DIAG_ERROR, path, 3, 1, "third");
-    char *out = printed(&d);
-    char *expect = NULL;
-    ck_assert_int_gt(asprintf(&expect,
-                              "%s: error: no line\n"
-                              "%s:1:5: error: first\n"
-                              "    1 | %.120s\n"
-                              "      |     ^\n"
-                              "%s:2:1: error: second\n"
-                              "%s:3:1: error: third\n",
-                              path, path, text, path, path),
-                     0);
-    ck_assert_str_eq(out, expect);
-    free(out);
-    free(expect);
-    diag_release(&d);
-    unlink(path);
+    expect_printed(&d,
+                   "%s: error: no line\n"
+                   "%s:1:5: error: first\n"
+                   "    1 | %.120s\n"
+                   "      |     ^\n"
+                   "%s:2:1: error: second\n"
+                   "%s:3:1: error: third\n",
+                   path, path, text, path, path);
+    free(path);
+    scratch_remove(dir);
 }
 END_TEST
 
@@ -141,13 +153,11 @@ END_TEST
  * FIFO without a writer), nor a regular file beyond its first 64 MiB. */
 START_TEST(test_quoting_bounded)
 {
-    char fifo[64], big[64];
-    snprintf(fifo, sizeof fifo, "/tmp/splitsim-test-diag-fifo-%d", (int)getpid());
-    snprintf(big, sizeof big, "/tmp/splitsim-test-diag-big-%d", (int)getpid());
-    unlink(fifo);
+    char dir[SCRATCH_SIZE];
+    char *big = write_file(dir, "", 0), *fifo = scratch_path(dir, "fifo");
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
     /* 70 MiB without a newline (sparse zeros), then line 2 */
-    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int fd = open(big, O_WRONLY);
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(ftruncate(fd, (off_t)70 << 20), 0);
     ck_assert_int_eq(lseek(fd, 0, SEEK_END), (off_t)70 << 20);
@@ -161,19 +171,11 @@ START_TEST(test_quoting_bounded)
     diag_report(&d, DIAG_ERROR, fifo, 1, 1, "fifo");
     diag_report(&d, DIAG_ERROR, "/dev/zero", 2, 1, "zero");
     diag_report(&d, DIAG_ERROR, big, 2, 1, "far");
-    char *out = printed(&d);
-    char *expect = NULL;
-    ck_assert_int_gt(asprintf(&expect,
-                              "%s:1:1: error: fifo\n/dev/zero:2:1: error: zero\n"
-                              "%s:2:1: error: far\n",
-                              fifo, big),
-                     0);
-    ck_assert_str_eq(out, expect);
-    free(out);
-    free(expect);
-    diag_release(&d);
-    unlink(fifo);
-    unlink(big);
+    expect_printed(&d, "%s:1:1: error: fifo\n/dev/zero:2:1: error: zero\n%s:2:1: error: far\n",
+                   fifo, big);
+    free(big);
+    free(fifo);
+    scratch_remove(dir);
 }
 END_TEST
 

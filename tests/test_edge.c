@@ -97,11 +97,11 @@ struct fixture {
     struct recorder rec;
 };
 
-static void setup(struct fixture *f, const struct edge_params *p)
+static void setup(struct fixture *f, struct edge_params p)
 {
     f->t = table();
     ck_assert_int_eq(sim_init(&f->sim, NULL, 16), 0);
-    ck_assert_int_eq(edge_init(&f->e, &f->sim, &f->t, 0, p), 0);
+    ck_assert_int_eq(edge_init(&f->e, &f->sim, &f->t, 0, &p), 0);
     f->rec.n = 0;
     f->rec.e = &f->e;
 }
@@ -157,9 +157,8 @@ static void expect_iterations(const struct recorder *r, const uint64_t *want, si
 
 START_TEST(test_iteration_identical_decodes)
 {
-    struct edge_params p = params(64, 4096, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(64, 4096, 1e12, EDGE_ORDER_FIFO));
     for (int i = 0; i < 8; i++)
         submit_ok(&f, decode(0, 34, 1000, &f.rec));
     run(&f);
@@ -240,9 +239,8 @@ END_TEST
 
 START_TEST(test_extrapolation_recorded)
 {
-    struct edge_params p = params(4, 1e9, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(4, 1e9, 1e12, EDGE_ORDER_FIFO));
     submit_ok(&f, prefill(0, 34, 8192, 0, &f.rec)); /* the grid ends at 4096 tokens */
     run(&f);
     ck_assert(f.e.extrapolated);
@@ -255,9 +253,8 @@ END_TEST
  * was clamped to 4e18 ns and simulated). */
 START_TEST(test_unrepresentable_iteration_refused)
 {
-    struct edge_params p = params(4, 1e9, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(4, 1e9, 1e12, EDGE_ORDER_FIFO));
     /* Within the limits (one day for one layer), but steep: 4096 tokens cost a day. */
     for (size_t k = 0; k < f.t.ngroups; k++)
         f.t.groups[k].prefill_ms[f.t.nprefill - 1] = 8.64e7;
@@ -298,9 +295,8 @@ static void ev_release(struct sim *sim, void *obj, uint64_t data)
 
 START_TEST(test_joins_next_iteration)
 {
-    struct edge_params p = params(8, 4096, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(8, 4096, 1e12, EDGE_ORDER_FIFO));
     struct script s = {.f = &f};
     s.jobs[0] = decode(0, 34, 100, &f.rec);
     int64_t t1 = ms_to_ns(cost_range_decode_ms(&f.t, 0, 34, 100, 1, NULL));
@@ -337,9 +333,8 @@ END_TEST
 
 START_TEST(test_batch_max)
 {
-    struct edge_params p = params(4, 4096, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(4, 4096, 1e12, EDGE_ORDER_FIFO));
     for (int i = 0; i < 10; i++)
         submit_ok(&f, decode(0, 34, 256, &f.rec));
     run(&f);
@@ -353,7 +348,7 @@ START_TEST(test_batch_tokens)
 {
     struct edge_params p = params(16, 1000, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, p);
     for (int i = 0; i < 5; i++)
         submit_ok(&f, prefill(0, 34, 300, 0, &f.rec)); /* 3 fit in 1000 tokens */
     run(&f);
@@ -363,7 +358,7 @@ START_TEST(test_batch_tokens)
     teardown(&f);
 
     /* A prefill over the budget runs alone when it comes first ... */
-    setup(&f, &p);
+    setup(&f, p);
     submit_ok(&f, prefill(0, 34, 2000, 0, &f.rec)); /* 0 */
     submit_ok(&f, decode(0, 34, 64, &f.rec));       /* 1 */
     submit_ok(&f, prefill(0, 34, 100, 0, &f.rec));  /* 2 */
@@ -372,7 +367,7 @@ START_TEST(test_batch_tokens)
     teardown(&f);
 
     /* ... and, with FIFO, holds back what follows it when it does not. */
-    setup(&f, &p);
+    setup(&f, p);
     submit_ok(&f, decode(0, 34, 64, &f.rec));       /* 0 */
     submit_ok(&f, prefill(0, 34, 2000, 0, &f.rec)); /* 1 */
     submit_ok(&f, prefill(0, 34, 100, 0, &f.rec));  /* 2 */
@@ -382,7 +377,7 @@ START_TEST(test_batch_tokens)
 
     /* Token budget with FIFO head-of-line: 600 + 600 > 1000 stops the iteration, the decode
      * behind waits too. */
-    setup(&f, &p);
+    setup(&f, p);
     submit_ok(&f, prefill(0, 34, 600, 0, &f.rec)); /* 0 */
     submit_ok(&f, prefill(0, 34, 600, 0, &f.rec)); /* 1 */
     submit_ok(&f, decode(0, 34, 64, &f.rec));      /* 2 */
@@ -394,9 +389,8 @@ END_TEST
 
 static void run_orders(enum edge_order order, const uint64_t *want, size_t nwant)
 {
-    struct edge_params p = params(2, 4096, 1e12, order);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(2, 4096, 1e12, order));
     submit_ok(&f, prefill(0, 34, 128, 0, &f.rec)); /* 0 */
     submit_ok(&f, decode(0, 34, 64, &f.rec));      /* 1 */
     submit_ok(&f, prefill(0, 34, 128, 0, &f.rec)); /* 2 */
@@ -460,9 +454,8 @@ START_TEST(test_kv_admission)
 {
     enum edge_order orders[] = {EDGE_ORDER_FIFO, EDGE_ORDER_DECODE_FIRST, EDGE_ORDER_PREFILL_FIRST};
     for (size_t o = 0; o < 3; o++) {
-        struct edge_params p = params(8, 4096, 1000, orders[o]);
         struct fixture f;
-        setup(&f, &p);
+        setup(&f, params(8, 4096, 1000, orders[o]));
         struct script s = {.f = &f};
         s.jobs[0] = prefill(0, 34, 16, 500, &f.rec);
         s.jobs[1] = prefill(0, 34, 16, 100, &f.rec);
@@ -504,9 +497,8 @@ END_TEST
 /* Releasing KV wakes an idle server whose only waiting job is a blocked prefill. */
 START_TEST(test_kv_release_starts_iteration)
 {
-    struct edge_params p = params(8, 4096, 1000, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, params(8, 4096, 1000, EDGE_ORDER_FIFO));
     struct script s = {.f = &f};
     submit_ok(&f, prefill(0, 34, 16, 1000, &f.rec)); /* the whole budget */
     submit_ok(&f, prefill(0, 34, 16, 1, &f.rec));
@@ -584,9 +576,8 @@ START_TEST(test_closed_loop_reentrant)
 {
     enum edge_order orders[] = {EDGE_ORDER_FIFO, EDGE_ORDER_DECODE_FIRST, EDGE_ORDER_PREFILL_FIRST};
     for (size_t o = 0; o < 3; o++) {
-        struct edge_params p = params(4, 2048, 1000, orders[o]);
         struct fixture f;
-        setup(&f, &p);
+        setup(&f, params(4, 2048, 1000, orders[o]));
         struct closed_loop *cl = calloc(1, sizeof *cl);
         cl->e = &f.e;
         ck_assert_int_eq(rng_init(&cl->sizes, 5, 0, RNG_KIND_TEST, o), 0);
@@ -701,7 +692,7 @@ START_TEST(test_drain_in_ceil_n_over_b)
     const uint32_t n = 1000, B = 64;
     struct edge_params p = params(B, 4096, 1e12, EDGE_ORDER_FIFO);
     struct fixture f;
-    setup(&f, &p);
+    setup(&f, p);
     for (uint32_t i = 0; i < n; i++) {
         struct edge_job j = decode(0, 34, 512, &f.rec);
         j.done = NULL;
@@ -719,7 +710,7 @@ START_TEST(test_drain_in_ceil_n_over_b)
     /* Prefills limited by the token budget rather than batch_max: 100 of 300 tokens at 1200
      * tokens per iteration take ceil(100 / 4) iterations. */
     p = params(B, 1200, 1e12, EDGE_ORDER_PREFILL_FIRST);
-    setup(&f, &p);
+    setup(&f, p);
     for (uint32_t i = 0; i < 100; i++) {
         struct edge_job j = prefill(0, 34, 300, 0, NULL);
         j.done = NULL;

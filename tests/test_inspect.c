@@ -7,19 +7,11 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "scratch.h"
 #include "results/inspect.h"
 #include "results/rec.h"
 
 static const struct rec_column cols[] = {{"x", REC_FLOAT64, "1", "a value"}};
-
-static char dir[64];
-
-static char *in_dir(const char *name)
-{
-    char *p = NULL;
-    ck_assert_int_gt(asprintf(&p, "%s/%s", dir, name), 0);
-    return p;
-}
 
 /* A file with `rows` rows in /t, `done` replications checkpointed, closed complete or not. */
 static void write_results(const char *path, int rows, int done, bool complete)
@@ -58,9 +50,10 @@ static char *describe(const char *path, int *rc)
 
 START_TEST(test_complete_and_incomplete)
 {
-    strcpy(dir, "/tmp/splitsim-test-inspect-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char *a = in_dir("a.h5"), *b = in_dir("b.h5"), *binc = in_dir("b.incomplete.h5");
+    char dir[SCRATCH_SIZE];
+    scratch_make(dir, "inspect");
+    char *a = scratch_path(dir, "a.h5"), *b = scratch_path(dir, "b.h5"),
+         *binc = scratch_path(dir, "b.incomplete.h5");
     write_results(a, 100, 4, true);
     write_results(b, 37, 2, false);
     int rc = 0;
@@ -86,7 +79,7 @@ START_TEST(test_complete_and_incomplete)
     ck_assert_int_eq(rc, -EIO);
     free(text);
     /* a FIFO is refused before any read (no hang); so are a folder and a missing file */
-    char *fifo = in_dir("fifo");
+    char *fifo = scratch_path(dir, "fifo");
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
     free(describe(fifo, &rc));
     ck_assert_int_eq(rc, -EINVAL);
@@ -94,12 +87,10 @@ START_TEST(test_complete_and_incomplete)
     ck_assert_int_eq(rc, -EINVAL);
     free(describe("/dev/zero", &rc));
     ck_assert_int_eq(rc, -EINVAL);
-    char *missing = in_dir("missing.h5");
+    char *missing = scratch_path(dir, "missing.h5");
     free(describe(missing, &rc));
     ck_assert_int_eq(rc, -EINVAL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    scratch_remove(dir);
     free(a);
     free(b);
     free(binc);

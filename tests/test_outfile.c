@@ -7,40 +7,10 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "scratch.h"
 #include "sim/outfile.h"
 
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/splitsim-test-outfile-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *in_dir(const char *name)
-{
-    char *p = NULL;
-    ck_assert_int_gt(asprintf(&p, "%s/%s", dir, name), 0);
-    return p;
-}
-
-static size_t entries(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
-    FILE *p = popen(cmd, "r");
-    unsigned long n = 0;
-    ck_assert_int_eq(fscanf(p, "%lu", &n), 1);
-    pclose(p);
-    return n;
-}
+static char dir[SCRATCH_SIZE];
 
 START_TEST(test_temp_name)
 {
@@ -57,20 +27,21 @@ END_TEST
 
 START_TEST(test_commit_and_abort)
 {
-    make_dir();
-    char *path = in_dir("a.txt");
+    scratch_make(dir, "outfile");
+    char *path = scratch_path(dir, "a.txt");
     struct diag d;
     diag_init(&d);
     struct outfile o;
     ck_assert_int_eq(outfile_open(&o, path, &d), 0);
     fputs("old\n", o.f);
     ck_assert_int_eq(outfile_commit(&o, 0, &d), 0);
-    ck_assert_uint_eq(entries(), 1); /* the file, no temporary */
+    ck_assert_uint_eq(scratch_entries(dir), 1); /* the file, no temporary */
     ck_assert_int_eq(outfile_open(&o, path, &d), 0);
     fputs("new\n", o.f);
-    ck_assert_uint_eq(entries(), 2); /* the old file is still whole while the new one is written */
+    ck_assert_uint_eq(scratch_entries(dir),
+                      2); /* the old file is still whole while the new one is written */
     outfile_abort(&o);
-    ck_assert_uint_eq(entries(), 1);
+    ck_assert_uint_eq(scratch_entries(dir), 1);
     FILE *f = fopen(path, "r");
     char line[16] = "";
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
@@ -83,22 +54,22 @@ START_TEST(test_commit_and_abort)
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0755);
     ck_assert_uint_eq(diag_error_count(&d), 0);
-    char *missing = in_dir("no/such/folder.txt");
+    char *missing = scratch_path(dir, "no/such/folder.txt");
     ck_assert_int_eq(outfile_open(&o, missing, &d), -ENOENT);
     ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "No such file or directory"));
     free(missing);
     diag_release(&d);
     free(path);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
 START_TEST(test_check_writable)
 {
-    make_dir();
+    scratch_make(dir, "outfile");
     struct diag d;
     diag_init(&d);
-    char *fine = in_dir("new.h5"), *missing = in_dir("nope/x.h5");
+    char *fine = scratch_path(dir, "new.h5"), *missing = scratch_path(dir, "nope/x.h5");
     ck_assert_int_eq(outfile_check_writable(fine, "-o", &d), 0);
     ck_assert_int_eq(access(fine, F_OK), -1); /* nothing created */
     ck_assert_int_eq(outfile_check_writable(missing, "-o", &d), -ENOENT);
@@ -111,16 +82,17 @@ START_TEST(test_check_writable)
     diag_release(&d);
     free(fine);
     free(missing);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
 START_TEST(test_same_file)
 {
-    make_dir();
-    char *a = in_dir("a.yaml"), *a2 = NULL, *link = in_dir("l.yaml"), *b = in_dir("b.yaml");
+    scratch_make(dir, "outfile");
+    char *a = scratch_path(dir, "a.yaml"), *a2 = NULL, *link = scratch_path(dir, "l.yaml"),
+         *b = scratch_path(dir, "b.yaml");
     ck_assert_int_gt(asprintf(&a2, "%s/./sub/../a.yaml", dir), 0);
-    char *sub = in_dir("sub");
+    char *sub = scratch_path(dir, "sub");
     ck_assert_int_eq(mkdir(sub, 0700), 0);
     /* neither exists yet: same folder, same name */
     ck_assert(outfile_same(a, a2));
@@ -136,7 +108,7 @@ START_TEST(test_same_file)
     free(link);
     free(b);
     free(sub);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 

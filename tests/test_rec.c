@@ -15,6 +15,7 @@
 
 #include "check_main.h"
 #include "h5read.h"
+#include "scratch.h"
 #include "results/rec.h"
 #include "results/segments.h"
 
@@ -23,27 +24,7 @@ static const struct rec_column cols[] = {
     {"x", REC_FLOAT64, "m", "a length"},
 };
 
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/splitsim-test-rec-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *path_in_dir(const char *name)
-{
-    char *p = NULL;
-    ck_assert_int_gt(asprintf(&p, "%s/%s", dir, name), 0);
-    return p;
-}
+static char dir[SCRATCH_SIZE];
 
 static bool exists(const char *path)
 {
@@ -57,7 +38,7 @@ static char *the_part(void);
 /* What a killed or failed writer left in its folder, merged into one file (dir/recovered.h5). */
 static char *recovered(const char *folder)
 {
-    char *out = path_in_dir("recovered.h5");
+    char *out = scratch_path(dir, "recovered.h5");
     struct diag d;
     diag_init(&d);
     int rc = seg_recover(folder, out, &d);
@@ -70,7 +51,7 @@ static char *recovered(const char *folder)
 
 static char *the_part(void)
 {
-    char *pattern = path_in_dir("*.part");
+    char *pattern = scratch_path(dir, "*.part");
     glob_t g;
     char *out = NULL;
     if (glob(pattern, 0, NULL, &g) == 0) {
@@ -109,8 +90,8 @@ static int write_file(const char *path, size_t rows, int64_t wallclock, struct d
 
 START_TEST(test_round_trip)
 {
-    make_dir();
-    char *path = path_in_dir("rt.h5");
+    scratch_make(dir, "rec");
+    char *path = scratch_path(dir, "rt.h5");
     struct diag d;
     diag_init(&d);
     ck_assert_int_eq(write_file(path, 37, -1, &d), 0);
@@ -162,7 +143,7 @@ START_TEST(test_round_trip)
     diag_release(&d);
     free(path);
     free(part);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
@@ -171,8 +152,8 @@ END_TEST
  * all that was handed over. */
 START_TEST(test_part_protocol)
 {
-    make_dir();
-    char *path = path_in_dir("p.h5"), *incomplete = path_in_dir("p.incomplete.h5");
+    scratch_make(dir, "rec");
+    char *path = scratch_path(dir, "p.h5"), *incomplete = scratch_path(dir, "p.incomplete.h5");
     struct diag d;
     diag_init(&d);
     struct rec *r;
@@ -208,7 +189,7 @@ START_TEST(test_part_protocol)
     free(path);
     free(incomplete);
     free(part);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
@@ -216,8 +197,8 @@ END_TEST
  * next complete run replaces it and removes the interrupted one's leftovers. */
 START_TEST(test_incomplete_never_replaces_complete)
 {
-    make_dir();
-    char *path = path_in_dir("c.h5"), *incomplete = path_in_dir("c.incomplete.h5");
+    scratch_make(dir, "rec");
+    char *path = scratch_path(dir, "c.h5"), *incomplete = scratch_path(dir, "c.incomplete.h5");
     struct diag d;
     diag_init(&d);
     ck_assert_int_eq(write_file(path, 37, -1, &d), 0);
@@ -241,7 +222,7 @@ START_TEST(test_incomplete_never_replaces_complete)
     diag_release(&d);
     free(path);
     free(incomplete);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
@@ -255,7 +236,7 @@ END_TEST
  */
 static void killed_writer(int rounds)
 {
-    char *path = path_in_dir("k.h5");
+    char *path = scratch_path(dir, "k.h5");
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -319,9 +300,9 @@ static void killed_writer(int rounds)
 START_TEST(test_checkpoint_survives_kill)
 {
     for (int rounds = 1; rounds <= 5; rounds++) {
-        make_dir();
+        scratch_make(dir, "rec");
         killed_writer(rounds);
-        remove_dir();
+        scratch_remove(dir);
     }
 }
 END_TEST
@@ -334,8 +315,8 @@ END_TEST
  */
 START_TEST(test_full_disk_is_a_prompt_message)
 {
-    make_dir();
-    char *path = path_in_dir("full.h5");
+    scratch_make(dir, "rec");
+    char *path = scratch_path(dir, "full.h5");
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -394,7 +375,7 @@ START_TEST(test_full_disk_is_a_prompt_message)
     free(file);
     free(part);
     free(path);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
@@ -415,8 +396,8 @@ END_TEST
 
 START_TEST(test_sticky_error)
 {
-    make_dir();
-    char *path = path_in_dir("s.h5");
+    scratch_make(dir, "rec");
+    char *path = scratch_path(dir, "s.h5");
     struct diag d;
     diag_init(&d);
     struct rec *r;
@@ -433,7 +414,7 @@ START_TEST(test_sticky_error)
     ck_assert_ptr_nonnull(part); /* kept: nothing reached a checkpoint, so nothing to recover */
     struct diag rd;
     diag_init(&rd);
-    char *file = path_in_dir("recovered.h5");
+    char *file = scratch_path(dir, "recovered.h5");
     ck_assert_int_eq(seg_recover(part, file, &rd), -ENOENT);
     diag_release(&rd);
     free(file);
@@ -441,14 +422,14 @@ START_TEST(test_sticky_error)
     ck_assert_uint_eq(diag_error_count(&d), 1);
     diag_release(&d);
     free(path);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 
 START_TEST(test_identical_input_identical_bytes)
 {
-    make_dir();
-    char *a = path_in_dir("a.h5"), *b = path_in_dir("b.h5");
+    scratch_make(dir, "rec");
+    char *a = scratch_path(dir, "a.h5"), *b = scratch_path(dir, "b.h5");
     struct diag d;
     diag_init(&d);
     ck_assert_int_eq(write_file(a, 1234, 1700000000, &d), 0);
@@ -466,7 +447,7 @@ START_TEST(test_identical_input_identical_bytes)
     free(a);
     free(b);
     diag_release(&d);
-    remove_dir();
+    scratch_remove(dir);
 }
 END_TEST
 

@@ -3,7 +3,7 @@
  * the HDF5 C API: arrays where one value is expected (the reader must never read them into one
  * variable), huge strings, unexpected types, links leading out of the file, raw data stored in
  * another file, and paths that are not regular files. Each reads as absent / not complete; none
- * may crash or hang. Every test uses its own file names (HDF5 locks open files). */
+ * may crash or hang. Every test has a folder of its own (HDF5 locks open files). */
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,27 +15,54 @@
 #include <hdf5.h>
 
 #include "check_main.h"
+#include "scratch.h"
 #include "results/rec.h"
 #include "results/rread.h"
 
+/* Each test's own folder (a checked fixture: made before the test, removed after it) and the
+ * names a test gives its files there. */
+static char dir[SCRATCH_SIZE];
+static struct {
+    char path[96];  /* the file read */
+    char fifo[96];  /* a FIFO, or a second file */
+    char other[96]; /* another file */
+} fx;
+
+static void make_scratch(void)
+{
+    scratch_make(dir, "rread");
+    scratch_path_buf(dir, "file.h5", fx.path, sizeof fx.path);
+    scratch_path_buf(dir, "fifo", fx.fifo, sizeof fx.fifo);
+    scratch_path_buf(dir, "other.h5", fx.other, sizeof fx.other);
+}
+
+static void remove_scratch(void)
+{
+    scratch_remove(dir);
+}
+
+/* "DIR/NAME" */
+static void craft_path(char *path, size_t size, const char *name)
+{
+    scratch_path_buf(dir, name, path, size);
+}
+
 START_TEST(test_rread)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/splitsim-test-rread-%d.h5", (int)getpid());
     struct diag d;
     diag_init(&d);
     for (int complete = 0; complete <= 1; complete++) {
         struct rec *r = NULL;
         struct rec_options o = {.wallclock = 0};
-        ck_assert_int_eq(rec_open(&r, path, &o, &d), 0);
+        ck_assert_int_eq(rec_open(&r, fx.path, &o, &d), 0);
         rec_attr_string(r, "/", "scenario_hash", "abc123");
         rec_scalar_double(r, "/summary/ttft_s", "mean", "s", "test", 0.25);
         ck_assert_int_eq(rec_close(r, complete), 0);
-        ck_assert(rread_complete(path, NULL) == (complete == 1));
-        ck_assert(rread_complete(path, "abc123") == (complete == 1));
-        ck_assert(!rread_complete(path, "other"));
+        ck_assert(rread_complete(fx.path, NULL) == (complete == 1));
+        ck_assert(rread_complete(fx.path, "abc123") == (complete == 1));
+        ck_assert(!rread_complete(fx.path, "other"));
     }
-    struct rread *rr = rread_open(path);
+    struct rread *rr = rread_open(fx.path);
     ck_assert_ptr_nonnull(rr);
     char *h = rread_attr_string(rr, "/", "scenario_hash");
     ck_assert_str_eq(h, "abc123");
@@ -51,24 +78,18 @@ START_TEST(test_rread)
     ck_assert_int_eq(v, 1);
     rread_close(rr);
     /* not HDF5 */
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(fx.path, "w");
     fputs("plain text", f);
     fclose(f);
-    ck_assert_ptr_null(rread_open(path));
-    ck_assert(!rread_complete(path, NULL));
-    unlink(path);
-    ck_assert(!rread_complete(path, NULL)); /* missing */
+    ck_assert_ptr_null(rread_open(fx.path));
+    ck_assert(!rread_complete(fx.path, NULL));
+    unlink(fx.path);
+    ck_assert(!rread_complete(fx.path, NULL)); /* missing */
     diag_release(&d);
 }
 END_TEST
 
 /* ---- crafting hostile files ---------------------------------------------------------------- */
-
-/* "/tmp/splitsim-test-rread-PID-NAME" */
-static void craft_path(char *path, size_t size, const char *name)
-{
-    snprintf(path, size, "/tmp/splitsim-test-rread-%d-%s", (int)getpid(), name);
-}
 
 /* A new file at path, in the newest format (so attributes may exceed 64 kB: dense storage). */
 static hid_t craft_create(const char *path)
@@ -178,9 +199,7 @@ static bool opens(const char *path)
 /* An array-valued `complete` (10^6 ones) once overflowed the stack of rread_complete. */
 START_TEST(test_array_complete)
 {
-    char path[96];
-    craft_path(path, sizeof path, "array-complete.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     enum { N = 1000000 };
     int64_t *ones = malloc(N * sizeof *ones);
     ck_assert_ptr_nonnull(ones);
@@ -204,9 +223,9 @@ START_TEST(test_array_complete)
     craft_attr_string(f, "/", "scenario_hash", "abc123");
     craft_close(f);
 
-    ck_assert(!rread_complete(path, NULL));
-    ck_assert(!rread_complete(path, "abc123"));
-    struct rread *r = rread_open(path);
+    ck_assert(!rread_complete(fx.path, NULL));
+    ck_assert(!rread_complete(fx.path, "abc123"));
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     int64_t v = 42;
     ck_assert_int_lt(rread_attr_int64(r, "/", "complete", &v), 0);
@@ -215,7 +234,6 @@ START_TEST(test_array_complete)
     ck_assert_int_eq(rread_attr_int64(r, "/", "one_element", &v), 0);
     ck_assert_int_eq(v, 1);
     rread_close(r);
-    unlink(path);
 }
 END_TEST
 
@@ -223,9 +241,7 @@ END_TEST
  * stack (one char * read) or the heap (one string's bytes read). */
 START_TEST(test_array_hash)
 {
-    char path[96];
-    craft_path(path, sizeof path, "array-hash.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     craft_attr_int64(f, "/", "complete", 1);
     enum { N = 1000000 };
     const char **strs = malloc(N * sizeof *strs);
@@ -249,14 +265,13 @@ START_TEST(test_array_hash)
     free(fixed);
     craft_close(f);
 
-    ck_assert(!rread_complete(path, "abc123"));
-    ck_assert(rread_complete(path, NULL)); /* complete itself is fine */
-    struct rread *r = rread_open(path);
+    ck_assert(!rread_complete(fx.path, "abc123"));
+    ck_assert(rread_complete(fx.path, NULL)); /* complete itself is fine */
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_null(rread_attr_string(r, "/", "scenario_hash"));
     ck_assert_ptr_null(rread_attr_string(r, "/", "fixed_hashes"));
     rread_close(r);
-    unlink(path);
 }
 END_TEST
 
@@ -264,9 +279,7 @@ END_TEST
  * empty and null dataspaces hold no value; one element of a 1-D dataset is a value. */
 START_TEST(test_big_dataset)
 {
-    char path[96];
-    craft_path(path, sizeof path, "big-dataset.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     enum { N = 1000000 };
     int64_t *vals = calloc(N, sizeof *vals);
     ck_assert_ptr_nonnull(vals);
@@ -291,7 +304,7 @@ START_TEST(test_big_dataset)
     H5Sclose(s);
     craft_close(f);
 
-    struct rread *r = rread_open(path);
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     ck_assert(rread_exists(r, "/policies/fixed/summary/requests"));
     ck_assert(isnan(rread_scalar(r, "/policies/fixed/summary/requests")));
@@ -300,7 +313,6 @@ START_TEST(test_big_dataset)
     ck_assert(isnan(rread_scalar(r, "/null")));
     ck_assert(isnan(rread_scalar(r, "/matrix")));
     rread_close(r);
-    unlink(path);
 }
 END_TEST
 
@@ -308,9 +320,7 @@ END_TEST
  * fixed length; they were returned whole. */
 START_TEST(test_huge_string)
 {
-    char path[96];
-    craft_path(path, sizeof path, "huge-string.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     size_t n = RREAD_STRING_MAX + 1;
     char *big = malloc(n + 1);
     ck_assert_ptr_nonnull(big);
@@ -328,7 +338,7 @@ START_TEST(test_huge_string)
     craft_attr_string(f, "/", "ten", "0123456789");
     craft_close(f);
 
-    struct rread *r = rread_open(path);
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     ck_assert_ptr_null(rread_attr_string(r, "/", "vlen"));
     ck_assert_ptr_null(rread_attr_string(r, "/", "fixed"));
@@ -337,7 +347,6 @@ START_TEST(test_huge_string)
     ck_assert_str_eq(ten, "0123456789");
     free(ten);
     rread_close(r);
-    unlink(path);
 }
 END_TEST
 
@@ -345,9 +354,7 @@ END_TEST
  * says: NUL-terminated or NUL-padded ones that fill their size, space-padded ones (Fortran). */
 START_TEST(test_fixed_strings)
 {
-    char path[96];
-    craft_path(path, sizeof path, "fixed-strings.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     static const struct {
         const char *name;
         H5T_str_t pad;
@@ -371,7 +378,7 @@ START_TEST(test_fixed_strings)
     H5Sclose(s);
     craft_close(f);
 
-    struct rread *r = rread_open(path);
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *v = rread_attr_string(r, "/", cases[i].name);
@@ -380,7 +387,6 @@ START_TEST(test_fixed_strings)
         free(v);
     }
     rread_close(r);
-    unlink(path);
 }
 END_TEST
 
@@ -388,9 +394,7 @@ END_TEST
  * taken for 1); a string dataset has no scalar value. */
 START_TEST(test_int_as_float_or_string)
 {
-    char path[96];
-    craft_path(path, sizeof path, "int-as-float.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     double one = 1.0;
     hid_t s = craft_space(0);
     craft_attr(f, "/", "complete", H5T_NATIVE_DOUBLE, s, &one);
@@ -404,8 +408,8 @@ START_TEST(test_int_as_float_or_string)
     H5Tclose(t);
     craft_close(f);
 
-    ck_assert(!rread_complete(path, NULL));
-    struct rread *r = rread_open(path);
+    ck_assert(!rread_complete(fx.path, NULL));
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     int64_t v = 42;
     ck_assert_int_lt(rread_attr_int64(r, "/", "complete", &v), 0);
@@ -414,15 +418,13 @@ START_TEST(test_int_as_float_or_string)
     ck_assert_ptr_null(rread_attr_string(r, "/", "complete")); /* a float is no string */
     ck_assert(isnan(rread_scalar(r, "/summary/text")));
     rread_close(r);
-    unlink(path);
+    unlink(fx.path);
 
     /* and a string file whose `complete` is the string "1" */
-    craft_path(path, sizeof path, "int-as-string.h5");
-    f = craft_create(path);
+    f = craft_create(fx.path);
     craft_attr_string(f, "/", "complete", "1");
     craft_close(f);
-    ck_assert(!rread_complete(path, NULL));
-    unlink(path);
+    ck_assert(!rread_complete(fx.path, NULL));
 }
 END_TEST
 
@@ -430,9 +432,7 @@ END_TEST
  * absent (an enum `complete` whose value is 1 was taken for 1). */
 START_TEST(test_other_types)
 {
-    char path[96];
-    craft_path(path, sizeof path, "other-types.h5");
-    hid_t f = craft_create(path);
+    hid_t f = craft_create(fx.path);
     craft_scalar_double(f, "/target", 1.0);
     hid_t s = craft_space(0);
 
@@ -484,8 +484,8 @@ START_TEST(test_other_types)
     H5Sclose(s);
     craft_close(f);
 
-    ck_assert(!rread_complete(path, NULL));
-    struct rread *r = rread_open(path);
+    ck_assert(!rread_complete(fx.path, NULL));
+    struct rread *r = rread_open(fx.path);
     ck_assert_ptr_nonnull(r);
     ck_assert_double_eq(rread_scalar(r, "/target"), 1.0);
     static const char *const names[] = {"complete",   "compound", "reference", "vlen",
@@ -501,7 +501,6 @@ START_TEST(test_other_types)
     for (size_t i = 0; i < sizeof dsets / sizeof dsets[0]; i++)
         ck_assert_msg(isnan(rread_scalar(r, dsets[i])), "dataset %s", dsets[i]);
     rread_close(r);
-    unlink(path);
 }
 END_TEST
 
@@ -510,10 +509,7 @@ END_TEST
  * all absent. */
 START_TEST(test_links)
 {
-    char path[96], fifo[96], other[96];
-    craft_path(path, sizeof path, "links.h5");
-    craft_path(fifo, sizeof fifo, "links.fifo");
-    craft_path(other, sizeof other, "links-other.h5");
+    const char *path = fx.path, *fifo = fx.fifo, *other = fx.other;
     hid_t f = craft_create(other);
     craft_scalar_double(f, "/x", 3.0);
     craft_attr_int64(f, "/", "complete", 1);
@@ -557,9 +553,6 @@ START_TEST(test_links)
     ck_assert_ptr_null(rread_attr_string(r, "/fifo", "x"));
     ck_assert_int_eq(v, 42);
     rread_close(r);
-    unlink(path);
-    unlink(other);
-    unlink(fifo);
 }
 END_TEST
 
@@ -567,10 +560,7 @@ END_TEST
  * the reader forever) or is mapped from other files (a virtual dataset) has no value here. */
 START_TEST(test_external_storage)
 {
-    char path[96], raw[96], fifo[96];
-    craft_path(path, sizeof path, "external-storage.h5");
-    craft_path(raw, sizeof raw, "external-storage.raw");
-    craft_path(fifo, sizeof fifo, "external-storage.fifo");
+    const char *path = fx.path, *raw = fx.other, *fifo = fx.fifo;
     craft_fifo(fifo);
     hid_t f = craft_create(path);
     hid_t s = craft_space(0);
@@ -595,9 +585,6 @@ START_TEST(test_external_storage)
     ck_assert(isnan(rread_scalar(r, "/external")));
     ck_assert(isnan(rread_scalar(r, "/virtual")));
     rread_close(r);
-    unlink(path);
-    unlink(raw);
-    unlink(fifo);
 }
 END_TEST
 
@@ -606,16 +593,15 @@ END_TEST
  * one. */
 START_TEST(test_not_a_file)
 {
-    char dir[96], fifo[96], empty[96], text[96], good[96], cut[96], link[96];
-    craft_path(dir, sizeof dir, "dir.h5");
+    char folder[96], fifo[96], empty[96], text[96], good[96], cut[96], link[96];
+    craft_path(folder, sizeof folder, "folder.h5");
     craft_path(fifo, sizeof fifo, "fifo.h5");
     craft_path(empty, sizeof empty, "empty.h5");
     craft_path(text, sizeof text, "text.h5");
     craft_path(good, sizeof good, "good.h5");
     craft_path(cut, sizeof cut, "cut.h5");
     craft_path(link, sizeof link, "link.h5");
-    rmdir(dir);
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(mkdir(folder, 0700), 0);
     craft_fifo(fifo);
     FILE *fp = fopen(empty, "w");
     ck_assert_ptr_nonnull(fp);
@@ -638,23 +624,15 @@ START_TEST(test_not_a_file)
     ck_assert_ptr_nonnull(fp);
     fwrite(head, 1, n / 2, fp);
     fclose(fp);
-    unlink(link);
     ck_assert_int_eq(symlink(good, link), 0);
 
-    const char *const bad[] = {dir, fifo, "/dev/zero", "/dev/null", empty, text, cut, ""};
+    const char *const bad[] = {folder, fifo, "/dev/zero", "/dev/null", empty, text, cut, ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(!opens(bad[i]), "%s opened", bad[i]);
         ck_assert_msg(!rread_complete(bad[i], NULL), "%s complete", bad[i]);
     }
     ck_assert(opens(link));
     ck_assert(rread_complete(link, NULL));
-    rmdir(dir);
-    unlink(fifo);
-    unlink(empty);
-    unlink(text);
-    unlink(good);
-    unlink(cut);
-    unlink(link);
 }
 END_TEST
 
@@ -662,9 +640,11 @@ static Suite *rread_suite(void)
 {
     Suite *s = suite_create("rread");
     TCase *tc = tcase_create("read");
+    tcase_add_checked_fixture(tc, make_scratch, remove_scratch);
     tcase_add_test(tc, test_rread);
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
+    tcase_add_checked_fixture(tc, make_scratch, remove_scratch);
     tcase_add_test(tc, test_array_complete);
     tcase_add_test(tc, test_array_hash);
     tcase_add_test(tc, test_big_dataset);

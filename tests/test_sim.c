@@ -23,21 +23,28 @@ static void log_event(struct sim *sim, void *obj, uint64_t data)
     l->n++;
 }
 
+/* A sim with its queue (NULL: the default) and an empty log (static: too large for a stack). */
+static struct log *start(struct sim *sim, const struct evq_type *type, size_t hint)
+{
+    static struct log l;
+    memset(&l, 0, sizeof l);
+    ck_assert_int_eq(sim_init(sim, type, hint), 0);
+    return &l;
+}
+
 START_TEST(test_time_order_and_clock)
 {
     struct sim sim;
-    ck_assert_int_eq(sim_init(&sim, NULL, 4), 0);
-    static struct log l;
-    memset(&l, 0, sizeof l);
-    sim_schedule(&sim, 30, 0, log_event, &l, 3);
-    sim_schedule(&sim, 10, 0, log_event, &l, 1);
-    sim_schedule(&sim, 20, 0, log_event, &l, 2);
+    struct log *l = start(&sim, NULL, 4);
+    sim_schedule(&sim, 30, 0, log_event, l, 3);
+    sim_schedule(&sim, 10, 0, log_event, l, 1);
+    sim_schedule(&sim, 20, 0, log_event, l, 2);
     ck_assert_uint_eq(sim_pending_count(&sim), 3);
     ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
-    ck_assert_uint_eq(l.n, 3);
+    ck_assert_uint_eq(l->n, 3);
     for (size_t i = 0; i < 3; i++) {
-        ck_assert_uint_eq(l.data[i], i + 1);
-        ck_assert_int_eq(l.time[i], (int64_t)(10 * (i + 1)));
+        ck_assert_uint_eq(l->data[i], i + 1);
+        ck_assert_int_eq(l->time[i], (int64_t)(10 * (i + 1)));
     }
     ck_assert_int_eq(sim_now(&sim), 30);
     ck_assert_uint_eq(sim.processed, 3);
@@ -49,19 +56,17 @@ END_TEST
 START_TEST(test_fifo_and_priority)
 {
     struct sim sim;
-    ck_assert_int_eq(sim_init(&sim, evq_types[_i], 2), 0);
-    static struct log l;
-    memset(&l, 0, sizeof l);
+    struct log *l = start(&sim, evq_types[_i], 2);
     for (uint64_t k = 0; k < 100; k++)
-        sim_schedule(&sim, 5, 0, log_event, &l, k);
-    sim_schedule(&sim, 5, -1, log_event, &l, 1000); /* scheduled last, runs first */
-    sim_schedule(&sim, 5, 1, log_event, &l, 2000);  /* runs after all priority-0 events */
+        sim_schedule(&sim, 5, 0, log_event, l, k);
+    sim_schedule(&sim, 5, -1, log_event, l, 1000); /* scheduled last, runs first */
+    sim_schedule(&sim, 5, 1, log_event, l, 2000);  /* runs after all priority-0 events */
     sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
-    ck_assert_uint_eq(l.n, 102);
-    ck_assert_uint_eq(l.data[0], 1000);
+    ck_assert_uint_eq(l->n, 102);
+    ck_assert_uint_eq(l->data[0], 1000);
     for (uint64_t k = 0; k < 100; k++)
-        ck_assert_uint_eq(l.data[k + 1], k);
-    ck_assert_uint_eq(l.data[101], 2000);
+        ck_assert_uint_eq(l->data[k + 1], k);
+    ck_assert_uint_eq(l->data[101], 2000);
     sim_release(&sim);
 }
 END_TEST
@@ -82,17 +87,15 @@ static void zero_delay(struct sim *sim, void *obj, uint64_t data)
 START_TEST(test_zero_delay_goes_last)
 {
     struct sim sim;
-    ck_assert_int_eq(sim_init(&sim, NULL, 2), 0);
-    static struct log l;
-    memset(&l, 0, sizeof l);
-    sim_schedule(&sim, 1, 0, zero_delay, &l, 1);
-    sim_schedule(&sim, 1, 0, zero_delay, &l, 2);
+    struct log *l = start(&sim, NULL, 2);
+    sim_schedule(&sim, 1, 0, zero_delay, l, 1);
+    sim_schedule(&sim, 1, 0, zero_delay, l, 2);
     sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
-    ck_assert_uint_eq(l.n, 3);
-    ck_assert_uint_eq(l.data[0], 1);
-    ck_assert_uint_eq(l.data[1], 2);
-    ck_assert_uint_eq(l.data[2], 99);
-    ck_assert_int_eq(l.time[2], 1);
+    ck_assert_uint_eq(l->n, 3);
+    ck_assert_uint_eq(l->data[0], 1);
+    ck_assert_uint_eq(l->data[1], 2);
+    ck_assert_uint_eq(l->data[2], 99);
+    ck_assert_int_eq(l->time[2], 1);
     sim_release(&sim);
 }
 END_TEST
@@ -100,11 +103,9 @@ END_TEST
 START_TEST(test_cancel)
 {
     struct sim sim;
-    ck_assert_int_eq(sim_init(&sim, NULL, 2), 0);
-    static struct log l;
-    memset(&l, 0, sizeof l);
-    sim_event_handle a = sim_schedule(&sim, 10, 0, log_event, &l, 1);
-    sim_event_handle b = sim_schedule(&sim, 20, 0, log_event, &l, 2);
+    struct log *l = start(&sim, NULL, 2);
+    sim_event_handle a = sim_schedule(&sim, 10, 0, log_event, l, 1);
+    sim_event_handle b = sim_schedule(&sim, 20, 0, log_event, l, 2);
     ck_assert(a != 0 && b != 0 && a != b);
     ck_assert(sim_pending(&sim, a));
     ck_assert(sim_cancel(&sim, a));
@@ -114,11 +115,11 @@ START_TEST(test_cancel)
     ck_assert(!sim_cancel(&sim, UINT64_C(0xffffffff00000005)));
     ck_assert_uint_eq(sim_pending_count(&sim), 1);
     sim_run(&sim, SIM_TIME_MAX, UINT64_MAX);
-    ck_assert_uint_eq(l.n, 1);
-    ck_assert_uint_eq(l.data[0], 2);
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_uint_eq(l->data[0], 2);
     ck_assert(!sim_cancel(&sim, b)); /* already ran: stale */
     /* The freed slot is reused with a new generation: the old handle stays stale. */
-    sim_event_handle c = sim_schedule(&sim, 30, 0, log_event, &l, 3);
+    sim_event_handle c = sim_schedule(&sim, 30, 0, log_event, l, 3);
     ck_assert(!sim_pending(&sim, a));
     ck_assert(!sim_pending(&sim, b));
     ck_assert(sim_pending(&sim, c));

@@ -1,6 +1,9 @@
 /* Output analysis: Welford moments, t intervals, batch means. */
 #include <math.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "check_main.h"
 #include "sim/stats.h"
 
@@ -30,6 +33,44 @@ START_TEST(test_halfwidth)
 }
 END_TEST
 
+/* Student-t quantiles from tables (Abramowitz & Stegun 26.7; R's qt to 9 digits). */
+START_TEST(test_t_critical)
+{
+    static const struct {
+        double confidence, df, t;
+    } known[] = {
+        {0.95, 1, 12.706204736}, {0.95, 2, 4.302652730}, {0.95, 4, 2.776445105},
+        {0.95, 5, 2.570581836},  {0.95, 9, 2.262157163}, {0.95, 30, 2.042272456},
+        {0.99, 10, 3.169272673}, {0.90, 4, 2.131846786}, {0.999, 9, 4.780912586},
+        {0.95, 1e6, 1.959966},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        ck_assert_msg(fabs(stats_t_critical(known[i].confidence, known[i].df) - known[i].t) < 1e-6,
+                      "t(%g, %g) = %.9f, expected %.9f", known[i].confidence, known[i].df,
+                      stats_t_critical(known[i].confidence, known[i].df), known[i].t);
+}
+END_TEST
+
+START_TEST(test_halfwidth_array)
+{
+    ck_assert(isnan(stats_halfwidth(NULL, 0, 0.95)));
+    double one = 4;
+    ck_assert(isnan(stats_halfwidth(&one, 1, 0.95)));
+    /* 1..5: s = sqrt(2.5), t(0.975, 4) = 2.776445105 */
+    double x[] = {1, 2, 3, 4, 5};
+    ck_assert_double_eq_tol(stats_halfwidth(x, 5, 0.95), 2.776445105 * sqrt(2.5) / sqrt(5.0), 1e-8);
+    /* the same interval as the running form of the same values */
+    struct stats_running s = {0};
+    for (int i = 0; i < 5; i++)
+        stats_running_add(&s, x[i]);
+    ck_assert_double_eq_tol(stats_halfwidth(x, 5, 0.99), stats_running_halfwidth(&s, 0.99), 1e-12);
+    /* what the results have always recorded: t(0.975, n - 1) * sd / sqrt(n), to the bit */
+    double y[] = {0.31, -1.7, 2.25, 0.003, 9.5, -4.125, 1e-3};
+    ck_assert_double_eq(stats_halfwidth(y, 7, 0.95),
+                        gsl_cdf_tdist_Pinv(0.975, 6) * gsl_stats_sd(y, 1, 7) / sqrt(7.0));
+}
+END_TEST
+
 START_TEST(test_batches)
 {
     struct stats_batch b;
@@ -52,6 +93,8 @@ static Suite *stats_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_running_matches_two_pass);
     tcase_add_test(tc, test_halfwidth);
+    tcase_add_test(tc, test_t_critical);
+    tcase_add_test(tc, test_halfwidth_array);
     tcase_add_test(tc, test_batches);
     suite_add_tcase(s, tc);
     return s;

@@ -10,26 +10,36 @@ static int parse(const char *text, struct trace *t, struct diag *d)
     return trace_parse(t, "t.csv", text, strlen(text), d);
 }
 
-START_TEST(test_good_trace)
+/* Parses text that must load into exactly the n requests `want`, every field. */
+static void expect_requests(const char *text, const struct trace_entry *want, size_t n)
 {
     struct trace t;
     struct diag d;
     diag_init(&d);
-    ck_assert_int_eq(parse("time_s,ue,prompt_tokens,output_tokens\n"
-                           "# a comment\n"
-                           "\n"
-                           "0.5,0,128,32\r\n"
-                           "0.5, 3 ,1,1\n"
-                           "2.25,1,7,9",
-                           &t, &d),
-                     0);
-    ck_assert_uint_eq(t.n, 3);
-    ck_assert_int_eq(t.v[0].time_ns, 500000000);
-    ck_assert_uint_eq(t.v[1].ue, 3);
-    ck_assert_uint_eq(t.v[2].output, 9);
-    ck_assert_int_eq(t.v[2].time_ns, 2250000000);
+    ck_assert_int_eq(parse(text, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 0);
+    ck_assert_uint_eq(t.n, n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(t.v[i].time_ns, want[i].time_ns);
+        ck_assert_uint_eq(t.v[i].ue, want[i].ue);
+        ck_assert_uint_eq(t.v[i].prompt, want[i].prompt);
+        ck_assert_uint_eq(t.v[i].output, want[i].output);
+    }
     trace_release(&t);
     diag_release(&d);
+}
+
+START_TEST(test_good_trace)
+{
+    static const struct trace_entry want[] = {
+        {500000000, 0, 128, 32}, {500000000, 3, 1, 1}, {2250000000, 1, 7, 9}};
+    expect_requests("time_s,ue,prompt_tokens,output_tokens\n"
+                    "# a comment\n"
+                    "\n"
+                    "0.5,0,128,32\r\n"
+                    "0.5, 3 ,1,1\n"
+                    "2.25,1,7,9",
+                    want, 3);
 }
 END_TEST
 
@@ -89,20 +99,13 @@ START_TEST(test_hostile_fields)
     expect_error("1,0,1,1000001\n", 1, 7, "output_tokens: expected a token count in [1, 1000000]");
     expect_error("1,1000000,1,1\n", 1, 3, "ue: expected a UE number below 1000000");
     /* accepted: exponents in times, the largest counts, the header with blanks */
-    diag_init(&d);
-    const char *good = " time_s , ue,prompt_tokens,output_tokens\r\n"
-                       "1e-3,999999,1000000,1000000\n"
-                       "2.,0,1,1\n"
-                       ".5E1,0,1,1\n";
-    ck_assert_int_eq(parse(good, &t, &d), 0);
-    ck_assert_uint_eq(t.n, 3);
-    ck_assert_int_eq(t.v[0].time_ns, 1000000);
-    ck_assert_uint_eq(t.v[0].ue, 999999);
-    ck_assert_uint_eq(t.v[0].prompt, 1000000);
-    ck_assert_int_eq(t.v[1].time_ns, 2000000000);
-    ck_assert_int_eq(t.v[2].time_ns, 5000000000);
-    trace_release(&t);
-    diag_release(&d);
+    static const struct trace_entry good[] = {
+        {1000000, 999999, 1000000, 1000000}, {2000000000, 0, 1, 1}, {5000000000, 0, 1, 1}};
+    expect_requests(" time_s , ue,prompt_tokens,output_tokens\r\n"
+                    "1e-3,999999,1000000,1000000\n"
+                    "2.,0,1,1\n"
+                    ".5E1,0,1,1\n",
+                    good, 3);
 }
 END_TEST
 

@@ -54,44 +54,6 @@ int64_t edge_iteration_ns(const struct cost_table *t, const struct edge_job *job
     return ns < 1 ? 1 : (int64_t)ns;
 }
 
-/* ---- job queues ---------------------------------------------------------------------------- */
-
-static int jobq_init(struct edge_jobq *q)
-{
-    *q = (struct edge_jobq){.cap = 16};
-    q->v = malloc(q->cap * sizeof *q->v);
-    return q->v ? 0 : -ENOMEM;
-}
-
-static int jobq_push(struct edge_jobq *q, const struct edge_job *j)
-{
-    if (q->len == q->cap) {
-        /* Grow, unrolling the ring so the head lands at 0. */
-        struct edge_job *v = malloc(2 * q->cap * sizeof *v);
-        if (!v)
-            return -ENOMEM;
-        for (uint64_t i = 0; i < q->len; i++)
-            v[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
-        q->v = v;
-        q->head = 0;
-        q->cap *= 2;
-    }
-    q->v[(q->head + q->len++) % q->cap] = *j;
-    return 0;
-}
-
-static const struct edge_job *jobq_head(const struct edge_jobq *q)
-{
-    return q->len ? &q->v[q->head] : NULL;
-}
-
-static void jobq_pop(struct edge_jobq *q)
-{
-    q->head = (q->head + 1) % q->cap;
-    q->len--;
-}
-
 /* ---- server -------------------------------------------------------------------------------- */
 
 int edge_init(struct edge_server *e, struct sim *sim, const struct cost_table *t, uint32_t id,
@@ -109,7 +71,9 @@ int edge_init(struct edge_server *e, struct sim *sim, const struct cost_table *t
     e->id = id;
     e->running_cap = p->batch_max < 16 ? p->batch_max : 16;
     e->running = malloc(e->running_cap * sizeof *e->running);
-    if (!e->running || jobq_init(&e->prefill) < 0 || jobq_init(&e->decode) < 0) {
+    ring_init(&e->prefill, sizeof(struct edge_job));
+    ring_init(&e->decode, sizeof(struct edge_job));
+    if (!e->running) {
         edge_release(e);
         return -ENOMEM;
     }
@@ -123,11 +87,9 @@ void edge_release(struct edge_server *e)
         sim_cancel(e->sim, e->done_event);
     }
     e->start_event = e->done_event = 0;
-    free(e->prefill.v);
-    free(e->decode.v);
+    ring_release(&e->prefill);
+    ring_release(&e->decode);
     free(e->running);
-    e->prefill = (struct edge_jobq){0};
-    e->decode = (struct edge_jobq){0};
     e->running = NULL;
     e->nrunning = e->running_cap = 0;
     e->busy = false;
@@ -188,11 +150,11 @@ static enum take_result take(struct edge_server *e, const struct edge_job *j, st
 
 /* Takes jobs from the head of q while they can join (a kind stops at its first job that
  * cannot). */
-static void take_from(struct edge_server *e, struct edge_jobq *q, struct forming *f)
+static void take_from(struct edge_server *e, struct ring *q, struct forming *f)
 {
     const struct edge_job *j;
-    while ((j = jobq_head(q)) && take(e, j, f) == TAKEN)
-        jobq_pop(q);
+    while ((j = ring_front(q)) && take(e, j, f) == TAKEN)
+        ring_pop(q);
 }
 
 static void form_iteration(struct edge_server *e)
@@ -202,11 +164,9 @@ static void form_iteration(struct edge_server *e)
     switch (e->params.order) {
     case EDGE_ORDER_FIFO:
         for (;;) {
-            const struct edge_job *p = jobq_head(&e->prefill), *d = jobq_head(&e->decode);
-            struct edge_jobq *q = !p                      ? &e->decode
-                                  : !d || p->seq < d->seq ? &e->prefill
-                                                          : &e->decode;
-            const struct edge_job *j = jobq_head(q);
+            const struct edge_job *p = ring_front(&e->prefill), *d = ring_front(&e->decode);
+            struct ring *q = !p ? &e->decode : !d || p->seq < d->seq ? &e->prefill : &e->decode;
+            const struct edge_job *j = ring_front(q);
             if (!j)
                 break;
             enum take_result r = take(e, j, &f);
@@ -219,7 +179,7 @@ static void form_iteration(struct edge_server *e)
             }
             if (r != TAKEN)
                 break; /* head-of-line: nothing behind a job that cannot join */
-            jobq_pop(q);
+            ring_pop(q);
         }
         break;
     case EDGE_ORDER_DECODE_FIRST:
@@ -315,9 +275,10 @@ int edge_submit(struct edge_server *e, const struct edge_job *job)
     struct edge_job j = *job;
     j.submitted = sim_now(e->sim);
     j.seq = e->next_seq;
-    int rc = jobq_push(job->kind == EDGE_PREFILL ? &e->prefill : &e->decode, &j);
-    if (rc < 0)
-        return rc;
+    struct edge_job *slot = ring_push(job->kind == EDGE_PREFILL ? &e->prefill : &e->decode);
+    if (!slot)
+        return -ENOMEM;
+    *slot = j;
     e->next_seq++;
     kick(e);
     return e->error;

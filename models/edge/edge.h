@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "models/llm/cost.h"
+#include "sim/ring.h"
 #include "sim/sim.h"
 
 enum edge_job_kind {
@@ -80,19 +81,13 @@ struct edge_params {
     enum edge_order order;
 };
 
-/* A FIFO of jobs (ring buffer). */
-struct edge_jobq {
-    struct edge_job *v;
-    uint64_t head, len, cap;
-};
-
 struct edge_server {
     struct sim *sim;
     const struct cost_table *table;
     struct edge_params params;
     uint32_t id;
-    struct edge_jobq prefill, decode; /* waiting jobs of each kind */
-    struct edge_job *running;         /* the iteration's jobs */
+    struct ring prefill, decode; /* waiting jobs (struct edge_job) of each kind, in order */
+    struct edge_job *running;    /* the iteration's jobs */
     uint32_t nrunning, running_cap;
     bool busy;
     int64_t iteration_start;
@@ -131,7 +126,7 @@ void edge_release_kv(struct edge_server *e, double kv_bytes);
 /* Jobs waiting (not in an iteration). */
 static inline uint64_t edge_waiting(const struct edge_server *e)
 {
-    return e->prefill.len + e->decode.len;
+    return ring_len(&e->prefill) + ring_len(&e->decode);
 }
 
 /* Jobs in the iteration in progress (0 when idle). */

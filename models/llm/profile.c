@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "models/llm/derive.h"
 #include "splitsim_config.h"
 
 #if SPLITSIM_HAVE_OPENBLAS
@@ -284,8 +285,6 @@ static void head_run(struct block *b, int n)
 
 /* ---- timing -------------------------------------------------------------------------------- */
 
-enum part { EMBEDDING, BLOCK, HEAD };
-
 static double seconds(void)
 {
     struct timespec t;
@@ -300,15 +299,15 @@ static int cmp_double(const void *x, const void *y)
 }
 
 /* Median milliseconds of `repeats` runs after one warm-up. */
-static double time_ms(struct block *b, enum part part, int n, int context, unsigned repeats)
+static double time_ms(struct block *b, enum cost_part part, int n, int context, unsigned repeats)
 {
     double runs[64];
     unsigned r = repeats > 63 ? 63 : repeats;
     for (unsigned i = 0; i <= r; i++) {
         double t0 = seconds();
-        if (part == EMBEDDING)
+        if (part == COST_EMBEDDING)
             embedding_run(b, n);
-        else if (part == BLOCK)
+        else if (part == COST_BLOCK)
             block_run(b, n, context);
         else
             head_run(b, n);
@@ -353,18 +352,6 @@ void profile_make_monotone(double *v, size_t n)
     free(len);
 }
 
-static double *powers(unsigned max, size_t *n)
-{
-    *n = 0;
-    for (unsigned x = 1; x <= max; x *= 2)
-        (*n)++;
-    double *v = calloc(*n ? *n : 1, sizeof *v);
-    if (v)
-        for (size_t i = 0; i < *n; i++)
-            v[i] = (double)(1u << i);
-    return v;
-}
-
 int profile_measure(struct cost_table *t, const struct arch *a, const struct profile_options *o,
                     const char *tool, const char *created)
 {
@@ -376,55 +363,42 @@ int profile_measure(struct cost_table *t, const struct arch *a, const struct pro
     struct block b;
     if (block_alloc(&b, a, (int)o->max_tokens, (int)o->max_context) < 0)
         return -ENOMEM;
-    t->prefill_tokens = powers(o->max_tokens, &t->nprefill);
-    t->decode_context = powers(o->max_context, &t->ncontext);
-    t->decode_batch = powers(1, &t->nbatch);
-    t->groups = calloc(3, sizeof *t->groups);
-    t->model = strdup(a->name);
-    t->device = strdup(o->device);
-    t->method = strdup("measured");
-    t->tool = strdup(tool);
-    t->created = strdup(created);
-    if (asprintf(&t->source,
+    char *source = NULL;
+    if (asprintf(&source,
                  "one %s block with real shapes and synthetic FP32 weights, run on %s with %s; "
                  "median of %u runs after a warm-up; each series made non-decreasing by isotonic "
                  "regression (pool-adjacent-violators)",
                  a->name, o->machine, profile_blas_name(), o->repeats) < 0)
-        t->source = NULL;
-    t->power_w = 0;
-    if (!t->prefill_tokens || !t->decode_context || !t->decode_batch || !t->groups || !t->model ||
-        !t->device || !t->method || !t->tool || !t->created || !t->source)
-        goto nomem;
-    t->ngroups = 3;
-    static const char *const names[] = {"embedding", "block", "head"};
-    const double bytes[3] = {4.0 * (double)arch_embedding_params(a),
-                             4.0 * (double)arch_block_params(a), 4.0 * (double)arch_head_params(a)};
-    for (int k = 0; k < 3; k++) {
+        source = NULL;
+    struct cost_origin origin = {.device = o->device,
+                                 .method = "measured",
+                                 .tool = tool,
+                                 .created = created,
+                                 .source = source,
+                                 .power_w = 0,
+                                 .value_bytes = 4,
+                                 .max_tokens = o->max_tokens,
+                                 .max_context = o->max_context,
+                                 .max_batch = 1};
+    int rc = source ? cost_layout(t, a, &origin) : -ENOMEM;
+    free(source);
+    if (rc < 0) {
+        block_free(&b);
+        return rc;
+    }
+    for (int k = 0; k < COST_PARTS; k++) {
         struct cost_group *g = &t->groups[k];
-        g->name = strdup(names[k]);
-        g->count = k == BLOCK ? a->layers : 1;
-        g->first = t->nlayers;
-        t->nlayers += g->count;
-        g->param_bytes = bytes[k];
-        g->kv_bytes_per_token = k == BLOCK ? (double)arch_kv_bytes_per_token(a, 4) : 0;
-        g->hidden_bytes_per_token = k == HEAD ? 4 : (double)arch_hidden_bytes_per_token(a, 4);
-        g->prefill_ms = calloc(t->nprefill, sizeof *g->prefill_ms);
-        g->decode_ms = calloc(t->ncontext, sizeof *g->decode_ms);
-        if (!g->name || !g->prefill_ms || !g->decode_ms)
-            goto nomem;
         for (size_t i = 0; i < t->nprefill; i++)
-            g->prefill_ms[i] = time_ms(&b, (enum part)k, (int)t->prefill_tokens[i], 0, o->repeats);
+            g->prefill_ms[i] =
+                time_ms(&b, (enum cost_part)k, (int)t->prefill_tokens[i], 0, o->repeats);
         for (size_t r = 0; r < t->ncontext; r++)
-            g->decode_ms[r] = time_ms(&b, (enum part)k, 1, (int)t->decode_context[r], o->repeats);
+            g->decode_ms[r] =
+                time_ms(&b, (enum cost_part)k, 1, (int)t->decode_context[r], o->repeats);
         profile_make_monotone(g->prefill_ms, t->nprefill);
         profile_make_monotone(g->decode_ms, t->ncontext);
     }
     block_free(&b);
     return 0;
-nomem:
-    block_free(&b);
-    cost_release(t);
-    return -ENOMEM;
 }
 
 int profile_peaks(unsigned threads, unsigned repeats, double *flops, double *bandwidth)

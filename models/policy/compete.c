@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
+
+#include "sim/stats.h"
 
 double compete_rep_mean(const struct split_results *res, size_t rep, enum split_metric k)
 {
@@ -31,9 +32,7 @@ void compete_paired(const struct split_results *a, const struct split_results *b
     }
     if (m > 0)
         *mean = gsl_stats_mean(d, 1, m);
-    if (m > 1)
-        *ci95 =
-            gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * gsl_stats_sd(d, 1, m) / sqrt((double)m);
+    *ci95 = stats_halfwidth(d, m, 0.95); /* NaN below two pairs */
     free(d);
 }
 
