@@ -26,6 +26,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "sim/epoch.h"
 #include "sim/outfile.h"
 #include "models/llm/arch.h"
 #include "models/llm/calibrate.h"
@@ -305,14 +306,18 @@ static const struct subcommand_spec show_spec = {
     "       splitsim tables show --quality FILE\n\noptions:\n",
     show_opts, COUNT_OF(show_opts), true};
 
-/* "2026-11-27" from SOURCE_DATE_EPOCH or the clock, so derived files can be reproducible. */
-static void today(char *buf, size_t size)
+/* "2026-11-27" from SOURCE_DATE_EPOCH (sim/epoch.h) or the clock, so derived files can be
+ * reproducible. 0, or -EINVAL with a message in d when the variable holds garbage. */
+static int today(char *buf, size_t size, struct diag *d)
 {
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    time_t t = env && *env ? (time_t)strtoll(env, NULL, 10) : time(NULL);
+    int64_t seconds = -1;
+    if (epoch_from_env(&seconds, d) < 0)
+        return -EINVAL;
+    time_t t = seconds >= 0 ? (time_t)seconds : time(NULL);
     struct tm tm;
     if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d", &tm))
         snprintf(buf, size, "unknown");
+    return 0;
 }
 
 /* Architecture and device files named on the command line, kept while they are used (zeroed
@@ -409,7 +414,8 @@ static int derive(const struct arch *arch, const struct device *dev, struct cost
     char tool[128], date[16], what[160];
     snprintf(tool, sizeof tool, "splitsim %s (git %s) tables derive", version_release(),
              version_git_revision());
-    today(date, sizeof date);
+    if (today(date, sizeof date, d) < 0)
+        return -EINVAL;
     int rc = cost_derive(t, arch, dev, tool, date);
     if (rc == 0 && cost_check_times(t, what, sizeof what) < 0) {
         diag_error(d,
@@ -644,7 +650,8 @@ static int tables_profile(int argc, char **argv, const struct cli_io *io)
     machine_name(machine, sizeof machine, (unsigned)threads);
     snprintf(tool, sizeof tool, "splitsim %s (git %s) tables profile", version_release(),
              version_git_revision());
-    today(date, sizeof date);
+    if (today(date, sizeof date, &s.diag) < 0)
+        return subcommand_end(&s, io, CLI_BAD_INPUT);
     const char *device = args_get(&s.args, "device");
     struct profile_options o = {.device = device ? device : "this-cpu",
                                 .machine = machine,

@@ -10,6 +10,7 @@
 
 #include "models/catalog.h"
 #include "results/rec.h"
+#include "sim/epoch.h"
 #include "sim/outfile.h"
 #include "sim/sim.h"
 
@@ -57,26 +58,10 @@ const struct model_type *run_model_of(const struct scn *s)
 
 int64_t run_wallclock(struct diag *d)
 {
-    /* SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the started/finished stamps, so two runs
-     * with the same scenario give byte-identical files. */
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (!s)
-        return -1;
-    uint64_t v = 0;
-    bool ok = *s != '\0';
-    for (const char *c = s; ok && *c; c++) {
-        unsigned digit = (unsigned)(*c - '0');
-        ok = *c >= '0' && *c <= '9' && v <= ((uint64_t)INT64_MAX - digit) / 10;
-        v = v * 10 + digit;
-    }
-    if (!ok) {
-        diag_error(d,
-                   "SOURCE_DATE_EPOCH: expected the seconds since 1970 as a non-negative "
-                   "integer (e.g. 1700000000), got '%.40s%s'; unset it to use the clock",
-                   s, strlen(s) > 40 ? "..." : "");
-        return -2;
-    }
-    return (int64_t)v;
+    /* SOURCE_DATE_EPOCH (sim/epoch.h) fixes the started/finished stamps, so two runs with the
+     * same scenario give byte-identical files. */
+    int64_t seconds = -1;
+    return epoch_from_env(&seconds, d) < 0 ? -2 : seconds;
 }
 
 /* ---- outputs ------------------------------------------------------------------------------ */

@@ -29,6 +29,16 @@ if [ ! -e "$work/bad.h5" ] && [ ! -e "$work/bad.h5.part" ]; then ok "no file on 
 "$splitsim" check "$work/missing.yaml" >"$work/out" 2>"$work/err"
 expect_status 2 $? "missing scenario exits 2"
 expect_grep "missing.yaml: error: cannot open: No such file or directory" "$work/err" "missing file named"
+# SOURCE_DATE_EPOCH must be seconds, or unset: garbage is refused before anything is created,
+# by run, sweep -o (the index) and tables derive alike.
+for v in 12x -1 ''; do
+    SOURCE_DATE_EPOCH=$v "$splitsim" run "$default" -q -o "$work/sde.h5" "${short[@]}" >"$work/out" 2>"$work/err"
+    expect_status 2 $? "SOURCE_DATE_EPOCH='$v': run exits 2"
+    expect_grep "SOURCE_DATE_EPOCH: expected a decimal integer >= 0" "$work/err" "SOURCE_DATE_EPOCH='$v' named"
+done
+if [ ! -e "$work/sde.h5" ]; then ok "no results file with a bad SOURCE_DATE_EPOCH"; else fail "results file written with a bad SOURCE_DATE_EPOCH"; fi
+SOURCE_DATE_EPOCH=1e9 "$splitsim" tables derive tinyllama-1.1b a100 -o "$work/sde.yaml" >"$work/out" 2>"$work/err"
+expect_status 2 $? "SOURCE_DATE_EPOCH=1e9: tables derive exits 2"
 
 # A run writes a complete file and a summary.
 SOURCE_DATE_EPOCH=1700000000 "$splitsim" run "$default" "${short[@]}" -o "$work/a.h5" >"$work/out" 2>"$work/err"

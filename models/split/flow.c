@@ -175,20 +175,10 @@ static void ue_start_next(struct split_model *m, struct split_ue *ue);
 
 int split_ue_enqueue(struct split_model *m, struct split_ue *ue, struct split_request *r)
 {
-    if (ue->jlen == ue->jcap) {
-        uint32_t nc = ue->jcap ? 2 * ue->jcap : 4;
-        struct split_request **nj = malloc(nc * sizeof *nj);
-        if (!nj)
-            return -ENOMEM;
-        for (uint32_t i = 0; i < ue->jlen; i++)
-            nj[i] = ue->jobs[(ue->jhead + i) % ue->jcap];
-        free(ue->jobs);
-        ue->jobs = nj;
-        ue->jcap = nc;
-        ue->jhead = 0;
-    }
-    ue->jobs[(ue->jhead + ue->jlen) % ue->jcap] = r;
-    ue->jlen++;
+    struct split_request **slot = ring_push(&ue->jobs);
+    if (!slot)
+        return -ENOMEM;
+    *slot = r;
     if (!ue->busy)
         ue_start_next(m, ue);
     return 0;
@@ -214,15 +204,14 @@ static void on_ue_compute_done(struct sim *sim, void *obj, uint64_t data)
         double tokens = r->received == 0 ? r->prompt : 1;
         split_uplink_start(m, r, tokens * m->in->arch->hidden * m->value_bytes, false, true);
     }
-    if (!ue->busy && ue->jlen)
+    if (!ue->busy && ring_len(&ue->jobs))
         ue_start_next(m, ue);
 }
 
 static void ue_start_next(struct split_model *m, struct split_ue *ue)
 {
-    struct split_request *r = ue->jobs[ue->jhead];
-    ue->jhead = (ue->jhead + 1) % ue->jcap;
-    ue->jlen--;
+    struct split_request *r = *(struct split_request **)ring_front(&ue->jobs);
+    ring_pop(&ue->jobs);
     bool extrapolated = false;
     double ms = r->received == 0
                     ? cost_range_prefill_ms(split_ue_table(m->in, ue->id), 0, ue_to(m, r),
@@ -596,6 +585,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
     for (uint32_t u = 0; u < m->nues; u++) {
         struct split_ue *ue = &m->ues[u];
         ue->id = u;
+        ring_init(&ue->jobs, sizeof(struct split_request *));
         ue->depleted_at = -1;
         if (rng_init(&ue->arrivals, seed, replication, RNG_KIND_ARRIVAL, u) < 0 ||
             rng_init(&ue->workload, seed, replication, RNG_KIND_WORKLOAD, u) < 0 ||
@@ -668,7 +658,7 @@ void split_release(struct split_model *m)
         rng_release(&ue->loss);
         mobility_release(&ue->mob);
         chan_link_release(&ue->link);
-        free(ue->jobs);
+        ring_release(&ue->jobs);
     }
     free(m->ues);
     for (uint32_t i = 0; m->servers && i < m->nservers; i++)

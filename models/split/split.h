@@ -61,6 +61,7 @@
 #include "models/split/trace.h"
 #include "results/rec.h"
 #include "scn/scn.h"
+#include "sim/ring.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 #include "sim/stats.h"
@@ -187,8 +188,7 @@ struct split_ue {
     struct rng arrivals, workload, loss;
     struct chan_link link;
     struct mobility mob;
-    struct split_request **jobs; /* FIFO of requests waiting for the processor */
-    uint32_t jhead, jlen, jcap;
+    struct ring jobs; /* FIFO of requests (struct split_request *) waiting for the processor */
     bool busy;
     double energy; /* used so far, J */
     bool depleted;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -54,14 +53,6 @@ void split_results_release(struct split_results *r)
     memset(r, 0, sizeof *r);
 }
 
-static double t_halfwidth(const double *means, size_t n)
-{
-    if (n < 2)
-        return NAN;
-    double sd = gsl_stats_sd(means, 1, n);
-    return gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
-}
-
 int split_stat_compute(const struct split_results *res, enum split_metric k, struct split_stat *out)
 {
     const struct split_values *v = &res->metric[k];
@@ -92,7 +83,7 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
         if (b > a)
             means[ng++] = gsl_stats_mean(v->v + a, 1, b - a);
     }
-    out->ci95 = t_halfwidth(means, ng);
+    out->ci95 = stats_halfwidth(means, ng, 0.95);
     memcpy(sorted, v->v, v->n * sizeof *sorted);
     gsl_sort(sorted, 1, v->n);
     out->p50 = gsl_stats_quantile_from_sorted_data(sorted, 1, v->n, 0.50);
