@@ -10,24 +10,20 @@
 #include "models/edge/fifo.h"
 #include "sim/stats.h"
 
-static struct scn scenario(uint64_t ues, double rate, int arrival, int service, double service_time,
-                           double duration, double warmup)
+static struct fifo_params scenario(uint32_t ues, double rate, int arrival, int service,
+                                   double service_time, double duration, double warmup)
 {
-    struct scn s;
-    memset(&s, 0, sizeof s);
-    s.ues.count = ues;
-    s.workload.rate_per_s = rate;
-    s.workload.arrival = arrival;
-    s.edge.service = service;
-    s.edge.service_time_s = service_time;
-    s.run.duration_s = duration;
-    s.run.warmup_s = warmup;
-    s.run.seed = 11;
-    s.run.replications = 1;
-    return s;
+    return (struct fifo_params){.nues = ues,
+                                .rate_per_s = rate,
+                                .poisson_arrivals = arrival == SCN_ARRIVAL_POISSON,
+                                .exponential_service = service == SCN_SERVICE_EXPONENTIAL,
+                                .service_time_s = service_time,
+                                .duration_s = duration,
+                                .warmup_s = warmup,
+                                .seed = 11};
 }
 
-static uint64_t run_once(const struct scn *s, uint32_t rep, struct fifo_summary *sum,
+static uint64_t run_once(const struct fifo_params *s, uint32_t rep, struct fifo_summary *sum,
                          struct rec_table *out)
 {
     struct sim sim;
@@ -50,7 +46,7 @@ static uint64_t run_once(const struct scn *s, uint32_t rep, struct fifo_summary 
  * each), whatever the autocorrelation within a run. Theory must lie inside it, and the interval
  * must be narrow (< 4 % of theory), so the check has the power to see a wrong model.
  */
-static void check_theory(const struct scn *s)
+static void check_theory(const struct fifo_params *s)
 {
     enum { R = 30 };
     struct fifo_theory th;
@@ -88,7 +84,8 @@ static void check_theory(const struct scn *s)
 START_TEST(test_mm1_light_load)
 {
     /* 5 UEs x 0.1 /s = 0.5 /s, service 1 s: rho 0.5, W = 2 s; ~20,000 requests a run */
-    struct scn s = scenario(5, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 41000, 1000);
+    struct fifo_params s =
+        scenario(5, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 41000, 1000);
     check_theory(&s);
 }
 END_TEST
@@ -96,7 +93,8 @@ END_TEST
 START_TEST(test_mm1_heavy_load)
 {
     /* one UE at 8 /s, service 0.1 s: rho 0.8, W = 0.5 s; ~60,000 requests a run */
-    struct scn s = scenario(1, 8.0, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 7750, 250);
+    struct fifo_params s =
+        scenario(1, 8.0, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 7750, 250);
     check_theory(&s);
 }
 END_TEST
@@ -104,7 +102,7 @@ END_TEST
 START_TEST(test_md1_pollaczek_khinchine)
 {
     /* 100 UEs x 0.007 /s = 0.7 /s, fixed 1 s: Wq = 0.7 / (2 x 0.3) = 1.1667 s */
-    struct scn s =
+    struct fifo_params s =
         scenario(100, 0.007, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1.0, 31000, 1000);
     struct fifo_theory th;
     fifo_theory(&s, &th);
@@ -116,18 +114,19 @@ END_TEST
 
 START_TEST(test_theory_formulas)
 {
-    struct scn s = scenario(8, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 100, 0);
+    struct fifo_params s =
+        scenario(8, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 100, 0);
     struct fifo_theory th;
     fifo_theory(&s, &th);
     ck_assert_double_eq_tol(th.lambda, 0.8, 1e-12);
     ck_assert_double_eq_tol(th.rho, 0.8, 1e-12);
     ck_assert_double_eq_tol(th.time_in_system_s, 5.0, 1e-12);
     ck_assert_double_eq_tol(th.wait_s, 4.0, 1e-12);
-    s.workload.arrival = SCN_ARRIVAL_PERIODIC;
+    s.poisson_arrivals = false;
     fifo_theory(&s, &th);
     ck_assert(isnan(th.time_in_system_s));
-    s.workload.arrival = SCN_ARRIVAL_POISSON;
-    s.ues.count = 20; /* rho 2 */
+    s.poisson_arrivals = true;
+    s.nues = 20; /* rho 2 */
     fifo_theory(&s, &th);
     ck_assert(isnan(th.wait_s));
 }
@@ -136,7 +135,8 @@ END_TEST
 START_TEST(test_periodic_single_ue_never_waits)
 {
     /* One UE every 2 s, fixed service 1 s: D/D/1, no one ever waits. */
-    struct scn s = scenario(1, 0.5, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1.0, 1000, 0);
+    struct fifo_params s =
+        scenario(1, 0.5, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1.0, 1000, 0);
     struct fifo_summary sum;
     run_once(&s, 0, &sum, NULL);
     ck_assert_uint_eq(sum.requests, 500);
@@ -148,7 +148,8 @@ END_TEST
 
 START_TEST(test_same_seed_same_result)
 {
-    struct scn s = scenario(4, 0.2, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 5000, 100);
+    struct fifo_params s =
+        scenario(4, 0.2, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 5000, 100);
     struct fifo_summary a, b, c;
     run_once(&s, 0, &a, NULL);
     run_once(&s, 0, &b, NULL);
@@ -174,7 +175,8 @@ START_TEST(test_rare_arrivals)
     const double rate = 1e-10, T = 1e9; /* mean gap 1e19 ns > 2^63 ns */
     const uint64_t n = 20000;
     struct fifo_summary sum;
-    struct scn s = scenario(n, rate, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0);
+    struct fifo_params s =
+        scenario(n, rate, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0);
     run_once(&s, 0, &sum, NULL);
     double p = -expm1(-rate * T), sd = sqrt((double)n * p * (1 - p));
     ck_assert_msg(fabs((double)sum.requests - (double)n * p) < 4.5 * sd,
@@ -199,7 +201,8 @@ END_TEST
 
 START_TEST(test_unstable_queue_grows)
 {
-    struct scn s = scenario(20, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 2000, 0);
+    struct fifo_params s =
+        scenario(20, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 2000, 0);
     struct fifo_summary sum;
     run_once(&s, 0, &sum, NULL);
     ck_assert(sum.mean_time_in_system_s > 100);
@@ -210,7 +213,7 @@ END_TEST
 /* Records to a file and checks every request against the Lindley recursion (service starts at
  * max(arrival, previous departure), FIFO); and common random numbers: a faster server and an
  * extra UE leave the other UEs' arrival times untouched. */
-static int64_t *record(const char *path, const struct scn *s, size_t *n, int64_t **start,
+static int64_t *record(const char *path, const struct fifo_params *s, size_t *n, int64_t **start,
                        int64_t **dep, int64_t **ue)
 {
     struct diag d;
@@ -237,10 +240,11 @@ START_TEST(test_recorded_requests)
     char *f1 = NULL, *f2 = NULL;
     ck_assert_int_gt(asprintf(&f1, "%s/a.h5", dir), 0);
     ck_assert_int_gt(asprintf(&f2, "%s/b.h5", dir), 0);
-    struct scn s1 = scenario(3, 0.3, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 3000, 0);
-    struct scn s2 = s1;
-    s2.edge.service_time_s = 0.5;
-    s2.ues.count = 4;
+    struct fifo_params s1 =
+        scenario(3, 0.3, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 3000, 0);
+    struct fifo_params s2 = s1;
+    s2.service_time_s = 0.5;
+    s2.nues = 4;
     size_t n1 = 0, n2 = 0;
     int64_t *start, *dep, *ue, *start2, *dep2, *ue2;
     int64_t *arr = record(f1, &s1, &n1, &start, &dep, &ue);

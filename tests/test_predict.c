@@ -80,8 +80,8 @@ static void world_open(struct world *w, double p, double deadline_s, const char 
     free(text);
     ck_assert_int_eq(sim_init(&w->sim, NULL, 64), 0);
     const char *why = NULL;
-    ck_assert_int_eq(split_init(&w->m, &w->sim, &w->s.scn, &w->s.in, 0,
-                                &(struct split_recorders){0}, &w->s.res, NULL, &why),
+    ck_assert_int_eq(split_init(&w->m, &w->sim, &w->s.in, 0, &(struct split_recorders){0},
+                                &w->s.res, NULL, &why),
                      0);
 }
 

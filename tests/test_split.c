@@ -23,7 +23,7 @@ static uint64_t run_rep(struct split_world *w, uint32_t rep, const struct split_
     struct split_model m;
     ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
     const char *why = NULL;
-    ck_assert_int_eq(split_init(&m, &sim, &w->scn, &w->in, rep, tabs, &w->res, NULL, &why), 0);
+    ck_assert_int_eq(split_init(&m, &sim, &w->in, rep, tabs, &w->res, NULL, &why), 0);
     ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
     ck_assert_int_eq(m.error, 0);
     uint64_t left = m.in_progress;
@@ -237,7 +237,7 @@ static void run_to_file(const char *text, const char *path)
                      0);
     ck_assert_uint_eq(run_rep(&w, 0, &tabs), 0);
     struct split_stat st[SM_COUNT_];
-    ck_assert_int_eq(split_record_summary(r, "/summary", &w.scn, &w.in, &w.res, st), 0);
+    ck_assert_int_eq(split_record_summary(r, "/summary", &w.in, &w.res, st), 0);
     ck_assert_int_eq(rec_close(r, true), 0);
     diag_release(&d);
     split_world_release(&w);
@@ -315,7 +315,7 @@ START_TEST(test_battery_stops_new_requests)
         struct split_model m;
         ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
         const char *why = NULL;
-        ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res, NULL, &why), 0);
+        ck_assert_int_eq(split_init(&m, &sim, &w.in, 0, NULL, &w.res, NULL, &why), 0);
         ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
         for (uint32_t u = 0; u < m.nues; u++) {
             ck_assert(m.ues[u].depleted == (b == 1));
@@ -407,7 +407,7 @@ START_TEST(test_unrepresentable_time_stops_run)
     struct split_model m;
     ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
     const char *why = NULL;
-    ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res, NULL, &why), 0);
+    ck_assert_int_eq(split_init(&m, &sim, &w.in, 0, NULL, &w.res, NULL, &why), 0);
     ck_assert_int_ne(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
     ck_assert_int_eq(m.error, -ERANGE);
     split_release(&m);
@@ -478,7 +478,7 @@ START_TEST(test_mixed_fleet)
     struct split_model m;
     const char *why = NULL;
     ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
-    ck_assert_int_eq(split_init(&m, &sim, &w.scn, &w.in, 0, NULL, &w.res, NULL, &why), 0);
+    ck_assert_int_eq(split_init(&m, &sim, &w.in, 0, NULL, &w.res, NULL, &why), 0);
     ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
     bool x = false;
     for (uint32_t u = 0; u < 3; u++) {

@@ -21,8 +21,7 @@ static void run(struct split_world *w, double *p_up, double *p_down)
     ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
     const char *why = NULL;
     ck_assert_int_eq(
-        split_init(&m, &sim, &w->scn, &w->in, 0, &(struct split_recorders){0}, &w->res, NULL, &why),
-        0);
+        split_init(&m, &sim, &w->in, 0, &(struct split_recorders){0}, &w->res, NULL, &why), 0);
     struct chan_selection sel;
     double snr = chan_snr(&m.ues[0].link, &w->in.up, 0, 1.0);
     chan_select(&w->in.up, snr, &sel);
@@ -132,8 +131,8 @@ START_TEST(test_uplink_time_one_burst)
     struct split_results res = {0};
     ck_assert_int_eq(sim_init(&sim, NULL, 64), 0);
     const char *why = NULL;
-    ck_assert_int_eq(
-        split_init(&m, &sim, &w.scn, &w.in, 0, &(struct split_recorders){0}, &res, NULL, &why), 0);
+    ck_assert_int_eq(split_init(&m, &sim, &w.in, 0, &(struct split_recorders){0}, &res, NULL, &why),
+                     0);
     struct chan_selection sel;
     chan_select(&w.in.up, chan_snr(&m.ues[0].link, &w.in.up, 0, 1.0), &sel);
     double want = ceil(524288.0 / sel.efficiency / w.in.up.bandwidth_hz * 1e9) * 1e-9;

@@ -62,18 +62,30 @@ const struct rec_column fifo_replication_columns[] = {
 };
 const size_t fifo_replication_column_count = RP_COUNT;
 
-void fifo_theory(const struct scn *s, struct fifo_theory *t)
+void fifo_params_bind(const struct scn *s, struct fifo_params *p)
 {
-    double S = s->edge.service_time_s;
-    double lambda = (double)s->ues.count * s->workload.rate_per_s, rho = lambda * S;
+    *p = (struct fifo_params){.seed = s->run.seed,
+                              .duration_s = s->run.duration_s,
+                              .warmup_s = s->run.warmup_s,
+                              .nues = (uint32_t)s->ues.count,
+                              .rate_per_s = s->workload.rate_per_s,
+                              .poisson_arrivals = s->workload.arrival == SCN_ARRIVAL_POISSON,
+                              .service_time_s = s->edge.service_time_s,
+                              .exponential_service = s->edge.service == SCN_SERVICE_EXPONENTIAL};
+}
+
+void fifo_theory(const struct fifo_params *p, struct fifo_theory *t)
+{
+    double S = p->service_time_s;
+    double lambda = (double)p->nues * p->rate_per_s, rho = lambda * S;
     *t = (struct fifo_theory){.lambda = lambda,
                               .rho = rho,
                               .time_in_system_s = (double)NAN,
                               .wait_s = (double)NAN,
                               .prob_wait = (double)NAN};
-    if (s->workload.arrival != SCN_ARRIVAL_POISSON || rho >= 1)
+    if (!p->poisson_arrivals || rho >= 1)
         return;
-    if (s->edge.service == SCN_SERVICE_EXPONENTIAL)
+    if (p->exponential_service)
         t->wait_s = rho * S / (1 - rho);
     else
         t->wait_s = rho * S / (2 * (1 - rho));
@@ -88,22 +100,21 @@ static int64_t ns(double seconds)
     return sim_time_from_s(seconds);
 }
 
-int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t replication,
+int fifo_init(struct fifo *m, struct sim *sim, const struct fifo_params *p, uint32_t replication,
               struct rec_table *out)
 {
     memset(m, 0, sizeof *m);
     m->sim = sim;
-    m->poisson_arrivals = s->workload.arrival == SCN_ARRIVAL_POISSON;
-    m->exponential_service = s->edge.service == SCN_SERVICE_EXPONENTIAL;
+    m->poisson_arrivals = p->poisson_arrivals;
+    m->exponential_service = p->exponential_service;
     m->replication = replication;
     m->out = out;
-    m->duration = ns(s->run.duration_s);
-    m->warmup = ns(s->run.warmup_s);
-    m->service_mean = ns(s->edge.service_time_s);
-    m->gap_mean_ns = 1e9 / s->workload.rate_per_s;
-    m->nues = (uint32_t)s->ues.count;
-    double expected =
-        (double)s->ues.count * s->workload.rate_per_s * (s->run.duration_s - s->run.warmup_s);
+    m->duration = ns(p->duration_s);
+    m->warmup = ns(p->warmup_s);
+    m->service_mean = ns(p->service_time_s);
+    m->gap_mean_ns = 1e9 / p->rate_per_s;
+    m->nues = p->nues;
+    double expected = (double)p->nues * p->rate_per_s * (p->duration_s - p->warmup_s);
     uint64_t batch = expected / FIFO_BATCHES >= 1 ? (uint64_t)(expected / FIFO_BATCHES) : 1;
     stats_batch_init(&m->time_in_system_s, batch);
     stats_batch_init(&m->wait_s, batch);
@@ -111,14 +122,14 @@ int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t rep
     m->queue = malloc(m->qcap * sizeof *m->queue);
     m->ues = calloc(m->nues, sizeof *m->ues);
     if (!m->queue || !m->ues || sim_reserve(sim, m->nues + 16) < 0 ||
-        rng_init(&m->service, s->run.seed, replication, RNG_KIND_SERVICE, 0) < 0)
+        rng_init(&m->service, p->seed, replication, RNG_KIND_SERVICE, 0) < 0)
         goto nomem;
     for (uint32_t u = 0; u < m->nues; u++) {
         struct fifo_ue *ue = &m->ues[u];
         ue->id = u;
-        if (rng_init(&ue->arrivals, s->run.seed, replication, RNG_KIND_ARRIVAL, u) < 0)
+        if (rng_init(&ue->arrivals, p->seed, replication, RNG_KIND_ARRIVAL, u) < 0)
             goto nomem;
-        int64_t first = s->workload.arrival == SCN_ARRIVAL_POISSON
+        int64_t first = p->poisson_arrivals
                             ? rng_exponential_ns(&ue->arrivals, m->gap_mean_ns)
                             : sim_time_trunc(rng_uniform(&ue->arrivals) * m->gap_mean_ns);
         if (first < m->duration && !sim_schedule(sim, first, 0, on_arrival, m, u))
@@ -288,11 +299,11 @@ static void across(const struct fifo_summary *s, size_t n, size_t offset, double
     *hw = stats_running_halfwidth(&r, 0.95);
 }
 
-int fifo_record_summary(struct rec *r, const struct scn *s, const struct fifo_summary *sums,
+int fifo_record_summary(struct rec *r, const struct fifo_params *p, const struct fifo_summary *sums,
                         size_t n, struct fifo_summary *o)
 {
     struct fifo_theory th;
-    fifo_theory(s, &th);
+    fifo_theory(p, &th);
     *o = (struct fifo_summary){0};
     for (size_t i = 0; i < n; i++) {
         o->requests += sums[i].requests;
@@ -327,12 +338,12 @@ int fifo_record_summary(struct rec *r, const struct scn *s, const struct fifo_su
     rec_scalar_double(r, g, "prob_wait", "1", "fraction of requests that had to wait",
                       o->prob_wait);
     rec_scalar_double(r, g, "utilisation", "1", "server busy time over run length", o->utilisation);
-    rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)s->ues.count);
+    rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)p->nues);
     rec_scalar_double(r, g, "duration_s", "s", "arrivals happen during [0, duration)",
-                      s->run.duration_s);
+                      p->duration_s);
     rec_scalar_double(r, g, "warmup_s", "s", "requests arriving earlier are not in the statistics",
-                      s->run.warmup_s);
-    rec_scalar_double(r, g, "service_time_s", "s", "mean service time", s->edge.service_time_s);
+                      p->warmup_s);
+    rec_scalar_double(r, g, "service_time_s", "s", "mean service time", p->service_time_s);
     rec_scalar_double(r, g, "lambda", "1/s", "total arrival rate, UEs x rate", th.lambda);
     rec_scalar_double(r, g, "rho", "1", "offered load lambda x service time", th.rho);
     rec_scalar_double(r, g, "theory_time_in_system_s", "s",

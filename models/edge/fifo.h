@@ -84,18 +84,31 @@ struct fifo_summary {
     double end_time_s;
 };
 
+/* The scenario's values the queue model reads, bound once (fifo_params_bind). */
+struct fifo_params {
+    uint64_t seed;
+    double duration_s, warmup_s;
+    uint32_t nues;
+    double rate_per_s;        /* requests per second per UE */
+    bool poisson_arrivals;    /* else periodic */
+    double service_time_s;    /* mean */
+    bool exponential_service; /* else deterministic */
+};
+
+void fifo_params_bind(const struct scn *s, struct fifo_params *p);
+
 /* Offered load and queueing theory for a scenario (NaN where there is no closed form). */
 struct fifo_theory {
     double lambda, rho, time_in_system_s, wait_s, prob_wait;
 };
 
-void fifo_theory(const struct scn *s, struct fifo_theory *t);
+void fifo_theory(const struct fifo_params *p, struct fifo_theory *t);
 
 /*
  * Prepares replication `replication` of scenario s on sim; `out` may be NULL, else a table made
  * with fifo_request_columns. Schedules each UE's first arrival. 0 or -ENOMEM.
  */
-int fifo_init(struct fifo *m, struct sim *sim, const struct scn *s, uint32_t replication,
+int fifo_init(struct fifo *m, struct sim *sim, const struct fifo_params *p, uint32_t replication,
               struct rec_table *out);
 
 /* Fills *sum after sim_run has emptied the event queue. */
@@ -118,7 +131,7 @@ int fifo_record_replication(struct rec_table *t, const struct fifo_summary *sum)
  * half-width (Student t across replications when there are two or more, batch means within the
  * one replication otherwise), and the theory values.
  */
-int fifo_record_summary(struct rec *r, const struct scn *s, const struct fifo_summary *sums,
+int fifo_record_summary(struct rec *r, const struct fifo_params *p, const struct fifo_summary *sums,
                         size_t n, struct fifo_summary *overall);
 
 #endif

@@ -11,7 +11,8 @@
 #include "models/model.h"
 
 struct queue_run {
-    const struct scn *scn;
+    const struct scn *scn; /* for the terminal summary's description */
+    struct fifo_params par;
     struct rec_table *requests, *replications;
     struct fifo_summary *sums; /* [run.replications] */
     size_t done;               /* replications summarised */
@@ -30,8 +31,10 @@ static size_t queue_files(const struct scn *s, struct model_file *in, struct mod
 
 static void queue_advise(const struct scn *s, struct diag *d)
 {
+    struct fifo_params par;
+    fifo_params_bind(s, &par);
     struct fifo_theory th;
-    fifo_theory(s, &th);
+    fifo_theory(&par, &th);
     if (th.rho >= 1)
         diag_report(d, DIAG_WARNING, NULL, 0, 0,
                     "offered load rho = %.3g >= 1: the queue grows without bound, there is no "
@@ -50,6 +53,7 @@ static int queue_setup(void **state, const struct scn *s, struct model_plan *pla
         return -ENOMEM;
     }
     q->scn = s;
+    fifo_params_bind(s, &q->par);
     *plan = (struct model_plan){.npolicies = 1};
     *state = q;
     return 0;
@@ -57,9 +61,10 @@ static int queue_setup(void **state, const struct scn *s, struct model_plan *pla
 
 static void queue_describe(const void *state, const struct scn *s, FILE *out)
 {
-    (void)state;
+    (void)s;
+    const struct queue_run *q = state;
     struct fifo_theory th;
-    fifo_theory(s, &th);
+    fifo_theory(&q->par, &th);
     fprintf(out, "# offered load: lambda %g /s, rho %.4g (%s)\n", th.lambda, th.rho,
             th.rho < 1 ? "stable" : "unstable: the queue grows without bound");
 }
@@ -89,7 +94,7 @@ static int queue_replication_start(void *state, size_t p, struct sim *sim, uint3
     struct queue_run *q = state;
     (void)p;
     (void)why;
-    int rc = fifo_init(&q->live, sim, q->scn, replication, q->requests);
+    int rc = fifo_init(&q->live, sim, &q->par, replication, q->requests);
     q->have_live = rc == 0;
     return rc;
 }
@@ -121,7 +126,7 @@ static void queue_replication_release(void *state)
 static int queue_summary(void *state, struct rec *rec)
 {
     struct queue_run *q = state;
-    fifo_record_summary(rec, q->scn, q->sums, q->scn->run.replications, &q->overall);
+    fifo_record_summary(rec, &q->par, q->sums, q->scn->run.replications, &q->overall);
     return 0;
 }
 
@@ -132,7 +137,7 @@ static void queue_print(const void *state, FILE *out, const char *file, uint64_t
     const struct scn *s = q->scn;
     const struct fifo_summary *o = &q->overall;
     struct fifo_theory th;
-    fifo_theory(s, &th);
+    fifo_theory(&q->par, &th);
     static const char *const arrivals[] = {"Poisson", "periodic"};
     static const char *const services[] = {"exponential", "fixed"};
     fprintf(out,

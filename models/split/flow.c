@@ -40,11 +40,6 @@ static void request_free(struct split_model *m, struct split_request *r)
     m->free_list = r;
 }
 
-static double dbm_to_w(double dbm)
-{
-    return pow(10, (dbm - 30) / 10);
-}
-
 /* Spends UE energy; an empty battery stops the UE's new requests. */
 void split_ue_spend(struct split_model *m, struct split_ue *ue, double joules)
 {
@@ -459,49 +454,17 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
 
 /* ---- setup ---------------------------------------------------------------------------------- */
 
-void split_candidates(const struct scn *s, const struct split_inputs *in, uint32_t *k_min,
-                      uint32_t *k_max)
-{
-    uint64_t hi = s->policy.max_split < in->blocks ? s->policy.max_split : in->blocks;
-    *k_max = (uint32_t)hi;
-    *k_min = s->policy.min_split < hi ? (uint32_t)s->policy.min_split : (uint32_t)hi;
-}
-
-/* The configuration a policy is built with. */
-static void policy_config(const struct scn *s, const struct split_inputs *in, uint32_t k_min,
-                          uint32_t k_max, struct rng *rng, struct pol_config *cfg)
-{
-    const struct scn_mbrl *mb = &s->policy.mbrl;
-    *cfg = (struct pol_config){
-        .blocks = in->blocks,
-        .k_min = k_min,
-        .k_max = k_max,
-        .fixed_k = (uint32_t)s->split.layer,
-        .rng = rng,
-        .mbrl_hidden = (uint32_t)mb->hidden,
-        .mbrl_budget = mb->budget,
-        .mbrl_ppo_steps = mb->ppo_steps,
-        .mbrl_train_every = mb->train_every,
-        .mbrl_learning_rate = mb->learning_rate,
-        .mbrl_weights_in = mb->weights_in,
-        .mbrl_weights_out = mb->weights_out,
-        .latency_weight = s->reward.latency + s->reward.energy + s->reward.edge_load,
-    };
-}
-
 int split_policy_check(const struct scn *s, const struct split_inputs *in,
                        const struct pol_type *ptype, struct diag *d)
 {
     struct rng rng;
-    if (rng_init(&rng, s->run.seed, 0, RNG_KIND_POLICY, 0) < 0)
+    if (rng_init(&rng, in->par.seed, 0, RNG_KIND_POLICY, 0) < 0)
         return -ENOMEM;
-    uint32_t k_min, k_max;
-    split_candidates(s, in, &k_min, &k_max);
-    struct pol_config cfg;
-    policy_config(s, in, k_min, k_max, &rng, &cfg);
+    struct pol_config cfg = in->par.policy;
+    cfg.rng = &rng;
     cfg.diag = d;
     if (!ptype)
-        ptype = pol_type_find(s->policy.name);
+        ptype = pol_type_find(in->par.policy_name);
     struct policy p;
     const char *why = NULL;
     int rc = policy_init(&p, ptype, &cfg, &why);
@@ -517,9 +480,8 @@ int split_policy_check(const struct scn *s, const struct split_inputs *in,
     return rc;
 }
 
-int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
-               const struct split_inputs *in, uint32_t replication,
-               const struct split_recorders *rec, struct split_results *res,
+int split_init(struct split_model *m, struct sim *sim, const struct split_inputs *in,
+               uint32_t replication, const struct split_recorders *rec, struct split_results *res,
                const struct pol_type *ptype, const char **why)
 {
     memset(m, 0, sizeof *m);
@@ -531,20 +493,14 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
     if (rec)
         m->rec = *rec;
     m->res = res;
-    m->duration = sim_time_from_s(s->run.duration_s);
-    m->warmup = sim_time_from_s(s->run.warmup_s);
-    static const double value_bytes[] = {2, 1, 0.5};
-    m->value_bytes = value_bytes[s->split.precision];
+    const struct split_params *p = &in->par;
+    m->duration = sim_time_from_s(p->duration_s);
+    m->warmup = sim_time_from_s(p->warmup_s);
+    m->value_bytes = p->value_bytes;
     m->ue_power_w = in->ue_table.power_w;
-    m->tx_draw_w = dbm_to_w(s->ues.tx_electric_dbm);
-    m->rx_draw_w = dbm_to_w(s->ues.rx_electric_dbm);
-    m->mob = (struct mobility_params){
-        .radius_m = s->cell.radius_m,
-        .moving = s->ues.mobility == SCN_MOBILITY_RANDOM_WAYPOINT,
-        .speed_min_mps = s->ues.speed_min_mps,
-        .speed_max_mps = s->ues.speed_max_mps,
-        .pause_ns = sim_time_from_s(s->ues.pause_s),
-    };
+    m->tx_draw_w = p->tx_draw_w;
+    m->rx_draw_w = p->rx_draw_w;
+    m->mob = p->mob;
     if (res->nreps == res->cap) {
         size_t nc = res->cap ? 2 * res->cap : 8;
         struct split_rep_totals *nr = realloc(res->reps, nc * sizeof *nr);
@@ -558,30 +514,20 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
     for (int k = 0; k < SM_COUNT_; k++)
         m->totals->start[k] = res->metric[k].n;
 
-    int rc = cell_init(&m->cell, sim, s->cell.bandwidth_hz,
-                       s->cell.sharing == SCN_SHARING_FIXED ? CELL_SHARE_FIXED : CELL_SHARE_EQUAL,
-                       s->cell.share);
+    int rc = cell_init(&m->cell, sim, p->cell_bandwidth_hz, p->cell_sharing, p->cell_share);
     if (rc < 0)
         return rc;
-    m->nservers = (uint32_t)s->edge.servers;
+    m->nservers = p->nservers;
     m->servers = calloc(m->nservers, sizeof *m->servers);
     m->outstanding = calloc(m->nservers, sizeof *m->outstanding);
-    m->nues = (uint32_t)s->ues.count;
+    m->nues = p->nues;
     m->ues = calloc(m->nues, sizeof *m->ues);
     if (!m->servers || !m->outstanding || !m->ues)
         return -ENOMEM;
-    struct edge_params ep = {
-        .batch_max = (uint32_t)s->edge.batch_max,
-        .batch_tokens = (double)s->edge.batch_tokens,
-        .kv_budget = s->edge.kv_memory_b,
-        .order = s->edge.scheduling == SCN_ORDER_DECODE_FIRST    ? EDGE_ORDER_DECODE_FIRST
-                 : s->edge.scheduling == SCN_ORDER_PREFILL_FIRST ? EDGE_ORDER_PREFILL_FIRST
-                                                                 : EDGE_ORDER_FIFO,
-    };
     for (uint32_t i = 0; i < m->nservers; i++)
-        if ((rc = edge_init(&m->servers[i], sim, &in->edge_table, i, &ep)) < 0)
+        if ((rc = edge_init(&m->servers[i], sim, &in->edge_table, i, &p->edge)) < 0)
             return rc;
-    uint64_t seed = s->run.seed;
+    uint64_t seed = p->seed;
     for (uint32_t u = 0; u < m->nues; u++) {
         struct split_ue *ue = &m->ues[u];
         ue->id = u;
@@ -595,31 +541,31 @@ int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
         ue->distance0 = mobility_distance(&ue->mob, &m->mob, 0);
         if (chan_link_init(&ue->link, &in->up, seed, replication, u, ue->distance0) < 0)
             return -ENOMEM;
-        if (s->workload.arrival == SCN_ARRIVAL_TRACE)
+        if (p->arrival == SPLIT_ARRIVAL_TRACE)
             continue;
-        int64_t first = s->workload.arrival == SCN_ARRIVAL_POISSON
+        int64_t first = p->arrival == SPLIT_ARRIVAL_POISSON
                             ? rng_exponential_ns(&ue->arrivals, gap_ns(m))
                             : sim_time_round(rng_uniform(&ue->arrivals) * gap_ns(m));
         if (first < m->duration && !sim_schedule(sim, first, 0, on_ue_arrival, m, u))
             return -ENOMEM;
     }
-    if (s->workload.arrival == SCN_ARRIVAL_TRACE && in->trace.n &&
-        in->trace.v[0].time_ns < m->duration &&
+    if (p->arrival == SPLIT_ARRIVAL_TRACE && in->trace.n && in->trace.v[0].time_ns < m->duration &&
         !sim_schedule(sim, in->trace.v[0].time_ns, 0, on_trace_arrival, m, 0))
         return -ENOMEM;
-    if (s->recording.interval_s > 0 && !sim_schedule(sim, 0, SPLIT_PRIO_SAMPLE, on_sample, m, 0))
+    if (p->record_interval_s > 0 && !sim_schedule(sim, 0, SPLIT_PRIO_SAMPLE, on_sample, m, 0))
         return -ENOMEM;
 
     /* the policy: a fresh instance per replication, with its own stream */
-    split_candidates(s, in, &m->k_min, &m->k_max);
+    m->k_min = p->k_min;
+    m->k_max = p->k_max;
     for (uint32_t u = 0; u < m->nues; u++)
         m->ues[u].last_k = m->k_min;
     if (rng_init(&m->policy_rng, seed, replication, RNG_KIND_POLICY, 0) < 0)
         return -ENOMEM;
     if (!ptype)
-        ptype = pol_type_find(s->policy.name);
-    struct pol_config cfg;
-    policy_config(s, in, m->k_min, m->k_max, &m->policy_rng, &cfg);
+        ptype = pol_type_find(p->policy_name);
+    struct pol_config cfg = p->policy;
+    cfg.rng = &m->policy_rng;
     if ((rc = policy_init(&m->policy, ptype, &cfg, why)) < 0)
         return rc;
     if (ptype->predict && m->rec.decisions) {

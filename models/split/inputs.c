@@ -9,6 +9,7 @@
 
 #include "models/llm/derive.h"
 #include "models/llm/device.h"
+#include "sim/simtime.h"
 
 static void fill_channel(const struct scn *s, struct chan_params *up, struct chan_params *down)
 {
@@ -45,6 +46,11 @@ static void fill_channel(const struct scn *s, struct chan_params *up, struct cha
 }
 
 /* Loads or derives one side's cost table. */
+static double value_bytes_of(int p)
+{
+    return p == SCN_PRECISION_INT8 ? 1 : p == SCN_PRECISION_INT4 ? 0.5 : 2;
+}
+
 static enum quality_precision precision_of(int p)
 {
     switch (p) {
@@ -57,7 +63,7 @@ static enum quality_precision precision_of(int p)
     }
 }
 
-void split_params_bind(const struct scn *s, struct split_params *p)
+void split_params_bind(const struct scn *s, uint32_t blocks, struct split_params *p)
 {
     const struct scn_channel *c = &s->channel;
     const struct scn_reward *w = &s->reward;
@@ -100,6 +106,52 @@ void split_params_bind(const struct scn *s, struct split_params *p)
         .record_every = s->recording.every,
         .record_snr_ues = s->recording.snr_ues,
         .record_interval_s = s->recording.interval_s,
+        .seed = s->run.seed,
+        .duration_s = s->run.duration_s,
+        .warmup_s = s->run.warmup_s,
+        .nues = (uint32_t)s->ues.count,
+        .nservers = (uint32_t)s->edge.servers,
+        .value_bytes = value_bytes_of(s->split.precision),
+        .tx_draw_w = pow(10, (s->ues.tx_electric_dbm - 30) / 10),
+        .rx_draw_w = pow(10, (s->ues.rx_electric_dbm - 30) / 10),
+        .mob = {.radius_m = s->cell.radius_m,
+                .moving = s->ues.mobility == SCN_MOBILITY_RANDOM_WAYPOINT,
+                .speed_min_mps = s->ues.speed_min_mps,
+                .speed_max_mps = s->ues.speed_max_mps,
+                .pause_ns = sim_time_from_s(s->ues.pause_s)},
+        .cell_bandwidth_hz = s->cell.bandwidth_hz,
+        .cell_share = s->cell.share,
+        .cell_sharing = s->cell.sharing == SCN_SHARING_FIXED ? CELL_SHARE_FIXED : CELL_SHARE_EQUAL,
+        .edge = {.batch_max = (uint32_t)s->edge.batch_max,
+                 .batch_tokens = (double)s->edge.batch_tokens,
+                 .kv_budget = s->edge.kv_memory_b,
+                 .order = s->edge.scheduling == SCN_ORDER_DECODE_FIRST    ? EDGE_ORDER_DECODE_FIRST
+                          : s->edge.scheduling == SCN_ORDER_PREFILL_FIRST ? EDGE_ORDER_PREFILL_FIRST
+                                                                          : EDGE_ORDER_FIFO},
+        .fixed_k = (uint32_t)s->split.layer,
+        .policy_name = s->policy.name,
+        .evaluation_cost_s = s->policy.evaluation_cost_s,
+        .ue_cost_table = s->ues.cost_table,
+        .edge_cost_table = s->edge.cost_table,
+    };
+    /* the candidate splits: [min_split, max_split] within [0, L] */
+    uint64_t hi = s->policy.max_split < blocks ? s->policy.max_split : blocks;
+    p->k_max = (uint32_t)hi;
+    p->k_min = s->policy.min_split < hi ? (uint32_t)s->policy.min_split : (uint32_t)hi;
+    const struct scn_mbrl *mb = &s->policy.mbrl;
+    p->policy = (struct pol_config){
+        .blocks = blocks,
+        .k_min = p->k_min,
+        .k_max = p->k_max,
+        .fixed_k = p->fixed_k,
+        .mbrl_hidden = (uint32_t)mb->hidden,
+        .mbrl_budget = mb->budget,
+        .mbrl_ppo_steps = mb->ppo_steps,
+        .mbrl_train_every = mb->train_every,
+        .mbrl_learning_rate = mb->learning_rate,
+        .mbrl_weights_in = mb->weights_in,
+        .mbrl_weights_out = mb->weights_out,
+        .latency_weight = s->reward.latency + s->reward.energy + s->reward.edge_load,
     };
 }
 
@@ -172,7 +224,6 @@ static int load_table(struct cost_table *t, const struct scn *s, const struct ar
 int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d)
 {
     memset(in, 0, sizeof *in);
-    split_params_bind(s, &in->par);
     in->arch = arch_find(s->llm.model);
     if (!in->arch) {
         if (arch_spec_load(&in->arch_file, s->llm.model, d) < 0) {
@@ -183,6 +234,7 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
     }
     in->blocks = in->arch->layers;
     in->nlayers = in->blocks + 2;
+    split_params_bind(s, in->blocks, &in->par);
     fill_channel(s, &in->up, &in->down);
     const char *why = chan_params_check(&in->up);
     if (why) {

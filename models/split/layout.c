@@ -165,8 +165,8 @@ void split_record_decision(struct split_model *m, const struct split_request *r,
         split_fail(m, -EIO);
 }
 
-struct rec_column *split_decision_columns(const struct scn *s, const struct split_inputs *in,
-                                          bool predictions, size_t *n)
+struct rec_column *split_decision_columns(const struct split_inputs *in, bool predictions,
+                                          size_t *n)
 {
     static const struct rec_column fixed[DC_PREDICTED_FIRST] = {
         [DC_REPLICATION] = {"replication", REC_INT64, "1", "replication number"},
@@ -190,8 +190,7 @@ struct rec_column *split_decision_columns(const struct scn *s, const struct spli
                               "the true expected reward of the chosen k"},
     };
     size_t nf = sizeof fixed / sizeof fixed[0];
-    uint32_t k_min, k_max;
-    split_candidates(s, in, &k_min, &k_max);
+    uint32_t k_min = in->par.k_min, k_max = in->par.k_max;
     size_t np = predictions ? k_max - k_min + 1 : 0;
     struct rec_column *c = calloc(nf + np, sizeof *c);
     if (!c)

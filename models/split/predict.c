@@ -116,7 +116,7 @@ double split_reward_of(const struct split_model *m, uint32_t k, double quality, 
     const struct split_reward_params *w = &m->par->reward;
     double metric = w->latency_metric == SPLIT_METRIC_TTFT   ? ttft
                     : w->latency_metric == SPLIT_METRIC_TPOT ? tpot
-                                                           : latency;
+                                                             : latency;
     if (isnan(metric))
         metric = 0;
     double kmax = m->k_max > 0 ? (double)m->k_max : 1;
@@ -130,7 +130,9 @@ double split_reward_of(const struct split_model *m, uint32_t k, double quality, 
 static double latency_metric_of(const struct split_model *m, const struct split_pred *p)
 {
     int metric = m->par->reward.latency_metric;
-    return metric == SPLIT_METRIC_TTFT ? p->ttft : metric == SPLIT_METRIC_TPOT ? p->tpot : p->latency;
+    return metric == SPLIT_METRIC_TTFT   ? p->ttft
+           : metric == SPLIT_METRIC_TPOT ? p->tpot
+                                         : p->latency;
 }
 
 /* The true evaluation: the expected reward of k with the exact present state. */

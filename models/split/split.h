@@ -90,8 +90,9 @@ struct split_reward_params {
     enum split_latency_metric latency_metric;
 };
 
-/* Every scenario value the request flow reads while it runs, bound once from the scenario
- * (split_params_bind): the flow, the predictor and the transfers never read struct scn. */
+/* Every scenario value a replication of the split model needs, bound once from the scenario
+ * (split_params_bind): a replication is built from these and the loaded tables alone, and the
+ * flow, the predictor and the transfers read nothing else. */
 struct split_params {
     enum split_arrival arrival;
     double rate_per_s; /* per UE */
@@ -107,10 +108,29 @@ struct split_params {
     uint64_t record_every;    /* record every n-th request */
     uint64_t record_snr_ues;  /* UEs in /timeseries/snr */
     double record_interval_s; /* time-series sampling; 0: none */
+    /* the world a replication builds */
+    uint64_t seed;
+    double duration_s, warmup_s;
+    uint32_t nues, nservers;
+    double value_bytes;          /* bytes per hidden-state value sent (2, 1, 0.5) */
+    double tx_draw_w, rx_draw_w; /* electrical power while transmitting, receiving */
+    struct mobility_params mob;
+    double cell_bandwidth_hz, cell_share;
+    enum cell_sharing cell_sharing;
+    struct edge_params edge;
+    /* the policies */
+    uint32_t k_min, k_max;    /* candidate splits: [min_split, max_split] within [0, L] */
+    uint32_t fixed_k;         /* split.layer */
+    const char *policy_name;  /* policy.name (the default policy) */
+    struct pol_config policy; /* every policy's configuration but its stream and diag */
+    double evaluation_cost_s; /* what one true evaluation costs */
+    const char *ue_cost_table, *edge_cost_table; /* files named, or "" (derived) */
 };
 
-/* Binds the scenario's values (explicit mappings, no enum cast by position). */
-void split_params_bind(const struct scn *s, struct split_params *p);
+/* Binds the scenario's values (explicit mappings, no enum cast by position); the candidate
+ * splits and the policy configuration's block count need L (blocks): 0 until
+ * split_inputs_load sets them. */
+void split_params_bind(const struct scn *s, uint32_t blocks, struct split_params *p);
 
 /* What a run loads once and every replication shares: tables, architecture, trace. */
 struct split_inputs {
@@ -291,14 +311,13 @@ struct split_model {
 /* Prepares replication `replication`; schedules the first arrivals (and the time-series
  * sampler). Recorder tables in `rec` may be NULL; measured values accumulate in `res`.
  * 0 or -ENOMEM. */
-int split_init(struct split_model *m, struct sim *sim, const struct scn *s,
-               const struct split_inputs *in, uint32_t replication,
-               const struct split_recorders *rec, struct split_results *res,
+int split_init(struct split_model *m, struct sim *sim, const struct split_inputs *in,
+               uint32_t replication, const struct split_recorders *rec, struct split_results *res,
                const struct pol_type *policy, const char **why);
 
 /* Checks that policy `policy` (NULL: policy.name) can be set up for this scenario (e.g. that
  * its weights file loads), before anything is simulated. 0, or -EINVAL / -ENOMEM with messages
- * in d. */
+ * in d, placed at the scenario key responsible (the one use of `s`: where to point). */
 int split_policy_check(const struct scn *s, const struct split_inputs *in,
                        const struct pol_type *policy, struct diag *d);
 
@@ -312,13 +331,9 @@ int split_finish(struct split_model *m, const char **why);
 
 /* Columns of /decisions for a run whose policy predicts (`predictions`: one column per
  * candidate k_min..k_max) or not. Caller frees with split_decision_columns_free. */
-struct rec_column *split_decision_columns(const struct scn *s, const struct split_inputs *in,
-                                          bool predictions, size_t *n);
+struct rec_column *split_decision_columns(const struct split_inputs *in, bool predictions,
+                                          size_t *n);
 void split_decision_columns_free(struct rec_column *cols, size_t n);
-
-/* The candidate splits of a scenario. */
-void split_candidates(const struct scn *s, const struct split_inputs *in, uint32_t *k_min,
-                      uint32_t *k_max);
 
 /* Writes the per-UE rows of the replication (after sim_run). */
 int split_record_ues(struct split_model *m);
@@ -354,8 +369,7 @@ int split_stat_compute(const struct split_results *res, enum split_metric k,
 
 /* Writes /summary (one group per metric with n, mean, ci95, p50, p95, p99, plus run totals)
  * and the quality provenance; fills stats[SM_COUNT_]. */
-int split_record_summary(struct rec *r, const char *group, const struct scn *s,
-                         const struct split_inputs *in, const struct split_results *res,
-                         struct split_stat *stats);
+int split_record_summary(struct rec *r, const char *group, const struct split_inputs *in,
+                         const struct split_results *res, struct split_stat *stats);
 
 #endif

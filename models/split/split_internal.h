@@ -23,9 +23,10 @@
 #include "models/split/split.h"
 #include "sim/simtime.h"
 
-#define SPLIT_SLAB_REQUESTS 1024  /* requests allocated at once (their addresses never move) */
-#define SPLIT_PRIO_SAMPLE   (-10) /* the time-series sampler sees the state before same-time events \
-                                   */
+#define SPLIT_SLAB_REQUESTS 1024 /* requests allocated at once (their addresses never move) */
+#define SPLIT_PRIO_SAMPLE                                                                          \
+    (-10) /* the time-series sampler sees the state before same-time events                        \
+           */
 
 /* Weight of a request's erased fraction in its UE's running estimate (an exponentially weighted
  * mean over about the last 1 / 0.1 = 10 hidden states): what a policy sees as `erasure` on a

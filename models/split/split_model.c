@@ -151,7 +151,7 @@ static int split_policy_begin(void *state, size_t p, struct rec *rec, const char
     if (s->recording.decisions) {
         size_t nc = 0;
         struct rec_column *dc =
-            split_decision_columns(s, &m->in, m->runs[p].type->predict != NULL, &nc);
+            split_decision_columns(&m->in, m->runs[p].type->predict != NULL, &nc);
         if (!dc)
             return -ENOMEM;
         table(rec, group, "/decisions", dc, nc, &t->decisions);
@@ -177,7 +177,7 @@ static int split_replication_start(void *state, size_t p, struct sim *sim, uint3
     struct split_policy_run *r = &m->runs[p];
     m->live_policy = p;
     m->have_live = true;
-    return split_init(&m->live, sim, m->scn, &m->in, replication, &m->tabs, &r->res, r->type, why);
+    return split_init(&m->live, sim, &m->in, replication, &m->tabs, &r->res, r->type, why);
 }
 
 static int split_replication_error(const void *state)
@@ -222,7 +222,7 @@ static int split_summary(void *state, struct rec *rec)
     for (size_t i = 0; i < m->nruns && rc == 0; i++) {
         char group[128];
         snprintf(group, sizeof group, "%s/summary", m->runs[i].group);
-        rc = split_record_summary(rec, group, m->scn, &m->in, &m->runs[i].res, m->runs[i].stats);
+        rc = split_record_summary(rec, group, &m->in, &m->runs[i].res, m->runs[i].stats);
     }
     if (rc == 0 && m->scn->policy.compete.n) {
         struct compete_entry *e = competition_entries(m);

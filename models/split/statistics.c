@@ -94,9 +94,8 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
     return 0;
 }
 
-int split_record_summary(struct rec *r, const char *group, const struct scn *s,
-                         const struct split_inputs *in, const struct split_results *res,
-                         struct split_stat *stats)
+int split_record_summary(struct rec *r, const char *group, const struct split_inputs *in,
+                         const struct split_results *res, struct split_stat *stats)
 {
     uint64_t decisions = 0, evaluations = 0;
     for (size_t i = 0; i < res->nreps; i++) {
@@ -117,7 +116,7 @@ int split_record_summary(struct rec *r, const char *group, const struct scn *s,
     rec_scalar_int64(r, g, "evaluations", "1", "true evaluations the policy paid for",
                      (int64_t)evaluations);
     rec_scalar_double(r, g, "evaluation_cost_s", "s", "evaluations x policy.evaluation_cost",
-                      (double)evaluations * s->policy.evaluation_cost_s);
+                      (double)evaluations * in->par.evaluation_cost_s);
     rec_scalar_int64(r, g, "replications", "1", "replications run", (int64_t)res->nreps);
     rec_scalar_int64(r, g, "requests", "1", "requests that arrived, all replications",
                      (int64_t)arrived);
@@ -130,14 +129,14 @@ int split_record_summary(struct rec *r, const char *group, const struct scn *s,
                      (int64_t)measured);
     rec_scalar_int64(r, g, "split", "1",
                      "split.layer: the fixed policy's k (the chosen splits are /requests/split)",
-                     (int64_t)s->split.layer);
+                     (int64_t)in->par.fixed_k);
     rec_scalar_int64(r, g, "blocks", "1", "L: decoder blocks of the model", in->blocks);
-    rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)s->ues.count);
+    rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)in->par.nues);
     rec_attr_string(r, g, "quality_source", in->quality_source);
     rec_attr_string(r, g, "ue_cost_table",
-                    *s->ues.cost_table ? s->ues.cost_table : in->ue_table.source);
+                    *in->par.ue_cost_table ? in->par.ue_cost_table : in->ue_table.source);
     rec_attr_string(r, g, "edge_cost_table",
-                    *s->edge.cost_table ? s->edge.cost_table : in->edge_table.source);
+                    *in->par.edge_cost_table ? in->par.edge_cost_table : in->edge_table.source);
     for (int k = 0; k < SM_COUNT_; k++) {
         if (split_stat_compute(res, (enum split_metric)k, &stats[k]) < 0)
             return -ENOMEM;

@@ -158,8 +158,7 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
         r->tx_round_bits = r->tx_lost * size;
         r->tx_pos = 0;
         r->tx_lost = 0;
-        if (!sim_schedule_in(sim, sim_time_from_s(m->par->link.harq_rtt_s), 0, uplink_burst, r,
-                             0))
+        if (!sim_schedule_in(sim, sim_time_from_s(m->par->link.harq_rtt_s), 0, uplink_burst, r, 0))
             split_fail(m, -ENOMEM);
     } else {
         if (r->tx_hidden)
