@@ -92,6 +92,15 @@ START_TEST(test_default_scenario_file)
 }
 END_TEST
 
+/* Empties the tree and the messages for the next case. */
+static void fresh(struct ytree *t, struct diag *d)
+{
+    ytree_release(t);
+    diag_release(d);
+    ytree_init(t);
+    diag_init(d);
+}
+
 START_TEST(test_overrides)
 {
     char *path = source_path("scenarios/queue.yaml");
@@ -115,12 +124,9 @@ START_TEST(test_overrides)
     ck_assert(s.run.duration_s == 5 * 3600.0);
     ck_assert(s.run.warmup_s == 30 * 60.0); /* from the file */
     scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    fresh(&t, &d);
 
     /* Merging is recursive, and where the tree holds no mapping the value is set as given. */
-    ytree_init(&t);
-    diag_init(&d);
     const char *text = "model: split\nrun: {duration: 1 h}\npolicy:\n  name: mbrl\n"
                        "  mbrl: {hidden: 8, budget: 5}\n";
     ck_assert_int_eq(ytree_parse(&t, "m.yaml", text, strlen(text), &t.root, &d), 0);
@@ -133,12 +139,9 @@ START_TEST(test_overrides)
     ck_assert_uint_eq(s.policy.mbrl.budget, 6);
     ck_assert(s.recording.interval_s == 0);
     scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    fresh(&t, &d);
 
     /* Bad overrides: located at --set N:column, validated like the file. */
-    ytree_init(&t);
-    diag_init(&d);
     struct scn_override bad[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"recording.requests.x=1"}};
     ck_assert_int_lt(scn_load(&s, &t, path, bad, 3, &models_catalog, &d), 0);
     ck_assert_uint_eq(d.len, 1);
@@ -147,11 +150,8 @@ START_TEST(test_overrides)
     ck_assert_str_eq(
         d.msgs[0].text,
         "cannot set 'recording.requests.x': 'recording.requests' is a scalar, not a section");
-    ytree_release(&t);
-    diag_release(&d);
+    fresh(&t, &d);
 
-    ytree_init(&t);
-    diag_init(&d);
     struct scn_override bad2[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"noequals"}};
     ck_assert_int_lt(scn_load(&s, &t, path, bad2, 2, &models_catalog, &d), 0);
     ck_assert_uint_eq(d.len, 2);
@@ -160,11 +160,8 @@ START_TEST(test_overrides)
     ck_assert_int_eq(d.msgs[0].col, 10);
     ck_assert_str_eq(d.msgs[1].text, "ues: unknown key 'cont' (did you mean 'count'?)");
     ck_assert_int_eq(d.msgs[1].line, 2);
-    ytree_release(&t);
-    diag_release(&d);
+    fresh(&t, &d);
 
-    ytree_init(&t);
-    diag_init(&d);
     ck_assert_int_lt(scn_load(&s, &t, path, &bad2[2], 1, &models_catalog, &d), 0);
     ck_assert_str_eq(d.msgs[0].text, "expected key.path=value, got 'noequals'");
     ytree_release(&t);
