@@ -132,7 +132,7 @@ int cmd_check(int argc, char **argv, const struct cli_io *io)
         if (a.help)
             usage(io->out, "check", check_opts, NOPTS(check_opts));
         else
-            scn_document(io->out);
+            run_document_keys(io->out);
         args_release(&a);
         diag_release(&d);
         return CLI_OK;

@@ -1,9 +1,36 @@
 #include "models/catalog.h"
 
+#include "models/model.h"
 #include "models/llm/arch.h"
 #include "models/llm/device.h"
 #include "models/llm/specfile.h"
 #include "models/policy/policy.h"
+
+static const struct model_type *model_at(size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (!model_types[j])
+            return NULL;
+    return model_types[i];
+}
+
+static const char *model_name(size_t i)
+{
+    const struct model_type *t = model_at(i);
+    return t ? t->name : NULL;
+}
+
+static const char *model_doc(size_t i)
+{
+    const struct model_type *t = model_at(i);
+    return t ? t->doc : NULL;
+}
+
+static bool model_reads(const char *name, const char *path)
+{
+    const struct model_type *t = model_type_find(name);
+    return t && model_type_reads(t, path);
+}
 
 static const char *llm_name(size_t i)
 {
@@ -44,6 +71,9 @@ static const char *policy_name(size_t i)
 }
 
 const struct scn_catalog models_catalog = {
+    .model = model_name,
+    .model_doc = model_doc,
+    .model_reads = model_reads,
     .llm = llm_name,
     .llm_blocks = llm_blocks,
     .llm_file_blocks = llm_file_blocks,

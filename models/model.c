@@ -14,3 +14,23 @@ const struct model_type *model_type_find(const char *name)
             return model_types[i];
     return NULL;
 }
+
+/* Whether `path` is `pattern`, or lies under it when the pattern is a section ("run."). */
+static bool matches(const char *pattern, const char *path)
+{
+    size_t n = strlen(pattern);
+    return n && pattern[n - 1] == '.' ? strncmp(path, pattern, n) == 0 : strcmp(path, pattern) == 0;
+}
+
+static bool listed(const char *const *patterns, const char *path)
+{
+    for (size_t i = 0; patterns && patterns[i]; i++)
+        if (matches(patterns[i], path))
+            return true;
+    return false;
+}
+
+bool model_type_reads(const struct model_type *t, const char *path)
+{
+    return listed(t->reads, path) && !listed(t->ignores, path);
+}

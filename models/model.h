@@ -32,8 +32,13 @@
  * struct diag, never by printing; between replication_start and replication_release exactly
  * one replication is live; a model needs no global state (all of it hangs off `state`).
  *
- * Adding a model: one file defining its `const struct model_type`, one line in model_types[]
- * (models/model.c), and its choice in the scenario schema's `model:` key.
+ * The scenario language learns the models from this registry (through models/catalog.c): the
+ * choices of `model:`, and which keys each model reads. A key that the chosen model does not read
+ * is refused at its file:line:col, and the resolved scenario (whose hash every results file
+ * carries) shows only the keys the model reads.
+ *
+ * Adding a model: one file defining its `const struct model_type` (its `reads`, and `ignores`
+ * where a section is read all but a few keys), and one line in model_types[] (models/model.c).
  */
 #ifndef SPLITSIM_MODELS_MODEL_H
 #define SPLITSIM_MODELS_MODEL_H
@@ -68,6 +73,11 @@ struct model_plan {
 struct model_type {
     const char *name; /* the value of the scenario's `model:` */
     const char *doc;  /* one line */
+    /* The scenario keys the model reads, NULL-terminated: a key's dotted path ("edge.service"),
+     * or a section ending in '.' ("run.") that stands for every key under it. */
+    const char *const *reads;
+    /* Keys under a section of `reads` that the model does not read; NULL-terminated, or NULL. */
+    const char *const *ignores;
 
     /* The files `s` makes the model read that exist (in[], at most MODEL_MAX_FILES; returns how
      * many) and the one it writes besides the results file (*out; NULL or "" when none). */
@@ -106,5 +116,8 @@ extern const struct model_type *const model_types[];
 
 /* The model named `name`, or NULL. */
 const struct model_type *model_type_find(const char *name);
+
+/* Whether model t reads the scenario key at dotted path `path` (per its `reads` and `ignores`). */
+bool model_type_reads(const struct model_type *t, const char *path);
 
 #endif

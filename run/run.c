@@ -41,6 +41,11 @@ int run_load(struct run_scenario *l, const char *file, const char *const *sets, 
     return RUN_OK;
 }
 
+void run_document_keys(FILE *out)
+{
+    scn_document(&models_catalog, out);
+}
+
 void run_scenario_release(struct run_scenario *l)
 {
     if (l->have_sweep)

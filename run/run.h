@@ -61,6 +61,9 @@ int run_load(struct run_scenario *l, const char *file, const char *const *sets, 
              struct diag *d);
 void run_scenario_release(struct run_scenario *l);
 
+/* Writes the scenario key reference (`splitsim check --schema`), with the registry's models. */
+void run_document_keys(FILE *out);
+
 /* The model of a bound scenario. */
 const struct model_type *run_model_of(const struct scn *s);
 

@@ -3,7 +3,8 @@
  *
  * Concept: the scenario language (scn/) sits below the models and includes none of their
  * headers, yet a scenario names things that only the models know: the LLM (a catalogue name or
- * an architecture file, whose decoder blocks bound split.layer), the devices of ues.device,
+ * an architecture file, whose decoder blocks bound split.layer), the models of `model:` and the
+ * keys each of them reads, the devices of ues.device,
  * ues.classes and edge.device, and the policies of policy.name and policy.compete. A struct
  * scn_catalog answers those questions through callbacks; the layer that knows the models fills
  * one (models/catalog.h: models_catalog) and passes it to scn_load, scn_load_text or scn_bind.
@@ -27,6 +28,12 @@
 #include "sim/diag.h"
 
 struct scn_catalog {
+    /* The i-th model ("queue"), the choices of `model:`; NULL past the last. */
+    const char *(*model)(size_t i);
+    /* The one-line description of the i-th model. */
+    const char *(*model_doc)(size_t i);
+    /* Whether model `name` (one of `model`) reads the scenario key at dotted path `path`. */
+    bool (*model_reads)(const char *name, const char *path);
     /* The i-th LLM of the built-in catalogue ("llama-2-7b"), NULL past the last. */
     const char *(*llm)(size_t i);
     /* Decoder blocks of the catalogue LLM `name`; 0 when `name` is not in the catalogue. */

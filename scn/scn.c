@@ -17,9 +17,9 @@
 
 /* ---- the schema ------------------------------------------------------------------------------
  * Every key a scenario may contain. Later models add their sections here, through the same
- * machinery; scenarios/README.md documents this table (a test compares the two). */
+ * machinery; scenarios/README.md documents this table (a test compares the two). Which model
+ * reads which key, and the choices of `model:`, come from the catalogue (scn/catalog.h). */
 
-static const char *const model_choices[] = {"queue", "split", NULL};
 static const char *const arrival_choices[] = {"poisson", "periodic", "trace", NULL};
 static const char *const tokens_choices[] = {"fixed", "uniform", "geometric", NULL};
 static const char *const mobility_choices[] = {"static", "random_waypoint", NULL};
@@ -801,12 +801,10 @@ static const struct scn_field recording_fields[] = {
 
 const struct scn_field scn_schema[] = {
     {.key = "model",
-     .type = FIELD_ENUM,
+     .type = FIELD_STRING,
      .offset = offsetof(struct scn, model),
-     .choices = model_choices,
      .def = "queue",
-     .doc = "what is simulated: queue = UEs sending requests to one FIFO edge server; split = "
-            "split inference over a wireless cell (llm, ues, cell, channel, edge, split)"},
+     .doc = "what is simulated; each model reads only its keys"},
     {.key = "run",
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, run),
@@ -869,12 +867,16 @@ uint64_t scn_hash_text(const char *text)
     return h;
 }
 
-static bool key_applies(int model, const char *path);
+/* Whether the scenario's model reads the key at dotted path `path`. */
+static bool reads(const struct scn *s, const char *path)
+{
+    return s->catalog->model_reads(s->model, path);
+}
 
 /* The resolved scenario shows the keys its model reads. */
 static bool keep_for_model(const char *path, const void *ctx)
 {
-    return key_applies(((const struct scn *)ctx)->model, path);
+    return reads(ctx, path);
 }
 
 static int resolve(struct scn *s)
@@ -914,34 +916,53 @@ err_origin(struct diag *d, const struct field_origins *o, const char *path,
     va_end(ap);
 }
 
-/* Keys that only one model reads: a scenario that sets one for the other model is refused, so
- * that no key is silently ignored. */
-static bool key_applies(int model, const char *path)
+/* The models of the catalogue that read `path`, as "model: a" or "model: a, b" (or "no model"). */
+static void readers(const struct scn_catalog *cat, const char *path, char *buf, size_t size)
 {
-    static const char *const queue_only[] = {"edge.service", "edge.service_time", NULL};
-    static const char *const common[] = {
-        "model", "run.", "ues.count", "workload.arrival", "workload.rate", "recording.requests",
-        NULL};
-    for (size_t i = 0; queue_only[i]; i++)
-        if (strcmp(path, queue_only[i]) == 0)
-            return model == SCN_MODEL_QUEUE;
-    if (model == SCN_MODEL_SPLIT)
-        return true;
-    for (size_t i = 0; common[i]; i++) {
-        size_t n = strlen(common[i]);
-        if (common[i][n - 1] == '.' ? strncmp(path, common[i], n) == 0
-                                    : strcmp(path, common[i]) == 0)
-            return true;
+    snprintf(buf, size, "no model");
+    for (size_t i = 0, n = 0; cat->model(i); i++) {
+        if (!cat->model_reads(cat->model(i), path))
+            continue;
+        size_t len = n ? strlen(buf) : 0;
+        snprintf(buf + len, size - len, "%s%s", n++ ? ", " : "model: ", cat->model(i));
     }
-    return false;
+}
+
+/* `model:` names a model of the catalogue; 0, or 1 with the error (and the nearest name). */
+static size_t check_model(const struct scn *s, const struct field_origins *o,
+                          const struct ynode *root, struct diag *d)
+{
+    const struct scn_catalog *cat = s->catalog;
+    const char *names[64];
+    size_t n = 0;
+    char list[512] = "";
+    for (size_t i = 0; cat->model(i) && n < 63; i++) {
+        if (strcmp(cat->model(i), s->model) == 0)
+            return 0;
+        names[n++] = cat->model(i);
+        if (i)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, cat->model(i), sizeof list - strlen(list) - 1);
+    }
+    names[n] = NULL;
+    char shown[DIAG_EXCERPT];
+    diag_excerpt(s->model, shown, sizeof shown);
+    const char *near = diag_nearest(s->model, names, n);
+    if (near)
+        err_origin(d, o, "model", root, "model: expected one of: %s; got '%s' (did you mean '%s'?)",
+                   list, shown, near);
+    else
+        err_origin(d, o, "model", root, "model: expected one of: %s; got '%s'", list, shown);
+    return 1;
 }
 
 /* A file named by the scenario must be a readable regular file (not a FIFO, a device or a
  * directory, which the readers refuse: one could block or never end). */
-static size_t check_file(const struct field_origins *o, const struct ynode *root, struct diag *d,
-                         const char *path, const char *file, const char *what)
+static size_t check_file(const struct scn *s, const struct field_origins *o,
+                         const struct ynode *root, struct diag *d, const char *path,
+                         const char *file, const char *what)
 {
-    if (!*file)
+    if (!*file || !reads(s, path))
         return 0;
     struct stat st;
     if (access(file, R_OK) != 0 || stat(file, &st) != 0) {
@@ -1087,74 +1108,100 @@ static size_t check_time_series(const struct scn *s, const struct field_origins 
     return 1;
 }
 
-static size_t check_split(struct scn *s, const struct field_origins *o, const struct ynode *root,
+/* The names and files of the llm, ues, edge and policy sections, for the keys the model reads. */
+static size_t check_names(struct scn *s, const struct field_origins *o, const struct ynode *root,
                           struct diag *d)
 {
     size_t errors = 0;
-    s->llm_layers = llm_blocks(s, o, root, d);
-    if (!s->llm_layers)
-        errors++;
-    else if (s->split.layer > s->llm_layers) {
-        err_origin(d, o, "split.layer", root,
-                   "split.layer: expected a split in [0, %" PRIu32 "] (%s has %" PRIu32
-                   " decoder blocks), got %" PRIu64,
-                   s->llm_layers, s->llm.model, s->llm_layers, s->split.layer);
-        errors++;
+    if (reads(s, "llm.model")) {
+        s->llm_layers = llm_blocks(s, o, root, d);
+        if (!s->llm_layers)
+            errors++;
+        else if (reads(s, "split.layer") && s->split.layer > s->llm_layers) {
+            err_origin(d, o, "split.layer", root,
+                       "split.layer: expected a split in [0, %" PRIu32 "] (%s has %" PRIu32
+                       " decoder blocks), got %" PRIu64,
+                       s->llm_layers, s->llm.model, s->llm_layers, s->split.layer);
+            errors++;
+        }
     }
-    if (!*s->ues.cost_table)
+    if (reads(s, "ues.device") && !*s->ues.cost_table)
         errors += check_device(s, o, root, d, "ues.device", s->ues.device);
-    for (size_t i = 0; i < s->ues.classes.n; i++)
+    for (size_t i = 0; reads(s, "ues.classes") && i < s->ues.classes.n; i++)
         errors += check_device(s, o, root, d, "ues.classes", s->ues.classes.v[i]);
-    if (s->ues.classes.n && *s->ues.cost_table) {
+    if (s->ues.classes.n && *s->ues.cost_table && reads(s, "ues.classes")) {
         err_origin(d, o, "ues.classes", root,
                    "ues.classes: a mixed fleet derives its tables from the devices; expected no "
                    "ues.cost_table");
         errors++;
     }
-    if (!*s->edge.cost_table)
+    if (reads(s, "edge.device") && !*s->edge.cost_table)
         errors += check_device(s, o, root, d, "edge.device", s->edge.device);
-    errors += check_file(o, root, d, "ues.cost_table", s->ues.cost_table, "cost-table");
-    errors += check_file(o, root, d, "edge.cost_table", s->edge.cost_table, "cost-table");
-    errors += check_file(o, root, d, "llm.quality_table", s->llm.quality_table, "quality-table");
-    errors +=
-        check_file(o, root, d, "policy.mbrl.weights_in", s->policy.mbrl.weights_in, "MBRL weights");
-    if (s->workload.arrival == SCN_ARRIVAL_TRACE) {
-        if (!*s->workload.trace) {
-            err_origin(d, o, "workload.arrival", root,
-                       "workload.arrival: trace needs workload.trace (a CSV file)");
-            errors++;
-        } else {
-            errors += check_file(o, root, d, "workload.trace", s->workload.trace, "trace");
-        }
-    } else if (*s->workload.trace) {
-        err_origin(d, o, "workload.trace", root,
-                   "workload.trace: only read with workload.arrival: trace (got %s)",
-                   s->workload.arrival == SCN_ARRIVAL_POISSON ? "poisson" : "periodic");
-        errors++;
+    errors += check_file(s, o, root, d, "ues.cost_table", s->ues.cost_table, "cost-table");
+    errors += check_file(s, o, root, d, "edge.cost_table", s->edge.cost_table, "cost-table");
+    errors += check_file(s, o, root, d, "llm.quality_table", s->llm.quality_table, "quality-table");
+    errors += check_file(s, o, root, d, "policy.mbrl.weights_in", s->policy.mbrl.weights_in,
+                         "MBRL weights");
+    if (reads(s, "policy.name"))
+        errors += check_policies(s, o, root, d);
+    return errors;
+}
+
+/* An arrival trace needs a model that reads one, and a trace is read only as the arrivals. */
+static size_t check_trace(const struct scn *s, const struct field_origins *o,
+                          const struct ynode *root, struct diag *d)
+{
+    if (!reads(s, "workload.trace")) {
+        if (s->workload.arrival != SCN_ARRIVAL_TRACE)
+            return 0;
+        char who[256];
+        readers(s->catalog, "workload.trace", who, sizeof who);
+        err_origin(d, o, "workload.arrival", root,
+                   "workload.arrival: trace needs %s; expected poisson or periodic", who);
+        return 1;
     }
-    errors += check_policies(s, o, root, d);
-    if (s->ues.speed_min_mps > s->ues.speed_max_mps) {
+    if (s->workload.arrival == SCN_ARRIVAL_TRACE) {
+        if (*s->workload.trace)
+            return check_file(s, o, root, d, "workload.trace", s->workload.trace, "trace");
+        err_origin(d, o, "workload.arrival", root,
+                   "workload.arrival: trace needs workload.trace (a CSV file)");
+        return 1;
+    }
+    if (!*s->workload.trace)
+        return 0;
+    err_origin(d, o, "workload.trace", root,
+               "workload.trace: only read with workload.arrival: trace (got %s)",
+               s->workload.arrival == SCN_ARRIVAL_POISSON ? "poisson" : "periodic");
+    return 1;
+}
+
+/* What the keys of the ues, channel and recording sections say together. */
+static size_t check_radio(const struct scn *s, const struct field_origins *o,
+                          const struct ynode *root, struct diag *d)
+{
+    size_t errors = 0;
+    if (reads(s, "ues.speed_max") && s->ues.speed_min_mps > s->ues.speed_max_mps) {
         err_origin(d, o, "ues.speed_max", root,
                    "ues.speed_max: expected >= ues.speed_min (%g m/s), got %g m/s",
                    s->ues.speed_min_mps, s->ues.speed_max_mps);
         errors++;
     }
     double m2 = 2 * s->channel.nakagami_m;
-    if (fabs(m2 - round(m2)) > 1e-9) {
+    if (reads(s, "channel.nakagami_m") && fabs(m2 - round(m2)) > 1e-9) {
         err_origin(d, o, "channel.nakagami_m", root,
                    "channel.nakagami_m: expected a multiple of 0.5, got %g", s->channel.nakagami_m);
         errors++;
     }
-    if (s->channel.pathloss == SCN_PATHLOSS_UMI &&
-        (s->channel.carrier_hz < 0.5e9 || s->channel.carrier_hz > 100e9)) {
+    bool umi = reads(s, "channel.pathloss") && s->channel.pathloss == SCN_PATHLOSS_UMI;
+    if (umi && (s->channel.carrier_hz < 0.5e9 || s->channel.carrier_hz > 100e9)) {
         err_origin(d, o, "channel.carrier", root,
                    "channel.carrier: the umi path loss holds for 0.5 .. 100 GHz, got %g GHz",
                    s->channel.carrier_hz * 1e-9);
         errors++;
     }
-    errors += check_time_series(s, o, root, d);
-    if (s->channel.pathloss == SCN_PATHLOSS_UMI &&
-        s->channel.ue_height_m >= s->channel.bs_height_m) {
+    if (reads(s, "recording.interval"))
+        errors += check_time_series(s, o, root, d);
+    if (umi && s->channel.ue_height_m >= s->channel.bs_height_m) {
         err_origin(d, o, "channel.ue_height", root,
                    "channel.ue_height: expected below channel.bs_height (%g m), got %g m",
                    s->channel.bs_height_m, s->channel.ue_height_m);
@@ -1166,22 +1213,21 @@ static size_t check_split(struct scn *s, const struct field_origins *o, const st
 size_t scn_check(struct scn *s, const struct field_origins *o, const struct ynode *root,
                  struct diag *d)
 {
+    if (check_model(s, o, root, d))
+        return 1;
     size_t errors = 0;
     for (size_t i = 0; o && i < o->n; i++) {
-        if (o->v[i].node && !key_applies(s->model, o->v[i].path)) {
+        if (o->v[i].node && !reads(s, o->v[i].path)) {
+            char who[256];
+            readers(s->catalog, o->v[i].path, who, sizeof who);
             err_origin(d, o, o->v[i].path, root, "%s: not read by model: %s (it applies to %s)",
-                       o->v[i].path, model_choices[s->model],
-                       s->model == SCN_MODEL_QUEUE ? "model: split" : "model: queue");
+                       o->v[i].path, s->model, who);
             errors++;
         }
     }
-    if (s->model == SCN_MODEL_QUEUE && s->workload.arrival == SCN_ARRIVAL_TRACE) {
-        err_origin(d, o, "workload.arrival", root,
-                   "workload.arrival: trace needs model: split; expected poisson or periodic");
-        errors++;
-    }
-    if (errors == 0 && s->model == SCN_MODEL_SPLIT)
-        errors += check_split(s, o, root, d);
+    if (errors == 0)
+        errors += check_trace(s, o, root, d) + check_names(s, o, root, d) +
+                  check_radio(s, o, root, d);
     if (s->run.warmup_s >= s->run.duration_s) {
         char w[32], u[32];
         field_format_number(s->run.warmup_s, w, sizeof w);
@@ -1453,16 +1499,36 @@ int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const cha
     return rc;
 }
 
-void scn_document(FILE *out)
+void scn_document(const struct scn_catalog *cat, FILE *out)
 {
     fprintf(out, "| key | type [base unit] | default | accepted values | meaning |\n"
                  "|---|---|---|---|---|\n");
-    field_document(scn_schema, "", out);
+    /* `model:` is documented as the choice among the catalogue's models, each with its doc. */
+    const char *names[64];
+    size_t n = 0;
+    char *doc = NULL;
+    size_t len = 0;
+    FILE *d = open_memstream(&doc, &len);
+    if (d)
+        fputs(scn_schema[0].doc, d);
+    for (size_t i = 0; cat->model(i) && n < 63; i++) {
+        names[n++] = cat->model(i);
+        if (d)
+            fprintf(d, "%s %s = %s", i ? ";" : ":", cat->model(i), cat->model_doc(i));
+    }
+    names[n] = NULL;
+    if (d)
+        fclose(d);
+    struct scn_field model[2] = {scn_schema[0], {0}};
+    model[0].type = FIELD_ENUM;
+    model[0].choices = names;
+    model[0].doc = doc ? doc : scn_schema[0].doc;
+    field_document(model, "", out);
+    free(doc);
+    field_document(scn_schema + 1, "", out);
 }
 
 const char *scn_model_name(const struct scn *s)
 {
-    return s->model >= 0 && s->model < (int)(sizeof model_choices / sizeof model_choices[0]) - 1
-               ? model_choices[s->model]
-               : "";
+    return s->model ? s->model : "";
 }

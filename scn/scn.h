@@ -11,8 +11,11 @@
  * The `sweep:` section is validated here too (see sweep.h): each point is the base scenario with
  * the point's values grafted on, bound and checked like the file itself.
  *
- * The names a scenario gives (the LLM, devices, policies) are checked against a catalogue that
- * the layer above hands in (scn/catalog.h): the scenario language includes no model header.
+ * The names a scenario gives (the model, the LLM, devices, policies) are checked against a
+ * catalogue that the layer above hands in (scn/catalog.h): the scenario language includes no
+ * model header. The catalogue also says which keys the chosen model reads: a key given for
+ * another model is refused at its file:line:col, the cross-field checks concern only keys the
+ * model reads, and the resolved text shows only those keys.
  *
  * Invariants: a struct scn returned by scn_load without errors holds only validated values,
  * checked against the catalogue it keeps; the resolved text binds back to an identical scenario
@@ -42,11 +45,6 @@
 /* The most time-series rows a split scenario may ask for in one replication (recording.interval
  * over run.duration, times the rows of one sample). */
 #define SCN_MAX_SERIES_ROWS 1e7
-
-enum scn_model {
-    SCN_MODEL_QUEUE, /* the built-in FIFO edge queue (models/edge/fifo.h) */
-    SCN_MODEL_SPLIT, /* split inference: UEs, channels, cell, edge servers (models/split/split.h) */
-};
 
 enum scn_arrival {
     SCN_ARRIVAL_POISSON,
@@ -191,7 +189,7 @@ struct scn_origin {
 };
 
 struct scn {
-    int model; /* enum scn_model */
+    char *model; /* a model of the catalogue ("queue", "split"; scn/catalog.h) */
     struct scn_run run;
     struct scn_llm llm;
     struct scn_ues ues;
@@ -273,10 +271,11 @@ __attribute__((format(printf, 4, 5))) void scn_error_at(const struct scn *s, str
 /* FNV-1a 64-bit hash of a string. */
 uint64_t scn_hash_text(const char *text);
 
-/* Writes the key reference (a Markdown table of every leaf key) to out. */
-void scn_document(FILE *out);
+/* Writes the key reference (a Markdown table of every leaf key) to out; the choices of `model:`
+ * and their descriptions come from `cat`. */
+void scn_document(const struct scn_catalog *cat, FILE *out);
 
-/* The name of the scenario's model (the `model:` value: "queue", "split"). */
+/* The name of the scenario's model (the `model:` value: "queue", "split"); "" when unbound. */
 const char *scn_model_name(const struct scn *s);
 
 #endif

@@ -29,7 +29,7 @@ START_TEST(test_defaults)
     struct ytree t;
     struct diag d;
     ck_assert_int_eq(load_text("run: {duration: 1 h}\n", &s, &t, &d), 0);
-    ck_assert_int_eq(s.model, SCN_MODEL_QUEUE);
+    ck_assert_str_eq(s.model, "queue");
     ck_assert(s.run.duration_s == 3600);
     ck_assert(s.run.warmup_s == 0);
     ck_assert_uint_eq(s.run.seed, 1);
@@ -286,7 +286,32 @@ static const char *stub_policy(size_t i)
     return i < 2 ? names[i] : NULL;
 }
 
+/* Two models: "split" reads every key; "lamp", a third model as a newcomer would add it, reads
+ * the run, ues.count and the cell's bandwidth. */
+static const char *stub_model(size_t i)
+{
+    static const char *const names[] = {"split", "lamp", NULL};
+    return i < 2 ? names[i] : NULL;
+}
+
+static const char *stub_model_doc(size_t i)
+{
+    return i == 0 ? "everything" : i == 1 ? "a lamp" : NULL;
+}
+
+static bool stub_model_reads(const char *name, const char *path)
+{
+    if (strcmp(name, "split") == 0)
+        return true;
+    return strcmp(name, "lamp") == 0 &&
+           (strcmp(path, "model") == 0 || strncmp(path, "run.", 4) == 0 ||
+            strcmp(path, "ues.count") == 0 || strcmp(path, "cell.bandwidth") == 0);
+}
+
 static const struct scn_catalog stub_catalog = {
+    .model = stub_model,
+    .model_doc = stub_model_doc,
+    .model_reads = stub_model_reads,
     .llm = stub_llm,
     .llm_blocks = stub_llm_blocks,
     .llm_file_blocks = stub_llm_file_blocks,
@@ -374,6 +399,65 @@ START_TEST(test_catalogue_handed_in)
     ytree_release(&t);
     diag_release(&d);
     free(text);
+}
+END_TEST
+
+/* The models, and the keys each reads, come from the catalogue: a third model is a catalogue
+ * entry, with no change to the scenario language. */
+START_TEST(test_models_from_catalogue)
+{
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    /* the default (queue) is not in this catalogue: named, with the choices */
+    ck_assert_int_lt(load_stub("run: {duration: 1 s}\n", &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text, "model: expected one of: split, lamp; got 'queue'");
+    ytree_release(&t);
+    diag_release(&d);
+    ck_assert_int_lt(load_stub("model: lamb\nrun: {duration: 1 s}\n", &s, &t, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "model: expected one of: split, lamp; got 'lamb' (did you mean 'lamp'?)");
+    ck_assert_int_eq(d.msgs[0].line, 1);
+    ck_assert_int_eq(d.msgs[0].col, 8);
+    ytree_release(&t);
+    diag_release(&d);
+    /* the third model: its keys bind, and the resolved text shows only them */
+    ck_assert_int_eq(load_stub("model: lamp\nrun: {duration: 1 s}\nues: {count: 3}\n"
+                               "cell: {bandwidth: 5 MHz}\n",
+                               &s, &t, &d),
+                     0);
+    ck_assert_str_eq(scn_model_name(&s), "lamp");
+    ck_assert_uint_eq(s.ues.count, 3);
+    ck_assert_ptr_nonnull(strstr(s.resolved, "model: lamp\n"));
+    ck_assert_ptr_nonnull(strstr(s.resolved, "  count: 3\n"));
+    ck_assert_ptr_nonnull(strstr(s.resolved, "  bandwidth: 5e+06 Hz\n"));
+    ck_assert_ptr_null(strstr(s.resolved, "llm:"));
+    ck_assert_ptr_null(strstr(s.resolved, "device:"));
+    ck_assert_uint_eq(s.llm_layers, 0); /* the llm is not its business: not looked up */
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    /* a key it does not read is refused at its place, naming who reads it */
+    ck_assert_int_lt(load_stub("model: lamp\nrun: {duration: 1 s}\nsplit: {layer: 2}\n", &s, &t,
+                               &d),
+                     0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "split.layer: not read by model: lamp (it applies to model: split)");
+    ck_assert_int_eq(d.msgs[0].line, 3);
+    ytree_release(&t);
+    diag_release(&d);
+    /* a trace needs a model that reads one */
+    ck_assert_int_lt(load_stub("model: lamp\nrun: {duration: 1 s}\nworkload: {arrival: trace}\n",
+                               &s, &t, &d),
+                     0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.msgs[0].text,
+                     "workload.arrival: not read by model: lamp (it applies to model: split)");
+    ytree_release(&t);
+    diag_release(&d);
 }
 END_TEST
 
@@ -497,7 +581,7 @@ START_TEST(test_readme_matches_schema)
     char *table = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&table, &len);
-    scn_document(m);
+    scn_document(&models_catalog, m);
     fclose(m);
     ck_assert_msg((size_t)(e - b) == len && strncmp(b, table, len) == 0,
                   "scenarios/README.md is out of date; replace the key table with the output of "
@@ -519,6 +603,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_cross_checks);
     tcase_add_test(tc, test_time_series_bounded);
     tcase_add_test(tc, test_catalogue_handed_in);
+    tcase_add_test(tc, test_models_from_catalogue);
     tcase_add_test(tc, test_lists_bound);
     tcase_add_test(tc, test_list_name_too_long);
     tcase_add_test(tc, test_empty_and_non_mapping);

@@ -175,9 +175,16 @@ static void queue_release(void *state)
     free(q);
 }
 
+/* What the queue model reads: the run, how many UEs send at which rate, and the service. */
+static const char *const queue_reads[] = {
+    "model",         "run.",         "ues.count",          "workload.arrival",
+    "workload.rate", "edge.service", "edge.service_time",  "recording.requests",
+    NULL};
+
 const struct model_type model_queue = {
     .name = "queue",
     .doc = "the edge queue alone: N UEs, one FIFO server, checked against M/M/1 and M/D/1",
+    .reads = queue_reads,
     .files = queue_files,
     .advise = queue_advise,
     .setup = queue_setup,

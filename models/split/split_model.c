@@ -383,9 +383,18 @@ static void split_release_run(void *state)
     free(m);
 }
 
+/* What the split model reads: every section, but not the queue model's service law (the edge
+ * servers' times come from the cost tables). */
+static const char *const split_reads[] = {
+    "model", "run.",  "llm.",     "ues.",  "workload.", "edge.",
+    "cell.", "channel.", "split.", "policy.", "reward.", "recording.", NULL};
+static const char *const split_ignores[] = {"edge.service", "edge.service_time", NULL};
+
 const struct model_type model_split = {
     .name = "split",
     .doc = "split inference: UEs, fading uplinks, a shared cell, edge servers, split policies",
+    .reads = split_reads,
+    .ignores = split_ignores,
     .files = split_files,
     .setup = split_setup,
     .describe = split_describe,
