@@ -8,11 +8,78 @@
 #include "models/catalog.h"
 #include "scn/scn.h"
 
-static int load_text(const char *text, struct scn *s, struct ytree *t, struct diag *d)
+/* A scenario loaded, with the tree its origins point into and its messages; `bound` when it
+ * loaded (and s holds what to release). */
+struct loaded {
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    bool bound;
+};
+
+/* Loads the scenario file at path, with the n overrides ov, against the models' catalogue. */
+static int load_path(struct loaded *l, const char *path, const struct scn_override *ov, size_t n)
 {
-    ytree_init(t);
+    ytree_init(&l->t);
+    diag_init(&l->d);
+    int rc = scn_load(&l->s, &l->t, path, ov, n, &models_catalog, &l->d);
+    l->bound = rc == 0;
+    return rc;
+}
+
+/* Loads text as s.yaml against cat; the test fails, with the messages, unless it loads. */
+static void load_ok(struct loaded *l, const struct scn_catalog *cat, const char *text)
+{
+    ytree_init(&l->t);
+    diag_init(&l->d);
+    int rc = scn_load_text(&l->s, &l->t, "s.yaml", text, strlen(text), cat, &l->d);
+    l->bound = rc == 0;
+    if (rc != 0)
+        diag_print(&l->d, stderr, "test");
+    ck_assert_int_eq(rc, 0);
+}
+
+static void loaded_release(struct loaded *l)
+{
+    if (l->bound)
+        scn_release(&l->s);
+    ytree_release(&l->t);
+    diag_release(&l->d);
+}
+
+/* Loads text as s.yaml against cat and expects it refused; its messages are left in d (the
+ * caller releases d). */
+static void refuse(const struct scn_catalog *cat, const char *text, struct diag *d)
+{
+    struct scn s;
+    struct ytree t;
+    ytree_init(&t);
     diag_init(d);
-    return scn_load_text(s, t, "s.yaml", text, strlen(text), &models_catalog, d);
+    ck_assert_int_lt(scn_load_text(&s, &t, "s.yaml", text, strlen(text), cat, d), 0);
+    ytree_release(&t);
+}
+
+/* Message i of d reads `text`, whole, at file:line:col. */
+static void expect_message(const struct diag *d, size_t i, const char *file, int line, int col,
+                           const char *text)
+{
+    ck_assert_uint_lt(i, d->len);
+    const struct diag_msg *m = &d->msgs[i];
+    ck_assert_msg(m->file && strcmp(m->file, file) == 0 && m->line == line && m->col == col &&
+                      strcmp(m->text, text) == 0,
+                  "message %zu: %s:%d:%d: %s\nexpected: %s:%d:%d: %s", i,
+                  m->file ? m->file : "(no file)", m->line, m->col, m->text, file, line, col, text);
+}
+
+/* text, loaded as s.yaml against cat, is refused with exactly one message, at line:col. */
+static void refuse_one(const struct scn_catalog *cat, const char *text, const char *message,
+                       int line, int col)
+{
+    struct diag d;
+    refuse(cat, text, &d);
+    ck_assert_uint_eq(d.len, 1);
+    expect_message(&d, 0, "s.yaml", line, col, message);
+    diag_release(&d);
 }
 
 static char *source_path(const char *rel)
@@ -25,178 +92,130 @@ static char *source_path(const char *rel)
 
 START_TEST(test_defaults)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
-    ck_assert_int_eq(load_text("run: {duration: 1 h}\n", &s, &t, &d), 0);
-    ck_assert_str_eq(s.model, "queue");
-    ck_assert(s.run.duration_s == 3600);
-    ck_assert(s.run.warmup_s == 0);
-    ck_assert_uint_eq(s.run.seed, 1);
-    ck_assert_uint_eq(s.run.replications, 1);
-    ck_assert_uint_eq(s.ues.count, 1);
-    ck_assert_int_eq(s.workload.arrival, SCN_ARRIVAL_POISSON);
-    ck_assert(s.workload.rate_per_s == 0.1);
-    ck_assert_int_eq(s.edge.service, SCN_SERVICE_EXPONENTIAL);
-    ck_assert(s.edge.service_time_s == 1);
-    ck_assert(s.recording.requests);
-    ck_assert_uint_eq(strlen(s.hash_hex), 16);
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    struct loaded l;
+    load_ok(&l, &models_catalog, "run: {duration: 1 h}\n");
+    const struct scn *s = &l.s;
+    ck_assert_str_eq(s->model, "queue");
+    ck_assert(s->run.duration_s == 3600);
+    ck_assert(s->run.warmup_s == 0);
+    ck_assert_uint_eq(s->run.seed, 1);
+    ck_assert_uint_eq(s->run.replications, 1);
+    ck_assert_uint_eq(s->ues.count, 1);
+    ck_assert_int_eq(s->workload.arrival, SCN_ARRIVAL_POISSON);
+    ck_assert(s->workload.rate_per_s == 0.1);
+    ck_assert_int_eq(s->edge.service, SCN_SERVICE_EXPONENTIAL);
+    ck_assert(s->edge.service_time_s == 1);
+    ck_assert(s->recording.requests);
+    ck_assert_uint_eq(strlen(s->hash_hex), 16);
+    loaded_release(&l);
 }
 END_TEST
 
 /* The resolved text is a scenario itself, and binds to the same text and hash. */
 START_TEST(test_resolved_round_trip)
 {
-    struct scn a, b;
-    struct ytree ta, tb;
-    struct diag d;
-    ck_assert_int_eq(load_text("run: {duration: 90 min, warmup: 1.5 min, seed: 99}\n"
-                               "workload: {rate: 12 /h, arrival: periodic}\n"
-                               "edge: {service_time: 250 ms}\nues: {count: 7}\n",
-                               &a, &ta, &d),
-                     0);
-    ck_assert_ptr_nonnull(strstr(a.resolved, "  duration: 5400 s\n"));
-    ck_assert_ptr_nonnull(strstr(a.resolved, "  rate: 0.003333333333333333 /s\n"));
-    diag_release(&d);
-    ck_assert_int_eq(load_text(a.resolved, &b, &tb, &d), 0);
-    ck_assert_str_eq(a.resolved, b.resolved);
-    ck_assert_uint_eq(a.hash, b.hash);
-    ck_assert(a.workload.rate_per_s == b.workload.rate_per_s);
-    scn_release(&a);
-    scn_release(&b);
-    ytree_release(&ta);
-    ytree_release(&tb);
-    diag_release(&d);
+    struct loaded a, b;
+    load_ok(&a, &models_catalog,
+            "run: {duration: 90 min, warmup: 1.5 min, seed: 99}\n"
+            "workload: {rate: 12 /h, arrival: periodic}\n"
+            "edge: {service_time: 250 ms}\nues: {count: 7}\n");
+    ck_assert_ptr_nonnull(strstr(a.s.resolved, "  duration: 5400 s\n"));
+    ck_assert_ptr_nonnull(strstr(a.s.resolved, "  rate: 0.003333333333333333 /s\n"));
+    load_ok(&b, &models_catalog, a.s.resolved);
+    ck_assert_str_eq(a.s.resolved, b.s.resolved);
+    ck_assert_uint_eq(a.s.hash, b.s.hash);
+    ck_assert(a.s.workload.rate_per_s == b.s.workload.rate_per_s);
+    loaded_release(&a);
+    loaded_release(&b);
 }
 END_TEST
 
 START_TEST(test_default_scenario_file)
 {
     char *path = source_path("scenarios/queue.yaml");
-    struct scn s;
-    struct ytree t;
-    struct diag d;
-    ytree_init(&t);
-    diag_init(&d);
-    ck_assert_int_eq(scn_load(&s, &t, path, NULL, 0, &models_catalog, &d), 0);
-    ck_assert_uint_eq(s.ues.count, 8);
-    ck_assert(s.run.duration_s == 36 * 3600.0);
-    ck_assert(s.workload.rate_per_s * 8 * s.edge.service_time_s == 0.8);
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    struct loaded l;
+    ck_assert_int_eq(load_path(&l, path, NULL, 0), 0);
+    ck_assert_uint_eq(l.s.ues.count, 8);
+    ck_assert(l.s.run.duration_s == 36 * 3600.0);
+    ck_assert(l.s.workload.rate_per_s * 8 * l.s.edge.service_time_s == 0.8);
+    loaded_release(&l);
     free(path);
 }
 END_TEST
 
-/* Empties the tree and the messages for the next case. */
-static void fresh(struct ytree *t, struct diag *d)
-{
-    ytree_release(t);
-    diag_release(d);
-    ytree_init(t);
-    diag_init(d);
-}
-
 START_TEST(test_overrides)
 {
     char *path = source_path("scenarios/queue.yaml");
-    struct scn s;
-    struct ytree t;
-    struct diag d;
-    ytree_init(&t);
-    diag_init(&d);
+    struct loaded l;
     struct scn_override ov[] = {{"run.seed=42"},
                                 {"ues.count=3"},
                                 {"edge={service: deterministic}"},
                                 {"run={duration: 5 h, seed: 7}"},
                                 {"edge.service_time=2 s"}};
-    ck_assert_int_eq(scn_load(&s, &t, path, ov, 5, &models_catalog, &d), 0);
-    ck_assert_uint_eq(s.run.seed, 7); /* the later override wins */
-    ck_assert_uint_eq(s.ues.count, 3);
-    ck_assert_int_eq(s.edge.service, SCN_SERVICE_DETERMINISTIC);
-    ck_assert(s.edge.service_time_s == 2);
+    ck_assert_int_eq(load_path(&l, path, ov, 5), 0);
+    ck_assert_uint_eq(l.s.run.seed, 7); /* the later override wins */
+    ck_assert_uint_eq(l.s.ues.count, 3);
+    ck_assert_int_eq(l.s.edge.service, SCN_SERVICE_DETERMINISTIC);
+    ck_assert(l.s.edge.service_time_s == 2);
     /* A mapping value merges into the file's mapping: its other keys stay (they were dropped,
      * silently, when the whole section was replaced). */
-    ck_assert(s.run.duration_s == 5 * 3600.0);
-    ck_assert(s.run.warmup_s == 30 * 60.0); /* from the file */
-    scn_release(&s);
-    fresh(&t, &d);
+    ck_assert(l.s.run.duration_s == 5 * 3600.0);
+    ck_assert(l.s.run.warmup_s == 30 * 60.0); /* from the file */
+    loaded_release(&l);
 
     /* Merging is recursive, and where the tree holds no mapping the value is set as given. */
     const char *text = "model: split\nrun: {duration: 1 h}\npolicy:\n  name: mbrl\n"
                        "  mbrl: {hidden: 8, budget: 5}\n";
-    ck_assert_int_eq(ytree_parse(&t, "m.yaml", text, strlen(text), &t.root, &d), 0);
-    ck_assert_int_eq(scn_apply_override(&t, "policy={mbrl: {budget: 6}}", 1, &d), 0);
-    ck_assert_int_eq(scn_apply_override(&t, "recording={interval: 0 s}", 2, &d), 0);
+    ytree_init(&l.t);
+    diag_init(&l.d);
+    ck_assert_int_eq(ytree_parse(&l.t, "m.yaml", text, strlen(text), &l.t.root, &l.d), 0);
+    ck_assert_int_eq(scn_apply_override(&l.t, "policy={mbrl: {budget: 6}}", 1, &l.d), 0);
+    ck_assert_int_eq(scn_apply_override(&l.t, "recording={interval: 0 s}", 2, &l.d), 0);
     struct ynode file = {.src = "m.yaml", .line = 1, .col = 1};
-    ck_assert_int_eq(scn_bind(&s, &t, t.root, &file, &models_catalog, &d), 0);
-    ck_assert_str_eq(s.policy.name, "mbrl");
-    ck_assert_uint_eq(s.policy.mbrl.hidden, 8);
-    ck_assert_uint_eq(s.policy.mbrl.budget, 6);
-    ck_assert(s.recording.interval_s == 0);
-    scn_release(&s);
-    fresh(&t, &d);
+    ck_assert_int_eq(scn_bind(&l.s, &l.t, l.t.root, &file, &models_catalog, &l.d), 0);
+    l.bound = true;
+    ck_assert_str_eq(l.s.policy.name, "mbrl");
+    ck_assert_uint_eq(l.s.policy.mbrl.hidden, 8);
+    ck_assert_uint_eq(l.s.policy.mbrl.budget, 6);
+    ck_assert(l.s.recording.interval_s == 0);
+    loaded_release(&l);
 
     /* Bad overrides: located at --set N:column, validated like the file. */
     struct scn_override bad[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"recording.requests.x=1"}};
-    ck_assert_int_lt(scn_load(&s, &t, path, bad, 3, &models_catalog, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].file, "--set");
-    ck_assert_int_eq(d.msgs[0].line, 3);
-    ck_assert_str_eq(
-        d.msgs[0].text,
+    ck_assert_int_lt(load_path(&l, path, bad, 3), 0);
+    ck_assert_uint_eq(l.d.len, 1);
+    expect_message(
+        &l.d, 0, "--set", 3, 1,
         "cannot set 'recording.requests.x': 'recording.requests' is a scalar, not a section");
-    fresh(&t, &d);
+    loaded_release(&l);
 
     struct scn_override bad2[] = {{"run.seed=abc"}, {"ues.cont=3"}, {"noequals"}};
-    ck_assert_int_lt(scn_load(&s, &t, path, bad2, 2, &models_catalog, &d), 0);
-    ck_assert_uint_eq(d.len, 2);
-    ck_assert_str_eq(d.msgs[0].text, "run.seed: expected an integer >= 0, got 'abc'");
-    ck_assert_int_eq(d.msgs[0].line, 1);
-    ck_assert_int_eq(d.msgs[0].col, 10);
-    ck_assert_str_eq(d.msgs[1].text, "ues: unknown key 'cont' (did you mean 'count'?)");
-    ck_assert_int_eq(d.msgs[1].line, 2);
-    fresh(&t, &d);
+    ck_assert_int_lt(load_path(&l, path, bad2, 2), 0);
+    ck_assert_uint_eq(l.d.len, 2);
+    expect_message(&l.d, 0, "--set", 1, 10, "run.seed: expected an integer >= 0, got 'abc'");
+    expect_message(&l.d, 1, "--set", 2, 5, "ues: unknown key 'cont' (did you mean 'count'?)");
+    loaded_release(&l);
 
-    ck_assert_int_lt(scn_load(&s, &t, path, &bad2[2], 1, &models_catalog, &d), 0);
-    ck_assert_str_eq(d.msgs[0].text, "expected key.path=value, got 'noequals'");
-    ytree_release(&t);
-    diag_release(&d);
+    ck_assert_int_lt(load_path(&l, path, &bad2[2], 1), 0);
+    ck_assert_uint_eq(l.d.len, 1);
+    expect_message(&l.d, 0, "--set", 1, 1, "expected key.path=value, got 'noequals'");
+    loaded_release(&l);
     free(path);
 }
 END_TEST
 
 START_TEST(test_cross_checks)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
-    ck_assert_int_lt(load_text("run:\n  duration: 1 h\n  warmup: 2 h\n", &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "run.warmup: expected a time < run.duration (3600 s), got 7200 s");
-    ck_assert_int_eq(d.msgs[0].line, 3);
-    ytree_release(&t);
-    diag_release(&d);
-    ck_assert_int_lt(
-        load_text("run: {duration: 1000 d}\nues: {count: 1000000}\nworkload: {rate: 1000 /s}\n", &s,
-                  &t, &d),
-        0);
-    ck_assert_ptr_nonnull(
-        strstr(d.msgs[0].text, "requests per replication; expected at most 1e10"));
-    ytree_release(&t);
-    diag_release(&d);
-    ck_assert_int_lt(
-        load_text("run: {duration: 1 h, first_replication: 4294967295, replications: 2}\n", &s, &t,
-                  &d),
-        0);
-    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "must stay below 2^32"));
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&models_catalog, "run:\n  duration: 1 h\n  warmup: 2 h\n",
+               "run.warmup: expected a time < run.duration (3600 s), got 7200 s", 3, 11);
+    refuse_one(&models_catalog,
+               "run: {duration: 1000 d}\nues: {count: 1000000}\nworkload: {rate: 1000 /s}\n",
+               "workload.rate: 1e+06 UEs x 1000 /s x 8.64e+07 s is 8.64e+16 requests per "
+               "replication; expected at most 1e10",
+               3, 18);
+    refuse_one(&models_catalog,
+               "run: {duration: 1 h, first_replication: 4294967295, replications: 2}\n",
+               "run.replications: first_replication + replications must stay below 2^32", 1, 67);
 }
 END_TEST
 
@@ -205,55 +224,38 @@ END_TEST
  */
 START_TEST(test_time_series_bounded)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
     /* erasure channel: 2 rows a sample (1 server, the cell); 5,000,000 samples = 10^7 rows */
     const char *base = "model: split\nchannel: {model: erasure}\nrecording: {interval: 1 s}\n";
     char *text = NULL;
     ck_assert_int_gt(asprintf(&text, "%srun: {duration: 4999999 s}\n", base), 0);
-    ck_assert_int_eq(load_text(text, &s, &t, &d), 0);
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    struct loaded l;
+    load_ok(&l, &models_catalog, text);
+    loaded_release(&l);
     free(text);
     ck_assert_int_gt(asprintf(&text, "%srun: {duration: 5000000 s}\n", base), 0);
-    ck_assert_int_lt(load_text(text, &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "recording.interval: 10000002 time-series rows per replication (run.duration "
-                     "5e+06 s / 1 s = 5000001 samples, of 2 rows: 1 edge server(s), the SNR of 0 "
-                     "UE(s), the cell); expected at most 10000000: a longer interval, fewer "
-                     "recording.snr_ues, or 0 s for none");
-    ck_assert_int_eq(d.msgs[0].line, 3);
-    ck_assert_int_eq(d.msgs[0].col, 23);
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&models_catalog, text,
+               "recording.interval: 10000002 time-series rows per replication (run.duration "
+               "5e+06 s / 1 s = 5000001 samples, of 2 rows: 1 edge server(s), the SNR of 0 "
+               "UE(s), the cell); expected at most 10000000: a longer interval, fewer "
+               "recording.snr_ues, or 0 s for none",
+               3, 23);
     free(text);
     /* 1 ns over 10 s (it wrote for minutes); below 1 ns (it never advanced) */
-    ck_assert_int_lt(
-        load_text("model: split\nrun: {duration: 10 s}\nrecording: {interval: 1 ns}\n", &s, &t, &d),
-        0);
-    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "30000000003 time-series rows per replication"));
-    ytree_release(&t);
-    diag_release(&d);
-    ck_assert_int_lt(
-        load_text("model: split\nrun: {duration: 1 s}\nrecording: {interval: 0.4 ns}\n", &s, &t,
-                  &d),
-        0);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "recording.interval: expected 0 s (no time series) or at least 1 ns, got "
-                     "4e-10 s");
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&models_catalog,
+               "model: split\nrun: {duration: 10 s}\nrecording: {interval: 1 ns}\n",
+               "recording.interval: 30000000003 time-series rows per replication (run.duration "
+               "10 s / 1e-09 s = 10000000001 samples, of 3 rows: 1 edge server(s), the SNR of 1 "
+               "UE(s), the cell); expected at most 10000000: a longer interval, fewer "
+               "recording.snr_ues, or 0 s for none",
+               3, 23);
+    refuse_one(
+        &models_catalog, "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0.4 ns}\n",
+        "recording.interval: expected 0 s (no time series) or at least 1 ns, got 4e-10 s", 3, 23);
     /* no time series, no bound */
-    ck_assert_int_eq(load_text("model: split\nrun: {duration: 1e9 s}\nworkload: {rate: 1e-6 /s}\n"
-                               "recording: {interval: 0 s}\n",
-                               &s, &t, &d),
-                     0);
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    load_ok(&l, &models_catalog,
+            "model: split\nrun: {duration: 1e9 s}\nworkload: {rate: 1e-6 /s}\n"
+            "recording: {interval: 0 s}\n");
+    loaded_release(&l);
 }
 END_TEST
 
@@ -319,20 +321,10 @@ static const struct scn_catalog stub_catalog = {
     .policy = stub_policy,
 };
 
-static int load_stub(const char *text, struct scn *s, struct ytree *t, struct diag *d)
-{
-    ytree_init(t);
-    diag_init(d);
-    return scn_load_text(s, t, "s.yaml", text, strlen(text), &stub_catalog, d);
-}
-
 /* LLM, device and policy names are checked against the catalogue handed in, and the decoder
  * blocks come from it; the messages stay the scenario's, at the key's line and column. */
 START_TEST(test_catalogue_handed_in)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
     const char *head = "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n";
     char *text = NULL;
     ck_assert_int_gt(asprintf(&text,
@@ -341,23 +333,20 @@ START_TEST(test_catalogue_handed_in)
                               "policy: {compete: [coin, fixed]}\n",
                               head),
                      0);
-    ck_assert_int_eq(load_stub(text, &s, &t, &d), 0);
-    ck_assert_uint_eq(s.llm_layers, 4);
-    ck_assert_ptr_eq(s.catalog, &stub_catalog);
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    struct loaded l;
+    load_ok(&l, &stub_catalog, text);
+    ck_assert_uint_eq(l.s.llm_layers, 4);
+    ck_assert_ptr_eq(l.s.catalog, &stub_catalog);
+    loaded_release(&l);
     free(text);
     /* the models' catalogue knows none of these names */
-    ytree_init(&t);
-    diag_init(&d);
+    struct diag d;
     ck_assert_int_gt(asprintf(&text,
                               "%sllm: {model: tiny}\nues: {device: toaster}\n"
                               "edge: {device: toaster}\npolicy: {name: coin}\n",
                               head),
                      0);
-    ck_assert_int_lt(scn_load_text(&s, &t, "s.yaml", text, strlen(text), &models_catalog, &d), 0);
-    ytree_release(&t);
+    refuse(&models_catalog, text, &d);
     diag_release(&d);
     free(text);
     /* the errors name the catalogue's entries */
@@ -367,21 +356,17 @@ START_TEST(test_catalogue_handed_in)
                               "policy: {name: con}\n",
                               head),
                      0);
-    ck_assert_int_lt(load_stub(text, &s, &t, &d), 0);
+    refuse(&stub_catalog, text, &d);
     ck_assert_uint_eq(d.len, 3);
     /* in file order */
-    ck_assert_str_eq(d.msgs[0].text,
-                     "ues.device: expected a device of 'splitsim tables list' (e.g. a100, "
-                     "jetson-agx-orin) or a device file, got 'a100'");
-    ck_assert_int_eq(d.msgs[0].line, 5);
-    ck_assert_str_eq(d.msgs[1].text, "split.layer: expected a split in [0, 4] (tiny has 4 decoder "
-                                     "blocks), got 5");
-    ck_assert_int_eq(d.msgs[1].line, 7);
-    ck_assert_str_eq(d.msgs[2].text,
-                     "policy.name: expected a policy (fixed, coin), got 'con' (did you mean "
-                     "'coin'?)");
-    ck_assert_int_eq(d.msgs[2].line, 8);
-    ytree_release(&t);
+    expect_message(&d, 0, "s.yaml", 5, 15,
+                   "ues.device: expected a device of 'splitsim tables list' (e.g. a100, "
+                   "jetson-agx-orin) or a device file, got 'a100'");
+    expect_message(&d, 1, "s.yaml", 7, 16,
+                   "split.layer: expected a split in [0, 4] (tiny has 4 decoder blocks), got 5");
+    expect_message(&d, 2, "s.yaml", 8, 16,
+                   "policy.name: expected a policy (fixed, coin), got 'con' (did you mean "
+                   "'coin'?)");
     diag_release(&d);
     free(text);
     /* an LLM neither in the catalogue nor a file */
@@ -390,14 +375,10 @@ START_TEST(test_catalogue_handed_in)
                               "edge: {device: toaster}\n",
                               head),
                      0);
-    ck_assert_int_lt(load_stub(text, &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text, "llm.model: expected a model of the catalogue (tiny) or an "
-                                     "architecture file, got 'llama-2-7b'");
-    ck_assert_int_eq(d.msgs[0].line, 4);
-    ck_assert_int_eq(d.msgs[0].col, 14);
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&stub_catalog, text,
+               "llm.model: expected a model of the catalogue (tiny) or an architecture file, got "
+               "'llama-2-7b'",
+               4, 14);
     free(text);
 }
 END_TEST
@@ -406,58 +387,30 @@ END_TEST
  * entry, with no change to the scenario language. */
 START_TEST(test_models_from_catalogue)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
     /* the default (queue) is not in this catalogue: named, with the choices */
-    ck_assert_int_lt(load_stub("run: {duration: 1 s}\n", &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text, "model: expected one of: split, lamp; got 'queue'");
-    ytree_release(&t);
-    diag_release(&d);
-    ck_assert_int_lt(load_stub("model: lamb\nrun: {duration: 1 s}\n", &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "model: expected one of: split, lamp; got 'lamb' (did you mean 'lamp'?)");
-    ck_assert_int_eq(d.msgs[0].line, 1);
-    ck_assert_int_eq(d.msgs[0].col, 8);
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&stub_catalog, "run: {duration: 1 s}\n",
+               "model: expected one of: split, lamp; got 'queue'", 1, 1);
+    refuse_one(&stub_catalog, "model: lamb\nrun: {duration: 1 s}\n",
+               "model: expected one of: split, lamp; got 'lamb' (did you mean 'lamp'?)", 1, 8);
     /* the third model: its keys bind, and the resolved text shows only them */
-    ck_assert_int_eq(load_stub("model: lamp\nrun: {duration: 1 s}\nues: {count: 3}\n"
-                               "cell: {bandwidth: 5 MHz}\n",
-                               &s, &t, &d),
-                     0);
-    ck_assert_str_eq(scn_model_name(&s), "lamp");
-    ck_assert_uint_eq(s.ues.count, 3);
-    ck_assert_ptr_nonnull(strstr(s.resolved, "model: lamp\n"));
-    ck_assert_ptr_nonnull(strstr(s.resolved, "  count: 3\n"));
-    ck_assert_ptr_nonnull(strstr(s.resolved, "  bandwidth: 5e+06 Hz\n"));
-    ck_assert_ptr_null(strstr(s.resolved, "llm:"));
-    ck_assert_ptr_null(strstr(s.resolved, "device:"));
-    ck_assert_uint_eq(s.llm_layers, 0); /* the llm is not its business: not looked up */
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    struct loaded l;
+    load_ok(&l, &stub_catalog,
+            "model: lamp\nrun: {duration: 1 s}\nues: {count: 3}\ncell: {bandwidth: 5 MHz}\n");
+    ck_assert_str_eq(scn_model_name(&l.s), "lamp");
+    ck_assert_uint_eq(l.s.ues.count, 3);
+    ck_assert_ptr_nonnull(strstr(l.s.resolved, "model: lamp\n"));
+    ck_assert_ptr_nonnull(strstr(l.s.resolved, "  count: 3\n"));
+    ck_assert_ptr_nonnull(strstr(l.s.resolved, "  bandwidth: 5e+06 Hz\n"));
+    ck_assert_ptr_null(strstr(l.s.resolved, "llm:"));
+    ck_assert_ptr_null(strstr(l.s.resolved, "device:"));
+    ck_assert_uint_eq(l.s.llm_layers, 0); /* the llm is not its business: not looked up */
+    loaded_release(&l);
     /* a key it does not read is refused at its place, naming who reads it */
-    ck_assert_int_lt(load_stub("model: lamp\nrun: {duration: 1 s}\nsplit: {layer: 2}\n", &s, &t,
-                               &d),
-                     0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "split.layer: not read by model: lamp (it applies to model: split)");
-    ck_assert_int_eq(d.msgs[0].line, 3);
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&stub_catalog, "model: lamp\nrun: {duration: 1 s}\nsplit: {layer: 2}\n",
+               "split.layer: not read by model: lamp (it applies to model: split)", 3, 16);
     /* a trace needs a model that reads one */
-    ck_assert_int_lt(load_stub("model: lamp\nrun: {duration: 1 s}\nworkload: {arrival: trace}\n",
-                               &s, &t, &d),
-                     0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "workload.arrival: not read by model: lamp (it applies to model: split)");
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&stub_catalog, "model: lamp\nrun: {duration: 1 s}\nworkload: {arrival: trace}\n",
+               "workload.arrival: not read by model: lamp (it applies to model: split)", 3, 21);
 }
 END_TEST
 
@@ -465,99 +418,76 @@ END_TEST
  * (a YAML flow list), and a name too long for where it goes is an error at its position. */
 START_TEST(test_lists_bound)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
-    const char *text = "model: split\nrun: {duration: 1 s}\n"
-                       "ues: {count: 3, classes: [jetson-orin-nano, raspberry-pi-5]}\n"
-                       "policy:\n  compete: greedy,exhaustive\n"; /* one scalar */
-    ck_assert_int_eq(load_text(text, &s, &t, &d), 0);
-    ck_assert_uint_eq(s.ues.classes.n, 2);
-    ck_assert_str_eq(s.ues.classes.v[0], "jetson-orin-nano");
-    ck_assert_str_eq(s.ues.classes.v[1], "raspberry-pi-5");
-    ck_assert_uint_eq(s.policy.compete.n, 2);
-    ck_assert_str_eq(s.policy.compete.v[0], "greedy");
-    ck_assert_str_eq(s.policy.compete.v[1], "exhaustive");
-    ck_assert_ptr_nonnull(strstr(s.resolved, "  classes: [jetson-orin-nano, raspberry-pi-5]\n"));
-    ck_assert_ptr_nonnull(strstr(s.resolved, "  compete: [greedy, exhaustive]\n"));
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    struct loaded l;
+    load_ok(&l, &models_catalog,
+            "model: split\nrun: {duration: 1 s}\n"
+            "ues: {count: 3, classes: [jetson-orin-nano, raspberry-pi-5]}\n"
+            "policy:\n  compete: greedy,exhaustive\n"); /* one scalar */
+    const struct scn *s = &l.s;
+    ck_assert_uint_eq(s->ues.classes.n, 2);
+    ck_assert_str_eq(s->ues.classes.v[0], "jetson-orin-nano");
+    ck_assert_str_eq(s->ues.classes.v[1], "raspberry-pi-5");
+    ck_assert_uint_eq(s->policy.compete.n, 2);
+    ck_assert_str_eq(s->policy.compete.v[0], "greedy");
+    ck_assert_str_eq(s->policy.compete.v[1], "exhaustive");
+    ck_assert_ptr_nonnull(strstr(s->resolved, "  classes: [jetson-orin-nano, raspberry-pi-5]\n"));
+    ck_assert_ptr_nonnull(strstr(s->resolved, "  compete: [greedy, exhaustive]\n"));
+    loaded_release(&l);
     /* defaults: empty */
-    ck_assert_int_eq(load_text("model: split\nrun: {duration: 1 s}\n", &s, &t, &d), 0);
-    ck_assert_uint_eq(s.ues.classes.n, 0);
-    ck_assert_uint_eq(s.policy.compete.n, 0);
-    ck_assert_ptr_nonnull(strstr(s.resolved, "  classes: []\n"));
-    ck_assert_ptr_nonnull(strstr(s.resolved, "  compete: []\n"));
-    scn_release(&s);
-    ytree_release(&t);
-    diag_release(&d);
+    load_ok(&l, &models_catalog, "model: split\nrun: {duration: 1 s}\n");
+    ck_assert_uint_eq(s->ues.classes.n, 0);
+    ck_assert_uint_eq(s->policy.compete.n, 0);
+    ck_assert_ptr_nonnull(strstr(s->resolved, "  classes: []\n"));
+    ck_assert_ptr_nonnull(strstr(s->resolved, "  compete: []\n"));
+    loaded_release(&l);
 }
 END_TEST
 
 START_TEST(test_list_name_too_long)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
     char name[SCN_MAX_POLICY_NAME + 2];
     memset(name, 'g', sizeof name - 1);
     name[sizeof name - 1] = '\0';
-    char *text = NULL;
+    char *text = NULL, *want = NULL;
     ck_assert_int_gt(asprintf(&text,
                               "model: split\nrun: {duration: 1 s}\n"
                               "policy: {compete: [greedy, %s]}\n",
                               name),
                      0);
-    ck_assert_int_lt(load_text(text, &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_str_eq(d.msgs[0].file, "s.yaml");
-    ck_assert_int_eq(d.msgs[0].line, 3);
-    ck_assert_int_eq(d.msgs[0].col, 28);
-    ck_assert_ptr_nonnull(
-        strstr(d.msgs[0].text, "policy.compete: expected names of at most 63 bytes, got 'ggg"));
-    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "...' (64 bytes)"));
-    ytree_release(&t);
-    diag_release(&d);
+    /* the name is shown cut to its first 60 bytes, its length in full */
+    ck_assert_int_gt(asprintf(&want,
+                              "policy.compete: expected names of at most 63 bytes, got '%.60s...' "
+                              "(64 bytes)",
+                              name),
+                     0);
+    refuse_one(&models_catalog, text, want, 3, 28);
     free(text);
+    free(want);
     /* a device file's path: up to PATH_MAX - 1 bytes */
     char *path = calloc(1, SCN_MAX_PATH_NAME + 2);
     memset(path, 'd', SCN_MAX_PATH_NAME + 1);
     ck_assert_int_gt(
         asprintf(&text, "model: split\nrun: {duration: 1 s}\nues:\n  classes: %s\n", path), 0);
-    ck_assert_int_lt(load_text(text, &s, &t, &d), 0);
-    ck_assert_uint_eq(d.len, 1);
-    ck_assert_int_eq(d.msgs[0].line, 4);
-    ck_assert_int_eq(d.msgs[0].col, 12);
-    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "ues.classes: expected names of at most 4095 "
-                                                 "bytes, got 'ddd"));
-    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "...' (4096 bytes)"));
-    ytree_release(&t);
-    diag_release(&d);
+    ck_assert_int_gt(asprintf(&want,
+                              "ues.classes: expected names of at most 4095 bytes, got '%.60s...' "
+                              "(4096 bytes)",
+                              path),
+                     0);
+    refuse_one(&models_catalog, text, want, 4, 12);
     free(text);
+    free(want);
     free(path);
 }
 END_TEST
 
 START_TEST(test_empty_and_non_mapping)
 {
-    struct scn s;
-    struct ytree t;
-    struct diag d;
-    ck_assert_int_lt(load_text("", &s, &t, &d), 0);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "empty scenario; expected a mapping with at least run.duration");
-    ytree_release(&t);
-    diag_release(&d);
-    ck_assert_int_lt(load_text("just text\n", &s, &t, &d), 0);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "expected a mapping of sections (model: ...) at the top level, got a scalar");
-    ytree_release(&t);
-    diag_release(&d);
-    ck_assert_int_lt(load_text("model: queue\n", &s, &t, &d), 0);
-    ck_assert_str_eq(d.msgs[0].text, "run.duration: missing required key (a time in (0, 1e+09] s)");
-    ytree_release(&t);
-    diag_release(&d);
+    refuse_one(&models_catalog, "", "empty scenario; expected a mapping with at least run.duration",
+               1, 1);
+    refuse_one(&models_catalog, "just text\n",
+               "expected a mapping of sections (model: ...) at the top level, got a scalar", 1, 1);
+    refuse_one(&models_catalog, "model: queue\n",
+               "run.duration: missing required key (a time in (0, 1e+09] s)", 1, 1);
 }
 END_TEST
 
