@@ -89,6 +89,21 @@ static struct compete_entry entry(const char *name, const struct run *r)
         .name = name, .res = &r->res, .stats = r->stats, .evaluation_cost_s = 8.6};
 }
 
+/* A made-up run as run_init takes it (tag 0), and the name of its entry. */
+struct spec {
+    const char *name, *text;
+    uint64_t evals;
+};
+
+/* Fills r[i] from spec[i] and makes e[i] its entry, for i < n. */
+static void entries(size_t n, const struct spec *spec, struct run *r, struct compete_entry *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        run_init(&r[i], spec[i].text, spec[i].evals, 0);
+        e[i] = entry(spec[i].name, &r[i]);
+    }
+}
+
 /* |x - want| < 1e-6, or both NaN. */
 static void same(const char *what, double x, double want)
 {
@@ -105,6 +120,16 @@ static void ranks_are_a_permutation(const struct compete_entry *e, size_t n)
             seen += e[i].rank == r;
         ck_assert_msg(seen == 1, "rank %u given %d times", r, seen);
     }
+}
+
+/* Ranks e[0..n) and expects entry i to rank want[i]. */
+static void rank_as(struct compete_entry *e, size_t n, const unsigned *want)
+{
+    compete_rank(e, n);
+    ranks_are_a_permutation(e, n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(e[i].rank == want[i], "%s ranked %u, expected %u", e[i].name, e[i].rank,
+                      want[i]);
 }
 
 /*
@@ -212,12 +237,7 @@ START_TEST(test_rank_and_regret)
     four_runs();
     struct compete_entry e[] = {entry("greedy", &greedy), entry("exhaustive", &exhaustive),
                                 entry("random", &random_), entry("mbrl", &mbrl)};
-    compete_rank(e, 4);
-    ranks_are_a_permutation(e, 4);
-    ck_assert_uint_eq(e[0].rank, 3);
-    ck_assert_uint_eq(e[1].rank, 2);
-    ck_assert_uint_eq(e[2].rank, 4);
-    ck_assert_uint_eq(e[3].rank, 1);
+    rank_as(e, 4, (const unsigned[]){3, 2, 4, 1});
     const double diff[] = {1.125, 0.25, 2.75, 0};
     const double diff_ci[] = {T3 * sqrt(6.1875 / 3) / 2, T3 * 1.5 / 2, T3 * sqrt(8.75 / 3) / 2, 0};
     const double regret[] = {0.875, 0, 2.5, -0.25}; /* mbrl beat the oracle's realised reward */
@@ -237,10 +257,7 @@ START_TEST(test_rank_and_regret)
     /* without the oracle there is no regret; the rest is unchanged */
     struct compete_entry f[] = {entry("random", &random_), entry("mbrl", &mbrl),
                                 entry("greedy", &greedy)};
-    compete_rank(f, 3);
-    ck_assert_uint_eq(f[0].rank, 3);
-    ck_assert_uint_eq(f[1].rank, 1);
-    ck_assert_uint_eq(f[2].rank, 2);
+    rank_as(f, 3, (const unsigned[]){3, 1, 2});
     for (size_t i = 0; i < 3; i++) {
         same(f[i].name, f[i].regret, NAN);
         same(f[i].name, f[i].regret_ci95, NAN);
@@ -257,16 +274,11 @@ END_TEST
  */
 START_TEST(test_ties)
 {
-    struct run a, b, c;
-    run_init(&a, "1 | 3", 0, 0);
-    run_init(&b, "3 | 1", 0, 0);
-    run_init(&c, "1 | 1", 0, 0);
-    struct compete_entry e[] = {entry("c", &c), entry("a", &a), entry("b", &b)};
-    compete_rank(e, 3);
-    ranks_are_a_permutation(e, 3);
-    ck_assert_uint_eq(e[0].rank, 3);
-    ck_assert_uint_eq(e[1].rank, 1);
-    ck_assert_uint_eq(e[2].rank, 2);
+    struct run r[3];
+    struct compete_entry e[3];
+    entries(3, (const struct spec[]){{"c", "1 | 1", 0}, {"a", "1 | 3", 0}, {"b", "3 | 1", 0}}, r,
+            e);
+    rank_as(e, 3, (const unsigned[]){3, 1, 2});
     same("a", e[1].diff_best, 0);
     same("a", e[1].diff_best_ci95, 0);
     same("b", e[2].diff_best, 0);
@@ -274,10 +286,8 @@ START_TEST(test_ties)
     same("c", e[0].diff_best, 1);
     same("c", e[0].diff_best_ci95, T1); /* d = 0, 2: s^2 = 2, T1 x sqrt(2) / sqrt(2) */
     /* all tied */
-    struct compete_entry f[] = {entry("b", &b), entry("a", &a)};
-    compete_rank(f, 2);
-    ck_assert_uint_eq(f[0].rank, 1);
-    ck_assert_uint_eq(f[1].rank, 2);
+    struct compete_entry f[] = {e[2], e[1]}; /* b, a */
+    rank_as(f, 2, (const unsigned[]){1, 2});
 }
 END_TEST
 
@@ -318,16 +328,13 @@ END_TEST
  */
 START_TEST(test_single_replication)
 {
-    struct run ex, gr, fx;
-    run_init(&ex, "1 3", 10, 0);
-    run_init(&gr, "1 2", 3, 0);
-    run_init(&fx, "3", 0, 0);
-    struct compete_entry e[] = {entry("exhaustive", &ex), entry("greedy", &gr),
-                                entry("fixed", &fx)};
-    compete_rank(e, 3);
-    ck_assert_uint_eq(e[0].rank, 2);
-    ck_assert_uint_eq(e[1].rank, 3);
-    ck_assert_uint_eq(e[2].rank, 1);
+    struct run r[3];
+    struct compete_entry e[3];
+    entries(
+        3,
+        (const struct spec[]){{"exhaustive", "1 3", 10}, {"greedy", "1 2", 3}, {"fixed", "3", 0}},
+        r, e);
+    rank_as(e, 3, (const unsigned[]){2, 3, 1});
     same("greedy regret", e[1].regret, 0.5);
     same("fixed regret", e[2].regret, -1);
     same("exhaustive vs best", e[0].diff_best, 1);
@@ -374,26 +381,26 @@ static char *record(const char *name, struct compete_entry *e, size_t n)
     return path;
 }
 
-static double *column(const char *path, const char *name, size_t n)
+/* Column `name` of the file's /competition table, of n rows, read as `type` (malloc'd). */
+static void *typed_column(const char *path, const char *name, hid_t type, size_t n)
 {
     char full[128];
     snprintf(full, sizeof full, "/competition/%s", name);
     size_t len = 0;
-    double *v = h5_read_column(path, full, H5T_NATIVE_DOUBLE, &len);
+    void *v = h5_read_column(path, full, type, &len);
     ck_assert_msg(v != NULL, "%s unreadable", full);
     ck_assert_uint_eq(len, n);
     return v;
 }
 
+static double *column(const char *path, const char *name, size_t n)
+{
+    return typed_column(path, name, H5T_NATIVE_DOUBLE, n);
+}
+
 static int64_t *int_column(const char *path, const char *name, size_t n)
 {
-    char full[128];
-    snprintf(full, sizeof full, "/competition/%s", name);
-    size_t len = 0;
-    int64_t *v = h5_read_column(path, full, H5T_NATIVE_INT64, &len);
-    ck_assert_msg(v != NULL, "%s unreadable", full);
-    ck_assert_uint_eq(len, n);
-    return v;
+    return typed_column(path, name, H5T_NATIVE_INT64, n);
 }
 
 /* Every column of every row as the entries and their statistics say, in the order given. */
@@ -462,10 +469,9 @@ END_TEST
 START_TEST(test_table_nan_single)
 {
     make_dir();
-    struct run ex, none;
-    run_init(&ex, "1 3", 10, 0);
-    run_init(&none, "", 0, 0);
-    struct compete_entry e[] = {entry("exhaustive", &ex), entry("all_ue", &none)};
+    struct run r[2];
+    struct compete_entry e[2];
+    entries(2, (const struct spec[]){{"exhaustive", "1 3", 10}, {"all_ue", "", 0}}, r, e);
     char *path = record("competition-nan-single.h5", e, 2);
     double *mean = column(path, "reward_mean", 2), *reg = column(path, "regret", 2);
     double *reg_ci = column(path, "regret_ci95", 2);
