@@ -104,6 +104,22 @@ static void predict(struct world *w, uint32_t k, bool state, struct split_pred *
 
 #define EQ(a, b) ck_assert_double_eq_tol((a), (b), 1e-12 * fmax(1, fabs((double)(b))))
 
+/* The UE's own prediction at split k (no server state) is TTFT, TPOT and latency (s), energy (J),
+ * erasure probability and quality as given; returns it. */
+static struct split_pred predicts(struct world *w, uint32_t k, double ttft, double tpot,
+                                  double latency, double energy, double erasure, double quality)
+{
+    struct split_pred p;
+    predict(w, k, false, &p);
+    EQ(p.ttft, ttft);
+    EQ(p.tpot, tpot);
+    EQ(p.latency, latency);
+    EQ(p.energy, energy);
+    EQ(p.erasure, erasure);
+    EQ(p.quality, quality);
+    return p;
+}
+
 /*
  * k = 4, a prompt of N = 16 tokens, M = 3 output tokens, p = 0:
  *   UE prefill, layers 0..4 (embedding + 4 blocks): 16 x (0.01 + 4 x 0.1) ms      = 6.56 ms
@@ -121,14 +137,7 @@ START_TEST(test_mid_split_by_hand)
 {
     struct world w;
     world_open(&w, 0, 0, NULL);
-    struct split_pred p;
-    predict(&w, 4, false, &p);
-    EQ(p.ttft, 534.56e-3);
-    EQ(p.tpot, 34.08e-3);
-    EQ(p.latency, 602.72e-3);
-    EQ(p.energy, 1.261744);
-    EQ(p.erasure, 0);
-    EQ(p.quality, 1);
+    struct split_pred p = predicts(&w, 4, 534.56e-3, 34.08e-3, 602.72e-3, 1.261744, 0, 1);
     /* the oracle's view of an idle server is the same */
     struct split_pred q;
     predict(&w, 4, true, &q);
@@ -152,22 +161,10 @@ START_TEST(test_end_splits_by_hand)
 {
     struct world w;
     world_open(&w, 0.2, 0, NULL);
-    struct split_pred p;
-    predict(&w, 0, false, &p);
-    EQ(p.ttft, 4.88e-3);
-    EQ(p.tpot, 0.542e-3);
-    EQ(p.latency, 5.964e-3);
-    EQ(p.energy, 1.12e-3);
-    EQ(p.erasure, 0);
-    EQ(p.quality, 1);
-    predict(&w, L_BLOCKS, false, &p);
-    EQ(p.ttft, 43.36e-3);
-    EQ(p.tpot, 5.42e-3);
-    EQ(p.latency, 54.2e-3);
-    EQ(p.energy, 0.542);
-    EQ(p.erasure, 0);
-    EQ(p.quality, 1);
+    predicts(&w, 0, 4.88e-3, 0.542e-3, 5.964e-3, 1.12e-3, 0, 1);
+    predicts(&w, L_BLOCKS, 43.36e-3, 5.42e-3, 54.2e-3, 0.542, 0, 1);
     /* a split in between carries the channel's erasure probability, and its quality drops */
+    struct split_pred p;
     predict(&w, 4, false, &p);
     EQ(p.erasure, 0.2);
     ck_assert(p.quality > 1);
