@@ -81,33 +81,28 @@ static void check_theory(const struct fifo_params *s)
     }
 }
 
-START_TEST(test_mm1_light_load)
-{
-    /* 5 UEs x 0.1 /s = 0.5 /s, service 1 s: rho 0.5, W = 2 s; ~20,000 requests a run */
-    struct fifo_params s =
-        scenario(5, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 41000, 1000);
-    check_theory(&s);
-}
-END_TEST
+/* Poisson arrivals where theory holds: UEs, rate per UE, service, its time, duration, warm-up. */
+static const struct {
+    uint32_t ues;
+    double rate;
+    int service;
+    double service_time, duration, warmup;
+} theory_cases[] = {
+    /* M/M/1, light: 5 UEs x 0.1 /s = 0.5 /s, service 1 s: rho 0.5, W = 2 s; ~20,000 requests a
+     * run */
+    {5, 0.1, SCN_SERVICE_EXPONENTIAL, 1.0, 41000, 1000},
+    /* M/M/1, heavy: one UE at 8 /s, service 0.1 s: rho 0.8, W = 0.5 s; ~60,000 requests a run */
+    {1, 8.0, SCN_SERVICE_EXPONENTIAL, 0.1, 7750, 250},
+    /* M/D/1 (Pollaczek-Khinchine): 100 UEs x 0.007 /s = 0.7 /s, fixed 1 s: Wq = 0.7 / (2 x 0.3)
+     * = 1.1667 s (test_theory_formulas) */
+    {100, 0.007, SCN_SERVICE_DETERMINISTIC, 1.0, 31000, 1000},
+};
 
-START_TEST(test_mm1_heavy_load)
+START_TEST(test_simulation_meets_theory)
 {
-    /* one UE at 8 /s, service 0.1 s: rho 0.8, W = 0.5 s; ~60,000 requests a run */
-    struct fifo_params s =
-        scenario(1, 8.0, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 7750, 250);
-    check_theory(&s);
-}
-END_TEST
-
-START_TEST(test_md1_pollaczek_khinchine)
-{
-    /* 100 UEs x 0.007 /s = 0.7 /s, fixed 1 s: Wq = 0.7 / (2 x 0.3) = 1.1667 s */
-    struct fifo_params s =
-        scenario(100, 0.007, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1.0, 31000, 1000);
-    struct fifo_theory th;
-    fifo_theory(&s, &th);
-    ck_assert_double_eq_tol(th.wait_s, 0.7 / 0.6, 1e-12);
-    ck_assert_double_eq_tol(th.time_in_system_s, 0.7 / 0.6 + 1, 1e-12);
+    struct fifo_params s = scenario(
+        theory_cases[_i].ues, theory_cases[_i].rate, SCN_ARRIVAL_POISSON, theory_cases[_i].service,
+        theory_cases[_i].service_time, theory_cases[_i].duration, theory_cases[_i].warmup);
     check_theory(&s);
 }
 END_TEST
@@ -129,16 +124,27 @@ START_TEST(test_theory_formulas)
     s.nues = 20; /* rho 2 */
     fifo_theory(&s, &th);
     ck_assert(isnan(th.wait_s));
+    /* M/D/1 (Pollaczek-Khinchine): 100 UEs x 0.007 /s = 0.7 /s, fixed 1 s: Wq = 0.7 / (2 x 0.3) */
+    s = scenario(100, 0.007, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1.0, 31000, 1000);
+    fifo_theory(&s, &th);
+    ck_assert_double_eq_tol(th.wait_s, 0.7 / 0.6, 1e-12);
+    ck_assert_double_eq_tol(th.time_in_system_s, 0.7 / 0.6 + 1, 1e-12);
 }
 END_TEST
+
+/* Runs replication 0 of s and returns its summary. */
+static struct fifo_summary summary(struct fifo_params s)
+{
+    struct fifo_summary sum;
+    run_once(&s, 0, &sum, NULL);
+    return sum;
+}
 
 START_TEST(test_periodic_single_ue_never_waits)
 {
     /* One UE every 2 s, fixed service 1 s: D/D/1, no one ever waits. */
-    struct fifo_params s =
-        scenario(1, 0.5, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1.0, 1000, 0);
-    struct fifo_summary sum;
-    run_once(&s, 0, &sum, NULL);
+    struct fifo_summary sum =
+        summary(scenario(1, 0.5, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1.0, 1000, 0));
     ck_assert_uint_eq(sum.requests, 500);
     ck_assert(sum.prob_wait == 0);
     ck_assert_double_eq_tol(sum.mean_time_in_system_s, 1.0, 1e-12);
@@ -163,6 +169,16 @@ START_TEST(test_same_seed_same_result)
 }
 END_TEST
 
+/* `got` arrivals of n UEs, each arriving with probability p: within 4.5 standard deviations of a
+ * Binomial(n, p)'s mean. */
+static void binomial(const char *what, uint64_t got, uint64_t n, double p)
+{
+    double sd = sqrt((double)n * p * (1 - p));
+    ck_assert_msg(fabs((double)got - (double)n * p) < 4.5 * sd,
+                  "%s: %llu arrivals, expected %.0f +- %.0f", what, (unsigned long long)got,
+                  (double)n * p, sd);
+}
+
 /*
  * Arrival rates so low that the mean gap does not fit in int64 nanoseconds: the run must not
  * abort, and arrivals still follow the law. With rate r per UE over [0, T), the number of
@@ -174,24 +190,13 @@ START_TEST(test_rare_arrivals)
 {
     const double rate = 1e-10, T = 1e9; /* mean gap 1e19 ns > 2^63 ns */
     const uint64_t n = 20000;
-    struct fifo_summary sum;
-    struct fifo_params s =
-        scenario(n, rate, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0);
-    run_once(&s, 0, &sum, NULL);
-    double p = -expm1(-rate * T), sd = sqrt((double)n * p * (1 - p));
-    ck_assert_msg(fabs((double)sum.requests - (double)n * p) < 4.5 * sd,
-                  "poisson: %llu arrivals, expected %.0f +- %.0f", (unsigned long long)sum.requests,
-                  (double)n * p, sd);
-    s = scenario(n, rate, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0);
-    run_once(&s, 0, &sum, NULL);
-    p = rate * T;
-    sd = sqrt((double)n * p * (1 - p));
-    ck_assert_msg(fabs((double)sum.requests - (double)n * p) < 4.5 * sd,
-                  "periodic: %llu arrivals, expected %.0f +- %.0f",
-                  (unsigned long long)sum.requests, (double)n * p, sd);
+    struct fifo_summary sum =
+        summary(scenario(n, rate, SCN_ARRIVAL_POISSON, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0));
+    binomial("poisson", sum.requests, n, -expm1(-rate * T));
+    sum = summary(scenario(n, rate, SCN_ARRIVAL_PERIODIC, SCN_SERVICE_DETERMINISTIC, 1e-3, T, 0));
+    binomial("periodic", sum.requests, n, rate * T);
     for (int arrival = SCN_ARRIVAL_POISSON; arrival <= SCN_ARRIVAL_PERIODIC; arrival++) {
-        s = scenario(8, 1e-12, arrival, SCN_SERVICE_EXPONENTIAL, 1.0, 3600, 0);
-        run_once(&s, 0, &sum, NULL);
+        sum = summary(scenario(8, 1e-12, arrival, SCN_SERVICE_EXPONENTIAL, 1.0, 3600, 0));
         ck_assert_uint_eq(sum.requests, 0);
         ck_assert(isnan(sum.mean_time_in_system_s));
         ck_assert_double_eq(sum.utilisation, 0);
@@ -201,10 +206,8 @@ END_TEST
 
 START_TEST(test_unstable_queue_grows)
 {
-    struct fifo_params s =
-        scenario(20, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 2000, 0);
-    struct fifo_summary sum;
-    run_once(&s, 0, &sum, NULL);
+    struct fifo_summary sum =
+        summary(scenario(20, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 2000, 0));
     ck_assert(sum.mean_time_in_system_s > 100);
     ck_assert(sum.utilisation > 0.95);
 }
@@ -289,9 +292,8 @@ static Suite *fifo_suite(void)
     Suite *s = suite_create("fifo");
     TCase *tc = tcase_create("theory");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_mm1_light_load);
-    tcase_add_test(tc, test_mm1_heavy_load);
-    tcase_add_test(tc, test_md1_pollaczek_khinchine);
+    tcase_add_loop_test(tc, test_simulation_meets_theory, 0,
+                        sizeof theory_cases / sizeof theory_cases[0]);
     tcase_add_test(tc, test_theory_formulas);
     suite_add_tcase(s, tc);
     TCase *tm = tcase_create("model");
