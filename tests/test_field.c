@@ -86,6 +86,52 @@ static size_t bind_text(const char *text, struct cfg *c, struct diag *d, struct 
     return field_bind(fields, "", t.root, &where, c, NULL, o, d);
 }
 
+/* What field_emit prints for the table f bound to c (malloc'd). */
+static char *emitted(const struct scn_field *f, const void *c)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(out);
+    field_emit(f, c, 0, out);
+    fclose(out);
+    return buf;
+}
+
+/* What field_document prints for the table f (malloc'd). */
+static char *documented(const struct scn_field *f)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(out);
+    field_document(f, "", out);
+    fclose(out);
+    return buf;
+}
+
+/* A message expected: its line and its whole text. */
+struct want {
+    int line;
+    const char *text;
+};
+
+/* Binds text, which must be refused with the n messages want, in this order. */
+static void refused_with(const char *text, size_t n, const struct want *want)
+{
+    struct diag d;
+    diag_init(&d);
+    struct cfg c;
+    ck_assert_uint_eq(bind_text(text, &c, &d, NULL), n);
+    ck_assert_uint_eq(d.len, n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_str_eq(d.msgs[i].text, want[i].text);
+        ck_assert_int_eq(d.msgs[i].line, want[i].line);
+    }
+    field_release(fields, &c);
+    diag_release(&d);
+}
+
 START_TEST(test_values_and_defaults)
 {
     struct diag d;
@@ -102,11 +148,7 @@ START_TEST(test_values_and_defaults)
     ck_assert_ptr_nonnull(field_origin(&o, "inner.rate"));
     ck_assert_int_eq(field_origin(&o, "inner.rate")->line, 3);
     ck_assert_ptr_null(field_origin(&o, "delay")); /* a default */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    field_emit(fields, &c, 0, f);
-    fclose(f);
+    char *buf = emitted(fields, &c);
     ck_assert_str_eq(buf, "flag: false\ncount: 3\ndelay: 0.01 s\nmode: fast\nname: x y\n"
                           "inner:\n  rate: 0.1 /s\n");
     free(buf);
@@ -120,34 +162,21 @@ END_TEST
 
 START_TEST(test_every_error_reported)
 {
-    struct diag d;
-    diag_init(&d);
-    struct cfg c;
-    const char *text = "flag: yes\n"    /* 1: YAML 1.1 booleans are not booleans here */
-                       "count: \"3\"\n" /* 2: quoted number */
-                       "delay: 2 min\n" /* 3: out of range, in other units */
-                       "mode: fsat\n"   /* 4: misspelt choice */
-                       "inner: [1]\n"   /* 5: wrong kind */
-                       "nmae: q\n";     /* 6: misspelt key */
-    ck_assert_uint_eq(bind_text(text, &c, &d, NULL), 6);
-    const char *expect[] = {
-        "unknown key 'nmae' (did you mean 'name'?)",
-        "flag: expected true or false, got 'yes'",
-        "count: expected an integer in [1, 10], got the string '3'",
-        "delay: expected a time in [0, 60] s, got '2 min'",
-        "mode: expected one of: fast, slow; got 'fsat' (did you mean 'fast'?)",
-        "inner: expected a mapping of keys (rate: ...), got a sequence",
-    };
-    ck_assert_uint_eq(d.len, 6);
-    for (size_t i = 0; i < 6; i++) {
-        const char *want = expect[i];
-        bool found = false;
-        for (size_t j = 0; j < d.len && !found; j++)
-            found = strstr(d.msgs[j].text, want) != NULL;
-        ck_assert_msg(found, "missing message: %s", want);
-    }
-    field_release(fields, &c);
-    diag_release(&d);
+    refused_with("flag: yes\n"    /* 1: YAML 1.1 booleans are not booleans here */
+                 "count: \"3\"\n" /* 2: quoted number */
+                 "delay: 2 min\n" /* 3: out of range, in other units */
+                 "mode: fsat\n"   /* 4: misspelt choice */
+                 "inner: [1]\n"   /* 5: wrong kind */
+                 "nmae: q\n",     /* 6: misspelt key */
+                 6,
+                 (const struct want[]){
+                     {6, "top level: unknown key 'nmae' (did you mean 'name'?)"},
+                     {1, "flag: expected true or false, got 'yes'"},
+                     {2, "count: expected an integer in [1, 10], got the string '3'"},
+                     {3, "delay: expected a time in [0, 60] s, got '2 min'"},
+                     {4, "mode: expected one of: fast, slow; got 'fsat' (did you mean 'fast'?)"},
+                     {5, "inner: expected a mapping of keys (rate: ...), got a sequence"},
+                 });
 }
 END_TEST
 
@@ -170,60 +199,41 @@ START_TEST(test_tags_respected)
     ck_assert_str_eq(c.name, "8");
     ck_assert(c.inner.rate == 2);
     field_release(fields, &c);
-    const char *text = "flag: !!str true\n"  /* 1 */
-                       "count: !!str 8\n"    /* 2: was read as the integer 8 */
-                       "delay: !!str 5\n"    /* 3 */
-                       "mode: !!int 1\n"     /* 4 */
-                       "name: !!null null\n" /* 5 */
-                       "inner: {rate: !!bool true}\n";
-    ck_assert_uint_eq(bind_text(text, &c, &d, NULL), 6);
-    const char *expect[] = {
-        "flag: expected true or false, got 'true' tagged !!str",
-        "count: expected an integer in [1, 10], got '8' tagged !!str",
-        "delay: expected a time in [0, 60] s, got '5' tagged !!str",
-        "mode: expected one of: fast, slow; got '1' tagged !!int",
-        "name: expected a string, got 'null' tagged !!null",
-        "inner.rate: expected a rate in (0, 100] /s, got 'true' tagged !!bool",
-    };
-    ck_assert_uint_eq(d.len, 6);
-    for (size_t i = 0; i < 6; i++) {
-        ck_assert_str_eq(d.msgs[i].text, expect[i]);
-        ck_assert_int_eq(d.msgs[i].line, (int)i + 1);
-    }
-    field_release(fields, &c);
     diag_release(&d);
+    refused_with("flag: !!str true\n"  /* 1 */
+                 "count: !!str 8\n"    /* 2: was read as the integer 8 */
+                 "delay: !!str 5\n"    /* 3 */
+                 "mode: !!int 1\n"     /* 4 */
+                 "name: !!null null\n" /* 5 */
+                 "inner: {rate: !!bool true}\n",
+                 6,
+                 (const struct want[]){
+                     {1, "flag: expected true or false, got 'true' tagged !!str"},
+                     {2, "count: expected an integer in [1, 10], got '8' tagged !!str"},
+                     {3, "delay: expected a time in [0, 60] s, got '5' tagged !!str"},
+                     {4, "mode: expected one of: fast, slow; got '1' tagged !!int"},
+                     {5, "name: expected a string, got 'null' tagged !!null"},
+                     {6, "inner.rate: expected a rate in (0, 100] /s, got 'true' tagged !!bool"},
+                 });
 }
 END_TEST
 
 START_TEST(test_missing_required_and_absent_sections)
 {
-    struct diag d;
-    diag_init(&d);
-    struct cfg c;
-    ck_assert_uint_eq(bind_text("flag: true\n", &c, &d, NULL), 1);
-    ck_assert_str_eq(d.msgs[0].text, "count: missing required key (an integer in [1, 10])");
-    ck_assert_int_eq(d.msgs[0].line, 1);
-    field_release(fields, &c);
-    diag_release(&d);
+    refused_with("flag: true\n", 1,
+                 (const struct want[]){{1, "count: missing required key (an integer in [1, 10])"}});
 }
 END_TEST
 
 START_TEST(test_scalar_where_mapping_expected)
 {
-    struct diag d;
-    diag_init(&d);
-    struct cfg c;
-    ck_assert_uint_eq(bind_text("count: 1\ninner: 5\n", &c, &d, NULL), 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "inner: expected a mapping of keys (rate: ...), got a scalar '5'");
-    field_release(fields, &c);
-    diag_release(&d);
-    diag_init(&d);
-    ck_assert_uint_eq(bind_text("- 1\n- 2\n", &c, &d, NULL), 1);
-    ck_assert_str_eq(d.msgs[0].text,
-                     "expected a mapping of sections (flag: ...) at the top level, got a sequence");
-    field_release(fields, &c);
-    diag_release(&d);
+    refused_with("count: 1\ninner: 5\n", 1,
+                 (const struct want[]){
+                     {2, "inner: expected a mapping of keys (rate: ...), got a scalar '5'"}});
+    refused_with("- 1\n- 2\n", 1,
+                 (const struct want[]){
+                     {1, "expected a mapping of sections (flag: ...) at the top level, got a "
+                         "sequence"}});
 }
 END_TEST
 
@@ -244,11 +254,7 @@ END_TEST
 
 START_TEST(test_document_rows)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    field_document(fields, "", f);
-    fclose(f);
+    char *buf = documented(fields);
     ck_assert_ptr_nonnull(strstr(
         buf, "| `count` | integer | **required** | an integer in [1, 10] | required count |\n"));
     ck_assert_ptr_nonnull(
@@ -298,16 +304,6 @@ static size_t bind_list_text(const char *text, struct lcfg *c, struct diag *d)
     return field_bind(list_fields, "", t.root, &where, c, NULL, NULL, d);
 }
 
-static char *emit_list(const struct lcfg *c)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    field_emit(list_fields, c, 0, f);
-    fclose(f);
-    return buf;
-}
-
 /* A list binds to an array from a sequence or from one scalar (names separated by ','), emits
  * as [a, b], and what it emits binds back to the same array. */
 START_TEST(test_list_binding)
@@ -339,7 +335,7 @@ START_TEST(test_list_binding)
         ck_assert_uint_eq(c.names.n, cases[i].n);
         for (size_t j = 0; j < cases[i].n; j++)
             ck_assert_str_eq(c.names.v[j], cases[i].v[j]);
-        char *out = emit_list(&c);
+        char *out = emitted(list_fields, &c);
         ck_assert_str_eq(out, cases[i].emitted);
         /* the emitted text binds back to the same list (binding again replaces the old one) */
         ck_assert_uint_eq(bind_list_text(out, &c, &d), 0);
@@ -442,11 +438,7 @@ END_TEST
 
 START_TEST(test_list_document_row)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    field_document(list_fields, "", f);
-    fclose(f);
+    char *buf = documented(list_fields);
     ck_assert_str_eq(buf, "| `names` | list of names |  | a string | some names |\n");
     free(buf);
 }
