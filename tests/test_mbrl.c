@@ -48,16 +48,20 @@ static struct pol_obs request(uint64_t i, double p, uint32_t last_k)
                             .last_k = last_k};
 }
 
-static struct pol_config config(struct rng *r, const char *in, const char *out)
+/* The policy's configuration: weights from `in` and to `out` ("" for none); `budget` true
+ * evaluations, `ppo_steps` imagined steps a training round, a round every `train_every`
+ * decisions. */
+static struct pol_config config(struct rng *r, const char *in, const char *out, uint64_t budget,
+                                uint64_t ppo_steps, uint64_t train_every)
 {
     return (struct pol_config){.blocks = L,
                                .k_min = KMIN,
                                .k_max = KMAX,
                                .rng = r,
                                .mbrl_hidden = 64,
-                               .mbrl_budget = 200,
-                               .mbrl_ppo_steps = 16384,
-                               .mbrl_train_every = 50,
+                               .mbrl_budget = budget,
+                               .mbrl_ppo_steps = ppo_steps,
+                               .mbrl_train_every = train_every,
                                .mbrl_learning_rate = 1e-3,
                                .mbrl_weights_in = in,
                                .mbrl_weights_out = out};
@@ -68,6 +72,23 @@ struct result {
     uint64_t evaluations, decisions;
     uint32_t k[64]; /* the first decisions after the budget, for comparing runs */
 };
+
+/* An MBRL policy from cfg (the test fails unless it starts). */
+static void start(struct policy *pol, const struct pol_config *cfg)
+{
+    const char *why = NULL;
+    ck_assert_msg(policy_init(pol, &pol_mbrl, cfg, &why) == 0, "policy_init: %s", why);
+}
+
+/* The index of the largest of v[0..n). */
+static uint32_t argmax(const double *v, uint32_t n)
+{
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}
 
 static void run(struct policy *pol, uint64_t seed, int n, int last, struct result *res)
 {
@@ -108,10 +129,10 @@ START_TEST(test_learns_surface)
     ck_assert_ptr_nonnull(t);
     struct rng r;
     rng_init(&r, 1, 0, RNG_KIND_POLICY, 0);
-    struct pol_config cfg = config(&r, "", "");
+    ck_assert_ptr_eq(t, &pol_mbrl);
+    struct pol_config cfg = config(&r, "", "", 200, 16384, 50);
     struct policy pol;
-    const char *why;
-    ck_assert_int_eq(policy_init(&pol, t, &cfg, &why), 0);
+    start(&pol, &cfg);
     struct result res;
     run(&pol, 1, 2000, 500, &res);
     double score = (res.mbrl - res.random) / (res.oracle - res.random);
@@ -123,11 +144,9 @@ START_TEST(test_learns_surface)
     double pred[KMAX - KMIN + 1];
     struct pol_obs obs = request(0, 0.2, 5);
     ck_assert_int_eq(policy_predict(&pol, &obs, pred), 0);
-    int best = 0;
-    for (int i = 1; i <= KMAX - KMIN; i++)
-        if (pred[i] > pred[best])
-            best = i;
-    ck_assert_int_le(abs(KMIN + best - 7), 1);      /* round(2 + 25 * 0.2) = 7 */
+    int best = (int)argmax(pred, KMAX - KMIN + 1);
+    ck_assert_int_le(abs(KMIN + best - 7), 1); /* round(2 + 25 * 0.2) = 7 */
+    const char *why;
     ck_assert_int_eq(policy_finish(&pol, &why), 0); /* no weights_out: nothing to do */
     policy_release(&pol);
     rng_release(&r);
@@ -141,13 +160,9 @@ START_TEST(test_deterministic)
     for (int pass = 0; pass < 2; pass++) {
         struct rng r;
         rng_init(&r, 2, 0, RNG_KIND_POLICY, 0);
-        struct pol_config cfg = config(&r, "", "");
-        cfg.mbrl_budget = 40;
-        cfg.mbrl_ppo_steps = 2048;
-        cfg.mbrl_train_every = 10;
+        struct pol_config cfg = config(&r, "", "", 40, 2048, 10);
         struct policy pol;
-        const char *why;
-        ck_assert_int_eq(policy_init(&pol, &pol_mbrl, &cfg, &why), 0);
+        start(&pol, &cfg);
         run(&pol, 2, 200, 100, pass ? &b : &a);
         policy_release(&pol);
         rng_release(&r);
@@ -171,19 +186,15 @@ START_TEST(test_weights_round_trip)
     struct rng r1, r2;
     rng_init(&r1, 3, 0, RNG_KIND_POLICY, 0);
     rng_init(&r2, 4, 0, RNG_KIND_POLICY, 0);
-    struct pol_config c1 = config(&r1, "", path), c2 = config(&r2, path, "");
-    c1.mbrl_budget = 60;
-    c1.mbrl_ppo_steps = 4096;
-    c1.mbrl_train_every = 20;
-    c2.mbrl_budget = 0;
-    c2.mbrl_ppo_steps = 0;
+    struct pol_config c1 = config(&r1, "", path, 60, 4096, 20),
+                      c2 = config(&r2, path, "", 0, 0, 50);
     struct policy p1, p2;
     const char *why;
-    ck_assert_int_eq(policy_init(&p1, &pol_mbrl, &c1, &why), 0);
+    start(&p1, &c1);
     struct result res;
     run(&p1, 3, 100, 50, &res);
     ck_assert_int_eq(policy_finish(&p1, &why), 0);
-    ck_assert_int_eq(policy_init(&p2, &pol_mbrl, &c2, &why), 0);
+    start(&p2, &c2);
     for (int i = 0; i < 200; i++) {
         struct pol_obs obs = request((uint64_t)i, 0.01 + 0.29 * i / 199.0, KMIN + i % 10);
         struct pol_ctx ctx = {.evaluate = evaluate};
@@ -198,16 +209,16 @@ START_TEST(test_weights_round_trip)
     policy_release(&p2);
 
     /* a policy of another shape (hidden width) refuses the file */
-    struct pol_config c3 = config(&r2, path, "");
+    struct pol_config c3 = config(&r2, path, "", 200, 16384, 50);
     c3.mbrl_hidden = 32;
     ck_assert_int_lt(policy_init(&p2, &pol_mbrl, &c3, &why), 0);
     ck_assert_ptr_nonnull(why);
     /* so does a missing file */
-    c3 = config(&r2, "/nonexistent/weights.nn", "");
+    c3 = config(&r2, "/nonexistent/weights.nn", "", 200, 16384, 50);
     ck_assert_int_lt(policy_init(&p2, &pol_mbrl, &c3, &why), 0);
     /* and finish reports a file it cannot write */
-    c3 = config(&r2, "", "/nonexistent/dir/weights.nn");
-    ck_assert_int_eq(policy_init(&p2, &pol_mbrl, &c3, &why), 0);
+    c3 = config(&r2, "", "/nonexistent/dir/weights.nn", 200, 16384, 50);
+    start(&p2, &c3);
     ck_assert_int_lt(policy_finish(&p2, &why), 0);
     ck_assert_ptr_nonnull(why);
     policy_release(&p2);
@@ -256,16 +267,12 @@ START_TEST(test_features_and_ranges)
     struct rng r, env;
     rng_init(&r, 5, 0, RNG_KIND_POLICY, 0);
     rng_init(&env, 5, 0, RNG_KIND_TEST, 21);
-    struct pol_config cfg = config(&r, "", "");
+    struct pol_config cfg = config(&r, "", "", 30, 1024, 5);
     cfg.k_min = PK_MIN;
     cfg.k_max = PK_MAX;
     cfg.latency_weight = 1;
-    cfg.mbrl_budget = 30;
-    cfg.mbrl_ppo_steps = 1024;
-    cfg.mbrl_train_every = 5;
     struct policy pol;
-    const char *why;
-    ck_assert_int_eq(policy_init(&pol, &pol_mbrl, &cfg, &why), 0);
+    start(&pol, &cfg);
     uint64_t evaluations = 0;
     int disjoint = 0;
     for (int i = 0; i < 120; i++) {
@@ -286,11 +293,7 @@ START_TEST(test_features_and_ranges)
             ck_assert_uint_eq(evaluations, before); /* no true evaluation outside its own splits */
             double pred[POL_MAX_CANDIDATES];
             ck_assert_int_eq(policy_predict(&pol, &obs, pred), 0);
-            uint32_t best = 0;
-            for (uint32_t j = 1; j <= obs.k_max - obs.k_min; j++)
-                if (pred[j] > pred[best])
-                    best = j;
-            ck_assert_uint_eq(k, obs.k_min + best);
+            ck_assert_uint_eq(k, obs.k_min + argmax(pred, obs.k_max - obs.k_min + 1));
         }
         struct pol_outcome out = {.k = k, .reward = i % 7 ? surface(obs.erasure, k) : (double)NAN};
         policy_observe(&pol, &obs, &out);
