@@ -723,23 +723,13 @@ END_TEST
 
 static Suite *channel_suite(void)
 {
-    Suite *s = suite_create("channel");
-    TCase *tc = tcase_create("theory");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_fading_marginals);
-    tcase_add_test(tc, test_lag_correlation);
-    tcase_add_test(tc, test_epoch_boundary);
-    tcase_add_test(tc, test_query_independence);
-    tcase_add_test(tc, test_constant_without_doppler);
-    tcase_add_test(tc, test_capacity_and_outage);
-    tcase_add_test(tc, test_link_budget);
-    tcase_add_test(tc, test_umi_pathloss);
-    tcase_add_test(tc, test_shadowing_and_streams);
-    tcase_add_test(tc, test_select_shannon);
-    tcase_add_test(tc, test_select_mcs);
-    tcase_add_test(tc, test_params_check);
-    suite_add_tcase(s, tc);
-    return s;
+    return check_suite("channel", "theory", 120,
+                       (const TTest *[]){test_fading_marginals, test_lag_correlation,
+                                         test_epoch_boundary, test_query_independence,
+                                         test_constant_without_doppler, test_capacity_and_outage,
+                                         test_link_budget, test_umi_pathloss,
+                                         test_shadowing_and_streams, test_select_shannon,
+                                         test_select_mcs, test_params_check, NULL});
 }
 
 CHECK_MAIN(channel_suite)

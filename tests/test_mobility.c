@@ -267,16 +267,10 @@ END_TEST
 
 static Suite *mobility_suite(void)
 {
-    Suite *s = suite_create("mobility");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_waypoint_theory);
-    tcase_add_test(tc, test_waypoint_stationary_density);
-    tcase_add_test(tc, test_query_pattern_independent);
-    tcase_add_test(tc, test_uniform_placement);
-    tcase_add_test(tc, test_params);
-    suite_add_tcase(s, tc);
-    return s;
+    return check_suite("mobility", "core", 60,
+                       (const TTest *[]){test_waypoint_theory, test_waypoint_stationary_density,
+                                         test_query_pattern_independent, test_uniform_placement,
+                                         test_params, NULL});
 }
 
 CHECK_MAIN(mobility_suite)
