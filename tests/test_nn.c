@@ -15,6 +15,7 @@
 #include <gsl/gsl_matrix.h>
 
 #include "check_main.h"
+#include "edited.h"
 #include "sim/outfile.h"
 #include "models/policy/nn.h"
 #include "sim/diag.h"
@@ -498,12 +499,7 @@ START_TEST(test_bad_files)
         {"splitsim-nn 1\n", "", 1, 1, "expected 'splitsim-nn', found 'networks'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        const char *at = strstr(good, cases[i].from);
-        ck_assert_ptr_nonnull(at);
-        char *bad;
-        ck_assert_int_gt(asprintf(&bad, "%.*s%s%s", (int)(at - good), good, cases[i].to,
-                                  at + strlen(cases[i].from)),
-                         0);
+        char *bad = edited(good, cases[i].from, cases[i].to);
         for (size_t j = 0; j < n.nparams; j++)
             n.params[j] = 42;
         diag_clear(&d);
