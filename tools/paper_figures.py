@@ -64,6 +64,22 @@ def binned(p, y):
                      for i in range(len(BINS) - 1)])
 
 
+def label_versus_p(ax, ylabel, title):
+    """Labels a figure's axes against the erasure probability p, with a title, grid and legend."""
+    ax.set_xlabel("erasure probability p")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+
+
+def save(fig, path):
+    """Lays fig out, writes it to path (PNG, 120 dpi) and closes it."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--splitsim", default="build/splitsim")
@@ -98,14 +114,9 @@ def main():
     ax.plot(centers, binned(ex["p"], ex["oracle_k"]), "k--", lw=2, label="oracle (best k)")
     for n, d in pol.items():
         ax.plot(centers, binned(d["p"], d["k"]), marker="o", label=n)
-    ax.set_xlabel("erasure probability p")
-    ax.set_ylabel("chosen split n (mean in bin)")
-    ax.set_title("Best split versus channel quality (paper scenario)")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "best_split_vs_p.png"), dpi=120)
-    plt.close(fig)
+    label_versus_p(ax, "chosen split n (mean in bin)",
+                   "Best split versus channel quality (paper scenario)")
+    save(fig, os.path.join(a.out, "best_split_vs_p.png"))
 
     # reward versus p
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -115,14 +126,9 @@ def main():
                 label="fixed n=1..10" if n == 1 else None)
     for n, d in pol.items():
         ax.plot(centers, binned(d["p"], d["reward"]), marker="o", lw=2, label=n)
-    ax.set_xlabel("erasure probability p")
-    ax.set_ylabel("mean realised reward")
-    ax.set_title("Reward versus p: 10 (PPL0 - PPL)/PPL0 + (10 - n)/10")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "reward_vs_p.png"), dpi=120)
-    plt.close(fig)
+    label_versus_p(ax, "mean realised reward",
+                   "Reward versus p: 10 (PPL0 - PPL)/PPL0 + (10 - n)/10")
+    save(fig, os.path.join(a.out, "reward_vs_p.png"))
 
     # evaluations
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -134,9 +140,7 @@ def main():
     ax.set_title("Evaluation cost")
     for i, n in enumerate(labels):
         ax.text(i, ev[i], str(pol[n]["evaluations"]), ha="center", va="bottom")
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "evaluations.png"), dpi=120)
-    plt.close(fig)
+    save(fig, os.path.join(a.out, "evaluations.png"))
 
     oracle = pol["exhaustive"]["reward_mean"]
     lines = [f"quality: {quality_source}", "",
