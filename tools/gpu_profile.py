@@ -102,6 +102,28 @@ class Model:
         fail(f"weights: none of {', '.join(names)} found")
         return None
 
+    @staticmethod
+    def extend_cache(cache, k, v):
+        """Appends this step's keys and values (batch, heads, n, hd) to a block's cache, when one
+        is kept, and returns the keys and values of every position so far."""
+        if cache is not None:
+            if "k" in cache:
+                k = torch.cat([cache["k"], k], dim=2)
+                v = torch.cat([cache["v"], v], dim=2)
+            cache["k"], cache["v"] = k, v
+        return k, v
+
+    def attend(self, q, k, v):
+        """Causal attention of the n newest positions' queries q (batch, heads, n, hd) over the
+        keys and values k, v (batch, heads, L, hd) of all L positions; softmax in float32."""
+        n = q.shape[2]
+        s = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
+        if n > 1:
+            L = k.shape[2]
+            mask = torch.ones(n, L, device=q.device, dtype=torch.bool).tril(L - n)
+            s = s.masked_fill(~mask, float("-inf"))
+        return torch.softmax(s.float(), dim=-1).to(q.dtype) @ v
+
 
 class Llama(Model):
     family = "llama"
@@ -151,19 +173,9 @@ class Llama(Model):
         v = self.linear(x, i, "self_attn.v_proj").view(b, n, self.kv_heads, self.hd).transpose(1, 2)
         pos0 = cache["k"].shape[2] if cache is not None and "k" in cache else 0
         q, k = self.rope(q, pos0), self.rope(k, pos0)
-        if cache is not None:
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], dim=2)
-                v = torch.cat([cache["v"], v], dim=2)
-            cache["k"], cache["v"] = k, v
+        k, v = self.extend_cache(cache, k, v)
         rep = self.heads // self.kv_heads
-        k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
-        s = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
-        if n > 1:
-            L = k.shape[2]
-            mask = torch.ones(n, L, device=h.device, dtype=torch.bool).tril(L - n)
-            s = s.masked_fill(~mask, float("-inf"))
-        a = torch.softmax(s.float(), dim=-1).to(h.dtype) @ v
+        a = self.attend(q, k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1))
         h = h + self.linear(a.transpose(1, 2).reshape(b, n, self.d), i, "self_attn.o_proj")
         x = self.norm(h, self.p(i, "post_attention_layernorm.weight"))
         g = self.linear(x, i, "mlp.gate_proj")
@@ -207,17 +219,8 @@ class GPT2(Model):
         x = self.ln(h, f"h.{i}.ln_1")
         q, k, v = self.conv(x, f"h.{i}.attn.c_attn").split(self.d, dim=-1)
         q, k, v = (t.view(b, n, self.heads, self.hd).transpose(1, 2) for t in (q, k, v))
-        if cache is not None:
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], dim=2)
-                v = torch.cat([cache["v"], v], dim=2)
-            cache["k"], cache["v"] = k, v
-        s = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
-        if n > 1:
-            L = k.shape[2]
-            mask = torch.ones(n, L, device=h.device, dtype=torch.bool).tril(L - n)
-            s = s.masked_fill(~mask, float("-inf"))
-        a = torch.softmax(s.float(), dim=-1).to(h.dtype) @ v
+        k, v = self.extend_cache(cache, k, v)
+        a = self.attend(q, k, v)
         h = h + self.conv(a.transpose(1, 2).reshape(b, n, self.d), f"h.{i}.attn.c_proj")
         x = self.ln(h, f"h.{i}.ln_2")
         return h + self.conv(torch.nn.functional.gelu(self.conv(x, f"h.{i}.mlp.c_fc"),
