@@ -286,7 +286,7 @@ START_TEST(test_ties)
     same("c", e[0].diff_best, 1);
     same("c", e[0].diff_best_ci95, T1); /* d = 0, 2: s^2 = 2, T1 x sqrt(2) / sqrt(2) */
     /* all tied */
-    struct compete_entry f[] = {e[2], e[1]}; /* b, a */
+    struct compete_entry f[] = {entry("b", &r[2]), entry("a", &r[1])};
     rank_as(f, 2, (const unsigned[]){1, 2});
 }
 END_TEST
