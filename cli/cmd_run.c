@@ -21,6 +21,7 @@
 
 #include "cli/args.h"
 #include "run/campaign.h"
+#include "run/slurm.h"
 #include "cli/cli.h"
 #include "run/run.h"
 #include "scn/scn.h"
@@ -60,9 +61,19 @@ static const struct args_opt sweep_opts[] = {
     {"points", 0, "A-B", "run points A..B only (inclusive), without writing the index", false},
     {"merge", 0, NULL, "write DIR/campaign.h5 from the point files only (after --points jobs)",
      false},
-    {"slurm", 0, NULL, "write a Slurm job array (DIR/campaign.sbatch, merge.sbatch, submit.sh)",
+    {"slurm", 0, NULL, "write Slurm job scripts instead of running (then run DIR/submit.sh)",
      false},
-    {"chunk", 0, "N", "--slurm: points per array task (default 1)", false},
+    {"chunk", 0, "N", "--slurm: points per array task (default 1; grows to fit)", false},
+    {"array-max", 0, "N", "--slurm: most array tasks (default 1001: Slurm's MaxArraySize)", false},
+    {"throttle", 0, "N", "--slurm: array tasks running at once (%N; default no limit)", false},
+    {"time", 0, "T", "--slurm: time limit per job, e.g. 90, 2:00:00 or 1-12", false},
+    {"partition", 0, "P", "--slurm: partition(s) to run in", false},
+    {"account", 0, "A", "--slurm: account to charge", false},
+    {"qos", 0, "Q", "--slurm: quality of service", false},
+    {"mem", 0, "SIZE", "--slurm: memory per node, e.g. 2G (K, M, G, T; default M)", false},
+    {"constraint", 0, "C", "--slurm: node features, e.g. avx2 or 'intel&ib'", false},
+    {"sbatch", 0, "OPTION", "--slurm: another #SBATCH line, e.g. --gres=gpu:1 (repeatable)", true},
+    {"setup", 0, "FILE", "--slurm: shell lines each job runs first (module load ...)", false},
     {"fresh", 0, NULL, "run every point again, even those already complete", false},
     {"quiet", 'q', NULL, "no progress", false},
 };
@@ -98,6 +109,20 @@ static int finish_bad(struct diag *d, const struct cli_io *io, int rc)
     return rc;
 }
 
+static const char sweep_usage[] =
+    "usage: splitsim sweep SCENARIO.yaml --list [OPTIONS]\n"
+    "       splitsim sweep SCENARIO.yaml -o DIR [-j N] [OPTIONS]\n"
+    "       mpirun -np R splitsim sweep SCENARIO.yaml -o DIR\n"
+    "       splitsim sweep SCENARIO.yaml -o DIR --slurm [--time T] [--partition P]\n"
+    "           [--account A] [--setup FILE] [...]; then DIR/submit.sh on the cluster\n\n"
+    "Expands the scenario's sweep: section (grid x zip x replications). --list\n"
+    "prints every point with its resolved parameters; -o runs every point into\n"
+    "DIR/points/pI.h5 (on N local workers, or on MPI ranks under mpirun/srun),\n"
+    "skipping points already complete, and writes the index DIR/campaign.h5.\n"
+    "--slurm writes a job array and a merge job instead, and DIR/submit.sh, which\n"
+    "submits both from any directory. The jobs work in DIR, name the scenario\n"
+    "relative to it, and run $SPLITSIM when it is set (else this executable).\n\n";
+
 static void usage(FILE *out, const char *cmd, const struct args_opt *opts, size_t n)
 {
     if (strcmp(cmd, "run") == 0)
@@ -109,13 +134,7 @@ static void usage(FILE *out, const char *cmd, const struct args_opt *opts, size_
                      "Validates the scenario and every sweep point, then prints the fully\n"
                      "resolved scenario (defaults filled in, canonical units) and its hash.\n\n");
     else
-        fprintf(out, "usage: splitsim sweep SCENARIO.yaml --list [OPTIONS]\n"
-                     "       splitsim sweep SCENARIO.yaml -o DIR [-j N] [OPTIONS]\n"
-                     "       mpirun -np R splitsim sweep SCENARIO.yaml -o DIR\n\n"
-                     "Expands the scenario's sweep: section (grid x zip x replications). --list\n"
-                     "prints every point with its resolved parameters; -o runs every point into\n"
-                     "DIR/points/pI.h5 (on N local workers, or on MPI ranks under mpirun/srun),\n"
-                     "skipping points already complete, and writes the index DIR/campaign.h5.\n\n");
+        fputs(sweep_usage, out);
     fprintf(out, "options:\n");
     args_print_help(out, opts, n);
 }
@@ -205,6 +224,33 @@ static bool parse_range(const char *s, uint64_t *lo, uint64_t *hi)
            parse_digits(dash + 1, strlen(dash + 1), hi) && *lo <= *hi;
 }
 
+/* The --slurm options into o, checked (the setup file read); each of them without --slurm is
+ * an error. */
+static void slurm_parse(const struct args *a, bool slurm, struct slurm_options *o, struct diag *d)
+{
+    static const char *const only[] = {"chunk",      "array-max", "throttle", "time",
+                                       "partition",  "account",   "qos",      "mem",
+                                       "constraint", "sbatch",    "setup"};
+    if (!slurm) {
+        for (size_t i = 0; i < sizeof only / sizeof only[0]; i++)
+            if (args_has(a, only[i]))
+                diag_error(d, "--%s: only with --slurm (it shapes the Slurm job scripts)", only[i]);
+        return;
+    }
+    args_uint64(a, "chunk", 1, UINT64_MAX, &o->chunk, d);
+    args_uint64(a, "array-max", 1, SLURM_ARRAY_MAX_LIMIT, &o->array_max, d);
+    args_uint64(a, "throttle", 1, UINT32_MAX, &o->throttle, d);
+    o->time = args_get(a, "time");
+    o->partition = args_get(a, "partition");
+    o->account = args_get(a, "account");
+    o->qos = args_get(a, "qos");
+    o->mem = args_get(a, "mem");
+    o->constraint = args_get(a, "constraint");
+    o->extra = args_all(a, "sbatch", &o->nextra);
+    o->setup_file = args_get(a, "setup");
+    slurm_options_check(o, d);
+}
+
 int cmd_sweep(int argc, char **argv, const struct cli_io *io)
 {
     struct diag d;
@@ -225,15 +271,17 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
         diag_error(&d, "sweep: --list and -o exclude each other");
     if (dir && !*dir)
         diag_error(&d, "-o: expected a directory, got an empty string");
-    uint64_t jobs = 1, chunk = 1;
+    uint64_t jobs = 1;
     args_uint64(&a, "jobs", 1, 1024, &jobs, &d);
-    args_uint64(&a, "chunk", 1, UINT64_MAX, &chunk, &d);
+    struct slurm_options so;
+    slurm_options_init(&so);
+    bool slurm = args_has(&a, "slurm");
+    slurm_parse(&a, slurm, &so, &d);
     struct campaign camp = {.scenario = a.npositional ? a.positional[0] : "",
                             .dir = dir,
                             .jobs = (unsigned)jobs,
                             .merge_only = args_has(&a, "merge"),
-                            .slurm = args_has(&a, "slurm"),
-                            .chunk = chunk,
+                            .slurm = slurm ? &so : NULL,
                             .fresh = args_has(&a, "fresh"),
                             .quiet = args_has(&a, "quiet")};
     const char *range = args_get(&a, "points");
@@ -246,7 +294,7 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
                        range);
         camp.range_given = true;
     }
-    if (camp.merge_only + camp.slurm + camp.range_given > 1)
+    if (camp.merge_only + slurm + camp.range_given > 1)
         diag_error(&d, "sweep: --merge, --slurm and --points exclude each other");
     struct run_scenario l;
     memset(&l, 0, sizeof l);
@@ -278,6 +326,8 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
             finish_bad(&d, io, rc);
         else
             diag_print(&d, io->err, "splitsim");
+        slurm_options_release(&so);
+        free(so.extra);
         run_scenario_release(&l);
         args_release(&a);
         diag_release(&d);
@@ -300,6 +350,8 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io)
     }
     if (rc != CLI_OK)
         finish_bad(&d, io, rc);
+    slurm_options_release(&so);
+    free(so.extra);
     run_scenario_release(&l);
     args_release(&a);
     diag_release(&d);

@@ -15,7 +15,8 @@
  * index DIR/campaign.h5 is (re)written from the point files: external links to every point file
  * and a /summary table with one row per (point, policy): the point's swept values and headline
  * metrics (docs/RESULTS.md). `--slurm` writes a job-array script (chunks of points, each task
- * `sweep --points A-B`) and a merge job (`sweep --merge`, the index only) instead of running.
+ * `sweep --points A-B`) and a merge job (`sweep --merge`, the index only) instead of running
+ * (run/slurm.h).
  *
  * Invariants: the same campaign gives the same point files and index whatever the number of
  * workers or ranks (points are independent and every stream is keyed by the point's seed and
@@ -29,6 +30,7 @@
 #include <stdint.h>
 
 #include "run/run.h"
+#include "run/slurm.h"
 #include "scn/scn.h"
 #include "scn/sweep.h"
 
@@ -41,9 +43,8 @@ struct campaign {
     uint64_t from, to; /* points [from, to) to run (--points); the whole sweep by default */
     bool range_given;  /* --points: run these only, no index */
     bool merge_only;   /* --merge: write the index from the point files */
-    bool slurm;        /* --slurm: write the job scripts */
+    const struct slurm_options *slurm; /* --slurm: write the job scripts (run/slurm.h) */
     bool fresh;        /* --fresh: rerun complete points too */
-    uint64_t chunk;    /* --chunk: points per Slurm array task */
     bool quiet;
     const struct sweep *sweep;
     const struct ytree *tree;
