@@ -594,7 +594,9 @@ static void slurm_pattern_quote(FILE *f, const char *dir)
     fputc('\'', f);
 }
 
-/* "EXE sweep -o DIR OPTION --set ... -- SCENARIO" (every word quoted), ending the line. */
+/* "EXE sweep -o DIR OPTION [--set-dir D] --set ... -- SCENARIO" (every word quoted), ending the
+ * line. A job runs wherever Slurm starts it: --set-dir carries the directory the --set paths
+ * resolved against here (the scenario's own paths resolve against its folder anyway). */
 static void sweep_line(FILE *f, const struct campaign *c, const char *exe, const char *scen,
                        const char *dir, const char *option)
 {
@@ -602,6 +604,10 @@ static void sweep_line(FILE *f, const struct campaign *c, const char *exe, const
     fputs(" sweep -o ", f);
     shell_quote(f, dir);
     fprintf(f, " %s", option);
+    if (c->nsets && c->base->set_dir) {
+        fputs(" --set-dir ", f);
+        shell_quote(f, c->base->set_dir);
+    }
     for (size_t i = 0; i < c->nsets; i++) {
         fputs(" --set ", f);
         shell_quote(f, c->sets[i]);
@@ -634,8 +640,8 @@ static int write_slurm(const struct campaign *c, const struct plan *pl, const st
         return -EIO;
     }
     exe[n] = '\0';
-    const char *paths[] = {exe, scen, dir};
-    for (size_t i = 0; i < 3; i++)
+    const char *paths[] = {exe, scen, dir, c->base->set_dir ? c->base->set_dir : ""};
+    for (size_t i = 0; i < 4; i++)
         if (has_control(paths[i])) {
             diag_error(d,
                        "--slurm: the path '%s' holds a control character (e.g. a newline), which "
