@@ -2,8 +2,9 @@
  * run, check and sweep: the subcommands that load a scenario.
  *
  * All three load the scenario the same way (file, then --set overrides in order, validated
- * exactly like the file) and report every problem with file:line:col; with an invalid scenario
- * they exit 2 without simulating or creating any file.
+ * exactly like the file; relative file paths resolve against the file's folder, those of --set
+ * against the working directory or --set-dir) and report every problem with file:line:col; with
+ * an invalid scenario they exit 2 without simulating or creating any file.
  *   run    simulates every replication of the scenario (or of one sweep point, --point I) into
  *          one results file and prints a summary next to queueing theory;
  *   check  prints the fully resolved scenario (defaults filled in, canonical units) and its
@@ -34,9 +35,17 @@
         "set", 0, "KEY=VALUE", "override a scenario value, e.g. --set run.seed=7 (repeatable)",    \
             true                                                                                   \
     }
+#define SET_DIR_OPT                                                                                \
+    {                                                                                              \
+        "set-dir", 0, "DIR",                                                                       \
+            "a relative file path given with --set resolves against DIR (default: the working "    \
+            "directory; one in the scenario file resolves against the file's folder)",             \
+            false                                                                                  \
+    }
 
 static const struct args_opt run_opts[] = {
     SET_OPT,
+    SET_DIR_OPT,
     {"output", 'o', "FILE",
      "results file (default: the scenario's name with .h5, in the current "
      "directory)",
@@ -48,10 +57,12 @@ static const struct args_opt run_opts[] = {
 };
 static const struct args_opt check_opts[] = {
     SET_OPT,
+    SET_DIR_OPT,
     {"schema", 0, NULL, "print the reference of every scenario key (Markdown) and exit", false},
 };
 static const struct args_opt sweep_opts[] = {
     SET_OPT,
+    SET_DIR_OPT,
     {"list", 0, NULL, "print every point of the sweep with its resolved parameters", false},
     {"output", 'o', "DIR",
      "run every point into DIR/points/pI.h5 and index them in DIR/campaign.h5 (rerunning "
@@ -94,9 +105,14 @@ static int load(const struct args *a, const char *cmd, struct run_scenario *l, s
                        a->npositional > 2 ? ", ..." : "");
         return CLI_BAD_INPUT;
     }
+    const char *set_dir = args_get(a, "set-dir");
+    if (set_dir && !*set_dir) {
+        diag_error(d, "--set-dir: expected a directory, got an empty string");
+        return CLI_BAD_INPUT;
+    }
     size_t nset = 0;
     const char **sets = args_all(a, "set", &nset);
-    int rc = run_load(l, a->positional[0], sets, nset, d);
+    int rc = run_load(l, a->positional[0], sets, nset, set_dir, d);
     free(sets);
     return rc;
 }

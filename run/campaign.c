@@ -772,6 +772,7 @@ int campaign_run(const struct campaign *c, const struct run_io *io, struct diag 
                                     .dir = c->dir,
                                     .sets = c->sets,
                                     .nsets = c->nsets,
+                                    .set_dir = c->base->set_dir,
                                     .points = c->sweep->points};
         rc = slurm_write(&sc, c->slurm, io->out, d);
         goto out;

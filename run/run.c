@@ -17,7 +17,7 @@
 /* ---- loading ------------------------------------------------------------------------------ */
 
 int run_load(struct run_scenario *l, const char *file, const char *const *sets, size_t nsets,
-             struct diag *d)
+             const char *set_dir, struct diag *d)
 {
     memset(l, 0, sizeof *l);
     ytree_init(&l->tree);
@@ -28,7 +28,7 @@ int run_load(struct run_scenario *l, const char *file, const char *const *sets, 
     }
     for (size_t i = 0; i < nsets; i++)
         ov[i].text = sets[i];
-    int rc = scn_load(&l->base, &l->tree, file, ov, nsets, &models_catalog, d);
+    int rc = scn_load(&l->base, &l->tree, file, ov, nsets, set_dir, &models_catalog, d);
     free(ov);
     if (rc == -ENOMEM)
         return RUN_FAILURE;

@@ -54,11 +54,12 @@ struct run_scenario {
     bool have_base, have_sweep;
 };
 
-/* Loads `file` with the overrides sets[0..nsets) ("key.path=value") and reads its sweep
- * section. RUN_OK, RUN_BAD_INPUT or RUN_FAILURE (out of memory), messages in d. Release with
+/* Loads `file` with the overrides sets[0..nsets) ("key.path=value"; their relative file paths
+ * resolve against set_dir, NULL: the working directory) and reads its sweep section. RUN_OK,
+ * RUN_BAD_INPUT or RUN_FAILURE (out of memory), messages in d. Release with
  * run_scenario_release in every case. */
 int run_load(struct run_scenario *l, const char *file, const char *const *sets, size_t nsets,
-             struct diag *d);
+             const char *set_dir, struct diag *d);
 void run_scenario_release(struct run_scenario *l);
 
 /* Writes the scenario key reference (`splitsim check --schema`), with the registry's models. */

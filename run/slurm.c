@@ -370,6 +370,13 @@ static int resolve(const struct slurm_campaign *c, struct paths *p, struct diag 
                        all[i]);
             return -EINVAL;
         }
+    if (c->set_dir && has_control(c->set_dir)) {
+        diag_error(d,
+                   "--slurm: the path '%s' holds a control character (e.g. a newline), which "
+                   "a job script cannot carry safely; rename it",
+                   c->set_dir);
+        return -EINVAL;
+    }
     for (size_t i = 0; i < c->nsets; i++)
         if (has_control(c->sets[i])) {
             diag_error(d,
@@ -488,6 +495,10 @@ static void prologue(FILE *f, const struct slurm_options *o, const struct paths 
 static void sweep_line(FILE *f, const struct slurm_campaign *c, const char *option)
 {
     fprintf(f, "exec \"$splitsim\" sweep -o . %s", option);
+    if (c->nsets && c->set_dir) { /* a job starts elsewhere: --set paths resolve as they did here */
+        fputs(" --set-dir ", f);
+        shell_quote(f, c->set_dir);
+    }
     for (size_t i = 0; i < c->nsets; i++) {
         fputs(" --set ", f);
         shell_quote(f, c->sets[i]);

@@ -101,6 +101,7 @@ struct slurm_campaign {
     const char *dir;      /* the campaign folder, as given (it exists) */
     const char **sets;    /* --set overrides, as given */
     size_t nsets;
+    const char *set_dir;  /* where the --set paths resolved (the jobs pass it as --set-dir) */
     uint64_t points;
 };
 

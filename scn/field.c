@@ -680,12 +680,25 @@ void field_document(const struct scn_field *fields, const char *prefix, FILE *ou
         if (f->type == FIELD_SECTION) {
             field_document(f->fields, path, out);
         } else {
-            char *want = describe(f);
+            /* a file's path: where a relative one points (scn.h) */
+            static const char *const paths[][2] = {
+                {NULL, NULL},
+                {"a path, relative to the scenario's folder (--set: the working directory)",
+                 "paths, relative to the scenario's folder (--set: the working directory)"},
+                {"a name, or a path relative to the scenario's folder (--set: the working "
+                 "directory)",
+                 "names, or paths relative to the scenario's folder (--set: the working "
+                 "directory)"}};
+            char *want =
+                f->file != FIELD_TEXT ? strdup(paths[f->file][f->type == FIELD_LIST]) : describe(f);
+            static const char *const strings[] = {"string", "file", "name or file"};
+            static const char *const lists[] = {"list of names", "list of files",
+                                                "list of names or files"};
             const char *type = f->type == FIELD_BOOL     ? "bool"
                                : f->type == FIELD_UINT   ? "integer"
                                : f->type == FIELD_ENUM   ? "choice"
-                               : f->type == FIELD_STRING ? "string"
-                               : f->type == FIELD_LIST   ? "list of names"
+                               : f->type == FIELD_STRING ? strings[f->file]
+                               : f->type == FIELD_LIST   ? lists[f->file]
                                                          : unit_dim_name(f->dim) + 2;
             char unit[64] = "";
             if (f->type == FIELD_QUANTITY)

@@ -48,6 +48,15 @@ enum field_type {
     FIELD_SECTION,  /* nested table `fields` at `offset` */
 };
 
+/* What the text of a string or list field names. A file path written relative resolves against
+ * a base directory (scn/filepath.h; which one, scn.h says): the resolved path is what the
+ * scenario holds. A catalogue name is kept as written; only a value that is not one is a path. */
+enum field_file {
+    FIELD_TEXT,         /* plain text (a policy, a model) */
+    FIELD_FILE,         /* a file path, or "" for none */
+    FIELD_NAME_OR_FILE, /* a catalogue name, else a file path */
+};
+
 /* A bound list of names: v[0 .. n), each owned (see field_release); {NULL, 0} when empty. */
 struct scn_list {
     char **v;
@@ -66,6 +75,7 @@ struct scn_field {
     const struct scn_field *fields; /* FIELD_SECTION */
     const char *doc;
     size_t name_max; /* FIELD_LIST: the longest name accepted, in bytes (> 0) */
+    enum field_file file; /* FIELD_STRING, FIELD_LIST: whether the text names files */
 };
 
 /* Where a bound value came from (its node, NULL for a default), by full key path. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scn/filepath.h"
 #include "sim/invariant.h"
 #include "sim/slurp.h"
 
@@ -92,19 +93,23 @@ static const struct scn_field ues_fields[] = {
      .doc = "number of user devices"},
     {.key = "device",
      .type = FIELD_STRING,
+     .file = FIELD_NAME_OR_FILE,
      .offset = offsetof(struct scn_ues, device),
      .def = "jetson-agx-orin",
      .doc = "UE hardware: a device of 'splitsim tables list' or a device file; the UE's cost "
             "table is derived from it unless ues.cost_table is given"},
     {.key = "classes",
      .type = FIELD_LIST,
+     .file = FIELD_NAME_OR_FILE,
      .name_max = SCN_MAX_PATH_NAME,
      .offset = offsetof(struct scn_ues, classes),
      .def = "",
      .doc = "a mixed fleet: devices (names or files) given to the UEs in turn, UE u gets entry "
-            "u mod n; [] = every UE is ues.device; names of at most " PATH_NAME_MAX_TEXT " bytes"},
+            "u mod n; [] = every UE is ues.device; names (and files' resolved paths) of at "
+            "most " PATH_NAME_MAX_TEXT " bytes"},
     {.key = "cost_table",
      .type = FIELD_STRING,
+     .file = FIELD_FILE,
      .offset = offsetof(struct scn_ues, cost_table),
      .def = "",
      .doc = "UE cost-table file (docs/TABLES.md), e.g. a measured one; \"\" derives it"},
@@ -170,11 +175,13 @@ static const struct scn_field ues_fields[] = {
 static const struct scn_field llm_fields[] = {
     {.key = "model",
      .type = FIELD_STRING,
+     .file = FIELD_NAME_OR_FILE,
      .offset = offsetof(struct scn_llm, model),
      .def = "llama-2-7b",
      .doc = "the LLM: a model of 'splitsim tables list' or an architecture file"},
     {.key = "quality_table",
      .type = FIELD_STRING,
+     .file = FIELD_FILE,
      .offset = offsetof(struct scn_llm, quality_table),
      .def = "",
      .doc = "quality-table file (perplexity vs split and erasure); \"\" uses the documented "
@@ -201,6 +208,7 @@ static const struct scn_field workload_fields[] = {
      .doc = "requests per second from each UE"},
     {.key = "trace",
      .type = FIELD_STRING,
+     .file = FIELD_FILE,
      .offset = offsetof(struct scn_workload, trace),
      .def = "",
      .doc = "arrival: trace: CSV file with lines time_s,ue,prompt_tokens,output_tokens"},
@@ -260,11 +268,13 @@ static const struct scn_field edge_fields[] = {
      .doc = "GPU servers; a request goes to the one with the fewest requests in progress"},
     {.key = "device",
      .type = FIELD_STRING,
+     .file = FIELD_NAME_OR_FILE,
      .offset = offsetof(struct scn_edge, device),
      .def = "a100",
      .doc = "server GPU: a device of 'splitsim tables list' or a device file"},
     {.key = "cost_table",
      .type = FIELD_STRING,
+     .file = FIELD_FILE,
      .offset = offsetof(struct scn_edge, cost_table),
      .def = "",
      .doc = "server cost-table file; \"\" derives it from edge.device"},
@@ -604,11 +614,13 @@ static const struct scn_field mbrl_fields[] = {
      .doc = "Adam step size of the surrogate"},
     {.key = "weights_in",
      .type = FIELD_STRING,
+     .file = FIELD_FILE,
      .offset = offsetof(struct scn_mbrl, weights_in),
      .def = "",
      .doc = "weights file to start from (written by weights_out); \"\" = learn from scratch"},
     {.key = "weights_out",
      .type = FIELD_STRING,
+     .file = FIELD_FILE,
      .offset = offsetof(struct scn_mbrl, weights_out),
      .def = "",
      .doc = "file the learned weights are written to at the end of the run"},
@@ -956,6 +968,21 @@ static size_t check_model(const struct scn *s, const struct field_origins *o,
     return 1;
 }
 
+/* The longest "key at file:line:col" (a file name is cut). */
+#define FILE_AT_MAX 512
+
+/* "key at file:line:col" for the value of key `path` (just "key" for a default), the place a
+ * message about its file names. */
+static const char *file_at(const struct field_origins *o, const char *path, char *buf, size_t size)
+{
+    const struct ynode *at = field_origin(o, path);
+    if (at && at->src)
+        snprintf(buf, size, "%s at %s:%d:%d", path, at->src, at->line, at->col);
+    else
+        snprintf(buf, size, "%s", path);
+    return buf;
+}
+
 /* A file named by the scenario must be a readable regular file (not a FIFO, a device or a
  * directory, which the readers refuse: one could block or never end). */
 static size_t check_file(const struct scn *s, const struct field_origins *o,
@@ -966,8 +993,14 @@ static size_t check_file(const struct scn *s, const struct field_origins *o,
         return 0;
     struct stat st;
     if (access(file, R_OK) != 0 || stat(file, &st) != 0) {
-        err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path, what,
-                   file, strerror(errno));
+        if (errno == ENOENT) {
+            char at[FILE_AT_MAX];
+            err_origin(d, o, path, root, "no such file: %s (%s)", file,
+                       file_at(o, path, at, sizeof at));
+        } else {
+            err_origin(d, o, path, root, "%s: expected a readable %s file, got '%s' (%s)", path,
+                       what, file, strerror(errno));
+        }
         return 1;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -987,16 +1020,23 @@ static uint32_t llm_blocks(const struct scn *s, const struct field_origins *o,
     if (n)
         return n;
     if (access(s->llm.model, R_OK) != 0) {
-        char list[512] = "";
+        bool missing = errno == ENOENT && *s->llm.model;
+        char list[512] = "", at[FILE_AT_MAX];
         for (size_t i = 0; cat->llm(i); i++) {
             if (i)
                 strncat(list, ", ", sizeof list - strlen(list) - 1);
             strncat(list, cat->llm(i), sizeof list - strlen(list) - 1);
         }
-        err_origin(d, o, "llm.model", root,
-                   "llm.model: expected a model of the catalogue (%s) or an architecture file, "
-                   "got '%s'",
-                   list, s->llm.model);
+        if (missing)
+            err_origin(d, o, "llm.model", root,
+                       "llm.model: expected a model of the catalogue (%s) or an architecture "
+                       "file; no such file: %s (%s)",
+                       list, s->llm.model, file_at(o, "llm.model", at, sizeof at));
+        else
+            err_origin(d, o, "llm.model", root,
+                       "llm.model: expected a model of the catalogue (%s) or an architecture "
+                       "file, got '%s'",
+                       list, s->llm.model);
         return 0;
     }
     size_t before = diag_error_count(d);
@@ -1014,10 +1054,17 @@ static size_t check_device(const struct scn *s, const struct field_origins *o,
 {
     if (s->catalog->is_device(name) || access(name, R_OK) == 0)
         return 0;
-    err_origin(d, o, path, root,
-               "%s: expected a device of 'splitsim tables list' (e.g. a100, jetson-agx-orin) or a "
-               "device file, got '%s'",
-               path, name);
+    char at[FILE_AT_MAX];
+    if (errno == ENOENT && *name)
+        err_origin(d, o, path, root,
+                   "%s: expected a device of 'splitsim tables list' (e.g. a100, jetson-agx-orin) "
+                   "or a device file; no such file: %s (%s)",
+                   path, name, file_at(o, path, at, sizeof at));
+    else
+        err_origin(d, o, path, root,
+                   "%s: expected a device of 'splitsim tables list' (e.g. a100, jetson-agx-orin) "
+                   "or a device file, got '%s'",
+                   path, name);
     return 1;
 }
 
@@ -1303,29 +1350,140 @@ void scn_release(struct scn *s)
     free(s->origins);
     field_release(scn_schema, s);
     free(s->resolved);
+    free(s->file_dir);
+    free(s->set_dir);
     memset(s, 0, sizeof *s);
 }
 
+/* ---- file paths ------------------------------------------------------------------------------ */
+
+/* Whether `value` of name-or-file key `path` is a name of the catalogue (kept as written). */
+static bool catalogue_name(const struct scn *s, const char *path, const char *value)
+{
+    if (strcmp(path, "llm.model") == 0)
+        return s->catalog->llm_blocks(value) > 0;
+    return s->catalog->is_device(value); /* ues.device, ues.classes, edge.device */
+}
+
+/* Resolves one path in place (see scn_resolve_value); `name_max` > 0 bounds the result and
+ * refuses a ',' in it (a name of a list). */
+static int resolve_one(const struct scn *s, const struct scn_field *f, const char *path,
+                       const struct ynode *node, char **value, size_t name_max, struct diag *d)
+{
+    if (!*value || !**value || filepath_is_absolute(*value) ||
+        (f->file == FIELD_NAME_OR_FILE && catalogue_name(s, path, *value)))
+        return 0;
+    bool from_set = node && node->src && strcmp(node->src, "--set") == 0;
+    const char *dir = from_set ? s->set_dir : s->file_dir;
+    const char *src = node ? node->src : NULL;
+    int line = node ? node->line : 0, col = node ? node->col : 0;
+    char shown[DIAG_EXCERPT];
+    if (!dir) {
+        diag_report(d, DIAG_ERROR, src, line, col,
+                    "%s: cannot resolve the relative path '%s': the working directory cannot "
+                    "be found (was it removed?); expected an absolute path",
+                    path, diag_excerpt(*value, shown, sizeof shown));
+        return -EINVAL;
+    }
+    char *abs = filepath_resolve(dir, *value);
+    if (!abs) {
+        diag_report(d, DIAG_ERROR, src, line, col, "%s: out of memory", path);
+        return -ENOMEM;
+    }
+    if (name_max && (strlen(abs) > name_max || strchr(abs, ','))) {
+        char shown_abs[DIAG_EXCERPT];
+        diag_report(d, DIAG_ERROR, src, line, col,
+                    "%s: '%s' resolves to '%s' (%zu bytes); expected names of at most %zu bytes "
+                    "without ','",
+                    path, diag_excerpt(*value, shown, sizeof shown),
+                    diag_excerpt(abs, shown_abs, sizeof shown_abs), strlen(abs), name_max);
+        free(abs);
+        return -EINVAL;
+    }
+    free(*value);
+    *value = abs;
+    return 0;
+}
+
+int scn_resolve_value(const struct scn *s, const struct scn_field *f, const char *path,
+                      const struct ynode *node, void *value, struct diag *d)
+{
+    if (f->file == FIELD_TEXT)
+        return 0;
+    if (f->type == FIELD_STRING)
+        return resolve_one(s, f, path, node, value, 0, d);
+    SIM_ASSERT(f->type == FIELD_LIST, "only strings and lists name files (%s)", path);
+    struct scn_list *l = value;
+    for (size_t i = 0; i < l->n; i++) {
+        int rc = resolve_one(s, f, path, node, &l->v[i], f->name_max, d);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Resolves every file path of the bound section `fields` at `base` (path prefix `prefix`),
+ * each against the directory of the place it was written. The number of errors; *nomem is set
+ * when out of memory. */
+static size_t resolve_files(const struct scn *s, const struct scn_field *fields, const char *prefix,
+                            void *base, const struct field_origins *o, bool *nomem, struct diag *d)
+{
+    size_t errors = 0;
+    for (const struct scn_field *f = fields; f->key; f++) {
+        if (f->type != FIELD_SECTION && f->file == FIELD_TEXT)
+            continue;
+        char path[128];
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", f->key);
+        void *at = (char *)base + f->offset;
+        if (f->type == FIELD_SECTION) {
+            errors += resolve_files(s, f->fields, path, at, o, nomem, d);
+            continue;
+        }
+        int rc = scn_resolve_value(s, f, path, field_origin(o, path), at, d);
+        errors += rc < 0;
+        *nomem |= rc == -ENOMEM;
+    }
+    return errors;
+}
+
+/* *out = a copy of dir, or the working directory when dir is NULL (NULL when that is unknown,
+ * e.g. removed). 0 or -ENOMEM. */
+static int keep_dir(char **out, const char *dir)
+{
+    *out = dir ? strdup(dir) : filepath_cwd();
+    return !*out && (dir || errno == ENOMEM) ? -ENOMEM : 0;
+}
+
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
-             const struct ynode *file_node, const struct scn_catalog *catalog, struct diag *d)
+             const struct ynode *file_node, const struct scn_dirs *dirs,
+             const struct scn_catalog *catalog, struct diag *d)
 {
     (void)tree;
     SIM_ASSERT(catalog != NULL, "a scenario is bound against a catalogue");
     memset(s, 0, sizeof *s);
     s->catalog = catalog;
+    if (keep_dir(&s->file_dir, dirs ? dirs->file : NULL) < 0 ||
+        keep_dir(&s->set_dir, dirs ? dirs->set : NULL) < 0) {
+        scn_release(s);
+        diag_error(d, "out of memory");
+        return -ENOMEM;
+    }
     struct field_origins origins = {0};
     size_t first = d->len;
+    bool nomem = false;
     size_t errors = field_bind(scn_schema, "", root, file_node, s, scn_other_keys, &origins, d);
+    if (errors == 0)
+        errors += resolve_files(s, scn_schema, "", s, &origins, &nomem, d);
     if (errors == 0)
         errors += scn_check(s, &origins, root ? root : file_node, d);
     diag_sort(d, first); /* in file order, as an editor lists them */
     int kept = errors ? 0 : keep_origins(s, &origins);
     field_origins_release(&origins);
-    if (errors) {
+    if (errors && !nomem) {
         scn_release(s);
         return -EINVAL;
     }
-    if (kept < 0 || resolve(s) < 0) {
+    if (nomem || kept < 0 || resolve(s) < 0) {
         scn_release(s);
         diag_error(d, "out of memory");
         return -ENOMEM;
@@ -1448,7 +1606,7 @@ int scn_apply_override(struct ytree *tree, const char *text, int index, struct d
 }
 
 static int load_tree(struct scn *s, struct ytree *tree, const char *path,
-                     const struct scn_override *overrides, size_t noverrides,
+                     const struct scn_override *overrides, size_t noverrides, const char *set_dir,
                      const struct scn_catalog *catalog, struct diag *d)
 {
     struct ynode file_node = {.src = ytree_src(tree, path), .line = 1, .col = 1};
@@ -1462,11 +1620,28 @@ static int load_tree(struct scn *s, struct ytree *tree, const char *path,
         scn_apply_override(tree, overrides[i].text, (int)i + 1, d);
     if (diag_error_count(d) > before)
         return -EINVAL;
-    return scn_bind(s, tree, tree->root, &file_node, catalog, d);
+    /* where relative paths resolve: taken now, whatever the working directory later */
+    char *file_dir = filepath_dir_of(path), *set_abs = NULL;
+    bool nomem = !file_dir && errno == ENOMEM;
+    if (set_dir) {
+        set_abs = filepath_real_dir(set_dir);
+        nomem |= !set_abs && errno == ENOMEM;
+        set_dir = set_abs; /* NULL: relative to an unknown working directory */
+    }
+    int rc = -ENOMEM;
+    if (nomem) {
+        diag_error(d, "out of memory");
+    } else {
+        struct scn_dirs dirs = {.file = file_dir, .set = set_dir};
+        rc = scn_bind(s, tree, tree->root, &file_node, &dirs, catalog, d);
+    }
+    free(file_dir);
+    free(set_abs);
+    return rc;
 }
 
 int scn_load(struct scn *s, struct ytree *tree, const char *path,
-             const struct scn_override *overrides, size_t noverrides,
+             const struct scn_override *overrides, size_t noverrides, const char *set_dir,
              const struct scn_catalog *catalog, struct diag *d)
 {
     memset(s, 0, sizeof *s);
@@ -1474,7 +1649,7 @@ int scn_load(struct scn *s, struct ytree *tree, const char *path,
     int rc = ytree_load_file(tree, path, d);
     if (rc < 0)
         return rc;
-    return load_tree(s, tree, path, overrides, noverrides, catalog, d);
+    return load_tree(s, tree, path, overrides, noverrides, set_dir, catalog, d);
 }
 
 int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text, size_t len,
@@ -1484,7 +1659,7 @@ int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const cha
     int rc = ytree_parse(tree, name, text, len, &tree->root, d);
     if (rc < 0)
         return rc;
-    rc = load_tree(s, tree, name, NULL, 0, catalog, d);
+    rc = load_tree(s, tree, name, NULL, 0, NULL, catalog, d);
     if (rc < 0)
         return rc;
     struct sweep sw;

@@ -17,9 +17,22 @@
  * another model is refused at its file:line:col, the cross-field checks concern only keys the
  * model reads, and the resolved text shows only those keys.
  *
+ * Files a scenario names (the keys whose type is "file" or "name or file" in the key reference:
+ * tables, traces, weights, architecture and device files) resolve as every configuration format
+ * does (scn/filepath.h): a relative path written in the scenario file against the directory of
+ * that file, one given by `--set` against the working directory (or the directory the caller
+ * names: a Slurm job carries its submitter's), an absolute one as it is; a catalogue name stays
+ * a name. Binding resolves them, so the bound scenario, its resolved text and its hash hold
+ * absolute paths, and every reader opens them whatever its working directory: a run, a check,
+ * a campaign's forked workers, MPI ranks and Slurm tasks (which load the scenario again, with
+ * the same directories) and a sweep point (whose swept values resolve like the file's). Moving
+ * a scenario together with its files therefore changes its resolved text and hash (what it
+ * reads is another file), and a missing file is reported at the key's file:line:col as
+ * "no such file: /abs/path (key at file:line:col)".
+ *
  * Invariants: a struct scn returned by scn_load without errors holds only validated values,
- * checked against the catalogue it keeps; the resolved text binds back to an identical scenario
- * (same text, same hash).
+ * checked against the catalogue it keeps; its file paths are "" or absolute; the resolved text
+ * binds back to an identical scenario (same text, same hash), from any directory.
  */
 #ifndef SPLITSIM_SCN_SCN_H
 #define SPLITSIM_SCN_SCN_H
@@ -188,6 +201,13 @@ struct scn_origin {
     int line, col;
 };
 
+/* The directories relative file paths resolve against (real paths, scn/filepath.h): `file` for
+ * what the scenario file says, `set` for what --set says. NULL: the working directory. */
+struct scn_dirs {
+    const char *file;
+    const char *set;
+};
+
 struct scn {
     char *model; /* a model of the catalogue ("queue", "split"; scn/catalog.h) */
     struct scn_run run;
@@ -206,6 +226,7 @@ struct scn {
     size_t norigins;
     uint32_t llm_layers;               /* decoder blocks of llm.model (split model) */
     const struct scn_catalog *catalog; /* what the names were checked against (not owned) */
+    char *file_dir, *set_dir;          /* where its relative paths resolved (struct scn_dirs) */
 
     char *resolved;    /* canonical YAML of the above (no sweep) */
     uint64_t hash;     /* FNV-1a 64 of `resolved` */
@@ -222,26 +243,40 @@ struct scn_override {
 
 /*
  * Loads a scenario: file, then overrides in order, its names checked against `catalog` (not
- * NULL; kept in s->catalog). On success (0) *s is filled and must be released; on failure
- * (-EINVAL, or -ENOMEM) the messages are in d and *s is released already. `tree` receives the
- * parsed tree with overrides applied (for sweep expansion); pass a tree initialised with
- * ytree_init and release it afterwards.
+ * NULL; kept in s->catalog). Relative paths in the file resolve against the file's directory,
+ * those in overrides against `set_dir` (NULL: the working directory; a relative one is taken
+ * against it). On success (0) *s is filled and must be released; on failure (-EINVAL, or
+ * -ENOMEM) the messages are in d and *s is released already. `tree` receives the parsed tree
+ * with overrides applied (for sweep expansion); pass a tree initialised with ytree_init and
+ * release it afterwards.
  */
 int scn_load(struct scn *s, struct ytree *tree, const char *path,
-             const struct scn_override *overrides, size_t noverrides,
+             const struct scn_override *overrides, size_t noverrides, const char *set_dir,
              const struct scn_catalog *catalog, struct diag *d);
 
 /*
- * Like scn_load, from text in memory named `name` (for messages), without overrides: what the
- * fuzzer drives. Also validates the sweep section (every point). 0, -EINVAL or -ENOMEM.
+ * Like scn_load, from text in memory named `name` (for messages; relative paths resolve against
+ * the directory of a file of that name), without overrides: what the fuzzer drives. Also
+ * validates the sweep section (every point). 0, -EINVAL or -ENOMEM.
  */
 int scn_load_text(struct scn *s, struct ytree *tree, const char *name, const char *text, size_t len,
                   const struct scn_catalog *catalog, struct diag *d);
 
 /* Binds a tree (root may be NULL = all defaults) into *s, checking its names against `catalog`
- * (not NULL), and resolves it. 0 or -EINVAL. */
+ * (not NULL), resolving its file paths against `dirs` (NULL: both the working directory; kept in
+ * s->file_dir and s->set_dir), and resolves it. 0, -EINVAL or -ENOMEM. */
 int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
-             const struct ynode *file_node, const struct scn_catalog *catalog, struct diag *d);
+             const struct ynode *file_node, const struct scn_dirs *dirs,
+             const struct scn_catalog *catalog, struct diag *d);
+
+/* Resolves, in place, the value of leaf field f (key path `path`) that a bind stored at `value`
+ * (a char * or a struct scn_list) from node `node` (NULL: the default): nothing for plain text
+ * and catalogue names (checked against s->catalog); a file path against s->set_dir when the
+ * node came from --set, else s->file_dir. What a sweep binds value by value goes through it.
+ * 0; -EINVAL with a message at the node (a relative path without a known directory, a list's
+ * resolved path too long or holding a ','); -ENOMEM. */
+int scn_resolve_value(const struct scn *s, const struct scn_field *f, const char *path,
+                      const struct ynode *node, void *value, struct diag *d);
 
 /* Grafts "key.path=value" onto the tree (creating mappings as needed). A value that is a
  * mapping, set where the tree has a mapping, is merged into it key by key (recursively), so

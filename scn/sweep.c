@@ -76,6 +76,8 @@ void sweep_release(struct sweep *sw)
 {
     free(sw->grid);
     free(sw->zip);
+    free(sw->file_dir);
+    free(sw->set_dir);
     memset(sw, 0, sizeof *sw);
 }
 
@@ -83,6 +85,12 @@ int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *bas
 {
     memset(sw, 0, sizeof *sw);
     sw->catalog = base->catalog;
+    if ((base->file_dir && !(sw->file_dir = strdup(base->file_dir))) ||
+        (base->set_dir && !(sw->set_dir = strdup(base->set_dir)))) {
+        sweep_release(sw);
+        diag_error(d, "out of memory");
+        return -ENOMEM;
+    }
     sw->replications = base->run.replications;
     sw->first_replication = base->run.first_replication;
     sw->grid_points = 1;
@@ -260,7 +268,8 @@ int sweep_point(const struct sweep *sw, const struct ytree *tree, uint64_t p, st
             goto out;
     }
     struct ynode file_node = {.src = root->src, .line = 1, .col = 1};
-    rc = scn_bind(s, &scratch, scratch.root, &file_node, sw->catalog, d);
+    struct scn_dirs dirs = {.file = sw->file_dir, .set = sw->set_dir};
+    rc = scn_bind(s, &scratch, scratch.root, &file_node, &dirs, sw->catalog, d);
     if (rc < 0 && diag_error_count(d) > before)
         note_point(sw, p, at, d);
 out:
@@ -378,7 +387,9 @@ uint64_t sweep_validate_range(const struct sweep *sw, const struct ytree *tree,
             if (owns_memory(f)) /* tmp shares base's: bind into an empty value */
                 memset(holder + f->offset, 0, ax[a].size);
             size_t before = diag_error_count(d);
-            ax[a].ok[j] = field_bind_one(f, axis->path, axis->values->items[j], holder, d) == 0;
+            const struct ynode *v = axis->values->items[j];
+            ax[a].ok[j] = field_bind_one(f, axis->path, v, holder, d) == 0 &&
+                          scn_resolve_value(&tmp, f, axis->path, v, holder + f->offset, d) == 0;
             bad_values += !ax[a].ok[j];
             if (!ax[a].ok[j] && diag_error_count(d) > before)
                 note_point(sw, first_point_with(sw, a, j), at, d);
@@ -488,7 +499,11 @@ int sweep_write_definition(const struct sweep *sw, const struct scn *base, FILE 
             for (size_t j = 0; j < axes[a].values->n; j++) {
                 if (owns_memory(f)) /* tmp shares base's: bind into an empty value */
                     memset(holder + f->offset, 0, field_size(f));
-                if (field_bind_one(f, axes[a].path, axes[a].values->items[j], holder, &d) != 0) {
+                const struct ynode *v = axes[a].values->items[j];
+                if (field_bind_one(f, axes[a].path, v, holder, &d) != 0 ||
+                    scn_resolve_value(&tmp, f, axes[a].path, v, holder + f->offset, &d) != 0) {
+                    if (owns_memory(f))
+                        field_value_release(f, holder + f->offset);
                     rc = -EINVAL;
                     break;
                 }

@@ -49,11 +49,14 @@ struct sweep {
     uint64_t replications, first_replication;
     uint64_t points;
     const struct scn_catalog *catalog; /* the base scenario's: every point is checked with it */
+    char *file_dir, *set_dir; /* the base scenario's (copies): its points' paths resolve there */
 };
 
 /*
  * Reads the sweep section of the loaded tree (none: one point per replication of `base`); the
- * points are checked against base's catalogue. 0, or -EINVAL with messages in d.
+ * points are checked against base's catalogue, and their relative file paths resolve against
+ * base's directories (a swept value written in the file against the file's, one given by --set
+ * against the --set directory: scn.h). 0, or -EINVAL (-ENOMEM) with messages in d.
  */
 int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *base, struct diag *d);
 void sweep_release(struct sweep *sw);

@@ -6,7 +6,9 @@
 # --set run.seed=x). NAME.cmd, when present, replaces "check" by its lines, one argument each
 # (e.g. "run", "-o", "NAME.yaml": an output that is the scenario itself). Cases run in a scratch
 # copy of the folder, which must hold no new file afterwards (bad input writes nothing) and
-# whose files must be unchanged. A 20-second limit guards against hangs.
+# whose files must be unchanged. A 20-second limit guards against hangs. Files a scenario names
+# resolve against its folder, and messages name them by absolute path: the folder reads as $DIR
+# in NAME.stderr.
 #
 #   e2e_bad_scenarios.sh SPLITSIM            # check
 #   e2e_bad_scenarios.sh SPLITSIM --update   # rewrite every NAME.stderr (review the diff!)
@@ -39,8 +41,10 @@ for input in "$dir"/*.yaml "$dir"/*.gen; do
         while IFS= read -r line; do cmd+=("$line"); done <"$dir/$name.cmd"
     fi
     (cd "$rundir" && timeout 20 "$splitsim" "${cmd[@]}" "${args[@]}") \
-        >"$work/$name.out" 2>"$work/$name.err"
+        >"$work/$name.out" 2>"$work/$name.raw"
     status=$?
+    realdir=$(cd "$rundir" && pwd -P)
+    sed "s|$realdir|\$DIR|g" "$work/$name.raw" >"$work/$name.err"
     if [ "$update" = --update ]; then
         cp "$work/$name.err" "$src/$name.stderr"
         cp "$work/$name.err" "$dir/$name.stderr"

@@ -3,10 +3,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "models/catalog.h"
 #include "scn/scn.h"
+#include "scn/sweep.h"
+#include "scratch.h"
 
 /* A scenario loaded, with the tree its origins point into and its messages; `bound` when it
  * loaded (and s holds what to release). */
@@ -22,7 +26,7 @@ static int load_path(struct loaded *l, const char *path, const struct scn_overri
 {
     ytree_init(&l->t);
     diag_init(&l->d);
-    int rc = scn_load(&l->s, &l->t, path, ov, n, &models_catalog, &l->d);
+    int rc = scn_load(&l->s, &l->t, path, ov, n, NULL, &models_catalog, &l->d);
     l->bound = rc == 0;
     return rc;
 }
@@ -172,7 +176,7 @@ START_TEST(test_overrides)
     ck_assert_int_eq(scn_apply_override(&l.t, "policy={mbrl: {budget: 6}}", 1, &l.d), 0);
     ck_assert_int_eq(scn_apply_override(&l.t, "recording={interval: 0 s}", 2, &l.d), 0);
     struct ynode file = {.src = "m.yaml", .line = 1, .col = 1};
-    ck_assert_int_eq(scn_bind(&l.s, &l.t, l.t.root, &file, &models_catalog, &l.d), 0);
+    ck_assert_int_eq(scn_bind(&l.s, &l.t, l.t.root, &file, NULL, &models_catalog, &l.d), 0);
     l.bound = true;
     ck_assert_str_eq(l.s.policy.name, "mbrl");
     ck_assert_uint_eq(l.s.policy.mbrl.hidden, 8);
@@ -359,9 +363,17 @@ START_TEST(test_catalogue_handed_in)
     refuse(&stub_catalog, text, &d);
     ck_assert_uint_eq(d.len, 3);
     /* in file order */
-    expect_message(&d, 0, "s.yaml", 5, 15,
-                   "ues.device: expected a device of 'splitsim tables list' (e.g. a100, "
-                   "jetson-agx-orin) or a device file, got 'a100'");
+    char *cwd = getcwd(NULL, 0), *want = NULL; /* s.yaml lies in the working directory */
+    ck_assert_ptr_nonnull(cwd);
+    ck_assert_int_gt(asprintf(&want,
+                              "ues.device: expected a device of 'splitsim tables list' (e.g. "
+                              "a100, jetson-agx-orin) or a device file; no such file: %s/a100 "
+                              "(ues.device at s.yaml:5:15)",
+                              cwd),
+                     0);
+    expect_message(&d, 0, "s.yaml", 5, 15, want);
+    free(want);
+    free(cwd);
     expect_message(&d, 1, "s.yaml", 7, 16,
                    "split.layer: expected a split in [0, 4] (tiny has 4 decoder blocks), got 5");
     expect_message(&d, 2, "s.yaml", 8, 16,
@@ -375,10 +387,17 @@ START_TEST(test_catalogue_handed_in)
                               "edge: {device: toaster}\n",
                               head),
                      0);
-    refuse_one(&stub_catalog, text,
-               "llm.model: expected a model of the catalogue (tiny) or an architecture file, got "
-               "'llama-2-7b'",
-               4, 14);
+    cwd = getcwd(NULL, 0);
+    ck_assert_ptr_nonnull(cwd);
+    ck_assert_int_gt(asprintf(&want,
+                              "llm.model: expected a model of the catalogue (tiny) or an "
+                              "architecture file; no such file: %s/llama-2-7b (llm.model at "
+                              "s.yaml:4:14)",
+                              cwd),
+                     0);
+    refuse_one(&stub_catalog, text, want, 4, 14);
+    free(want);
+    free(cwd);
     free(text);
 }
 END_TEST
@@ -522,6 +541,287 @@ START_TEST(test_readme_matches_schema)
 }
 END_TEST
 
+/* ---- file paths: relative to the scenario file, --set relative to its directory ------------ */
+
+/* A folder tree for the path tests: REAL/proj/{scen/{s.yaml, dev.yaml, q.csv, sub/t.csv},
+ * data/{t.csv, ue.cost, w.txt}, else/dev.yaml}; REAL is the scratch folder's real path. */
+struct tree_dir {
+    char dir[SCRATCH_SIZE];
+    char *real;
+};
+
+/* Writes REAL/name (its folder exists), returning its path. */
+static char *put(const struct tree_dir *td, const char *name, const char *text)
+{
+    char *path = scratch_path(td->real, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void tree_make(struct tree_dir *td)
+{
+    scratch_make(td->dir, "scnpaths");
+    td->real = realpath(td->dir, NULL); /* /tmp may be a link */
+    ck_assert_ptr_nonnull(td->real);
+    const char *dirs[] = {"proj", "proj/scen", "proj/scen/sub", "proj/data", "proj/else"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char *path = scratch_path(td->real, dirs[i]);
+        ck_assert_int_eq(mkdir(path, 0777), 0);
+        free(path);
+    }
+    const char *files[] = {"proj/scen/dev.yaml", "proj/scen/q.csv",   "proj/scen/sub/t.csv",
+                           "proj/data/t.csv",    "proj/data/ue.cost", "proj/data/w.txt",
+                           "proj/else/dev.yaml"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        free(put(td, files[i], ""));
+}
+
+static void tree_remove(struct tree_dir *td)
+{
+    scratch_remove(td->dir);
+    free(td->real);
+}
+
+/* Asserts that string `got` is REAL/`rel`. */
+static void expect_in(const struct tree_dir *td, const char *got, const char *rel)
+{
+    char *want = scratch_path(td->real, rel);
+    ck_assert_msg(strcmp(got, want) == 0, "got '%s', expected '%s'", got, want);
+    free(want);
+}
+
+/* Empties the tree and the messages between cases that load by hand. */
+static void fresh(struct ytree *t, struct diag *d)
+{
+    ytree_release(t);
+    diag_release(d);
+    ytree_init(t);
+    diag_init(d);
+}
+
+START_TEST(test_paths_relative_to_file)
+{
+    struct tree_dir td;
+    tree_make(&td);
+    char *edge_table = NULL, *text = NULL;
+    ck_assert_int_gt(asprintf(&edge_table, "%s/proj/./data//ue.cost", td.real), 0);
+    ck_assert_int_gt(asprintf(&text,
+                              "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n"
+                              "llm: {quality_table: ./q.csv}\n"
+                              "ues: {device: dev.yaml}\n"
+                              "edge: {device: a100, cost_table: \"%s\"}\n"
+                              "workload: {arrival: trace, trace: ../data/t.csv}\n"
+                              "policy:\n  name: mbrl\n"
+                              "  mbrl: {weights_in: ../data/w.txt, weights_out: out/w.txt}\n",
+                              edge_table),
+                     0);
+    char *file = put(&td, "proj/scen/s.yaml", text);
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ytree_init(&t);
+    diag_init(&d);
+    /* loaded from another working directory (the test's), by a path with ".." in it */
+    char *spelt = NULL;
+    ck_assert_int_gt(asprintf(&spelt, "%s/proj/data/../scen/s.yaml", td.real), 0);
+    ck_assert_int_eq(scn_load(&s, &t, spelt, NULL, 0, NULL, &models_catalog, &d), 0);
+    expect_in(&td, s.file_dir, "proj/scen");
+    expect_in(&td, s.llm.quality_table, "proj/scen/q.csv");
+    expect_in(&td, s.ues.device, "proj/scen/dev.yaml");
+    expect_in(&td, s.workload.trace, "proj/data/t.csv");
+    expect_in(&td, s.policy.mbrl.weights_in, "proj/data/w.txt");
+    /* a file written need not exist yet */
+    expect_in(&td, s.policy.mbrl.weights_out, "proj/scen/out/w.txt");
+    /* an absolute path stays as written; a catalogue name stays a name */
+    ck_assert_str_eq(s.edge.cost_table, edge_table);
+    ck_assert_str_eq(s.edge.device, "a100");
+    ck_assert_str_eq(s.llm.model, "llama-2-7b");
+    /* the resolved text holds the absolute paths, and binds back to the same scenario from
+     * anywhere (here: text named in another folder) */
+    char *line = NULL;
+    ck_assert_int_gt(asprintf(&line, "  trace: %s/proj/data/t.csv\n", td.real), 0);
+    ck_assert_ptr_nonnull(strstr(s.resolved, line));
+    struct scn again;
+    struct ytree t2;
+    ytree_init(&t2);
+    ck_assert_int_eq(scn_load_text(&again, &t2, "/nonexistent-splitsim/r.yaml", s.resolved,
+                                   strlen(s.resolved), &models_catalog, &d),
+                     0);
+    ck_assert_str_eq(again.resolved, s.resolved);
+    ck_assert_uint_eq(again.hash, s.hash);
+    scn_release(&again);
+    ytree_release(&t2);
+    scn_release(&s);
+    fresh(&t, &d);
+    /* a scenario in a subfolder: its names are beside it */
+    free(put(&td, "proj/scen/sub/s.yaml",
+             "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n"
+             "workload: {arrival: trace, trace: t.csv}\nues: {device: ../dev.yaml}\n"));
+    free(spelt);
+    ck_assert_int_gt(asprintf(&spelt, "%s/proj/scen/sub/s.yaml", td.real), 0);
+    ck_assert_int_eq(scn_load(&s, &t, spelt, NULL, 0, NULL, &models_catalog, &d), 0);
+    expect_in(&td, s.workload.trace, "proj/scen/sub/t.csv");
+    expect_in(&td, s.ues.device, "proj/scen/dev.yaml");
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    free(line);
+    free(spelt);
+    free(file);
+    free(text);
+    free(edge_table);
+    tree_remove(&td);
+}
+END_TEST
+
+START_TEST(test_paths_of_set)
+{
+    struct tree_dir td;
+    tree_make(&td);
+    char *file = put(&td, "proj/scen/s.yaml",
+                     "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n"
+                     "ues: {cost_table: ../data/ue.cost}\n");
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ytree_init(&t);
+    diag_init(&d);
+    /* --set paths resolve against the directory given (a Slurm job's), not the file's */
+    struct scn_override ov[] = {{"ues.cost_table="},
+                                {"ues.classes=[dev.yaml, a100]"},
+                                {"workload={arrival: trace, trace: ../data/t.csv}"}};
+    char *set_dir = scratch_path(td.real, "proj/else");
+    ck_assert_int_eq(scn_load(&s, &t, file, ov, 3, set_dir, &models_catalog, &d), 0);
+    expect_in(&td, s.set_dir, "proj/else");
+    ck_assert_uint_eq(s.ues.classes.n, 2);
+    expect_in(&td, s.ues.classes.v[0], "proj/else/dev.yaml");
+    ck_assert_str_eq(s.ues.classes.v[1], "a100");
+    expect_in(&td, s.workload.trace, "proj/data/t.csv");
+    ck_assert_str_eq(s.ues.cost_table, "");
+    scn_release(&s);
+    fresh(&t, &d);
+    /* by default, against the working directory; the file's own paths still against its folder */
+    struct scn_override out[] = {{"policy.mbrl.weights_out=w-out.txt"}};
+    ck_assert_int_eq(scn_load(&s, &t, file, out, 1, NULL, &models_catalog, &d), 0);
+    char *cwd = getcwd(NULL, 0), *want = NULL;
+    ck_assert_ptr_nonnull(cwd);
+    ck_assert_int_gt(asprintf(&want, "%s/w-out.txt", cwd), 0);
+    ck_assert_str_eq(s.policy.mbrl.weights_out, want);
+    expect_in(&td, s.ues.cost_table, "proj/data/ue.cost");
+    scn_release(&s);
+    fresh(&t, &d);
+    /* a missing file: "no such file", its absolute path, the key and the override's place */
+    struct scn_override missing[] = {{"run.seed=2"}, {"ues.cost_table=nope.cost"}};
+    ck_assert_int_lt(scn_load(&s, &t, file, missing, 2, set_dir, &models_catalog, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    free(want);
+    ck_assert_int_gt(asprintf(&want,
+                              "no such file: %s/proj/else/nope.cost (ues.cost_table at --set:2:16)",
+                              td.real),
+                     0);
+    ck_assert_str_eq(d.msgs[0].text, want);
+    ck_assert_str_eq(d.msgs[0].file, "--set");
+    ck_assert_int_eq(d.msgs[0].line, 2);
+    ck_assert_int_eq(d.msgs[0].col, 16);
+    ytree_release(&t);
+    diag_release(&d);
+    free(want);
+    free(cwd);
+    free(set_dir);
+    free(file);
+    tree_remove(&td);
+}
+END_TEST
+
+/* A missing file named in the file: at the key's file:line:col; a list's name that resolves
+ * too long is refused; swept paths resolve like the file's. */
+START_TEST(test_paths_errors_and_sweeps)
+{
+    struct tree_dir td;
+    tree_make(&td);
+    char *file = put(&td, "proj/scen/s.yaml",
+                     "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n"
+                     "workload:\n  arrival: trace\n  trace: nope.csv\n");
+    struct scn s;
+    struct ytree t;
+    struct diag d;
+    ytree_init(&t);
+    diag_init(&d);
+    ck_assert_int_lt(scn_load(&s, &t, file, NULL, 0, NULL, &models_catalog, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    char *want = NULL;
+    ck_assert_int_gt(asprintf(&want,
+                              "no such file: %s/proj/scen/nope.csv (workload.trace at %s:6:10)",
+                              td.real, file),
+                     0);
+    ck_assert_str_eq(d.msgs[0].text, want);
+    ck_assert_str_eq(d.msgs[0].file, file);
+    ck_assert_int_eq(d.msgs[0].line, 6);
+    ck_assert_int_eq(d.msgs[0].col, 10);
+    fresh(&t, &d);
+    free(file);
+    /* a device file whose resolved path is longer than a list's names may be */
+    char *name = calloc(1, SCN_MAX_PATH_NAME - 4);
+    memset(name, 'd', SCN_MAX_PATH_NAME - 5);
+    char *text = NULL;
+    ck_assert_int_gt(
+        asprintf(&text, "model: split\nrun: {duration: 1 s}\nues: {classes: [a100, %s]}\n", name),
+        0);
+    file = put(&td, "proj/scen/long.yaml", text);
+    ck_assert_int_lt(scn_load(&s, &t, file, NULL, 0, NULL, &models_catalog, &d), 0);
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "ues.classes: 'ddd"));
+    ck_assert_ptr_nonnull(
+        strstr(d.msgs[0].text, "expected names of at most 4095 bytes without ','"));
+    fresh(&t, &d);
+    free(file);
+    free(text);
+    free(name);
+    /* a sweep over files: each value against the file's folder, a missing one at its place */
+    file = put(&td, "proj/scen/sweep.yaml",
+               "model: split\nrun: {duration: 1 s}\nrecording: {interval: 0 s}\n"
+               "workload: {arrival: trace, trace: sub/t.csv}\n"
+               "sweep:\n  grid:\n    workload.trace: [../data/t.csv, sub/none.csv]\n");
+    ck_assert_int_eq(scn_load(&s, &t, file, NULL, 0, NULL, &models_catalog, &d), 0);
+    struct sweep sw;
+    ck_assert_int_eq(sweep_init(&sw, &t, &s, &d), 0);
+    ck_assert_uint_eq(sweep_validate(&sw, &t, &s, &d), 1);
+    ck_assert_uint_ge(d.len, 1);
+    free(want);
+    ck_assert_int_gt(asprintf(&want,
+                              "no such file: %s/proj/scen/sub/none.csv (workload.trace at %s:7:37)",
+                              td.real, file),
+                     0);
+    ck_assert_str_eq(d.msgs[0].text, want);
+    struct scn p0;
+    ck_assert_int_eq(sweep_point(&sw, &t, 0, &p0, &d), 0);
+    expect_in(&td, p0.workload.trace, "proj/data/t.csv");
+    char *def = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&def, &len);
+    ck_assert_int_eq(sweep_write_definition(&sw, &s, out), 0);
+    fclose(out);
+    free(want);
+    ck_assert_int_gt(
+        asprintf(&want, "    workload.trace: [%s/proj/data/t.csv, %s/proj/scen/sub/none.csv]\n",
+                 td.real, td.real),
+        0);
+    ck_assert_ptr_nonnull(strstr(def, want));
+    free(def);
+    scn_release(&p0);
+    sweep_release(&sw);
+    scn_release(&s);
+    ytree_release(&t);
+    diag_release(&d);
+    free(want);
+    free(file);
+    tree_remove(&td);
+}
+END_TEST
+
 static Suite *scn_suite(void)
 {
     Suite *s = suite_create("scn");
@@ -538,6 +838,9 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_list_name_too_long);
     tcase_add_test(tc, test_empty_and_non_mapping);
     tcase_add_test(tc, test_readme_matches_schema);
+    tcase_add_test(tc, test_paths_relative_to_file);
+    tcase_add_test(tc, test_paths_of_set);
+    tcase_add_test(tc, test_paths_errors_and_sweeps);
     suite_add_tcase(s, tc);
     return s;
 }

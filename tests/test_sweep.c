@@ -20,7 +20,7 @@ static int load(struct loaded *l, const char *text)
     memset(&l->sw, 0, sizeof l->sw);
     ck_assert_int_eq(ytree_parse(&l->t, "s.yaml", text, strlen(text), &l->t.root, &l->d), 0);
     struct ynode file = {.src = "s.yaml", .line = 1, .col = 1};
-    if (scn_bind(&l->base, &l->t, l->t.root, &file, &models_catalog, &l->d) < 0)
+    if (scn_bind(&l->base, &l->t, l->t.root, &file, NULL, &models_catalog, &l->d) < 0)
         return -1;
     return sweep_init(&l->sw, &l->t, &l->base, &l->d);
 }
