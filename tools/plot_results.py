@@ -654,7 +654,7 @@ def competition_table(rows):
     def col(k, i):
         return float(rows[k][i]) if k in rows else None
 
-    lines = [f"{'rank':<5}{'policy':<12}{'reward':>15}{'best - it':>15}{'regret':>15}{'evals':>8}"]
+    lines = [f"{'rank':<5}{'policy':<12}{'reward':>15}{'diff_best':>15}{'regret':>15}{'evals':>8}"]
     for i, name in enumerate(rows["name"]):
         rank = int(rows["rank"][i]) if "rank" in rows else i + 1
         evals = int(rows["evaluations"][i]) if "evaluations" in rows else 0
@@ -708,9 +708,12 @@ def plot_competition(f, s):
     competition_cdf(a_lat, f, names, "latency_s", warmup, "end-to-end latency")
     a_lat.set_title(f"(e) latency: empirical CDF per policy, {nrep} replication(s) pooled")
     qsource = text(f.attrs.get("quality_source", ""))
-    lines += ["", "reward: mean ± 95 % CI over replications;",
-              "best - it, regret: paired over replications",
-              "quality: " + short_source(qsource, 50)]
+    lines += ["", "± : 95 % CI over replications"]
+    # the columns' meaning (and sign) as the file states it
+    for k in ("diff_best", "regret"):
+        if rows is not None and k in f["competition"]:
+            lines.append(f"{k}: " + text(f["competition"][k].attrs.get("description", "")))
+    lines.append("quality: " + short_source(qsource, 50))
     a_text.axis("off")
     a_text.set_title("(f) ranking (/competition)" if rows is not None else "(f) progress")
     a_text.text(0.0, 1.0, "\n".join(lines), family="monospace", fontsize=9, va="top", ha="left",
