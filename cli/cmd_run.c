@@ -6,9 +6,11 @@
  * against the working directory or --set-dir) and report every problem with file:line:col; with
  * an invalid scenario they exit 2 without simulating or creating any file.
  *   run    simulates every replication of the scenario (or of one sweep point, --point I) into
- *          one results file and prints a summary next to queueing theory;
- *   check  prints the fully resolved scenario (defaults filled in, canonical units) and its
- *          hash, after validating every sweep point; --schema prints the key reference;
+ *          one results file and prints the model's summary; its --help lists the models of the
+ *          registry (through the run library: the command line names no model);
+ *   check  prints the fully resolved scenario (defaults filled in, canonical units), its hash and
+ *          the model's reading of it, after validating every sweep point; --schema prints the
+ *          key reference;
  *   sweep  --list prints every sweep point with its resolved parameters.
  */
 #include <errno.h>
@@ -141,14 +143,19 @@ static const char sweep_usage[] =
 
 static void usage(FILE *out, const char *cmd, const struct args_opt *opts, size_t n)
 {
-    if (strcmp(cmd, "run") == 0)
+    if (strcmp(cmd, "run") == 0) {
         fprintf(out, "usage: splitsim run SCENARIO.yaml [OPTIONS]\n\n"
-                     "Simulates the scenario (every replication) and writes one HDF5 results\n"
-                     "file; prints a summary next to queueing theory.\n\n");
-    else if (strcmp(cmd, "check") == 0)
+                     "Simulates every replication of the scenario (in a competition, every\n"
+                     "policy on the same replications) into one HDF5 results file, then prints\n"
+                     "the summary of the scenario's model, which 'model:' chooses:\n");
+        run_document_models(out);
+        fputc('\n', out);
+    } else if (strcmp(cmd, "check") == 0)
         fprintf(out, "usage: splitsim check SCENARIO.yaml [OPTIONS]\n\n"
-                     "Validates the scenario and every sweep point, then prints the fully\n"
-                     "resolved scenario (defaults filled in, canonical units) and its hash.\n\n");
+                     "Validates the scenario and every sweep point and sets its model up as a\n"
+                     "run would (tables, trace, every policy), without simulating; then prints\n"
+                     "the fully resolved scenario (defaults filled in, canonical units), its\n"
+                     "hash and a line on the model's reading of it.\n\n");
     else
         fputs(sweep_usage, out);
     fprintf(out, "options:\n");

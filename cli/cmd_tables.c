@@ -1,20 +1,29 @@
 /*
- * tables: the cost-model catalogue and its calibration against measurements.
+ * tables: the cost-model catalogue, cost tables, and their calibration against measurements.
  *
  *   splitsim tables list
- *       the built-in architectures and devices, with their key numbers and sources;
+ *       the built-in architectures and devices, with their key numbers and sources, and the
+ *       bundled tables;
+ *   splitsim tables show MODEL DEVICE [--csv] | --table FILE [--csv] | --quality FILE
+ *       prints a cost table readably (bundled, else derived; or the file given), or as CSV rows,
+ *       or a quality table;
  *   splitsim tables derive MODEL DEVICE [-o FILE]
  *       writes the cost table the roofline gives for the model on the device (models/llm/derive.h);
- *   splitsim tables show MODEL DEVICE [--table FILE] [--csv]
- *       prints a cost table readably (derived, or the file given), or as CSV rows;
  *   splitsim tables profile MODEL [--device NAME] [-o FILE] ...
  *       measures one block of the model on this CPU (models/llm/profile.h) into a measured table;
+ *   splitsim tables peaks
+ *       measures this machine's FP32 GEMM rate and weight-streaming bandwidth;
+ *   splitsim tables compare --table FILE
+ *       sets a table beside the roofline's for the same model and device;
  *   splitsim tables calibrate --vidur FILE --model NAME --device NAME
  *       fits the device's roofline efficiencies (eta compute, eta memory, launch cost) to a
  *       Microsoft Vidur per-operator profile (mlp.csv: one decoder block without attention,
  *       FP16, by token count) and prints the fit and its error per token count and operator
  *       (the fit itself: models/llm/calibrate.h).
- *       The fitted numbers are what models/llm/device.c records for calibrated devices.
+ *       The fitted numbers are what models/llm/device.c records for calibrated devices;
+ *   splitsim tables schema
+ *       the keys of architecture and device files (models/llm/specfile.h), as Markdown.
+ * One table (tables_commands[]) dispatches them and writes `splitsim tables --help`.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -267,8 +276,30 @@ static void list_bundled(FILE *out)
     fprintf(out, "every other (model, device) pair of the lists above: derived by the roofline\n");
 }
 
-static int tables_list(const struct cli_io *io)
+static const struct subcommand_spec list_spec = {
+    "usage: splitsim tables list\n\n"
+    "Prints the built-in architectures (layers, hidden and FFN sizes, KV heads,\n"
+    "vocabulary, parameters) and devices (FP16 peak, memory bandwidth, power,\n"
+    "efficiencies) with where their numbers come from, and the bundled tables.\n",
+    NULL, 0, false};
+
+/* A subcommand without options or arguments (list, schema): --help, or an error for anything
+ * given. True when the caller is done (help printed, or an error in s->diag). */
+static bool no_arguments(struct subcommand *s, const struct subcommand_spec *spec, const char *sub,
+                         int argc, char **argv, FILE *out)
 {
+    if (subcommand_start(s, spec, argc, argv, out))
+        return true;
+    if (s->args.npositional)
+        diag_error(&s->diag, "tables %s: unexpected argument '%s'", sub, s->args.positional[0]);
+    return diag_error_count(&s->diag) > 0;
+}
+
+static int tables_list(int argc, char **argv, const struct cli_io *io)
+{
+    struct subcommand s;
+    if (no_arguments(&s, &list_spec, "list", argc, argv, io->out))
+        return subcommand_end(&s, io, diag_error_count(&s.diag) ? CLI_BAD_INPUT : CLI_OK);
     fprintf(io->out, "architectures:\n  %-16s %6s %6s %6s %5s %8s %10s  %s\n", "name", "layers",
             "hidden", "ffn", "kv", "vocab", "params", "source");
     for (size_t i = 0; arch_catalogue[i]; i++) {
@@ -285,15 +316,18 @@ static int tables_list(const struct cli_io *io)
                 v->launch_s * 1e6, v->source);
     }
     list_bundled(io->out);
-    return CLI_OK;
+    return subcommand_end(&s, io, CLI_OK);
 }
 
 static const struct args_opt derive_opts[] = {
     {"output", 'o', "FILE", "write the table here (default: standard output)", false},
 };
 static const struct subcommand_spec derive_spec = {
-    "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\noptions:\n", derive_opts,
-    COUNT_OF(derive_opts), true};
+    "usage: splitsim tables derive MODEL DEVICE [-o FILE]\n\n"
+    "Writes the cost table the roofline gives for MODEL on DEVICE: names from\n"
+    "'splitsim tables list', or architecture and device files ('tables schema').\n\n"
+    "options:\n",
+    derive_opts, COUNT_OF(derive_opts), true};
 static const struct args_opt show_opts[] = {
     {"table", 0, "FILE", "show this table file instead of deriving one", false},
     {"quality", 0, "FILE", "show this quality table (validated)", false},
@@ -303,7 +337,11 @@ static const struct args_opt show_opts[] = {
 static const struct subcommand_spec show_spec = {
     "usage: splitsim tables show MODEL DEVICE [--csv]\n"
     "       splitsim tables show --table FILE [--csv]\n"
-    "       splitsim tables show --quality FILE\n\noptions:\n",
+    "       splitsim tables show --quality FILE\n\n"
+    "Prints a cost table per layer group (sizes, prefill and decode times, the\n"
+    "whole model at 512 tokens): for MODEL DEVICE the bundled table when there\n"
+    "is one (tables/measured/), else the roofline's; or the file given, validated.\n"
+    "--quality validates and prints a quality table.\n\noptions:\n",
     show_opts, COUNT_OF(show_opts), true};
 
 /* "2026-11-27" from SOURCE_DATE_EPOCH (sim/epoch.h) or the clock, so derived files can be
@@ -676,8 +714,8 @@ static const struct args_opt peaks_opts[] = {
 static const struct subcommand_spec peaks_spec = {
     "usage: splitsim tables peaks [--threads N] [--repeats N]\n\n"
     "Measures this machine's achieved FP32 GEMM throughput and weight-streaming\n"
-    "bandwidth, the peaks a CPU device entry needs.\n",
-    peaks_opts, COUNT_OF(peaks_opts), false};
+    "bandwidth, the peaks a CPU device entry needs.\n\noptions:\n",
+    peaks_opts, COUNT_OF(peaks_opts), true};
 
 static int tables_peaks(int argc, char **argv, const struct cli_io *io)
 {
@@ -766,8 +804,8 @@ static const struct args_opt compare_opts[] = {
 static const struct subcommand_spec compare_spec = {
     "usage: splitsim tables compare --table FILE\n\n"
     "Prints how far the roofline's derived table for the file's model and\n"
-    "device is from the file, per layer group, token count and context.\n",
-    compare_opts, COUNT_OF(compare_opts), false};
+    "device is from the file, per layer group, token count and context.\n\noptions:\n",
+    compare_opts, COUNT_OF(compare_opts), true};
 
 /* Compares a table file with the roofline's table for the same (model, device). */
 static int tables_compare(int argc, char **argv, const struct cli_io *io)
@@ -791,39 +829,77 @@ static int tables_compare(int argc, char **argv, const struct cli_io *io)
     return subcommand_end(&s, io, rc);
 }
 
+static const struct subcommand_spec schema_spec = {
+    "usage: splitsim tables schema\n\n"
+    "Prints the keys of architecture and device files (Markdown tables), the\n"
+    "files 'tables show' and 'tables derive' take in place of catalogue names.\n",
+    NULL, 0, false};
+
+static int tables_schema(int argc, char **argv, const struct cli_io *io)
+{
+    struct subcommand s;
+    if (no_arguments(&s, &schema_spec, "schema", argc, argv, io->out))
+        return subcommand_end(&s, io, diag_error_count(&s.diag) ? CLI_BAD_INPUT : CLI_OK);
+    fprintf(io->out, "## Architecture files\n\n");
+    arch_spec_document(io->out);
+    fprintf(io->out, "\n## Device files\n\n");
+    device_spec_document(io->out);
+    return subcommand_end(&s, io, CLI_OK);
+}
+
+/* The subcommands, in the order `splitsim tables --help` lists them. */
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv, const struct cli_io *io);
+    const char *summary; /* one line */
+} tables_commands[] = {
+    {"list", tables_list, "the built-in architectures and devices, their sources; bundled tables"},
+    {"show", tables_show,
+     "a cost table readably or as CSV (bundled, derived or a file); a quality "
+     "table"},
+    {"derive", tables_derive, "write the roofline's cost table for a model on a device"},
+    {"profile", tables_profile, "measure a model's block on this CPU into a measured table"},
+    {"peaks", tables_peaks, "measure this machine's FP32 GEMM rate and streaming bandwidth"},
+    {"compare", tables_compare, "a table beside the roofline's for its model and device"},
+    {"calibrate", tables_calibrate, "fit a device's efficiencies to a Vidur per-operator profile"},
+    {"schema", tables_schema, "the keys of architecture and device files (Markdown)"},
+};
+#define NTABLES_COMMANDS COUNT_OF(tables_commands)
+
+static void tables_usage(FILE *out)
+{
+    fprintf(out, "usage: splitsim tables SUBCOMMAND [ARGUMENTS] [OPTIONS]\n\n"
+                 "LLM architectures, devices and the cost tables derived, measured or fitted\n"
+                 "from them (docs/TABLES.md).\n\nsubcommands:\n");
+    for (size_t i = 0; i < NTABLES_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", tables_commands[i].name, tables_commands[i].summary);
+    fprintf(out, "\n'splitsim tables SUBCOMMAND --help' describes a subcommand's arguments and "
+                 "options.\n");
+}
+
 int cmd_tables(int argc, char **argv, const struct cli_io *io)
 {
     const char *sub = argc > 1 ? argv[1] : "";
-    if (strcmp(sub, "list") == 0)
-        return tables_list(io);
-    if (strcmp(sub, "calibrate") == 0)
-        return tables_calibrate(argc, argv, io);
-    if (strcmp(sub, "derive") == 0)
-        return tables_derive(argc, argv, io);
-    if (strcmp(sub, "show") == 0)
-        return tables_show(argc, argv, io);
-    if (strcmp(sub, "profile") == 0)
-        return tables_profile(argc, argv, io);
-    if (strcmp(sub, "peaks") == 0)
-        return tables_peaks(argc, argv, io);
-    if (strcmp(sub, "schema") == 0) {
-        fprintf(io->out, "## Architecture files\n\n");
-        arch_spec_document(io->out);
-        fprintf(io->out, "\n## Device files\n\n");
-        device_spec_document(io->out);
-        return CLI_OK;
-    }
-    if (strcmp(sub, "compare") == 0)
-        return tables_compare(argc, argv, io);
+    for (size_t i = 0; i < NTABLES_COMMANDS; i++)
+        if (strcmp(sub, tables_commands[i].name) == 0)
+            return tables_commands[i].fn(argc, argv, io);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-        fprintf(io->out,
-                "usage: splitsim tables list\n"
-                "       splitsim tables calibrate --vidur FILE --model NAME --device NAME\n");
+        tables_usage(io->out);
         return CLI_OK;
     }
-    fprintf(io->err,
-            "splitsim: error: tables: expected list, derive, show, profile, peaks, compare or "
-            "calibrate, got '%s'\n",
-            sub);
-    return CLI_BAD_INPUT;
+    const char *names[NTABLES_COMMANDS];
+    for (size_t i = 0; i < NTABLES_COMMANDS; i++)
+        names[i] = tables_commands[i].name;
+    struct diag d;
+    diag_init(&d);
+    const char *near = *sub ? diag_nearest(sub, names, NTABLES_COMMANDS) : NULL;
+    if (!*sub)
+        diag_error(&d, "tables: expected a subcommand (see 'splitsim tables --help')");
+    else if (near)
+        diag_error(&d, "tables: unknown subcommand '%s' (did you mean '%s'?)", sub, near);
+    else
+        diag_error(&d, "tables: unknown subcommand '%s' (see 'splitsim tables --help')", sub);
+    int rc = cli_report(&d, io, CLI_BAD_INPUT);
+    diag_release(&d);
+    return rc;
 }

@@ -182,34 +182,51 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Progress: points done / total, failures, ETA on a terminal; a line per point otherwise. */
+/* Progress: points done / total, failures, ETA on a terminal; a line per point otherwise. A
+ * point that ends unfinished while the sweep is being interrupted is "interrupted" (its file
+ * closed as points/pI.incomplete.h5, as docs/RESULTS.md says), not "FAILED". */
 struct progress {
     FILE *out;
     bool tty;
-    uint64_t total, done, failed, skipped;
+    uint64_t total, done, failed, interrupted, skipped;
     double t0;
 };
 
-static void progress_point(struct progress *pg, uint64_t p, bool ok, double seconds)
+enum point_outcome { POINT_DONE, POINT_FAILED, POINT_INTERRUPTED };
+
+/* How a point whose run returned `ok` ended, given the sweep's interrupt flag. */
+static enum point_outcome point_outcome(bool ok, const struct run_io *io)
 {
     if (ok)
-        pg->done++;
-    else
-        pg->failed++;
+        return POINT_DONE;
+    return io->interrupt && *io->interrupt ? POINT_INTERRUPTED : POINT_FAILED;
+}
+
+static void progress_point(struct progress *pg, uint64_t p, enum point_outcome how,
+                           double seconds)
+{
+    static const char *const said[] = {"done", "FAILED", "interrupted"};
+    pg->done += how == POINT_DONE;
+    pg->failed += how == POINT_FAILED;
+    pg->interrupted += how == POINT_INTERRUPTED;
     if (!pg->out)
         return;
-    uint64_t finished = pg->done + pg->failed;
+    uint64_t finished = pg->done + pg->failed + pg->interrupted;
+    char stopped[48] = "";
+    if (pg->interrupted)
+        snprintf(stopped, sizeof stopped, ", %" PRIu64 " interrupted", pg->interrupted);
     if (!pg->tty) {
         fprintf(pg->out,
                 "point %" PRIu64 ": %s in %.2f s (%" PRIu64 "/%" PRIu64 " done, %" PRIu64
-                " failed)\n",
-                p, ok ? "done" : "FAILED", seconds, finished, pg->total, pg->failed);
+                " failed%s)\n",
+                p, said[how], seconds, finished, pg->total, pg->failed, stopped);
         return;
     }
     double el = now_s() - pg->t0;
     double eta = finished ? el * (double)(pg->total - finished) / (double)finished : 0;
-    fprintf(pg->out, "\r  points %" PRIu64 "/%" PRIu64 " done, %" PRIu64 " failed, ETA %.0f s   ",
-            finished, pg->total, pg->failed, eta);
+    fprintf(pg->out,
+            "\r  points %" PRIu64 "/%" PRIu64 " done, %" PRIu64 " failed%s, ETA %.0f s   ",
+            finished, pg->total, pg->failed, stopped, eta);
     fflush(pg->out);
 }
 
@@ -292,7 +309,7 @@ static int run_local(const struct campaign *c, const uint64_t *todo, uint64_t nt
             bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
             if (!ok && !stopping && pg->out && pg->tty)
                 fputc('\n', pg->out);
-            progress_point(pg, kids[k].point, ok, now_s() - kids[k].started);
+            progress_point(pg, kids[k].point, point_outcome(ok, io), now_s() - kids[k].started);
             if (!ok && WIFSIGNALED(status))
                 diag_report(d, DIAG_WARNING, NULL, 0, 0,
                             "point %" PRIu64 ": worker killed by signal %d; rerun the sweep to "
@@ -369,7 +386,7 @@ static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntod
             double t0 = now_s();
             int rc = out ? run_point(c, p, out, io) : RUN_FAILURE;
             free(out);
-            progress_point(pg, p, rc == 0, now_s() - t0);
+            progress_point(pg, p, point_outcome(rc == 0, io), now_s() - t0);
             continue;
         }
         if (busy == 0)
@@ -377,7 +394,7 @@ static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntod
         int64_t result[2];
         MPI_Recv(result, 2, MPI_INT64_T, MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &st);
         busy--;
-        progress_point(pg, (uint64_t)result[0], result[1] == 0,
+        progress_point(pg, (uint64_t)result[0], point_outcome(result[1] == 0, io),
                        started ? now_s() - started[st.MPI_SOURCE] : 0);
         stop = io->interrupt && *io->interrupt;
         int64_t p = !stop && next < ntodo ? (int64_t)todo[next++] : -1;
@@ -835,7 +852,8 @@ int campaign_run(const struct campaign *c, const struct run_io *io, struct diag 
                 from, to - 1, nran, nfailed, pg.skipped);
     }
     if (rank == 0 && interrupted)
-        diag_error(d, "interrupted: finished points are kept; rerun the same command to finish");
+        diag_error(d, "interrupted: complete points are kept (points/pI.h5), interrupted ones "
+                      "left points/pI.incomplete.h5; rerun the same command to finish");
     else if (rank == 0 && nfailed) {
         diag_error(d,
                    "%" PRIu64 " point(s) failed (see above); rerun the same command to redo them",

@@ -46,6 +46,12 @@ void run_document_keys(FILE *out)
     scn_document(&models_catalog, out);
 }
 
+void run_document_models(FILE *out)
+{
+    for (size_t i = 0; model_types[i]; i++)
+        fprintf(out, "  %-8s %s\n", model_types[i]->name, model_types[i]->doc);
+}
+
 void run_scenario_release(struct run_scenario *l)
 {
     if (l->have_sweep)

@@ -65,6 +65,10 @@ void run_scenario_release(struct run_scenario *l);
 /* Writes the scenario key reference (`splitsim check --schema`), with the registry's models. */
 void run_document_keys(FILE *out);
 
+/* Writes one line per model of the registry (models/model.h), "  NAME  one-line doc", for
+ * `splitsim run --help`: the command line learns the models from here, never by name. */
+void run_document_models(FILE *out);
+
 /* The model of a bound scenario. */
 const struct model_type *run_model_of(const struct scn *s);
 

@@ -57,6 +57,15 @@ pid=$!
 sleep 1.5
 kill -TERM "$pid"; wait "$pid"; st=$?
 [ "$st" -ne 0 ] && ok "interrupted sweep exits $st" || fail "interrupted sweep exit 0"
+# What docs/RESULTS.md calls them: a point stopped by the interrupt is "interrupted", not FAILED,
+# and left points/pI.incomplete.h5.
+stopped=$(sed -n 's/^point \([0-9]*\): interrupted in .*/\1/p' "$work/int.out")
+named=1
+for i in $stopped; do [ -e "$work/int/points/p$i.incomplete.h5" ] || named=0; done
+grep -q "complete points are kept (points/pI.h5), interrupted ones left points/pI.incomplete.h5" "$work/int.out" \
+    && ! grep -q "FAILED" "$work/int.out" && [ $named -eq 1 ] \
+    && ok "interrupted points named as RESULTS.md says (${stopped:-none running})" \
+    || { fail "interrupted points reported otherwise"; cat "$work/int.out"; ls "$work/int/points"; }
 n=$(ls "$work/int/points/"p*.h5 2>/dev/null | wc -l)
 "$splitsim" sweep "$scn" -o "$work/int" -j 2 --set "run.duration=3 h" >"$work/int2.out" 2>&1 \
     && ok "resumed sweep completes ($n point files existed)" || { fail "resume"; cat "$work/int2.out"; }

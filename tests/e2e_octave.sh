@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Octave reads a results file as the README shows: load('-hdf5') gives every column, and the
 # columns reproduce the summary; for a queue run and for a split run (nested /summary groups,
-# NaN in columns). Skipped (exit 77) where Octave is not installed.
+# NaN in columns). It runs headless as docs/RESULTS.md ("Plotting without a display") says:
+# `octave --no-gui` with DISPLAY unset, the gnuplot toolkit, print -dpngcairo; the figures of
+# read_results and of the documented snippet must be written. Skipped (exit 77) where Octave is
+# not installed.
 # Usage: e2e_octave.sh PATH/TO/splitsim
 . "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
 command -v octave >/dev/null || { echo "skip - octave not installed"; exit 77; }
@@ -10,6 +13,7 @@ command -v octave >/dev/null || { echo "skip - octave not installed"; exit 77; }
 "$splitsim" run "$root/scenarios/default.yaml" --set "run.duration=3 min" --set "run.warmup=30 s" \
     -o "$work/s.h5" -q || exit 1
 export HOME="$work" # Octave wants to write its history there
+unset DISPLAY       # as on a server or cluster node: the headless set-up is what is tested
 octave --no-gui --no-history --quiet --eval "
   r = load('-hdf5', '$work/r.h5');
   t = r.requests.time_in_system_s;
@@ -37,7 +41,21 @@ octave --no-gui --no-history --quiet --eval "
   d = dir('$work/ttft.png');
   assert(numel(d) == 1 && d.bytes > 1024, 'read_results wrote no TTFT CDF (or an empty one)');
   disp('octave split: ok');
+
+  % docs/RESULTS.md, Plotting without a display: the snippet for one's own figures
+  if any(strcmp(available_graphics_toolkits(), 'gnuplot'))
+    graphics_toolkit('gnuplot');
+    f = figure('visible', 'off');
+    plot(sort(c.ttft_s(measured)), (1:sum(measured)) / sum(measured));
+    print(f, '-dpngcairo', '$work/own.png');  close(f);
+    d = dir('$work/own.png');
+    assert(numel(d) == 1 && d.bytes > 1024, 'the headless snippet wrote no figure');
+    disp('octave headless: ok');
+  else
+    disp('octave headless: no gnuplot (apt-get install gnuplot-nox)');
+  end
 " >"$work/out" 2>&1
 status=$?
 cat "$work/out"
-[ "$status" -eq 0 ] && grep -q "octave queue: ok" "$work/out" && grep -q "octave split: ok" "$work/out"
+[ "$status" -eq 0 ] && grep -q "octave queue: ok" "$work/out" && grep -q "octave split: ok" "$work/out" \
+    && grep -q "octave headless: " "$work/out"

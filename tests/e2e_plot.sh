@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tools/plot_results.py draws a split run and a queue run, and a split run recorded without
-# /requests and /timeseries (its panels say so instead of failing); it refuses an incomplete
-# file unless --allow-incomplete. Skipped (exit 77) where /usr/bin/python3 lacks h5py,
+# /requests and /timeseries (its panels say so instead of failing); a competition (a shortened
+# scenarios/compete-cell.yaml: per-policy bars and CDFs, its ranking as /competition has it), and
+# an interrupted one without /competition; it refuses an incomplete file unless
+# --allow-incomplete. Skipped (exit 77) where /usr/bin/python3 lacks h5py,
 # numpy or matplotlib (Debian's python3-h5py, python3-numpy, python3-matplotlib).
 # Usage: e2e_plot.sh PATH/TO/splitsim
 . "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
@@ -43,6 +45,43 @@ if "$splitsim" run "$root/scenarios/queue.yaml" --set "run.duration=2 h" --set "
     expect_png "$work/q.png" 20000 "queue plot"
 else
     fail "splitsim run scenarios/queue.yaml"
+fi
+
+# A competition: /policies/NAME/... and /competition instead of /requests and /summary
+if "$splitsim" run "$root/scenarios/compete-cell.yaml" "${split_short[@]}" --set run.replications=2 \
+       --set "policy.compete=[fixed, latency, random, exhaustive]" -o "$work/c.h5" -q; then
+    plot "plot competition" "$work/c.log" "$work/c.h5"
+    expect_png "$work/c.png" 20000 "competition plot"
+    # the ranking it prints is /competition's, best first, every policy once
+    if "$python" - "$work/c.h5" "$work/c.log" <<'PY'
+import sys, h5py, re
+f = h5py.File(sys.argv[1], "r")
+c = f["competition"]
+names = c.attrs["policies"].split(",")
+by_rank = [names[p] for _, p in sorted(zip(c["rank"][()], c["policy"][()]))]
+log = open(sys.argv[2]).read()
+printed = re.findall(r"^  (\d+)\s+(\S+)\s+(\S+) ±", log, re.M)
+assert [n for _, n, _ in printed] == by_rank, (printed, by_rank)
+means = dict(zip(names, c["reward_mean"][()]))
+for _, n, m in printed:
+    assert abs(float(m) - means[n]) <= 0.006 * abs(means[n]) + 1e-9, (n, m, means[n])
+assert "competition: 4 policies" in log
+PY
+    then ok "competition plot prints /competition's ranking"; else fail "competition ranking"; cat "$work/c.log"; fi
+    # interrupted: the policies' groups but no /competition yet
+    "$python" - "$work/c.h5" "$work/ci.h5" <<'PY'
+import shutil, sys, h5py
+shutil.copyfile(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "r+") as f:
+    del f["competition"]
+    f.attrs.modify("complete", 0)
+PY
+    plot "plot interrupted competition" "$work/ci.log" "$work/ci.h5" --allow-incomplete
+    expect_png "$work/ci.png" 20000 "interrupted competition plot"
+    grep -q "no /competition: interrupted run" "$work/ci.log" && ok "interrupted competition says so" \
+        || { fail "interrupted competition"; cat "$work/ci.log"; }
+else
+    fail "splitsim run scenarios/compete-cell.yaml"
 fi
 
 # An incomplete file is refused (status 2, no PNG) unless --allow-incomplete.

@@ -7,6 +7,9 @@
 #include "check_main.h"
 #include "cli/cli.h"
 #include "h5read.h"
+#include "models/llm/arch.h"
+#include "models/llm/device.h"
+#include "models/model.h"
 #include "scratch.h"
 
 struct captured {
@@ -291,6 +294,93 @@ START_TEST(test_derive_too_slow_device)
 }
 END_TEST
 
+/* `tables --help` lists every subcommand on a line of its own, and each one it lists answers
+ * its own --help with its usage; an unknown one gets a "did you mean". */
+START_TEST(test_tables_help)
+{
+    static char *subs[] = {"list",  "show",    "derive",    "profile",
+                           "peaks", "compare", "calibrate", "schema"};
+    struct captured c = run_cli(3, (char *[]){"splitsim", "tables", "--help"});
+    ck_assert_int_eq(c.status, CLI_OK);
+    for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
+        char line[64], usage[64];
+        snprintf(line, sizeof line, "\n  %s ", subs[i]);
+        ck_assert_msg(strstr(c.out, line), "'%s' not listed: %s", subs[i], c.out);
+        snprintf(usage, sizeof usage, "usage: splitsim tables %s", subs[i]);
+        expect_cli((char *[]){"splitsim", "tables", subs[i], "--help", NULL}, CLI_OK, usage, NULL);
+    }
+    size_t listed = 0; /* the lines between "subcommands:" and the blank line after them */
+    for (const char *p = strstr(c.out, "subcommands:\n"); p && (p = strchr(p, '\n')) && p[1] == ' ';
+         p++)
+        listed++;
+    ck_assert_uint_eq(listed, sizeof subs / sizeof *subs);
+    release(&c);
+    expect_cli((char *[]){"splitsim", "tables", "calibrte", NULL}, CLI_BAD_INPUT, NULL,
+               "did you mean 'calibrate'?");
+    expect_cli((char *[]){"splitsim", "tables", NULL}, CLI_BAD_INPUT, NULL, "tables --help");
+    expect_cli((char *[]){"splitsim", "tables", "list", "extra", NULL}, CLI_BAD_INPUT, NULL,
+               "unexpected argument 'extra'");
+}
+END_TEST
+
+/* `run --help` names every model of the registry with its one-line doc, and promises nothing
+ * about one model only (it once promised "a summary next to queueing theory"). */
+START_TEST(test_run_help_lists_models)
+{
+    struct captured c = run_cli(3, (char *[]){"splitsim", "run", "--help"});
+    ck_assert_int_eq(c.status, CLI_OK);
+    size_t n = 0;
+    for (; model_types[n]; n++) {
+        ck_assert_msg(strstr(c.out, model_types[n]->name), "%s not in: %s", model_types[n]->name,
+                      c.out);
+        ck_assert_msg(strstr(c.out, model_types[n]->doc), "%s's doc not in: %s",
+                      model_types[n]->name, c.out);
+    }
+    ck_assert_uint_ge(n, 2);
+    ck_assert_ptr_null(strstr(c.out, "queueing theory"));
+    release(&c);
+}
+END_TEST
+
+/* `tables list` shows every catalogue entry, one row each, with its source. */
+START_TEST(test_tables_list_shows_catalogue)
+{
+    struct captured c = run_cli(3, (char *[]){"splitsim", "tables", "list"});
+    ck_assert_int_eq(c.status, CLI_OK);
+    const char *devices = strstr(c.out, "\ndevices:\n");
+    ck_assert_ptr_nonnull(devices);
+    size_t narch = 0, ndev = 0;
+    for (; arch_catalogue[narch]; narch++) {
+        char row[96];
+        snprintf(row, sizeof row, "\n  %-16s %6u", arch_catalogue[narch]->name,
+                 arch_catalogue[narch]->layers);
+        const char *at = strstr(c.out, row);
+        ck_assert_msg(at && at < devices, "no row for %s", arch_catalogue[narch]->name);
+        ck_assert_ptr_nonnull(strstr(at, arch_catalogue[narch]->source));
+    }
+    for (; device_catalogue[ndev]; ndev++) {
+        char row[96];
+        snprintf(row, sizeof row, "\n  %-20s ", device_catalogue[ndev]->name);
+        const char *at = strstr(devices, row);
+        ck_assert_msg(at, "no row for %s", device_catalogue[ndev]->name);
+        ck_assert_ptr_nonnull(strstr(at, device_catalogue[ndev]->source));
+    }
+    /* the rows are all there is: a header and one row per entry in each list */
+    size_t rows = 0;
+    for (const char *p = c.out; p < devices && (p = strchr(p, '\n')) && p < devices; p++)
+        rows += p[1] == ' ';
+    ck_assert_uint_eq(rows, narch + 1);
+    ck_assert_uint_eq(narch, 15);
+    ck_assert_uint_eq(ndev, 12);
+    release(&c);
+    /* a new model on a new phone derives (the loader's bounds hold) */
+    expect_cli((char *[]){"splitsim", "tables", "show", "llama-3.2-1b", "apple-a17-pro", NULL},
+               CLI_OK, "whole model:", NULL);
+    expect_cli((char *[]){"splitsim", "tables", "show", "qwen2.5-3b", "dimensity-9300", NULL},
+               CLI_OK, "whole model:", NULL);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -305,6 +395,9 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_uncreatable_output_is_bad_input);
     tcase_add_test(tc, test_bench_small);
     tcase_add_test(tc, test_derive_too_slow_device);
+    tcase_add_test(tc, test_tables_help);
+    tcase_add_test(tc, test_run_help_lists_models);
+    tcase_add_test(tc, test_tables_list_shows_catalogue);
     suite_add_tcase(s, tc);
     return s;
 }

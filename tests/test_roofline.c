@@ -21,6 +21,15 @@ START_TEST(test_catalogue)
         ck_assert_ptr_eq(device_find(d->name), d);
     }
     ck_assert_ptr_null(device_find("tpu-v5"));
+    /* twelve devices, four of them phone- or board-class UEs with a few watts and under
+     * 100 GB/s (docs/TABLES.md lists them) */
+    size_t n = 0, phones = 0;
+    for (; device_catalogue[n]; n++)
+        phones += device_catalogue[n]->power_w <= 10 && device_catalogue[n]->mem_bw < 100e9;
+    ck_assert_uint_eq(n, 12);
+    ck_assert_uint_eq(phones, 4);
+    ck_assert_ptr_nonnull(device_find("apple-a17-pro"));
+    ck_assert_ptr_nonnull(device_find("dimensity-9300"));
     ck_assert(device_find("h100")->calibrated);
     ck_assert(!device_find("l4")->calibrated);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Plot a splitsim results file (HDF5): a queue run next to queueing theory, a split run as
-CDFs of TTFT, TPOT and latency, the edge queue and the uplink SNR over time, and its summary.
+CDFs of TTFT, TPOT and latency, the edge queue and the uplink SNR over time, and its summary; a
+competition (policy.compete) as per-policy reward, TTFT and energy with their 95 % intervals,
+TTFT and latency CDFs per policy, and the ranking of /competition.
 
 usage: /usr/bin/python3 tools/plot_results.py RESULTS.h5 [-o OUT.png] [--allow-incomplete]
 
@@ -50,9 +52,9 @@ def open_results(path, allow_incomplete):
             raise ResultsError("the run did not finish (root attribute complete != 1); "
                                "use --allow-incomplete to plot it anyway")
         # an interrupted split run has its /requests but no /summary yet: plotted from those
-        if "summary" not in f and not (allow_incomplete and
-                                       text(f.attrs.get("model", "")) in NO_SUMMARY_PLOTTERS):
-            raise ResultsError("no /summary group")
+        if "summary" not in f and "competition" not in f and not (
+                allow_incomplete and text(f.attrs.get("model", "")) in NO_SUMMARY_PLOTTERS):
+            raise ResultsError("no /summary group (nor /competition)")
     except Exception:
         f.close()
         raise
@@ -550,6 +552,191 @@ def plot_split(f, s):
     return fig
 
 
+# ---- competitions: /policies/NAME/... for every competitor, ranked in /competition ------------
+
+def competition_rows(f):
+    """The /competition table as {column: array} in rank order (best first), with the policy
+    names under 'name'; None when the file has no /competition (an interrupted competition)."""
+    if "competition" not in f:
+        return None
+    g = f["competition"]
+    names = [n for n in text(g.attrs.get("policies", b"")).split(",") if n]
+    cols = {k: d[()] for k, d in g.items() if isinstance(d, h5py.Dataset) and d.ndim == 1}
+    order = np.argsort(cols["rank"], kind="stable") if "rank" in cols else np.arange(len(names))
+    rows = {k: v[order] for k, v in cols.items()}
+    rows["name"] = [names[int(i)] if 0 <= int(i) < len(names) else f"policy {int(i)}"
+                    for i in rows.get("policy", order)]
+    return rows
+
+
+def competition_policies(f):
+    """The competitors' names in the order the file lists them: /competition's `policies`
+    attribute, else (an interrupted run) the groups under /policies."""
+    if "competition" in f:
+        return [n for n in text(f["competition"].attrs.get("policies", b"")).split(",") if n]
+    return sorted(f["policies"]) if "policies" in f else []
+
+
+def competition_measured(g, warmup):
+    """The measured requests of one policy's group (finished, arrived after the warm-up) as a
+    boolean mask over its /requests rows; None without a /requests table."""
+    if "requests" not in g:
+        return None
+    c = g["requests"]
+    ok = np.ones(c["arrival_ns"].shape[0], dtype=bool)
+    if "status" in c:
+        ok &= c["status"][()] == 0
+    if warmup is not None:
+        ok &= c["arrival_ns"][()] >= warmup
+    return ok
+
+
+def competition_colour(names, name):
+    """A policy's colour, the same in every panel: by its place in the file's policy list."""
+    return f"C{names.index(name) % 10}" if name in names else "grey"
+
+
+def competition_bars(ax, rows, names, mean, ci, label, scale=1.0, unit=""):
+    """One bar per policy (rank order) with its 95 % interval where the file has one."""
+    y = np.asarray(rows[mean], dtype=float) * scale
+    err = (np.asarray(rows[ci], dtype=float) * scale) if ci in rows else None
+    if err is not None:
+        err = np.where(np.isfinite(err), err, 0.0)
+    x = np.arange(len(rows["name"]))
+    ax.bar(x, y, 0.6, yerr=err, capsize=4,
+           color=[competition_colour(names, n) for n in rows["name"]],
+           label="mean, 95 % CI over replications" if err is not None else "mean")
+    ax.set_xticks(x, rows["name"], rotation=30, ha="right")
+    ax.set_ylabel(f"{label}" + (f" [{unit}]" if unit else ""))
+    ax.axhline(0, color="k", lw=0.6)
+    ax.grid(axis="y", alpha=0.3)
+    return x
+
+
+def competition_cdf(ax, f, names, column, warmup, label, scale=1.0, unit="s"):
+    """Empirical CDF of `column` over each policy's measured requests, one line per policy."""
+    drawn = 0
+    for name in names:
+        g = f["policies"].get(name) if "policies" in f else None
+        ok = competition_measured(g, warmup) if g is not None else None
+        if ok is None or column not in g["requests"]:
+            continue
+        v = g["requests"][column][()][ok].astype(float) * scale
+        v = np.sort(v[np.isfinite(v)])
+        if not v.size:
+            continue
+        y = np.arange(1, v.size + 1) / v.size
+        ax.step(np.r_[v[0], v], np.r_[0.0, y], where="post", lw=1.4,
+                color=competition_colour(names, name),
+                label=f"{name} ({v.size})")
+        drawn += 1
+    if not drawn:
+        ax.text(0.5, 0.5, "no /requests in the policies' groups\n(recording.requests: false)",
+                ha="center", va="center", transform=ax.transAxes, color="grey")
+        return
+    lo, hi = ax.get_xlim()
+    if lo > 0 and hi > 20 * lo:
+        ax.set_xscale("log")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(f"{label} [{unit}]")
+    ax.set_ylabel("fraction of requests ≤ x")
+    ax.legend(loc="lower right", fontsize=8, title="policy (measured requests)")
+    ax.grid(alpha=0.3, which="both")
+
+
+def competition_table(rows):
+    """The ranking as monospaced lines: reward, difference to the best, regret, evaluations."""
+    def pm(m, h):
+        if m is None or not np.isfinite(m):
+            return "n/a"
+        return f"{m:.3g}" + (f" ± {h:.2g}" if h is not None and np.isfinite(h) else "")
+
+    def col(k, i):
+        return float(rows[k][i]) if k in rows else None
+
+    lines = [f"{'rank':<5}{'policy':<12}{'reward':>15}{'diff_best':>15}{'regret':>15}{'evals':>8}"]
+    for i, name in enumerate(rows["name"]):
+        rank = int(rows["rank"][i]) if "rank" in rows else i + 1
+        evals = int(rows["evaluations"][i]) if "evaluations" in rows else 0
+        lines.append(f"{rank:<5}{name[:11]:<12}"
+                     f"{pm(col('reward_mean', i), col('reward_ci95', i)):>15}"
+                     f"{pm(col('diff_best', i), col('diff_best_ci95', i)):>15}"
+                     f"{pm(col('regret', i), col('regret_ci95', i)):>15}{evals:>8}")
+    return lines
+
+
+def plot_competition(f, s):
+    """A competition: per-policy bars (reward, TTFT, energy with their 95 % intervals where the
+    file has them), TTFT and latency CDFs per policy, and the ranking."""
+    warmup = warmup_ns(f)
+    rows = competition_rows(f)
+    names = competition_policies(f)
+    nrep = int(f.attrs.get("replications", 1))
+    fig, axes = plt.subplots(2, 3, figsize=(17, 10))
+    (a_rew, a_ttft, a_energy), (a_cdf, a_lat, a_text) = axes
+    if rows is not None:
+        competition_bars(a_rew, rows, names, "reward_mean", "reward_ci95", "mean realised reward")
+        a_rew.set_title("(a) reward per policy, best first")
+        x = competition_bars(a_ttft, rows, names, "ttft_mean_s", "ttft_ci95_s", "TTFT", unit="s")
+        for q, marker in (("ttft_p50_s", "_"), ("ttft_p95_s", "v"), ("ttft_p99_s", "^")):
+            if q in rows:
+                a_ttft.plot(x, rows[q], marker, color="k", ms=8, ls="none",
+                            label=q.split("_")[1])
+        a_ttft.set_title("(b) TTFT per policy: mean (bar), percentiles (markers)")
+        energy_ci = next((k for k in ("energy_ci95_j", "energy_mean_ci95_j") if k in rows), "")
+        competition_bars(a_energy, rows, names, "energy_mean_j", energy_ci, "UE energy per request",
+                         unit="J")
+        if "quality_mean" in rows:
+            for i, q in enumerate(rows["quality_mean"]):
+                a_energy.annotate(f"PPL ×{q:.3g}", (i, 0), textcoords="offset points",
+                                  xytext=(0, 4), ha="center", fontsize=8)
+        a_energy.set_title("(c) UE energy per request (quality ratio at the foot)")
+        for ax in (a_rew, a_ttft, a_energy):
+            ax.legend(loc="best", fontsize=8)
+        lines = competition_table(rows)
+    else:
+        for ax in (a_rew, a_ttft, a_energy):
+            ax.text(0.5, 0.5, "no /competition\n(the run was interrupted)", ha="center",
+                    va="center", transform=ax.transAxes, color="grey")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        done = {n: int(f["policies"][n].attrs.get("replications_done", 0)) for n in names}
+        lines = ["no /competition: interrupted run", ""] + [
+            f"{n:<12} {d} replication(s) done" for n, d in done.items()]
+    competition_cdf(a_cdf, f, names, "ttft_s", warmup, "time to first token")
+    a_cdf.set_title(f"(d) TTFT: empirical CDF per policy, {nrep} replication(s) pooled")
+    competition_cdf(a_lat, f, names, "latency_s", warmup, "end-to-end latency")
+    a_lat.set_title(f"(e) latency: empirical CDF per policy, {nrep} replication(s) pooled")
+    qsource = text(f.attrs.get("quality_source", ""))
+    lines += ["", "± : 95 % CI over replications"]
+    # the columns' meaning (and sign) as the file states it
+    for k in ("diff_best", "regret"):
+        if rows is not None and k in f["competition"]:
+            lines.append(f"{k}: " + text(f["competition"][k].attrs.get("description", "")))
+    lines.append("quality: " + short_source(qsource, 50))
+    a_text.axis("off")
+    a_text.set_title("(f) ranking (/competition)" if rows is not None else "(f) progress")
+    a_text.text(0.0, 1.0, "\n".join(lines), family="monospace", fontsize=9, va="top", ha="left",
+                transform=a_text.transAxes)
+    sv = lambda sec, key: scenario_value(f, sec, key) or "?"  # noqa: E731
+    first = int(f.attrs.get("first_replication", 0))
+    reps = (f"replication {first}" if nrep == 1
+            else f"{nrep} replications ({first}..{first + nrep - 1})")
+    point = int(f.attrs.get("sweep_point", -1))
+    fig.suptitle(f"splitsim {text(f.attrs.get('model', '?'))} competition of {len(names)} "
+                 f"policies, seed {int(f.attrs.get('seed', -1))}, {reps}"
+                 + (f", sweep point {point}" if point >= 0 else "")
+                 + f"\n{sv('llm', 'model')}, {sv('ues', 'count')} UEs {sv('ues', 'device')}, "
+                 f"{sv('edge', 'servers')} x {sv('edge', 'device')} edge, "
+                 f"{sv('channel', 'model')} channel; every policy on the same replications",
+                 fontsize=10)
+    fig.tight_layout()
+    print(f"competition: {len(names)} policies ({', '.join(names)}), {nrep} replication(s)")
+    for line in lines:
+        print("  " + line)
+    return fig
+
+
 PLOTTERS = {"queue": plot_queue, "split": plot_split}
 
 
@@ -565,7 +752,7 @@ def main(argv=None):
         with open_results(args.results, args.allow_incomplete) as f:
             s = summary(f)
             model = text(f.attrs.get("model", ""))
-            plotter = PLOTTERS.get(model)
+            plotter = plot_competition if "policies" in f else PLOTTERS.get(model)
             if plotter is None:
                 print(f"note: no plot for model {model!r}; plotting the summary only")
                 plotter = plot_generic

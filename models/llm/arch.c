@@ -241,9 +241,51 @@ static const struct arch gpt2_xl = {.name = "gpt2-xl",
                                     .tied_embeddings = true,
                                     .learned_pos = true};
 
+static const struct arch llama_3_2_1b = {.name = "llama-3.2-1b",
+                                         .source = HF "meta-llama/Llama-3.2-1B",
+                                         .layers = 16,
+                                         .hidden = 2048,
+                                         .ffn = 8192,
+                                         .heads = 32,
+                                         .kv_heads = 8,
+                                         .head_dim = 64,
+                                         .vocab = 128256,
+                                         .max_positions = 131072,
+                                         .mlp = ARCH_MLP_SWIGLU,
+                                         .norm = ARCH_NORM_RMS,
+                                         .tied_embeddings = true};
+static const struct arch llama_3_2_3b = {.name = "llama-3.2-3b",
+                                         .source = HF "meta-llama/Llama-3.2-3B",
+                                         .layers = 28,
+                                         .hidden = 3072,
+                                         .ffn = 8192,
+                                         .heads = 24,
+                                         .kv_heads = 8,
+                                         .head_dim = 128,
+                                         .vocab = 128256,
+                                         .max_positions = 131072,
+                                         .mlp = ARCH_MLP_SWIGLU,
+                                         .norm = ARCH_NORM_RMS,
+                                         .tied_embeddings = true};
+static const struct arch qwen2_5_3b = {.name = "qwen2.5-3b",
+                                       .source = HF "Qwen/Qwen2.5-3B",
+                                       .layers = 36,
+                                       .hidden = 2048,
+                                       .ffn = 11008,
+                                       .heads = 16,
+                                       .kv_heads = 2,
+                                       .head_dim = 128,
+                                       .vocab = 151936,
+                                       .max_positions = 32768,
+                                       .mlp = ARCH_MLP_SWIGLU,
+                                       .norm = ARCH_NORM_RMS,
+                                       .qkv_bias = true,
+                                       .tied_embeddings = true};
+
 const struct arch *const arch_catalogue[] = {
-    &llama_2_7b, &llama_2_13b, &llama_3_8b, &mistral_7b, &qwen2_7b, &qwen2_1_5b, &qwen2_0_5b,
-    &phi_3_mini, &tinyllama,   &phi_2,      &gpt2,       &gpt2_xl,  NULL,
+    &llama_2_7b,   &llama_2_13b,  &llama_3_8b, &mistral_7b, &qwen2_7b, &qwen2_1_5b,
+    &qwen2_0_5b,   &phi_3_mini,   &tinyllama,  &phi_2,      &gpt2,     &gpt2_xl,
+    &llama_3_2_1b, &llama_3_2_3b, &qwen2_5_3b, NULL,
 };
 
 const struct arch *arch_find(const char *name)

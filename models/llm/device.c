@@ -117,6 +117,40 @@ static const struct device snapdragon = {
     .launch_s = 20e-6,
     .source = "Qualcomm spec sheet for memory; GPU FP16 peak is a third-party estimate; "
               "efficiency assumed: eta 0.50 compute, 0.70 memory"};
+/* Phone SoCs without published FLOPS: the GPU's FP16 peak is derived from its core count and
+ * clock, the bandwidth from the memory type the vendor names; the NPU's figure is recorded in
+ * the source but not used (the roofline models the GPU, where phone LLM runtimes run FP16). */
+static const struct device a17_pro = {
+    .name = "apple-a17-pro",
+    .description = "Apple A17 Pro (6-core GPU; iPhone 15 Pro)",
+    .peak_flops = 2.15e12,
+    .mem_bw = 51.2e9,
+    .memory = 8e9,
+    .power_w = 8,
+    .eta_compute = 0.50,
+    .eta_memory = 0.70,
+    .eta_elementwise = 0.50,
+    .launch_s = 20e-6,
+    .source = "Apple A17 Pro announcement (6-core GPU, 16-core Neural Engine of 35 TOPS, not "
+              "modelled); GPU FP16 peak derived: 6 cores x 128 ALUs x 2 FLOP x 1.398 GHz "
+              "(third-party clock; Apple GPUs run FP16 at the FP32 rate); bandwidth derived: "
+              "8 GB LPDDR5 at its top rate, 6400 MT/s x 64 bit (Apple publishes none); 8 W "
+              "and efficiency assumed: eta 0.50 compute, 0.70 memory"};
+static const struct device dimensity_9300 = {
+    .name = "dimensity-9300",
+    .description = "MediaTek Dimensity 9300 (Immortalis-G720 MC12 GPU)",
+    .peak_flops = 4.0e12,
+    .mem_bw = 76.8e9,
+    .memory = 16e9,
+    .power_w = 8,
+    .eta_compute = 0.50,
+    .eta_memory = 0.70,
+    .eta_elementwise = 0.50,
+    .launch_s = 20e-6,
+    .source = "MediaTek Dimensity 9300 product page (Immortalis-G720 MC12, LPDDR5T up to 9600 "
+              "Mbps, APU 790 not modelled); bandwidth derived: 9600 MT/s x 64 bit; GPU FP16 "
+              "peak derived: 12 cores x 256 FLOP x 1.3 GHz (third-party clock, unverified); "
+              "8 W and efficiency assumed: eta 0.50 compute, 0.70 memory"};
 static const struct device raspberry_pi_5 = {
     .name = "raspberry-pi-5",
     .description = "Raspberry Pi 5 (4x Cortex-A76, CPU only)",
@@ -152,8 +186,8 @@ static const struct device xeon_2vcpu = {
               "12 W (two of a Xeon's cores) assumed"};
 
 const struct device *const device_catalogue[] = {
-    &a100,       &h100,           &a40,        &l4,  &rtx_4090, &agx_orin, &orin_nano,
-    &snapdragon, &raspberry_pi_5, &xeon_2vcpu, NULL,
+    &a100,       &h100,           &a40,        &l4,      &rtx_4090,       &agx_orin, &orin_nano,
+    &snapdragon, &raspberry_pi_5, &xeon_2vcpu, &a17_pro, &dimensity_9300, NULL,
 };
 
 const struct device *device_find(const char *name)

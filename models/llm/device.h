@@ -8,9 +8,11 @@
  * p (p = 0 stands for the plain maximum); element-wise kernels get their own bandwidth
  * efficiency; and a GEMM's arithmetic is counted in whole tiles of `gemm_tile` tokens (a GPU runs
  * 129 tokens as two 128-token waves: the measured time jumps there). Peaks and power come from
- * vendor datasheets (docs/TABLES.md cites each); the efficiency factors and the launch cost are
- * fitted to measured per-operator data where such data exists (A100, H100, A40: Microsoft Vidur's
- * profiles, fitted by `splitsim tables calibrate`), and are marked as assumptions elsewhere.
+ * vendor datasheets, or, where a vendor publishes none (phone GPUs, their memory bandwidth), are
+ * derived from core counts, clocks and memory rates, and the source says which (docs/TABLES.md
+ * cites each); the efficiency factors and the launch cost are fitted to measured per-operator
+ * data where such data exists (A100, H100, A40: Microsoft Vidur's profiles, fitted by `splitsim
+ * tables calibrate`), and are marked as assumptions elsewhere.
  *
  * Invariants: peaks are for the device's value type (FP16 dense unless value_bytes says 4);
  * 0 < eta <= 1; every entry names where its numbers come from.
