@@ -102,6 +102,7 @@ int sweep_init(struct sweep *sw, const struct ytree *tree, const struct scn *bas
             diag_report(d, DIAG_ERROR, sec->src, sec->line, sec->col,
                         "sweep: expected a mapping with grid: and/or zip:, got a %s",
                         ynode_kind_name(sec->kind));
+            sweep_release(sw); /* on failure nothing stays to release */
             return -EINVAL;
         }
         for (size_t i = 0; i + 1 < sec->n; i += 2) {
