@@ -111,7 +111,12 @@ cp keep.h5 keep.orig
 for sig in INT TERM; do
     "$splitsim" run "$root/scenarios/queue.yaml" --set "run.duration=100000 h" -q -o keep.h5 2>sig.err &
     pid=$!
-    sleep 0.3
+    # signal it once it runs (its handlers are set before it makes its folder): a fixed sleep
+    # lost the race under a loaded, sanitized build
+    for _ in $(seq 600); do
+        compgen -G "keep.h5.*.$pid.part" >/dev/null && break
+        sleep 0.1
+    done
     kill -$sig $pid
     wait $pid
     status=$?
