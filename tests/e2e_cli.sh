@@ -165,7 +165,7 @@ if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["format"] == "splitsim-results", f.attrs["format"]
-assert int(f.attrs["format_version"]) == 2
+assert int(f.attrs["format_version"]) == 3
 assert int(f.attrs["complete"]) == 1
 assert "model: queue" in f.attrs["scenario"]
 r = f["requests"]
