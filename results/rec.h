@@ -49,7 +49,9 @@
 #include "sim/diag.h"
 
 #define REC_FORMAT         "splitsim-results"
-#define REC_FORMAT_VERSION 2
+/* 3: /competition's diff_best is this policy minus the best (2: the best minus this one), on
+ * the paired basis of its reward_mean (docs/RESULTS.md) */
+#define REC_FORMAT_VERSION 3
 
 enum rec_type {
     REC_INT64,

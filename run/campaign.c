@@ -22,6 +22,7 @@
 #include "scn/field.h"
 #include "sim/outfile.h"
 #include "sim/slurp.h"
+#include "sim/stats.h"
 #include "splitsim_config.h"
 
 #if SPLITSIM_HAVE_MPI
@@ -413,48 +414,71 @@ static int run_mpi(const struct campaign *c, const uint64_t *todo, uint64_t ntod
 
 /* ---- the index ---------------------------------------------------------------------------- */
 
-static const struct rec_column metric_cols[] = {
-    {"reward_mean", REC_FLOAT64, "1", "mean realised reward"},
-    {"reward_ci95", REC_FLOAT64, "1", "its 95 % half-width (the point's own replication(s))"},
-    {"quality_mean", REC_FLOAT64, "1", "mean perplexity ratio"},
-    {"ttft_mean_s", REC_FLOAT64, "s", "mean time to first token"},
-    {"ttft_ci95_s", REC_FLOAT64, "s", "its 95 % half-width"},
-    {"ttft_p95_s", REC_FLOAT64, "s", "95th percentile TTFT"},
-    {"tpot_mean_s", REC_FLOAT64, "s", "mean time per output token"},
-    {"latency_mean_s", REC_FLOAT64, "s", "mean end-to-end latency"},
-    {"latency_p95_s", REC_FLOAT64, "s", "95th percentile latency"},
-    {"energy_mean_j", REC_FLOAT64, "J", "mean UE energy per request"},
-    {"erasure_mean", REC_FLOAT64, "1", "mean erased fraction"},
-    {"time_in_system_mean_s", REC_FLOAT64, "s", "model: queue: mean time in system"},
-    {"time_in_system_ci95_s", REC_FLOAT64, "s", "model: queue: its 95 % half-width"},
-    {"wait_mean_s", REC_FLOAT64, "s", "model: queue: mean wait"},
-    {"requests", REC_INT64, "1", "requests that arrived"},
-    {"evaluations", REC_INT64, "1", "true evaluations the policy paid for"},
+/* The index's metrics of a point and policy: a /summary column, and where the point file holds
+ * it (under its summary group). */
+static const struct index_metric {
+    struct rec_column col;
+    const char *path;
+} metrics[] = {
+    {{"reward_mean", REC_FLOAT64, "1", "mean realised reward"}, "reward/mean"},
+    {{"reward_ci95", REC_FLOAT64, "1", "its 95 % half-width (the point's own replication(s))"},
+     "reward/ci95"},
+    {{"quality_mean", REC_FLOAT64, "1", "mean perplexity ratio"}, "quality/mean"},
+    {{"quality_ci95", REC_FLOAT64, "1", "its 95 % half-width (the point's own replication(s))"},
+     "quality/ci95"},
+    {{"ttft_mean_s", REC_FLOAT64, "s", "mean time to first token"}, "ttft_s/mean"},
+    {{"ttft_ci95_s", REC_FLOAT64, "s", "its 95 % half-width"}, "ttft_s/ci95"},
+    {{"ttft_p50_s", REC_FLOAT64, "s", "median TTFT"}, "ttft_s/p50"},
+    {{"ttft_p95_s", REC_FLOAT64, "s", "95th percentile TTFT"}, "ttft_s/p95"},
+    {{"ttft_p99_s", REC_FLOAT64, "s", "99th percentile TTFT"}, "ttft_s/p99"},
+    {{"tpot_mean_s", REC_FLOAT64, "s", "mean time per output token"}, "tpot_s/mean"},
+    {{"latency_mean_s", REC_FLOAT64, "s", "mean end-to-end latency"}, "latency_s/mean"},
+    {{"latency_p50_s", REC_FLOAT64, "s", "median latency"}, "latency_s/p50"},
+    {{"latency_p95_s", REC_FLOAT64, "s", "95th percentile latency"}, "latency_s/p95"},
+    {{"latency_p99_s", REC_FLOAT64, "s", "99th percentile latency"}, "latency_s/p99"},
+    {{"energy_mean_j", REC_FLOAT64, "J", "mean UE energy per request"}, "energy_j/mean"},
+    {{"energy_ci95_j", REC_FLOAT64, "J", "its 95 % half-width (the point's own replication(s))"},
+     "energy_j/ci95"},
+    {{"erasure_mean", REC_FLOAT64, "1", "mean erased fraction"}, "erasure/mean"},
+    {{"time_in_system_mean_s", REC_FLOAT64, "s", "model: queue: mean time in system"},
+     "mean_time_in_system_s"},
+    {{"time_in_system_ci95_s", REC_FLOAT64, "s", "model: queue: its 95 % half-width"},
+     "ci95_time_in_system_s"},
+    {{"wait_mean_s", REC_FLOAT64, "s", "model: queue: mean wait"}, "mean_wait_s"},
+    {{"requests", REC_INT64, "1", "requests that arrived"}, "requests"},
+    {{"evaluations", REC_INT64, "1", "true evaluations the policy paid for"}, "evaluations"},
 };
-#define NMETRICS (sizeof metric_cols / sizeof metric_cols[0])
+#define NMETRICS (sizeof metrics / sizeof metrics[0])
 
 /* One row's metrics from summary group g ("/summary" or "/policies/NAME/summary"). */
 static void metrics_of(struct rread *r, const char *g, double *v)
 {
-    static const char *const paths[] = {
-        "reward/mean",           "reward/ci95",   "quality/mean", "ttft_s/mean",
-        "ttft_s/ci95",           "ttft_s/p95",    "tpot_s/mean",  "latency_s/mean",
-        "latency_s/p95",         "energy_j/mean", "erasure/mean", "mean_time_in_system_s",
-        "ci95_time_in_system_s", "mean_wait_s",   "requests",     "evaluations",
-    };
     char path[256]; /* g names a policy of at most SCN_MAX_POLICY_NAME bytes: it fits */
     _Static_assert(sizeof "/policies//summary/ci95_time_in_system_s" + SCN_MAX_POLICY_NAME <=
                        sizeof path,
                    "a metric's path fits");
     for (size_t i = 0; i < NMETRICS; i++) {
-        snprintf(path, sizeof path, "%s/%s", g, paths[i]);
+        snprintf(path, sizeof path, "%s/%s", g, metrics[i].path);
         v[i] = rread_scalar(r, path);
     }
 }
 
-/* The index rows of complete point p (results r): one per policy of its competition, or one.
- * 0 or -ENOMEM. */
-static int index_rows(struct rec_table *t, struct rread *r, const struct plan *pl, uint64_t p)
+/* A row of the index's /summary, kept for /combinations. */
+struct index_row {
+    uint64_t point;
+    int64_t policy;
+    double v[NMETRICS];
+};
+
+struct index_rows {
+    struct index_row *row;
+    size_t n, cap;
+};
+
+/* The index rows of complete point p (results r): one per policy of its competition, or one;
+ * each is also kept in `keep`. 0 or -ENOMEM. */
+static int index_rows(struct rec_table *t, struct rread *r, const struct plan *pl, uint64_t p,
+                      struct index_rows *keep)
 {
     /* The policies are the point scenario's (the file's scenario_hash matched), never what the
      * file says: a crafted attribute cannot make the index grow. */
@@ -464,22 +488,162 @@ static int index_rows(struct rec_table *t, struct rread *r, const struct plan *p
         char *g = NULL;
         if (asprintf(&g, "%s%s/summary", name ? "/policies/" : "", name ? name : "") < 0)
             return -ENOMEM;
-        double v[NMETRICS];
-        metrics_of(r, g, v);
+        if (keep->n == keep->cap) {
+            size_t nc = keep->cap ? 2 * keep->cap : 64;
+            struct index_row *nr = realloc(keep->row, nc * sizeof *nr);
+            if (!nr) {
+                free(g);
+                return -ENOMEM;
+            }
+            keep->row = nr;
+            keep->cap = nc;
+        }
+        struct index_row *row = &keep->row[keep->n++];
+        *row = (struct index_row){.point = p, .policy = pols->n ? (int64_t)i : -1};
+        metrics_of(r, g, row->v);
         free(g);
         rec_set_int64(t, 0, (int64_t)p);
-        rec_set_int64(t, 1, pols->n ? (int64_t)i : -1);
+        rec_set_int64(t, 1, row->policy);
         rec_set_int64(t, 2, (int64_t)pl->p[p].replication);
         for (size_t a = 0; a < pl->naxes; a++)
             rec_set_double(t, 3 + a, pl->p[p].axis[a]);
         for (size_t m = 0; m < NMETRICS; m++) {
-            if (metric_cols[m].type == REC_INT64)
-                rec_set_int64(t, 3 + pl->naxes + m, isnan(v[m]) ? -1 : (int64_t)v[m]);
+            if (metrics[m].col.type == REC_INT64)
+                rec_set_int64(t, 3 + pl->naxes + m, isnan(row->v[m]) ? -1 : (int64_t)row->v[m]);
             else
-                rec_set_double(t, 3 + pl->naxes + m, v[m]);
+                rec_set_double(t, 3 + pl->naxes + m, row->v[m]);
         }
         rec_row_commit(t);
     }
+    return 0;
+}
+
+/* ---- /combinations: the replications of each combination of swept values, together -------- */
+
+/* Its statistics: the mean over the replications (the complete points that differ only in their
+ * replication) of a /summary metric, and the Student-t 95 % half-width over them. */
+static const struct combination_metric {
+    const char *from; /* the /summary column */
+    struct rec_column mean, ci;
+} combination_metrics[] = {
+#define CM(from, mean, ci, unit, what)                                                             \
+    {from,                                                                                         \
+     {mean, REC_FLOAT64, unit, "mean over the replications of each one's " what},                 \
+     {ci, REC_FLOAT64, unit, "95 % half-width: Student t over the replications' " what}}
+    CM("reward_mean", "reward_mean", "reward_ci95", "1", "mean realised reward"),
+    CM("quality_mean", "quality_mean", "quality_ci95", "1", "mean perplexity ratio"),
+    CM("ttft_mean_s", "ttft_mean_s", "ttft_ci95_s", "s", "mean TTFT"),
+    CM("ttft_p50_s", "ttft_p50_s", "ttft_p50_ci95_s", "s", "median TTFT"),
+    CM("ttft_p95_s", "ttft_p95_s", "ttft_p95_ci95_s", "s", "95th percentile TTFT"),
+    CM("ttft_p99_s", "ttft_p99_s", "ttft_p99_ci95_s", "s", "99th percentile TTFT"),
+    CM("tpot_mean_s", "tpot_mean_s", "tpot_ci95_s", "s", "mean TPOT"),
+    CM("latency_mean_s", "latency_mean_s", "latency_ci95_s", "s", "mean latency"),
+    CM("latency_p50_s", "latency_p50_s", "latency_p50_ci95_s", "s", "median latency"),
+    CM("latency_p95_s", "latency_p95_s", "latency_p95_ci95_s", "s", "95th percentile latency"),
+    CM("latency_p99_s", "latency_p99_s", "latency_p99_ci95_s", "s", "99th percentile latency"),
+    CM("energy_mean_j", "energy_mean_j", "energy_ci95_j", "J", "mean UE energy per request"),
+    CM("erasure_mean", "erasure_mean", "erasure_ci95", "1", "mean erased fraction"),
+    CM("time_in_system_mean_s", "time_in_system_mean_s", "time_in_system_ci95_s", "s",
+       "mean time in system (model: queue)"),
+    CM("wait_mean_s", "wait_mean_s", "wait_ci95_s", "s", "mean wait (model: queue)"),
+#undef CM
+};
+#define NCOMBINED (sizeof combination_metrics / sizeof combination_metrics[0])
+
+/* The /summary column named `name`. */
+static size_t metric_index(const char *name)
+{
+    for (size_t i = 0; i < NMETRICS; i++)
+        if (strcmp(metrics[i].col.name, name) == 0)
+            return i;
+    return 0; /* unreachable: every combination metric names a column */
+}
+
+/* The rows [a, b) of one combination (their points in one block of `reps`) for policy q; the
+ * values of metric m into v; how many. */
+static size_t combination_values(const struct index_rows *rows, size_t a, size_t b, int64_t q,
+                                 size_t m, double *v)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        if (rows->row[i].policy == q && !isnan(rows->row[i].v[m]))
+            v[n++] = rows->row[i].v[m];
+    return n;
+}
+
+/* One /combinations row: policy q of the combination whose rows are [a, b). */
+static void combination_row(struct rec_table *t, const struct plan *pl,
+                            const struct index_rows *rows, size_t a, size_t b, int64_t q,
+                            uint64_t reps, double *v)
+{
+    size_t first = a, nrep = 0;
+    while (rows->row[first].policy != q)
+        first++;
+    for (size_t i = a; i < b; i++)
+        nrep += rows->row[i].policy == q;
+    uint64_t p = rows->row[first].point;
+    size_t c = 0;
+    rec_set_int64(t, c++, (int64_t)(p / reps));
+    rec_set_int64(t, c++, q);
+    rec_set_int64(t, c++, (int64_t)nrep);
+    rec_set_int64(t, c++, (int64_t)p);
+    for (size_t x = 0; x < pl->naxes; x++)
+        rec_set_double(t, c++, pl->p[p].axis[x]);
+    for (size_t k = 0; k < NCOMBINED; k++) {
+        size_t n = combination_values(rows, a, b, q, metric_index(combination_metrics[k].from), v);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += v[i];
+        rec_set_double(t, c++, n ? sum / (double)n : (double)NAN);
+        rec_set_double(t, c++, stats_halfwidth(v, n, 0.95)); /* NaN below two */
+    }
+    rec_row_commit(t);
+}
+
+/* /combinations: one row per combination of swept values (points p / reps) and policy, over
+ * the complete points in `rows` (in point order). 0 or -ENOMEM. */
+static int write_combinations(struct rec *rec, const struct plan *pl,
+                              const struct rec_column *axes, const struct index_rows *rows,
+                              uint64_t reps)
+{
+    size_t ncols = 4 + pl->naxes + 2 * NCOMBINED;
+    struct rec_column *cols = calloc(ncols, sizeof *cols);
+    double *v = calloc(rows->n ? rows->n : 1, sizeof *v);
+    if (!cols || !v) {
+        free(cols);
+        free(v);
+        return -ENOMEM;
+    }
+    cols[0] = (struct rec_column){"combination", REC_INT64, "1",
+                                  "combination of swept values: its points are combination x "
+                                  "run.replications .. + run.replications - 1"};
+    cols[1] = (struct rec_column){"policy", REC_INT64, "1",
+                                  "index into the `policies` attribute; -1 without a competition"};
+    cols[2] = (struct rec_column){"replications", REC_INT64, "1",
+                                  "its complete points (one replication each) pooled here"};
+    cols[3] = (struct rec_column){"first_point", REC_INT64, "1",
+                                  "its first complete point (see points/pI)"};
+    memcpy(cols + 4, axes, pl->naxes * sizeof *cols);
+    for (size_t k = 0; k < NCOMBINED; k++) {
+        cols[4 + pl->naxes + 2 * k] = combination_metrics[k].mean;
+        cols[4 + pl->naxes + 2 * k + 1] = combination_metrics[k].ci;
+    }
+    struct rec_table *t = NULL;
+    rec_table_create(rec, "/combinations", cols, ncols, &t);
+    for (size_t a = 0, b; t && a < rows->n; a = b) {
+        for (b = a; b < rows->n && rows->row[b].point / reps == rows->row[a].point / reps; b++)
+            ;
+        /* each policy once, in the order of its first row */
+        for (size_t i = a; i < b; i++) {
+            bool seen = false;
+            for (size_t j = a; j < i && !seen; j++)
+                seen = rows->row[j].policy == rows->row[i].policy;
+            if (!seen)
+                combination_row(t, pl, rows, a, b, rows->row[i].policy, reps, v);
+        }
+    }
+    free(cols);
+    free(v);
     return 0;
 }
 
@@ -519,7 +683,8 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
                                 "swept value (base unit; for a choice or a string, the "
                                 "index of the value in the sweep's list)"};
     }
-    memcpy(cols + 3 + pl->naxes, metric_cols, sizeof metric_cols);
+    for (size_t m = 0; m < NMETRICS; m++)
+        cols[3 + pl->naxes + m] = metrics[m].col;
     struct rec_table *t = NULL;
     rec_table_create(rec, "/summary", cols, ncols, &t);
     /* root attributes */
@@ -543,6 +708,7 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     rec_attr_string(rec, "/", "policies", policies ? policies : "");
     free(policies);
     *ncomplete = 0;
+    struct index_rows rows = {0};
     for (uint64_t p = 0; p < pl->n && !rec_error(rec) && oom == 0; p++) {
         char *file = point_path(c->dir, p);
         if (!file || !rread_complete(file, pl->p[p].hash)) {
@@ -558,9 +724,13 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
         free(file);
         if (!r)
             continue;
-        oom = index_rows(t, r, pl, p);
+        oom = index_rows(t, r, pl, p, &rows);
         rread_close(r);
     }
+    if (oom == 0 && !rec_error(rec))
+        oom = write_combinations(rec, pl, cols + 3, &rows,
+                                 c->base->run.replications ? c->base->run.replications : 1);
+    free(rows.row);
     rec_attr_int64(rec, "/", "points_complete", (int64_t)*ncomplete);
     rc = rec_close(rec, oom == 0 && *ncomplete == pl->n);
     if (oom < 0)

@@ -215,22 +215,38 @@ static enum sim_stop run_sliced(struct run_state *r, struct sim *sim, uint64_t r
     return why;
 }
 
+/* "replication R", and in a run with policies "of policy 'NAME'" (with its place among the
+ * competitors in a competition). */
+static void replication_name(const struct run_state *r, size_t p, uint32_t replication, char *buf,
+                             size_t n)
+{
+    int len = snprintf(buf, n, "replication %" PRIu32, replication);
+    if (len < 0 || (size_t)len >= n || !r->plan.policy)
+        return;
+    if (r->plan.competition)
+        snprintf(buf + len, n - (size_t)len, " of policy '%s' (competitor %zu of %zu)",
+                 r->plan.policy[p], p + 1, r->plan.npolicies);
+    else
+        snprintf(buf + len, n - (size_t)len, " of policy '%s'", r->plan.policy[p]);
+}
+
 /* `at_s`: the simulated time the replication stopped at. */
-static int replication_failed(struct run_state *r, uint32_t replication, double at_s, int rc)
+static int replication_failed(struct run_state *r, size_t p, uint32_t replication, double at_s,
+                              int rc)
 {
     if (r->pg.out)
         fputc('\n', r->pg.out);
+    char what[64 + SCN_MAX_POLICY_NAME];
+    replication_name(r, p, replication, what, sizeof what);
     if (rc == -EINTR)
-        diag_error(r->d, "interrupted in replication %" PRIu32 " at %.6g s of simulated time",
-                   replication, at_s);
+        diag_error(r->d, "interrupted in %s at %.6g s of simulated time", what, at_s);
     else if (rec_error(r->rec))
         diag_error(r->d,
-                   "replication %" PRIu32 " stopped at %.6g s of simulated time: the results "
-                   "file could not be written (see above)",
-                   replication, at_s);
+                   "%s stopped at %.6g s of simulated time: the results file could not be "
+                   "written (see above)",
+                   what, at_s);
     else
-        diag_error(r->d, "replication %" PRIu32 " stopped at %.6g s of simulated time: %s",
-                   replication, at_s,
+        diag_error(r->d, "%s stopped at %.6g s of simulated time: %s", what, at_s,
                    rc == -EIO      ? "results file write failed"
                    : rc == -ERANGE ? "a time from the cost tables is too long to represent (a "
                                      "table extrapolated far beyond its grid)"
@@ -273,7 +289,7 @@ static int run_replication(struct run_state *r, size_t p, const char *group, uin
         diag_error(r->d, "policy %s: %s", r->plan.policy ? r->plan.policy[p] : "-", why);
         return rc;
     }
-    return rc < 0 ? replication_failed(r, replication, at_s, rc) : 0;
+    return rc < 0 ? replication_failed(r, p, replication, at_s, rc) : 0;
 }
 
 /* Every replication of every policy; 0 or a negative code (message in d); -EINTR when
@@ -297,7 +313,7 @@ static int run_policies(struct run_state *r)
             if ((rc = run_replication(r, p, group, i)) < 0)
                 return rc;
         if (*group && rec_checkpoint(r->rec, "/", "policies_done", (int64_t)(p + 1)) < 0)
-            return replication_failed(r, (uint32_t)r->s->run.first_replication, 0, -EIO);
+            return replication_failed(r, p, (uint32_t)r->s->run.first_replication, 0, -EIO);
     }
     if (r->pg.out && r->pg.last > 0)
         fputc('\n', r->pg.out);

@@ -83,8 +83,16 @@ pid=$!
 sleep 0.5
 kill -INT $pid; wait $pid; status=$?
 expect_status 1 $status "SIGINT exits 1"
-expect_grep "interrupted in replication 0" "$work/err" "interruption reported"
+expect_grep "interrupted in replication 0 at " "$work/err" "interruption reported (model: queue, no policy to name)"
 expect_grep "what was simulated is in '$work/int.incomplete.h5'" "$work/err" "interruption says where the data is"
+# a split run names its policy as well
+"$splitsim" run "$root/scenarios/default.yaml" --set "run.duration=100 d" --set "recording.interval=0 s" \
+    -o "$work/int-split.h5" -q 2>"$work/err-split" &
+pid=$!
+for _ in $(seq 1 100); do ls "$work"/int-split.h5.*.part >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 0.3
+kill -INT $pid; wait $pid
+expect_grep "interrupted in replication 0 of policy 'fixed' at " "$work/err-split" "interruption names the policy and the replication"
 if [ ! -e "$work/int.h5" ] && [ -e "$work/int.incomplete.h5" ] && ! ls "$work"/int.h5.*.part >/dev/null 2>&1 &&
    h5dump -a /complete "$work/int.incomplete.h5" | grep -q "(0): 0"; then
     ok "interrupted file closed cleanly as int.incomplete.h5, complete = 0"; else fail "interrupted file"; ls -l "$work"; fi
@@ -157,7 +165,7 @@ if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["format"] == "splitsim-results", f.attrs["format"]
-assert int(f.attrs["format_version"]) == 2
+assert int(f.attrs["format_version"]) == 3
 assert int(f.attrs["complete"]) == 1
 assert "model: queue" in f.attrs["scenario"]
 r = f["requests"]

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Octave reads a results file as the README shows: load('-hdf5') gives every column, and the
 # columns reproduce the summary; for a queue run and for a split run (nested /summary groups,
-# NaN in columns). It runs headless as docs/RESULTS.md ("Plotting without a display") says:
-# `octave --no-gui` with DISPLAY unset, the gnuplot toolkit, print -dpngcairo; the figures of
-# read_results and of the documented snippet must be written. Skipped (exit 77) where Octave is
+# NaN in columns, the `measured` column, and tools/octave/splitsim_percentile.m giving the
+# file's p50, p95 and p99 to the bit where prctile would not). It runs headless as
+# docs/RESULTS.md ("Plotting without a display") says: `octave --no-gui` with DISPLAY unset, the
+# gnuplot toolkit, print -dpngcairo; the figures of read_results and of the documented snippet
+# must be written. Skipped (exit 77) where Octave is
 # not installed.
 # Usage: e2e_octave.sh PATH/TO/splitsim
 . "$(dirname "${BASH_SOURCE[0]}")/e2e_common.sh"
@@ -37,6 +39,17 @@ octave --no-gui --no-history --quiet --eval "
   tp = c.tpot_s(measured & isfinite(c.tpot_s));
   assert(abs(mean(tp) - s.summary.tpot_s.mean) <= 1e-9 * abs(s.summary.tpot_s.mean));
   assert(numel(tp) == double(s.summary.tpot_s.n));
+  assert(isequal(c.measured == 1, measured));            % the file says which requests count
+  assert(s.summary.warmup_s == 30);
+  for m = {'ttft_s', 'tpot_s', 'latency_s', 'quality', 'reward', 'bytes_up'}  % the file's percentiles, to the bit
+    v = c.(m{1})(c.measured == 1);
+    for q = [50 95 99]
+      want = s.summary.(m{1}).(sprintf('p%d', q));
+      assert(splitsim_percentile(v, q) == want, sprintf('%s p%d: %.17g, file %.17g', m{1}, q, splitsim_percentile(v, q), want));
+    end
+  end
+  assert(abs(splitsim_percentile(1:5, 95) - 4.8) < 1e-12 && prctile(1:5, 95) == 5); % why not prctile
+  assert(isnan(splitsim_percentile([], 50)));
   read_results('$work/s.h5', '$work/ttft.png');
   d = dir('$work/ttft.png');
   assert(numel(d) == 1 && d.bytes > 1024, 'read_results wrote no TTFT CDF (or an empty one)');

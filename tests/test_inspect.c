@@ -59,7 +59,7 @@ START_TEST(test_complete_and_incomplete)
     int rc = 0;
     char *text = describe(a, &rc);
     ck_assert_int_eq(rc, 0);
-    ck_assert_ptr_nonnull(strstr(text, "splitsim-results (format 2)"));
+    ck_assert_ptr_nonnull(strstr(text, "splitsim-results (format 3)"));
     ck_assert_ptr_nonnull(strstr(text, "complete:          yes"));
     ck_assert_ptr_nonnull(strstr(text, "4 finished of 4"));
     ck_assert_ptr_nonnull(strstr(text, "/t"));

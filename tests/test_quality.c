@@ -121,6 +121,25 @@ END_TEST
  * the cut nor on the erasures, int4 costing more than int8 and int8 more than fp16; docs/TABLES.md
  * gives the factors as 1.002 (int8) and 1.05 (int4).
  */
+/* The ceiling is the value quality_ratio returns for a destroyed hidden state, bit for bit, at
+ * every precision (what counts the requests at the ceiling relies on); none without max_ratio. */
+START_TEST(test_ceiling)
+{
+    const enum quality_precision prec[] = {QUALITY_FP16, QUALITY_INT8, QUALITY_INT4};
+    for (size_t i = 0; i < 3; i++) {
+        double c = quality_ceiling(q, prec[i]);
+        for (uint32_t k = 1; k < L; k++) {
+            ck_assert(quality_ratio(q, L, k, 1, prec[i]) == c);
+            ck_assert(quality_ratio(q, L, k, 0.05, prec[i]) < c);
+        }
+    }
+    ck_assert_double_eq(quality_ceiling(q, QUALITY_FP16), 1000);
+    struct quality_model open = *q;
+    open.max_ratio = 0;
+    ck_assert(isinf(quality_ceiling(&open, QUALITY_INT8)));
+}
+END_TEST
+
 START_TEST(test_precision)
 {
     double f8 = quality_ratio(q, L, 3, 0, QUALITY_INT8);
@@ -218,6 +237,7 @@ static Suite *quality_suite(void)
     tcase_add_test(tc, test_monotone_superlinear);
     tcase_add_test(tc, test_depth_documented);
     tcase_add_test(tc, test_precision);
+    tcase_add_test(tc, test_ceiling);
     tcase_add_test(tc, test_best_split_moves_deeper);
     tcase_add_test(tc, test_paper_table);
     suite_add_tcase(s, tc);

@@ -257,13 +257,8 @@ def point_title(f, camp, i):
 
 
 def measured_mask(g, warm_ns):
-    r = g["requests"]
-    m = np.ones(r["arrival_ns"].shape[0], dtype=bool)
-    if "status" in r:
-        m &= r["status"][()] == 0
-    if warm_ns is not None:
-        m &= r["arrival_ns"][()] >= warm_ns
-    return m
+    """The measured requests of group g's /requests (those /summary counts)."""
+    return pr.measured_requests(g["requests"], warm_ns)
 
 
 # ---------------------------------------------------------------- (a) CDFs
@@ -306,7 +301,7 @@ def figure_cdf(f, camp, i, outdir, suffix, written):
             if not v.size:
                 continue
             label = (f"{name}: mean {v.mean():.3g} {unit}, "
-                     f"p95 {np.percentile(v, 95):.3g} {unit} (n={v.size})")
+                     f"p95 {pr.percentile(v, 95):.3g} {unit} (n={v.size})")
             ecdf(ax, v, label, f"C{j}")
             allv.append(v)
         if not allv:

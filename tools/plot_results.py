@@ -94,17 +94,62 @@ def scenario_value(f, section, key):
     return None
 
 
-def warmup_ns(f):
-    """run.warmup from the scenario attribute, in ns, rounded as the simulator rounds it;
-    None when the scenario does not give it as `<number> s`."""
+def warmup_s(f):
+    """The warm-up in s: the root attribute warmup_s (model split), /summary/warmup_s (model
+    queue), else run.warmup from the scenario attribute (older files); None when unknown."""
+    if "warmup_s" in f.attrs:
+        return float(f.attrs["warmup_s"])
+    g = f.get("summary")
+    if isinstance(g, h5py.Group) and isinstance(g.get("warmup_s"), h5py.Dataset):
+        return float(g["warmup_s"][()])
     v = scenario_value(f, "run", "warmup")
     parts = v.split() if v else []
     if len(parts) != 2 or parts[1] != "s":
         return None
     try:
-        return int(round(float(parts[0]) * 1e9))
+        return float(parts[0])
     except ValueError:
         return None
+
+
+def warmup_ns(f):
+    """The warm-up in ns, rounded as the simulator rounds it; None when unknown."""
+    w = warmup_s(f)
+    return None if w is None else int(round(w * 1e9))
+
+
+def measured_requests(requests, warm_ns):
+    """The rows of a /requests table that /summary counts: its `measured` column (model
+    split), else the finished ones (status 0) that arrived at or after the warm-up (`warm_ns`;
+    None: unknown, every finished request)."""
+    if "measured" in requests:
+        return requests["measured"][()] == 1
+    m = np.ones(requests["arrival_ns"].shape[0], dtype=bool)
+    if "status" in requests:
+        m &= requests["status"][()] == 0
+    if warm_ns is not None:
+        m &= requests["arrival_ns"][()] >= warm_ns
+    return m
+
+
+def percentile(values, q):
+    """The q-th percentile (q in [0, 100], scalar or sequence) of the finite values, as the
+    simulator computes /summary's p50, p95 and p99 (docs/RESULTS.md): with the n values sorted,
+    h = (n - 1) q / 100 and x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]) (type 7),
+    in the simulator's order of operations, so the numbers are the file's to the bit
+    (np.percentile's default is the same definition, and agrees to the last bit or two); NaN
+    where there is no finite value."""
+    v = np.sort(np.asarray(values, dtype=float).ravel())
+    v = v[np.isfinite(v)]
+    qs = np.asarray(q, dtype=float)
+    if not v.size:
+        out = np.full(qs.shape, np.nan)
+    else:
+        h = (v.size - 1) * (qs / 100)
+        k = np.minimum(np.floor(h).astype(np.int64), v.size - 1)
+        up = np.minimum(k + 1, v.size - 1)
+        out = v[k] + (h - k) * (v[up] - v[k])
+    return out if np.ndim(q) else float(out)
 
 
 def fmt_title(f, s, extra=""):
@@ -182,8 +227,9 @@ def plot_queue(f, s):
     else:
         # Requests of each replication are in arrival order, so its first
         # (requests - measured) rows are the warm-up.
-        print("note: no `warmup: <number> s` under run: in the scenario attribute; "
-              "taking the warm-up from /replications/requests - measured")
+        print("note: no warm-up in the file (no /summary/warmup_s, no `warmup: <number> s` "
+              "under run: in the scenario attribute); taking the warm-up from "
+              "/replications/requests - measured")
         measured = np.ones(rep.size, dtype=bool)
         r = f["replications"]
         for k, n, m in zip(r["replication"][()], r["requests"][()], r["measured"][()]):
@@ -434,14 +480,10 @@ def plot_split(f, s):
     else:
         c = f["requests"]
         arrival_ns = c["arrival_ns"][()]
-        measured = np.ones(arrival_ns.size, dtype=bool)
-        if "status" in c:
-            measured &= c["status"][()] == 0
-        if warmup is not None:
-            measured &= arrival_ns >= warmup
-        else:
-            print("note: no `warmup: <number> s` under run: in the scenario attribute; "
-                  "the CDFs include the warm-up")
+        measured = measured_requests(c, warmup)
+        if warmup is None and "measured" not in c:
+            print("note: no warm-up in the file (no warmup_s, no `warmup: <number> s` under "
+                  "run: in the scenario attribute); the CDFs include the warm-up")
         if "measured" in s and int(measured.sum()) != int(s["measured"]):
             print(f"warning: {int(measured.sum())} finished requests after warm-up in "
                   f"/requests, but /summary/measured is {int(s.get('measured', -1))}",
@@ -466,8 +508,7 @@ def plot_split(f, s):
                 v = v[np.isfinite(v)]
                 if v.size:
                     metrics[name] = dict(n=v.size, mean=float(v.mean()),
-                                         **{f"p{q}": float(np.percentile(v, q))
-                                            for q in (50, 95, 99)})
+                                         **{f"p{q}": percentile(v, q) for q in (50, 95, 99)})
 
     # the set-up, from the resolved scenario
     sv = lambda sec, key, default="?": scenario_value(f, sec, key) or default  # noqa: E731
@@ -578,17 +619,12 @@ def competition_policies(f):
 
 
 def competition_measured(g, warmup):
-    """The measured requests of one policy's group (finished, arrived after the warm-up) as a
-    boolean mask over its /requests rows; None without a /requests table."""
+    """The measured requests of one policy's group (its `measured` column; in older files the
+    finished ones that arrived after the warm-up) as a boolean mask over its /requests rows;
+    None without a /requests table."""
     if "requests" not in g:
         return None
-    c = g["requests"]
-    ok = np.ones(c["arrival_ns"].shape[0], dtype=bool)
-    if "status" in c:
-        ok &= c["status"][()] == 0
-    if warmup is not None:
-        ok &= c["arrival_ns"][()] >= warmup
-    return ok
+    return measured_requests(g["requests"], warmup)
 
 
 def competition_colour(names, name):
@@ -645,7 +681,8 @@ def competition_cdf(ax, f, names, column, warmup, label, scale=1.0, unit="s"):
 
 
 def competition_table(rows):
-    """The ranking as monospaced lines: reward, difference to the best, regret, evaluations."""
+    """The ranking as monospaced lines: reward, difference to the best (and whether the data
+    tell the policy from the best), regret, evaluations."""
     def pm(m, h):
         if m is None or not np.isfinite(m):
             return "n/a"
@@ -654,13 +691,16 @@ def competition_table(rows):
     def col(k, i):
         return float(rows[k][i]) if k in rows else None
 
-    lines = [f"{'rank':<5}{'policy':<12}{'reward':>15}{'diff_best':>15}{'regret':>15}{'evals':>8}"]
+    ties = {1: "yes", 0: "no", -1: "-"}
+    lines = [f"{'rank':<5}{'policy':<12}{'reward':>15}{'diff_best':>15}{'tie':>4}{'regret':>15}"
+             f"{'evals':>8}"]
     for i, name in enumerate(rows["name"]):
         rank = int(rows["rank"][i]) if "rank" in rows else i + 1
         evals = int(rows["evaluations"][i]) if "evaluations" in rows else 0
+        tie = ties.get(int(rows["tie"][i]), "?") if "tie" in rows else "?"
         lines.append(f"{rank:<5}{name[:11]:<12}"
                      f"{pm(col('reward_mean', i), col('reward_ci95', i)):>15}"
-                     f"{pm(col('diff_best', i), col('diff_best_ci95', i)):>15}"
+                     f"{pm(col('diff_best', i), col('diff_best_ci95', i)):>15}{tie:>4}"
                      f"{pm(col('regret', i), col('regret_ci95', i)):>15}{evals:>8}")
     return lines
 
@@ -714,6 +754,14 @@ def plot_competition(f, s):
         if rows is not None and k in f["competition"]:
             lines.append(f"{k}: " + text(f["competition"][k].attrs.get("description", "")))
     lines.append("quality: " + short_source(qsource, 50))
+    if rows is not None:
+        a = f["competition"].attrs
+        if int(a.get("ceiling_decides", 0)) == 1:
+            lines.append(f"warning: {int(np.sum(rows['at_quality_ceiling']))} request(s) at the "
+                         "quality ceiling decide the ranking (rank_below_ceiling)")
+        if int(a.get("same_split", -1)) >= 0:
+            lines.append(f"warning: every policy chose k = {int(a['same_split'])} for every "
+                         "request")
     a_text.axis("off")
     a_text.set_title("(f) ranking (/competition)" if rows is not None else "(f) progress")
     a_text.text(0.0, 1.0, "\n".join(lines), family="monospace", fontsize=9, va="top", ha="left",

@@ -16,6 +16,21 @@ const struct quality_model quality_default = {
               "as painters' (2025)",
 };
 
+/* The factor of quantising the hidden state to `precision`. */
+static double precision_factor(const struct quality_model *q, enum quality_precision precision)
+{
+    return precision == QUALITY_INT8   ? 1 + q->int8_penalty
+           : precision == QUALITY_INT4 ? 1 + q->int4_penalty
+                                       : 1;
+}
+
+double quality_ceiling(const struct quality_model *q, enum quality_precision precision)
+{
+    if (q->max_ratio <= 0)
+        return INFINITY;
+    return q->max_ratio * precision_factor(q, precision);
+}
+
 double quality_ratio(const struct quality_model *q, uint32_t layers, uint32_t k, double erasure,
                      enum quality_precision precision)
 {
@@ -27,9 +42,5 @@ double quality_ratio(const struct quality_model *q, uint32_t layers, uint32_t k,
     double r = exp(alpha * pow(e, q->beta));
     if (q->max_ratio > 0 && r > q->max_ratio)
         r = q->max_ratio;
-    if (precision == QUALITY_INT8)
-        r *= 1 + q->int8_penalty;
-    else if (precision == QUALITY_INT4)
-        r *= 1 + q->int4_penalty;
-    return r;
+    return r * precision_factor(q, precision); /* x 1 for fp16: exact */
 }

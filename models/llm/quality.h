@@ -47,4 +47,8 @@ extern const struct quality_model quality_default;
 double quality_ratio(const struct quality_model *q, uint32_t layers, uint32_t k, double erasure,
                      enum quality_precision precision);
 
+/* The greatest ratio quality_ratio returns at `precision` (a destroyed model: max_ratio times the
+ * precision's factor), bit for bit the value it returns there; +infinity without a ceiling. */
+double quality_ceiling(const struct quality_model *q, enum quality_precision precision);
+
 #endif

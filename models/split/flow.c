@@ -100,7 +100,12 @@ static void record(struct split_model *m, const struct split_request *r, int sta
     };
     policy_observe(&m->policy, &r->obs, &outcome);
     struct split_rep_totals *tot = m->totals;
-    if (status == SPLIT_DONE && r->arrival >= m->warmup) {
+    if (r->k < tot->split_lo)
+        tot->split_lo = r->k;
+    if (r->k > tot->split_hi)
+        tot->split_hi = r->k;
+    bool measured = status == SPLIT_DONE && r->arrival >= m->warmup;
+    if (measured) {
         double e_c = r->energy_compute, e_r = r->energy_radio;
         const double v[SM_COUNT_] = {
             [SM_TTFT] = ttft,
@@ -139,7 +144,8 @@ static void record(struct split_model *m, const struct split_request *r, int sta
                               .erasure = erasure,
                               .quality = quality,
                               .reward = reward,
-                              .deadline = deadline};
+                              .deadline = deadline,
+                              .measured = measured};
     split_write_request(m, r, status, done, &o);
 }
 
@@ -511,6 +517,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct split_inputs
     }
     m->totals = &res->reps[res->nreps++];
     memset(m->totals, 0, sizeof *m->totals);
+    m->totals->split_lo = UINT32_MAX; /* no request yet */
     for (int k = 0; k < SM_COUNT_; k++)
         m->totals->start[k] = res->metric[k].n;
 

@@ -287,6 +287,8 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
     }
     in->assumed = &quality_default;
     in->quality_source = in->have_qtable ? in->qtable.source : quality_default.source;
+    in->quality_ceiling =
+        in->have_qtable ? (double)INFINITY : quality_ceiling(in->assumed, in->par.precision);
     return 0;
 }
 

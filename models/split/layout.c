@@ -50,6 +50,9 @@ const struct rec_column split_request_columns[RQ_COUNT_] = {
     [RQ_DEADLINE] = {"deadline_met", REC_INT64, "1",
                      "1 if latency <= workload.deadline, 0 if not, -1 without a deadline"},
     [RQ_REWARD] = {"reward", REC_FLOAT64, "1", "realised reward with the scenario's weights"},
+    [RQ_MEASURED] = {"measured", REC_INT64, "1",
+                     "1 if in the statistics (/summary): finished (status 0) and arrived at or "
+                     "after the warm-up (root attribute warmup_s); 0 if not"},
 };
 const size_t split_request_column_count = RQ_COUNT_;
 
@@ -127,6 +130,7 @@ void split_write_request(struct split_model *m, const struct split_request *r, i
     rec_set_double(t, RQ_UE_COMPUTE, (double)r->ue_compute * 1e-9);
     rec_set_int64(t, RQ_DEADLINE, o->deadline);
     rec_set_double(t, RQ_REWARD, o->reward);
+    rec_set_int64(t, RQ_MEASURED, o->measured);
     if (rec_row_commit(t) < 0)
         split_fail(m, -EIO);
 }

@@ -147,6 +147,9 @@ struct split_inputs {
     uint32_t blocks, nlayers;    /* L, L + 2 */
     struct chan_params up, down; /* uplink (UE -> base station) and downlink */
     const char *quality_source;
+    /* the perplexity ratio a destroyed model saturates at (the assumed model's ceiling at the
+     * hidden state's precision); +infinity with a measured quality table (no ceiling) */
+    double quality_ceiling;
 };
 
 /* The cost table of UE u (its class). */
@@ -249,11 +252,14 @@ struct split_values {
 };
 
 /* What the replications of a run accumulate: every measured request's metric values, in
- * completion order, and where each replication's values start. */
+ * completion order, and where each replication's values start. Every measured request has a
+ * quality and a reward, so metric[SM_QUALITY] and metric[SM_REWARD] hold one value per measured
+ * request each, in the same order. */
 struct split_rep_totals {
     size_t start[SM_COUNT_];
     uint64_t decisions, evaluations;
     uint64_t arrived, finished, refused, failed, measured;
+    uint32_t split_lo, split_hi; /* the least and greatest k chosen (lo > hi: no request) */
     double end_s;
 };
 
@@ -352,23 +358,47 @@ extern const size_t split_ts_cell_column_count;
 extern const struct rec_column split_ue_columns[];
 extern const size_t split_ue_column_count;
 
-/* Statistics of one metric over the measured requests of all replications. */
+/* Statistics of one metric over the measured requests of all replications: the mean and the
+ * percentiles pool every request; ci95 is the half-width for the mean (see split_stat_compute);
+ * pXX_ci95 the Student-t half-width over the replications' own pXX (NaN below two replications
+ * with values). */
 struct split_stat {
     uint64_t n;
     double mean, ci95, p50, p95, p99;
+    double p50_ci95, p95_ci95, p99_ci95;
 };
 
 /* Names, units and descriptions of the metrics (index = enum split_metric). */
 extern const struct rec_column split_metric_info[SM_COUNT_];
 
+/*
+ * The percentile of every statistic here, in C and in the readers (tools/, docs/RESULTS.md):
+ * with the n values sorted, x[0] <= ... <= x[n - 1], the fraction-p quantile is
+ *     h = (n - 1) p,  x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])
+ * computed in that order (tools/octave/splitsim_percentile.m does the same operations; numpy's
+ * default agrees to the last bit or two): linear interpolation between order statistics,
+ * Hyndman and Fan's type 7, numpy's and R's default; not Octave's or MATLAB's prctile. NaN for
+ * n = 0.
+ */
+double split_percentile_sorted(const double *sorted, size_t n, double p);
+
 /* Pools the replications' values of metric `k` and computes its statistics (exact
- * percentiles); the 95 % interval is a Student t over replication means when there are two or
- * more replications, over 20 batch means of the one replication otherwise. Sorts a copy. */
+ * percentiles); the 95 % interval of the mean is a Student t over replication means when there
+ * are two or more replications, over 20 batch means of the one replication otherwise; the
+ * percentiles' intervals are Student t over the replications' own percentiles (two or more
+ * replications with values; NaN otherwise). Sorts copies. */
 int split_stat_compute(const struct split_results *res, enum split_metric k,
                        struct split_stat *out);
 
-/* Writes /summary (one group per metric with n, mean, ci95, p50, p95, p99, plus run totals)
- * and the quality provenance; fills stats[SM_COUNT_]. */
+/* Measured requests of replication `rep` (every replication: rep = SIZE_MAX) whose perplexity
+ * ratio is at or above `ceiling`. */
+uint64_t split_at_ceiling(const struct split_results *res, size_t rep, double ceiling);
+
+/* The least and greatest split chosen over every replication (*lo > *hi when no request). */
+void split_chosen_range(const struct split_results *res, uint32_t *lo, uint32_t *hi);
+
+/* Writes /summary (one group per metric with n, mean, ci95, p50, p95, p99 and their intervals,
+ * plus run totals) and the quality provenance; fills stats[SM_COUNT_]. */
 int split_record_summary(struct rec *r, const char *group, const struct split_inputs *in,
                          const struct split_results *res, struct split_stat *stats);
 

@@ -71,6 +71,7 @@ enum split_request_column {
     RQ_UE_COMPUTE,
     RQ_DEADLINE,
     RQ_REWARD,
+    RQ_MEASURED,
     RQ_COUNT_
 };
 
@@ -116,7 +117,8 @@ enum split_ue_column {
 /* A finished request's outcome, as recorded. */
 struct split_outcome {
     double ttft, tpot, latency, erasure, quality, reward;
-    int deadline; /* 1 met, 0 missed, -1 no deadline */
+    int deadline;  /* 1 met, 0 missed, -1 no deadline */
+    bool measured; /* finished, and arrived at or after the warm-up: in the statistics */
 };
 
 /* Its /requests row (when requests are recorded and this one is sampled). */

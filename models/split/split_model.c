@@ -129,6 +129,7 @@ static void split_record_header(void *state, struct rec *rec)
     struct split_run *m = state;
     rec_attr_string(rec, "/", "quality_source", m->in.quality_source);
     rec_attr_string(rec, "/", "policy", m->policies);
+    rec_attr_double(rec, "/", "warmup_s", m->in.par.warmup_s);
 }
 
 static void table(struct rec *rec, const char *group, const char *name,
@@ -228,8 +229,10 @@ static int split_summary(void *state, struct rec *rec)
         struct compete_entry *e = competition_entries(m);
         if (!e)
             return -ENOMEM;
-        compete_rank(e, m->nruns);
-        rc = compete_record(rec, e, m->nruns);
+        struct compete_outcome o;
+        rc = compete_rank(e, m->nruns, m->in.quality_ceiling, &o);
+        if (rc == 0)
+            rc = compete_record(rec, e, m->nruns, &o);
         free(e);
     }
     return rc;
@@ -305,41 +308,123 @@ static void seconds_text(double v, char *buf, size_t n)
 
 static void print_ranked(FILE *out, const struct compete_entry *e, size_t n)
 {
-    fprintf(out, "  %-4s %-11s %17s %17s %8s %9s %9s %9s %11s\n", "rank", "policy", "reward",
-            "vs best", "quality", "TTFT", "TTFT p95", "TPOT", "evaluations");
+    fprintf(out, "  %-4s %-11s %17s %17s %-3s %8s %9s %9s %9s %9s %11s\n", "rank", "policy",
+            "reward", "vs best", "tie", "quality", "TTFT", "TTFT p95", "TPOT", "energy",
+            "evaluations");
+    static const char *const tie[] = {"-", "no", "yes"};
     for (unsigned r = 1; r <= n; r++)
         for (size_t i = 0; i < n; i++) {
             if (e[i].rank != r)
                 continue;
             const struct split_stat *st = e[i].stats;
-            char rw[40], vb[40], t1[16], t2[16], t3[16];
-            snprintf(rw, sizeof rw, "%.4g +- %.2g", st[SM_REWARD].mean, st[SM_REWARD].ci95);
-            if (isnan(st[SM_REWARD].mean))
+            char rw[40], vb[40], t1[16], t2[16], t3[16], en[16];
+            if (isnan(e[i].reward_mean))
                 snprintf(rw, sizeof rw, "n/a");
+            else if (isnan(e[i].reward_ci95))
+                snprintf(rw, sizeof rw, "%.4g", e[i].reward_mean);
+            else
+                snprintf(rw, sizeof rw, "%.4g +- %.2g", e[i].reward_mean, e[i].reward_ci95);
             if (isnan(e[i].diff_best))
                 snprintf(vb, sizeof vb, "n/a");
-            else if (isnan(e[i].diff_best_ci95))
-                snprintf(vb, sizeof vb, "%.3g", -e[i].diff_best);
+            else if (isnan(e[i].diff_best_ci95) || e[i].diff_best == 0)
+                snprintf(vb, sizeof vb, "%.3g", e[i].diff_best);
             else
-                snprintf(vb, sizeof vb, "%.3g +- %.2g", -e[i].diff_best, e[i].diff_best_ci95);
+                snprintf(vb, sizeof vb, "%.3g +- %.2g", e[i].diff_best, e[i].diff_best_ci95);
             seconds_text(st[SM_TTFT].mean, t1, sizeof t1);
             seconds_text(st[SM_TTFT].p95, t2, sizeof t2);
             seconds_text(st[SM_TPOT].mean, t3, sizeof t3);
-            fprintf(out, "  %-4u %-11s %17s %17s %8.4g %9s %9s %9s %11" PRIu64 "\n", r, e[i].name,
-                    rw, vb, st[SM_QUALITY].mean, t1, t2, t3, e[i].evaluations);
+            snprintf(en, sizeof en, isnan(st[SM_ENERGY].mean) ? "n/a" : "%.3gJ",
+                     st[SM_ENERGY].mean);
+            fprintf(out, "  %-4u %-11s %17s %17s %-3s %8.4g %9s %9s %9s %9s %11" PRIu64 "\n", r,
+                    e[i].name, rw, vb, tie[e[i].tie + 1], st[SM_QUALITY].mean, t1, t2, t3, en,
+                    e[i].evaluations);
         }
+}
+
+/* `text` as lines of at most 100 columns, broken at spaces: "  " before the first, "    "
+ * before the others. */
+static void print_wrapped(FILE *out, const char *text)
+{
+    const size_t width = 100;
+    const char *indent = "  ";
+    while (*text) {
+        size_t room = width - strlen(indent), n = strlen(text);
+        if (n > room) {
+            n = room;
+            while (n > 0 && text[n] != ' ')
+                n--;
+            if (n == 0) /* one word longer than the line */
+                n = strcspn(text, " ");
+        }
+        fprintf(out, "%s%.*s\n", indent, (int)n, text);
+        text += n;
+        while (*text == ' ')
+            text++;
+        indent = "    ";
+    }
+}
+
+/* The quality ceiling's share in the ranking (a note, or a warning when it decides it), and a
+ * warning when every policy chose the same split. */
+static void print_warnings(FILE *out, const struct compete_entry *e, size_t n,
+                           const struct compete_outcome *o)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *t = open_memstream(&text, &len);
+    if (!t)
+        return;
+    if (o->at_ceiling > 0) {
+        fprintf(t,
+                "%s: %" PRIu64 " measured request(s) hit the quality ceiling (perplexity ratio %g:",
+                o->ceiling_decides ? "warning" : "note", o->at_ceiling, o->quality_ceiling);
+        for (size_t i = 0, k = 0; i < n; i++)
+            if (e[i].at_ceiling)
+                fprintf(t, "%s %s %" PRIu64, k++ ? "," : "", e[i].name, e[i].at_ceiling);
+        if (o->ceiling_decides) {
+            fprintf(t, ") and decide the ranking: from the requests below it,");
+            for (unsigned r = 1, k = 0; r <= n; r++)
+                for (size_t i = 0; i < n; i++)
+                    if (e[i].rank_below_ceiling == r && e[i].rank != r)
+                        fprintf(t, "%s %s would rank %u (not %u)", k++ ? "," : "", e[i].name, r,
+                                e[i].rank);
+            fprintf(t, "; the ceiling is an assumption of the quality model (docs/RESULTS.md)");
+        } else {
+            fprintf(t, "); the ranking is the same without them");
+        }
+        fputc('\n', t);
+    }
+    if (o->same_split)
+        fprintf(t,
+                "warning: every policy chose split k = %" PRIu32 " for every request: they "
+                "decided alike, and the ranking cannot tell them apart (check policy.min_split, "
+                "policy.max_split and the reward weights)\n",
+                o->split);
+    if (fclose(t) == 0)
+        for (char *line = text, *end; line && *line; line = end + 1) {
+            end = strchr(line, '\n');
+            *end = '\0';
+            print_wrapped(out, line);
+        }
+    free(text);
 }
 
 static void print_competition(FILE *out, const struct split_run *m)
 {
     struct compete_entry *e = competition_entries(m);
-    if (!e)
+    struct compete_outcome o;
+    if (!e || compete_rank(e, m->nruns, m->in.quality_ceiling, &o) < 0) {
+        free(e);
         return;
-    compete_rank(e, m->nruns);
+    }
     fprintf(out,
-            "competition: %zu policies on identical arrivals and channels, %" PRIu64
-            " replication(s); reward = mean realised reward (95%% CI over replications)\n",
-            m->nruns, m->scn->run.replications);
+            "competition: %zu policies on identical arrivals and channels, %zu of %" PRIu64
+            " replication(s) compared\n"
+            "  reward: mean over the replications of each one's mean realised reward (+- 95%% "
+            "CI); vs best: this policy's reward minus the best's, paired by replication; tie: "
+            "that interval contains 0%s\n",
+            m->nruns, o.compared, m->scn->run.replications,
+            o.compared < 2 ? " (needs 2+ replications: '-')" : "");
     print_ranked(out, e, m->nruns);
     for (size_t i = 0; i < m->nruns; i++) {
         if (isnan(e[i].regret) || strcmp(e[i].name, "exhaustive") == 0)
@@ -351,6 +436,11 @@ static void print_competition(FILE *out, const struct split_run *m)
             fprintf(out, "  regret of %s vs exhaustive: %.4g +- %.2g\n", e[i].name, e[i].regret,
                     e[i].regret_ci95);
     }
+    fprintf(out, "  quality: %s\n",
+            m->in.have_qtable ? m->in.quality_source
+                              : "ASSUMED parametric model (no measured quality table; "
+                                "docs/TABLES.md)");
+    print_warnings(out, e, m->nruns, &o);
     free(e);
 }
 

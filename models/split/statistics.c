@@ -53,11 +53,62 @@ void split_results_release(struct split_results *r)
     memset(r, 0, sizeof *r);
 }
 
+double split_percentile_sorted(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    double h = (double)(n - 1) * p; /* the definition in split.h, operation for operation */
+    size_t lo = (size_t)h;          /* floor: h >= 0 */
+    if (lo >= n - 1)
+        return sorted[n - 1];
+    return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+/* Values [a, b) of metric k that replication g holds (every value with one replication). */
+static void rep_range(const struct split_results *res, enum split_metric k, size_t g, size_t *a,
+                      size_t *b)
+{
+    *a = res->reps[g].start[k];
+    *b = g + 1 < res->nreps ? res->reps[g + 1].start[k] : res->metric[k].n;
+}
+
+/* The percentiles' intervals: Student t over each replication's own percentiles. `sorted` has
+ * room for every value. */
+static void percentile_intervals(const struct split_results *res, enum split_metric k,
+                                 double *sorted, double *per_rep, struct split_stat *out)
+{
+    const double fraction[3] = {0.50, 0.95, 0.99};
+    double *ci[3] = {&out->p50_ci95, &out->p95_ci95, &out->p99_ci95};
+    size_t nrep = res->nreps;
+    for (int q = 0; q < 3; q++) {
+        size_t m = 0;
+        for (size_t g = 0; nrep >= 2 && g < nrep; g++) {
+            size_t a, b;
+            rep_range(res, k, g, &a, &b);
+            if (b <= a)
+                continue;
+            if (q == 0) { /* sort each replication's values once, in place in the copy */
+                memcpy(sorted + a, res->metric[k].v + a, (b - a) * sizeof *sorted);
+                gsl_sort(sorted + a, 1, b - a);
+            }
+            per_rep[m++] = split_percentile_sorted(sorted + a, b - a, fraction[q]);
+        }
+        *ci[q] = stats_halfwidth(per_rep, m, 0.95); /* NaN below two */
+    }
+}
+
 int split_stat_compute(const struct split_results *res, enum split_metric k, struct split_stat *out)
 {
     const struct split_values *v = &res->metric[k];
-    *out = (struct split_stat){
-        .n = v->n, .mean = NAN, .ci95 = NAN, .p50 = NAN, .p95 = NAN, .p99 = NAN};
+    *out = (struct split_stat){.n = v->n,
+                               .mean = NAN,
+                               .ci95 = NAN,
+                               .p50 = NAN,
+                               .p95 = NAN,
+                               .p99 = NAN,
+                               .p50_ci95 = NAN,
+                               .p95_ci95 = NAN,
+                               .p99_ci95 = NAN};
     if (v->n == 0)
         return 0;
     out->mean = gsl_stats_mean(v->v, 1, v->n);
@@ -74,8 +125,7 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
     for (size_t g = 0; g < groups; g++) {
         size_t a, b;
         if (res->nreps >= 2) {
-            a = res->reps[g].start[k];
-            b = g + 1 < res->nreps ? res->reps[g + 1].start[k] : v->n;
+            rep_range(res, k, g, &a, &b);
         } else {
             a = v->n * g / groups;
             b = v->n * (g + 1) / groups;
@@ -84,14 +134,40 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
             means[ng++] = gsl_stats_mean(v->v + a, 1, b - a);
     }
     out->ci95 = stats_halfwidth(means, ng, 0.95);
+    if (res->nreps >= 2)
+        percentile_intervals(res, k, sorted, means, out);
     memcpy(sorted, v->v, v->n * sizeof *sorted);
     gsl_sort(sorted, 1, v->n);
-    out->p50 = gsl_stats_quantile_from_sorted_data(sorted, 1, v->n, 0.50);
-    out->p95 = gsl_stats_quantile_from_sorted_data(sorted, 1, v->n, 0.95);
-    out->p99 = gsl_stats_quantile_from_sorted_data(sorted, 1, v->n, 0.99);
+    out->p50 = split_percentile_sorted(sorted, v->n, 0.50);
+    out->p95 = split_percentile_sorted(sorted, v->n, 0.95);
+    out->p99 = split_percentile_sorted(sorted, v->n, 0.99);
     free(means);
     free(sorted);
     return 0;
+}
+
+uint64_t split_at_ceiling(const struct split_results *res, size_t rep, double ceiling)
+{
+    const struct split_values *q = &res->metric[SM_QUALITY];
+    size_t a = 0, b = q->n;
+    if (rep != SIZE_MAX)
+        rep_range(res, SM_QUALITY, rep, &a, &b);
+    uint64_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += q->v[i] >= ceiling;
+    return n;
+}
+
+void split_chosen_range(const struct split_results *res, uint32_t *lo, uint32_t *hi)
+{
+    *lo = UINT32_MAX;
+    *hi = 0;
+    for (size_t i = 0; i < res->nreps; i++) {
+        if (res->reps[i].split_lo < *lo)
+            *lo = res->reps[i].split_lo;
+        if (res->reps[i].split_hi > *hi)
+            *hi = res->reps[i].split_hi;
+    }
 }
 
 int split_record_summary(struct rec *r, const char *group, const struct split_inputs *in,
@@ -130,6 +206,20 @@ int split_record_summary(struct rec *r, const char *group, const struct split_in
     rec_scalar_int64(r, g, "split", "1",
                      "split.layer: the fixed policy's k (the chosen splits are /requests/split)",
                      (int64_t)in->par.fixed_k);
+    uint32_t lo, hi;
+    split_chosen_range(res, &lo, &hi);
+    rec_scalar_int64(r, g, "split_min", "1",
+                     "the least k the policy chose (every request; -1: no request)",
+                     lo > hi ? -1 : (int64_t)lo);
+    rec_scalar_int64(r, g, "split_max", "1",
+                     "the greatest k the policy chose (every request; -1: no request)",
+                     lo > hi ? -1 : (int64_t)hi);
+    rec_scalar_int64(r, g, "at_quality_ceiling", "1",
+                     "measured requests whose perplexity ratio is at the quality model's ceiling "
+                     "(attribute quality_ceiling)",
+                     (int64_t)split_at_ceiling(res, SIZE_MAX, in->quality_ceiling));
+    rec_scalar_double(r, g, "warmup_s", "s",
+                      "run.warmup: requests arriving earlier are not measured", in->par.warmup_s);
     rec_scalar_int64(r, g, "blocks", "1", "L: decoder blocks of the model", in->blocks);
     rec_scalar_int64(r, g, "ues", "1", "number of UEs", (int64_t)in->par.nues);
     rec_attr_string(r, g, "quality_source", in->quality_source);
@@ -137,6 +227,7 @@ int split_record_summary(struct rec *r, const char *group, const struct split_in
                     *in->par.ue_cost_table ? in->par.ue_cost_table : in->ue_table.source);
     rec_attr_string(r, g, "edge_cost_table",
                     *in->par.edge_cost_table ? in->par.edge_cost_table : in->edge_table.source);
+    rec_attr_double(r, g, "quality_ceiling", in->quality_ceiling);
     for (int k = 0; k < SM_COUNT_; k++) {
         if (split_stat_compute(res, (enum split_metric)k, &stats[k]) < 0)
             return -ENOMEM;
@@ -150,9 +241,15 @@ int split_record_summary(struct rec *r, const char *group, const struct split_in
                           "95 % confidence half-width of the mean (t over replication means, or "
                           "20 batch means of one replication)",
                           st->ci95);
-        rec_scalar_double(r, sub, "p50", u, "median", st->p50);
+        rec_scalar_double(r, sub, "p50", u, "median (percentile: docs/RESULTS.md)", st->p50);
         rec_scalar_double(r, sub, "p95", u, "95th percentile", st->p95);
         rec_scalar_double(r, sub, "p99", u, "99th percentile", st->p99);
+        static const char *const half =
+            "95 % half-width: Student t over the replications' own percentiles (NaN below two "
+            "replications)";
+        rec_scalar_double(r, sub, "p50_ci95", u, half, st->p50_ci95);
+        rec_scalar_double(r, sub, "p95_ci95", u, half, st->p95_ci95);
+        rec_scalar_double(r, sub, "p99_ci95", u, half, st->p99_ci95);
     }
     return rec_error(r);
 }

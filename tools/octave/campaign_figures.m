@@ -24,7 +24,8 @@ function written = campaign_figures(where, outdir, point, xaxis)
 % Octave reads the index's /summary with load('-hdf5', index, 'summary') (plain numeric 1-D
 % datasets; loading the whole index would follow /points into every point file) and a point
 % file with load('-hdf5'); load ignores HDF5 attributes, so the index's `axes`, `policies` and
-% `model` and the point's `scenario` (for run.warmup) come from h5dump (Debian's hdf5-tools).
+% `model` and the point's `warmup_s` (or, in older files, its `scenario`: run.warmup) come from
+% h5dump (Debian's hdf5-tools); a split point's /requests/measured says which requests count.
 % MATLAB uses h5info/h5read/h5readatt.
 
   if nargin < 1 || isempty(where), where = 'runs/campaign'; end
@@ -61,7 +62,7 @@ function written = campaign_figures(where, outdir, point, xaxis)
     names = fieldnames(s);
     for k = 1:numel(names)
       n = names{k};
-      if ~any(strcmp(n, known)) && isempty(regexp(n, '(_mean|_ci95|_p95|_mean_s|_ci95_s|_p95_s|_mean_j)$', 'once'))
+      if ~any(strcmp(n, known)) && isempty(regexp(n, '(_mean|_ci95|_p\d+)(_s|_j)?$', 'once'))
         axes_{end+1} = n;                                            %#ok<AGROW>
       end
     end
@@ -151,15 +152,19 @@ function files = ttft_cdf(pfile, point, policies, model, outdir, device)
     if ~isfield(r, col), continue; end
     v = double(r.(col)(:));
     m = true(size(v));
-    if isfield(r, 'status'), m = m & double(r.status(:)) == 0; end
-    if ~isempty(warm), m = m & double(r.arrival_ns(:)) >= warm; end
+    if isfield(r, 'measured')                      % what /summary counts (split files)
+      m = r.measured(:) == 1;
+    else                                           % older files and model: queue
+      if isfield(r, 'status'), m = m & double(r.status(:)) == 0; end
+      if ~isempty(warm), m = m & double(r.arrival_ns(:)) >= warm; end
+    end
     v = sort(v(m & isfinite(v)));
     if isempty(v), continue; end
     y = (1:numel(v))' / numel(v);
     stairs([v(1); v], [0; y], styles{mod(k - 1, 4) + 1}, 'color', colours(mod(k - 1, size(colours, 1)) + 1, :), ...
            'linewidth', 1.5);
     legends{end+1} = sprintf('%s: mean %.3g s, p95 %.3g s (n=%d)', names{k}, mean(v), ...
-                             v(max(1, ceil(0.95 * numel(v)))), numel(v));  %#ok<AGROW>
+                             splitsim_percentile(v, 95), numel(v));  %#ok<AGROW>
     allv = [allv; v];                                                      %#ok<AGROW>
   end
   if isempty(allv)
@@ -355,7 +360,10 @@ function u = units_of(index, xcol)
 end
 
 function w = warmup_ns(file)
-% run.warmup of a results file, in ns, from its `scenario` attribute; [] when unknown.
+% The warm-up of a results file, in ns: its root attribute warmup_s (split files), else run.warmup
+% from its `scenario` attribute; [] when unknown.
+  w = read_attr(file, 'warmup_s');
+  if isnumeric(w) && isscalar(w) && isfinite(w), w = round(w * 1e9); return; end
   w = [];
   scen = read_attr(file, 'scenario');
   if ~ischar(scen), return; end

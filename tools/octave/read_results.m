@@ -8,9 +8,10 @@ function varargout = read_results(file, png, allow_incomplete)
 %       scenario's run.warmup) of the file's first replication next to the file's summary and
 %       theory;
 %     - model split: the summary's means (TTFT, TPOT, latency, energy, quality; e.g.
-%       r.summary.ttft_s.mean) and the mean TTFT recomputed from r.requests over the measured
-%       requests (finished, arrival_ns >= run.warmup, every replication) next to
-%       r.summary.ttft_s.mean.
+%       r.summary.ttft_s.mean) and the mean and 95th percentile of TTFT recomputed from
+%       r.requests over the measured requests (r.requests.measured == 1: finished, arrival at
+%       or after the warm-up, every replication) next to r.summary.ttft_s.mean and .p95; the
+%       percentile is splitsim_percentile's, the files' definition (not prctile's).
 %   read_results(file, 'out.png')
 %     also writes a figure to out.png (queue: a histogram of time_in_system_s; split: the
 %     empirical CDF of ttft_s; measured requests of every replication), where a figure can be
@@ -24,9 +25,12 @@ function varargout = read_results(file, png, allow_incomplete)
 % field (int64 columns stay int64, NaN stays NaN; a 1-D column comes back as a 1xN row; a split
 % file's /summary/ttft_s/mean is r.summary.ttft_s.mean). load ignores every HDF5 attribute, so
 % the root attributes (format, complete, seed, model, replications, first_replication, scenario,
-% quality_source) are read with h5dump (Debian's hdf5-tools) when it is installed;
-% the warm-up is the `warmup: <number> s` line under `run:` in the scenario attribute (the
-% resolved YAML). MATLAB uses h5info/h5read (columns come back Nx1), group by group.
+% quality_source, warmup_s) are read with h5dump (Debian's hdf5-tools) when it is installed.
+% A split file says which requests are measured (/requests/measured) and its warm-up (root
+% attribute warmup_s, /summary/warmup_s); a queue file its warm-up (/summary/warmup_s); for
+% older files the warm-up is the `warmup: <number> s` line under `run:` in the scenario
+% attribute (the resolved YAML). MATLAB uses h5info/h5read (columns come back Nx1), group by
+% group.
 
   if nargin < 1 || isempty(file), file = 'runs/default.h5'; end
   if nargin < 2, png = ''; end
@@ -76,10 +80,13 @@ function varargout = read_results(file, png, allow_incomplete)
   scenario = field_or(r.attrs, 'scenario', '');
   warmup = scenario_value(scenario, 'run', 'warmup');     % '1800 s'
   w = regexp(warmup, '^(\S+)\s+s$', 'tokens', 'once');
+  if isfield(s, 'warmup_s')
+    w = {num2str(s.warmup_s, 17)};                        % /summary/warmup_s
+  end
   if ~isempty(w) && isfinite(str2double(w{1}))
     warmup_ns = round(str2double(w{1}) * 1e9);            % as the simulator rounds it
     measured = c.arrival_ns(:) >= int64(warmup_ns);
-    how = sprintf('warm-up %s s, from the scenario attribute', w{1});
+    how = sprintf('warm-up %s s', w{1});
   else
     measured = true(size(rep));
     how = 'no warm-up known, all requests';
@@ -141,7 +148,7 @@ function r = read_octave(file)
   r = d;                          % fields: summary, replications, requests (if recorded)
   r.attrs = struct();
   for name = {'format', 'complete', 'seed', 'model', 'replications', 'first_replication', ...
-              'scenario', 'quality_source'}
+              'scenario', 'quality_source', 'warmup_s'}
     [status, out] = system(sprintf('h5dump -w 0 -a "/%s" "%s" 2>/dev/null', name{1}, file));
     if status == 127
       warning('read_results: h5dump (hdf5-tools) is not installed and Octave''s load ignores HDF5 attributes: format and complete are not checked');
@@ -230,26 +237,52 @@ function report_split(r, png)
     return;
   end
   c = r.requests;
-  w = regexp(scenario_value(field_or(r.attrs, 'scenario', ''), 'run', 'warmup'), ...
-             '^(\S+)\s+s$', 'tokens', 'once');
-  measured = double(c.status(:)) == 0;        % finished (1: refused)
-  if ~isempty(w) && isfinite(str2double(w{1}))
-    measured = measured & c.arrival_ns(:) >= int64(round(str2double(w{1}) * 1e9));
-    how = sprintf('measured: finished, warm-up %s s from the scenario attribute', w{1});
-  else
-    how = 'no warm-up known, all finished requests';
-    printf_('  note: no `warmup: <number> s` under run: in the scenario attribute (no h5dump?); the mean below includes the warm-up and need not match the summary\n');
-  end
+  [measured, how, known] = measured_requests(r);
   ttft = c.ttft_s(:);
   t = ttft(measured & isfinite(ttft));
   printf_('  mean of ttft_s %.10g s over %d requests (%s)\n', mean(t), numel(t), how);
   printf_('  /summary/ttft_s/mean %.10g s over %d; difference %.3g s\n', s.ttft_s.mean, ...
           double(s.ttft_s.n), mean(t) - s.ttft_s.mean);
-  if ~isempty(w) && abs(mean(t) - s.ttft_s.mean) > 1e-9 * max(1, abs(s.ttft_s.mean))
+  p95 = splitsim_percentile(t, 95);
+  printf_('  95th percentile of ttft_s %.10g s (splitsim_percentile); /summary/ttft_s/p95 %.10g s\n', ...
+          p95, s.ttft_s.p95);
+  if known && abs(mean(t) - s.ttft_s.mean) > 1e-9 * max(1, abs(s.ttft_s.mean))
     warning('read_results: the mean TTFT of the measured requests differs from /summary/ttft_s/mean by more than 1e-9');
+  end
+  if known && abs(p95 - s.ttft_s.p95) > 1e-9 * max(1, abs(s.ttft_s.p95))
+    warning('read_results: the 95th percentile of the measured requests differs from /summary/ttft_s/p95 by more than 1e-9');
   end
   if ~isempty(png)
     write_cdf(t, s.ttft_s, png);
+  end
+end
+
+function [measured, how, known] = measured_requests(r)
+% The measured requests of a split file's /requests (those /summary counts): its `measured`
+% column; in an older file, the finished ones (status 0) arriving at or after the warm-up (root
+% attribute warmup_s, else the scenario's run.warmup). known: false when the warm-up is unknown
+% (then every finished request).
+  c = r.requests;
+  known = true;
+  if isfield(c, 'measured')
+    measured = c.measured(:) == 1;
+    how = 'measured == 1';
+    return;
+  end
+  measured = double(c.status(:)) == 0;        % finished (1: refused, 2: radio-link failure)
+  w = field_or(r.attrs, 'warmup_s', NaN);
+  if ~isfinite(w)
+    t = regexp(scenario_value(field_or(r.attrs, 'scenario', ''), 'run', 'warmup'), ...
+               '^(\S+)\s+s$', 'tokens', 'once');
+    if ~isempty(t), w = str2double(t{1}); end
+  end
+  if isfinite(w)
+    measured = measured & c.arrival_ns(:) >= int64(round(w * 1e9));   % as the simulator rounds it
+    how = sprintf('finished, warm-up %.9g s', w);
+  else
+    known = false;
+    how = 'no warm-up known, all finished requests';
+    printf_('  note: no warm-up in the file (no h5dump?); the statistics below include the warm-up and need not match the summary\n');
   end
 end
 
