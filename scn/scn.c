@@ -33,6 +33,7 @@ static const char *const rate_choices[] = {"shannon", "mcs", NULL};
 static const char *const precision_choices[] = {"fp16", "int8", "int4", NULL};
 static const char *const metric_choices[] = {"ttft", "tpot", "latency", NULL};
 static const char *const service_choices[] = {"exponential", "deterministic", NULL};
+static const char *const warmup_choices[] = {"fixed", "mser5", NULL};
 
 #define U64_MAX_D 1.8446744073709552e19
 
@@ -80,6 +81,18 @@ static const struct scn_field run_fields[] = {
      .max = 4294967295.0,
      .def = "0",
      .doc = "number of the first replication (a sweep point sets it)"},
+    {0},
+};
+
+static const struct scn_field analysis_fields[] = {
+    {.key = "warmup",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_analysis, warmup),
+     .choices = warmup_choices,
+     .def = "fixed",
+     .doc = "queue model: where the statistics start: fixed = at run.warmup; mser5 = where MSER-5 "
+            "finds the end of the warm-up in each replication's times in system after run.warmup "
+            "(White 1997)"},
     {0},
 };
 
@@ -821,6 +834,10 @@ const struct scn_field scn_schema[] = {
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, run),
      .fields = run_fields},
+    {.key = "analysis",
+     .type = FIELD_SECTION,
+     .offset = offsetof(struct scn, analysis),
+     .fields = analysis_fields},
     {.key = "llm",
      .type = FIELD_SECTION,
      .offset = offsetof(struct scn, llm),
@@ -1273,8 +1290,8 @@ size_t scn_check(struct scn *s, const struct field_origins *o, const struct ynod
         }
     }
     if (errors == 0)
-        errors += check_trace(s, o, root, d) + check_names(s, o, root, d) +
-                  check_radio(s, o, root, d);
+        errors +=
+            check_trace(s, o, root, d) + check_names(s, o, root, d) + check_radio(s, o, root, d);
     if (s->run.warmup_s >= s->run.duration_s) {
         char w[32], u[32];
         field_format_number(s->run.warmup_s, w, sizeof w);

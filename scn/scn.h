@@ -88,6 +88,16 @@ struct scn_run {
     uint64_t first_replication;
 };
 
+/* Where the queue model's statistics start (analysis.warmup). */
+enum scn_warmup {
+    SCN_WARMUP_FIXED, /* at run.warmup */
+    SCN_WARMUP_MSER5, /* at the point MSER-5 finds in the data after run.warmup */
+};
+
+struct scn_analysis {
+    int warmup; /* enum scn_warmup */
+};
+
 struct scn_llm {
     char *model;         /* catalogue name or architecture file */
     char *quality_table; /* file, or "" for the assumed default */
@@ -211,6 +221,7 @@ struct scn_dirs {
 struct scn {
     char *model; /* a model of the catalogue ("queue", "split"; scn/catalog.h) */
     struct scn_run run;
+    struct scn_analysis analysis;
     struct scn_llm llm;
     struct scn_ues ues;
     struct scn_workload workload;

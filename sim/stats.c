@@ -29,19 +29,3 @@ double stats_running_halfwidth(const struct stats_running *s, double confidence)
     double t = stats_t_critical(confidence, (double)(s->n - 1));
     return t * sqrt(stats_running_variance(s) / (double)s->n);
 }
-
-void stats_batch_init(struct stats_batch *b, uint64_t batch_size)
-{
-    *b = (struct stats_batch){.batch_size = batch_size ? batch_size : 1};
-}
-
-void stats_batch_add(struct stats_batch *b, double x)
-{
-    stats_running_add(&b->all, x);
-    b->cur_sum += x;
-    if (++b->cur_n == b->batch_size) {
-        stats_running_add(&b->means, b->cur_sum / (double)b->cur_n);
-        b->cur_sum = 0.0;
-        b->cur_n = 0;
-    }
-}

@@ -1,15 +1,13 @@
 /*
- * stats — output analysis: running moments, batch means and confidence intervals.
+ * stats — output analysis: running moments and Student-t confidence intervals.
  *
- * Concept: a simulation estimates means from correlated observations (successive customers of
- * one queue wait for each other). struct stats_running keeps the count, mean and sum of squared
- * deviations with Welford's update (numerically stable for any stream length). struct
- * stats_batch groups consecutive observations into batches of a fixed size; the batch means are
- * nearly independent when batches are much longer than the correlation time, so a Student-t
- * interval over them is an honest confidence interval for the long-run mean. Observations that
- * do not fill the last batch are counted in the overall mean but not in the interval.
- * stats_halfwidth gives the same interval for values already in an array (replication means,
- * paired differences), with the sample standard deviation computed in two passes.
+ * Concept: struct stats_running keeps the count, mean and sum of squared deviations of a stream
+ * of values with Welford's update (numerically stable for any stream length), and gives the
+ * Student-t interval for their mean, honest when the values are independent (replication means,
+ * batch means). stats_halfwidth gives the same interval for values already in an array
+ * (replication means, paired differences), with the sample standard deviation computed in two
+ * passes. The interval of one correlated run (successive customers of one queue wait for each
+ * other) is sim/batchmeans.h's.
  *
  * Every interval here is the two-sided Student-t one: half-width t(0.5 + confidence / 2, n - 1)
  * * s / sqrt(n), with s the sample standard deviation (n - 1 in the denominator) of n values.
@@ -56,24 +54,5 @@ double stats_running_variance(const struct stats_running *s);
  * observations in s; +infinity for fewer than two observations.
  */
 double stats_running_halfwidth(const struct stats_running *s, double confidence);
-
-struct stats_batch {
-    uint64_t batch_size;        /* observations per batch, >= 1 */
-    struct stats_running all;   /* every observation */
-    struct stats_running means; /* one observation per full batch */
-    double cur_sum;
-    uint64_t cur_n;
-};
-
-/* Starts batching with `batch_size` >= 1 observations per batch. */
-void stats_batch_init(struct stats_batch *b, uint64_t batch_size);
-
-void stats_batch_add(struct stats_batch *b, double x);
-
-/* The interval half-width from the batch means (see stats_running_halfwidth). */
-static inline double stats_batch_halfwidth(const struct stats_batch *b, double confidence)
-{
-    return stats_running_halfwidth(&b->means, confidence);
-}
 
 #endif

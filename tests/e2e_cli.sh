@@ -180,10 +180,39 @@ t = r["time_in_system_s"][:]
 assert np.allclose(t, (r["departure_ns"][:] - r["arrival_ns"][:]) * 1e-9)
 measured = r["arrival_ns"][:] >= f["summary/warmup_s"][()] * 1e9
 assert abs(f["summary/mean_time_in_system_s"][()] - t[measured].mean()) < 1e-9
+waited = r["service_start_ns"][:] > r["arrival_ns"][:]
+assert abs(f["summary/prob_wait"][()] - waited[measured].mean()) < 1e-12
+rep = f["replications"]
+assert int(rep["measured"][0]) == measured.sum() and int(rep["truncated"][0]) == 0
+assert 10 <= int(rep["batches"][0]) <= 20 and int(rep["batch_size"][0]) % 5 == 0
+assert int(rep["interval_short"][0]) == 0 and f["summary"].attrs["interval_warning"] == ""
 PY
     then ok "h5py reads the file as documented"; else fail "h5py read-back"; fi
 else
     echo "skip - /usr/bin/python3 has no h5py"
+fi
+
+# The queue's batch-means interval: a heavy load over a few hours is too short for a valid one
+# (a warning on the terminal and in /summary); analysis.warmup: mser5 cuts the warm-up from the
+# data and says how much.
+heavy=(--set "run.duration=10 h" --set "workload.rate=0.11875 /s")
+"$splitsim" run "$default" "${heavy[@]}" -o "$work/heavy.h5" >"$work/out" 2>&1
+expect_status 0 $? "heavy short queue run exits 0"
+expect_grep "warning: the run is too short for a valid batch-means interval" "$work/out" "too-short interval warned"
+"$splitsim" run "$default" "${heavy[@]}" --set analysis.warmup=mser5 -o "$work/mser.h5" >"$work/out" 2>&1
+expect_status 0 $? "queue run with analysis.warmup=mser5 exits 0"
+expect_grep "analysis.warmup: mser5 left out" "$work/out" "MSER-5 cut reported"
+if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
+    if /usr/bin/python3 - "$work/heavy.h5" "$work/mser.h5" <<'PY'
+import sys, h5py
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+assert "too short" in a["summary"].attrs["interval_warning"]
+assert int(a["replications/interval_short"][0]) == 1
+cut = int(b["replications/truncated"][0])
+assert cut % 5 == 0 and int(b["summary/measured"][()]) + cut == int(a["summary/measured"][()])
+assert "warmup: mser5" in b.attrs["scenario"]
+PY
+    then ok "interval warning and MSER-5 cut in the results"; else fail "interval warning / MSER-5 in the results"; fi
 fi
 
 # ---- model: split (scenarios/default.yaml), shortened ------------------------------------------

@@ -213,6 +213,83 @@ START_TEST(test_unstable_queue_grows)
 }
 END_TEST
 
+/*
+ * The within-run interval takes its batches from the data: at rho = 0.5 over 20,000 requests
+ * (correlation time a few requests) it is valid with 10-20 batches of whole groups and holds
+ * the theory; at rho = 0.95 over 2,000 s (19,000 requests, correlation time ~1,500 requests)
+ * the batch means stay correlated and the run is called too short.
+ */
+START_TEST(test_interval_from_the_data)
+{
+    struct fifo_params s =
+        scenario(5, 0.1, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 1.0, 41000, 1000);
+    struct fifo_summary sum;
+    run_once(&s, 0, &sum, NULL);
+    ck_assert(!sum.interval_short);
+    ck_assert_uint_ge(sum.batches, 10);
+    ck_assert_uint_le(sum.batches, 20);
+    ck_assert_uint_eq(sum.batch_size % FIFO_GROUP, 0);
+    ck_assert_uint_le(sum.batches * sum.batch_size, sum.measured);
+    ck_assert_uint_gt(2 * sum.batches * sum.batch_size, sum.measured);
+    ck_assert(isfinite(sum.batch_lag1) && fabs(sum.batch_lag1) < 1);
+    ck_assert(sum.ci95_time_in_system_s > 0 && sum.ci95_time_in_system_s < 0.2);
+    ck_assert(sum.ci95_wait_s > 0 && sum.ci95_wait_s < 0.2);
+    ck_assert_uint_eq(sum.truncated, 0);
+    ck_assert(!sum.warmup_short);
+    ck_assert(sum.stats_start_s >= 1000 && sum.stats_start_s < 1010);
+    ck_assert_ptr_null(fifo_warning(&sum, 1));
+
+    s = scenario(1, 9.5, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 2000, 0);
+    run_once(&s, 0, &sum, NULL);
+    ck_assert(sum.interval_short);
+    ck_assert_uint_eq(sum.batches, 10);
+    ck_assert(isfinite(sum.ci95_time_in_system_s));
+    char *w = fifo_warning(&sum, 1);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_ptr_nonnull(strstr(w, "the run is too short for a valid batch-means interval"));
+    free(w);
+    struct fifo_summary two[2] = {sum, sum};
+    two[0].interval_short = false;
+    two[1].replication = 7;
+    w = fifo_warning(two, 2);
+    ck_assert_ptr_nonnull(strstr(w, "replication(s) 7 (1 of 2) too short"));
+    free(w);
+}
+END_TEST
+
+/*
+ * analysis.warmup: mser5. The requests MSER-5 leaves out are exactly the difference in
+ * `measured` from the same run without it; the statistics then start later. An overloaded
+ * queue (rho = 1.5) never settles: MSER-5 meets its limit, half the measured groups.
+ */
+START_TEST(test_mser_warmup)
+{
+    struct fifo_params s =
+        scenario(1, 9.0, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 4000, 0);
+    struct fifo_summary plain, cut;
+    run_once(&s, 0, &plain, NULL);
+    s.mser = true;
+    run_once(&s, 0, &cut, NULL);
+    ck_assert_uint_eq(plain.requests, cut.requests);
+    ck_assert_uint_eq(plain.truncated, 0);
+    ck_assert_uint_eq(cut.truncated % FIFO_GROUP, 0);
+    ck_assert_uint_eq(cut.measured + cut.truncated, plain.measured);
+    ck_assert(cut.truncated < plain.measured / 2);
+    if (cut.truncated)
+        ck_assert(cut.stats_start_s > plain.stats_start_s);
+    ck_assert(!cut.warmup_short);
+
+    s = scenario(1, 15.0, SCN_ARRIVAL_POISSON, SCN_SERVICE_EXPONENTIAL, 0.1, 2000, 0);
+    s.mser = true;
+    run_once(&s, 0, &cut, NULL);
+    ck_assert(cut.warmup_short);
+    ck_assert_uint_eq(cut.truncated, (cut.measured + cut.truncated) / FIFO_GROUP / 2 * FIFO_GROUP);
+    char *w = fifo_warning(&cut, 1);
+    ck_assert_ptr_nonnull(strstr(w, "MSER-5 found no end of the warm-up"));
+    free(w);
+}
+END_TEST
+
 /* Records to a file and checks every request against the Lindley recursion (service starts at
  * max(arrival, previous departure), FIFO); and common random numbers: a faster server and an
  * extra UE leave the other UEs' arrival times untouched. */
@@ -303,6 +380,8 @@ static Suite *fifo_suite(void)
     tcase_add_test(tm, test_unstable_queue_grows);
     tcase_add_test(tm, test_rare_arrivals);
     tcase_add_test(tm, test_recorded_requests);
+    tcase_add_test(tm, test_interval_from_the_data);
+    tcase_add_test(tm, test_mser_warmup);
     suite_add_tcase(s, tm);
     return s;
 }

@@ -1,4 +1,4 @@
-/* Output analysis: Welford moments, t intervals, batch means. */
+/* Output analysis: Welford moments, t intervals. */
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
@@ -71,22 +71,6 @@ START_TEST(test_halfwidth_array)
 }
 END_TEST
 
-START_TEST(test_batches)
-{
-    struct stats_batch b;
-    stats_batch_init(&b, 3);
-    for (int i = 1; i <= 10; i++)
-        stats_batch_add(&b, i);
-    ck_assert_uint_eq(b.all.n, 10);
-    ck_assert_double_eq_tol(b.all.mean, 5.5, 1e-12);
-    ck_assert_uint_eq(b.means.n, 3); /* {1,2,3} {4,5,6} {7,8,9}; 10 is a partial batch */
-    ck_assert_double_eq_tol(b.means.mean, 5.0, 1e-12);
-    stats_batch_init(&b, 0); /* treated as 1 */
-    stats_batch_add(&b, 2);
-    ck_assert_uint_eq(b.means.n, 1);
-}
-END_TEST
-
 static Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -95,7 +79,6 @@ static Suite *stats_suite(void)
     tcase_add_test(tc, test_halfwidth);
     tcase_add_test(tc, test_t_critical);
     tcase_add_test(tc, test_halfwidth_array);
-    tcase_add_test(tc, test_batches);
     suite_add_tcase(s, tc);
     return s;
 }

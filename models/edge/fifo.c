@@ -1,9 +1,13 @@
 #include "models/edge/fifo.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/batchmeans.h"
 
 enum {
     RQ_ID,
@@ -43,6 +47,13 @@ enum {
     RP_PROB_WAIT,
     RP_UTIL,
     RP_END,
+    RP_BATCHES,
+    RP_BATCH_SIZE,
+    RP_BATCH_LAG1,
+    RP_INTERVAL_SHORT,
+    RP_TRUNCATED,
+    RP_STATS_START,
+    RP_WARMUP_SHORT,
     RP_COUNT
 };
 
@@ -52,13 +63,27 @@ const struct rec_column fifo_replication_columns[] = {
     [RP_MEASURED] = {"measured", REC_INT64, "1", "requests after warm-up, in the statistics"},
     [RP_SYSTEM] = {"mean_time_in_system_s", REC_FLOAT64, "s", "mean time in system"},
     [RP_SYSTEM_CI] = {"ci95_time_in_system_s", REC_FLOAT64, "s",
-                      "95% half-width of the mean time in system (batch means)"},
+                      "95% half-width of the mean time in system (batch means, batches from the "
+                      "data, adjusted for correlation and skewness)"},
     [RP_WAIT] = {"mean_wait_s", REC_FLOAT64, "s", "mean wait in queue"},
     [RP_WAIT_CI] = {"ci95_wait_s", REC_FLOAT64, "s",
-                    "95% half-width of the mean wait (batch means)"},
+                    "95% half-width of the mean wait (batch means, as the time in system's)"},
     [RP_PROB_WAIT] = {"prob_wait", REC_FLOAT64, "1", "fraction of requests that had to wait"},
     [RP_UTIL] = {"utilisation", REC_FLOAT64, "1", "server busy time over run length"},
     [RP_END] = {"end_time_s", REC_FLOAT64, "s", "simulated time of the last departure"},
+    [RP_BATCHES] = {"batches", REC_INT64, "1", "batches of the time-in-system interval"},
+    [RP_BATCH_SIZE] = {"batch_size", REC_INT64, "1", "requests per batch of that interval"},
+    [RP_BATCH_LAG1] = {"batch_lag1", REC_FLOAT64, "1",
+                       "lag-1 autocorrelation of that interval's batch means"},
+    [RP_INTERVAL_SHORT] = {"interval_short", REC_INT64, "1",
+                           "1: the run is too short for a valid batch-means interval (the batch "
+                           "means stay correlated); 0: valid"},
+    [RP_TRUNCATED] = {"truncated", REC_INT64, "1",
+                      "requests after run.warmup that MSER-5 left out (analysis.warmup: mser5)"},
+    [RP_STATS_START] = {"stats_start_s", REC_FLOAT64, "s",
+                        "arrival time of the first request in the statistics"},
+    [RP_WARMUP_SHORT] = {"warmup_short", REC_INT64, "1",
+                         "1: MSER-5 found no end of the warm-up in the first half of the run"},
 };
 const size_t fifo_replication_column_count = RP_COUNT;
 
@@ -71,7 +96,8 @@ void fifo_params_bind(const struct scn *s, struct fifo_params *p)
                               .rate_per_s = s->workload.rate_per_s,
                               .poisson_arrivals = s->workload.arrival == SCN_ARRIVAL_POISSON,
                               .service_time_s = s->edge.service_time_s,
-                              .exponential_service = s->edge.service == SCN_SERVICE_EXPONENTIAL};
+                              .exponential_service = s->edge.service == SCN_SERVICE_EXPONENTIAL,
+                              .mser = s->analysis.warmup == SCN_WARMUP_MSER5};
 }
 
 void fifo_theory(const struct fifo_params *p, struct fifo_theory *t)
@@ -100,6 +126,54 @@ static int64_t ns(double seconds)
     return sim_time_from_s(seconds);
 }
 
+/* Room for `cap` groups; 0 or -ENOMEM (what was enlarged stays valid, cap unchanged). */
+static int groups_reserve(struct fifo_groups *g, size_t cap)
+{
+    if (cap <= g->cap)
+        return 0;
+    double *system = realloc(g->system, cap * sizeof *system);
+    if (!system)
+        return -ENOMEM;
+    g->system = system;
+    double *wait = realloc(g->wait, cap * sizeof *wait);
+    if (!wait)
+        return -ENOMEM;
+    g->wait = wait;
+    int64_t *start = realloc(g->start, cap * sizeof *start);
+    if (!start)
+        return -ENOMEM;
+    g->start = start;
+    uint8_t *waited = realloc(g->waited, cap * sizeof *waited);
+    if (!waited)
+        return -ENOMEM;
+    g->waited = waited;
+    g->cap = cap;
+    return 0;
+}
+
+/* Adds one measured request; 0 or -ENOMEM. */
+static int groups_add(struct fifo_groups *g, int64_t arrival, double system, double wait,
+                      bool waited)
+{
+    if (g->tail_n == 0)
+        g->tail_start = arrival;
+    g->tail_system += system;
+    g->tail_wait += wait;
+    g->tail_waited += waited;
+    if (++g->tail_n < FIFO_GROUP)
+        return 0;
+    if (g->n == g->cap && (g->cap > SIZE_MAX / 2 || groups_reserve(g, 2 * g->cap + 64) < 0))
+        return -ENOMEM;
+    g->system[g->n] = g->tail_system / FIFO_GROUP;
+    g->wait[g->n] = g->tail_wait / FIFO_GROUP;
+    g->start[g->n] = g->tail_start;
+    g->waited[g->n] = (uint8_t)g->tail_waited;
+    g->n++;
+    g->tail_system = g->tail_wait = 0;
+    g->tail_n = g->tail_waited = 0;
+    return 0;
+}
+
 int fifo_init(struct fifo *m, struct sim *sim, const struct fifo_params *p, uint32_t replication,
               struct rec_table *out)
 {
@@ -114,14 +188,15 @@ int fifo_init(struct fifo *m, struct sim *sim, const struct fifo_params *p, uint
     m->service_mean = ns(p->service_time_s);
     m->gap_mean_ns = 1e9 / p->rate_per_s;
     m->nues = p->nues;
-    double expected = (double)p->nues * p->rate_per_s * (p->duration_s - p->warmup_s);
-    uint64_t batch = expected / FIFO_BATCHES >= 1 ? (uint64_t)(expected / FIFO_BATCHES) : 1;
-    stats_batch_init(&m->time_in_system_s, batch);
-    stats_batch_init(&m->wait_s, batch);
+    m->mser = p->mser;
+    /* Room for the expected groups (+5 %), up to 2^20 (32 MiB): more grows in the loop. */
+    double groups = (double)p->nues * p->rate_per_s * (p->duration_s - p->warmup_s) / FIFO_GROUP;
+    size_t reserve = groups * 1.05 + 64 < 1048576 ? (size_t)(groups * 1.05 + 64) : 1048576;
     m->qcap = 64;
     m->queue = malloc(m->qcap * sizeof *m->queue);
     m->ues = calloc(m->nues, sizeof *m->ues);
-    if (!m->queue || !m->ues || sim_reserve(sim, m->nues + 16) < 0 ||
+    if (!m->queue || !m->ues || groups_reserve(&m->groups, reserve) < 0 ||
+        sim_reserve(sim, m->nues + 16) < 0 ||
         rng_init(&m->service, p->seed, replication, RNG_KIND_SERVICE, 0) < 0)
         goto nomem;
     for (uint32_t u = 0; u < m->nues; u++) {
@@ -149,6 +224,11 @@ void fifo_release(struct fifo *m)
     free(m->ues);
     rng_release(&m->service);
     free(m->queue);
+    free(m->groups.system);
+    free(m->groups.wait);
+    free(m->groups.start);
+    free(m->groups.waited);
+    m->groups = (struct fifo_groups){0};
     m->ues = NULL;
     m->queue = NULL;
 }
@@ -226,12 +306,10 @@ static void on_departure(struct sim *sim, void *obj, uint64_t data)
     m->busy_ns += now - m->busy_since;
     m->busy = false;
     m->departed++;
-    if (r->arrival >= m->warmup) {
-        m->measured++;
-        if (m->service_start > r->arrival)
-            m->measured_waited++;
-        stats_batch_add(&m->time_in_system_s, system);
-        stats_batch_add(&m->wait_s, wait);
+    if (r->arrival >= m->warmup &&
+        groups_add(&m->groups, r->arrival, system, wait, m->service_start > r->arrival) < 0) {
+        fail(m, -ENOMEM);
+        return;
     }
     if (m->out) {
         struct rec_table *t = m->out;
@@ -259,19 +337,102 @@ static void on_departure(struct sim *sim, void *obj, uint64_t data)
 
 void fifo_summarize(const struct fifo *m, struct fifo_summary *sum)
 {
+    const struct fifo_groups *g = &m->groups;
     double end = (double)sim_now(m->sim) * 1e-9;
+    bool warmup_short = false;
+    size_t d = m->mser ? bm_mser(g->system, g->n, 1, &warmup_short) : 0;
+    uint64_t measured = (uint64_t)(g->n - d) * FIFO_GROUP + g->tail_n;
+    double system = g->tail_system, wait = g->tail_wait, waited = g->tail_waited;
+    for (size_t j = d; j < g->n; j++) {
+        system += FIFO_GROUP * g->system[j];
+        wait += FIFO_GROUP * g->wait[j];
+        waited += g->waited[j];
+    }
+    struct bm_result bs, bw;
+    bm_analyse(g->system + d, g->n - d, 0.95, &bs);
+    bm_analyse(g->wait + d, g->n - d, 0.95, &bw);
+    double count = measured ? (double)measured : (double)NAN;
+    int64_t first = d < g->n ? g->start[d] : g->tail_start;
     *sum = (struct fifo_summary){
         .replication = m->replication,
         .requests = m->departed,
-        .measured = m->measured,
-        .mean_time_in_system_s = m->measured ? m->time_in_system_s.all.mean : (double)NAN,
-        .ci95_time_in_system_s = stats_batch_halfwidth(&m->time_in_system_s, 0.95),
-        .mean_wait_s = m->measured ? m->wait_s.all.mean : (double)NAN,
-        .ci95_wait_s = stats_batch_halfwidth(&m->wait_s, 0.95),
-        .prob_wait = m->measured ? (double)m->measured_waited / (double)m->measured : (double)NAN,
+        .measured = measured,
+        .mean_time_in_system_s = system / count,
+        .ci95_time_in_system_s = bs.halfwidth,
+        .mean_wait_s = wait / count,
+        .ci95_wait_s = bw.halfwidth,
+        .prob_wait = waited / count,
         .utilisation = m->busy_ns == 0 ? 0 : (double)m->busy_ns * 1e-9 / end,
         .end_time_s = end,
+        .batches = bs.batches,
+        .batch_size = (uint64_t)bs.batch_size * FIFO_GROUP,
+        .batch_lag1 = bs.batches >= 2 ? bs.lag1 : (double)NAN,
+        .interval_short = bs.short_run || bw.short_run,
+        .truncated = (uint64_t)d * FIFO_GROUP,
+        .stats_start_s = measured ? (double)first * 1e-9 : (double)NAN,
+        .warmup_short = warmup_short,
     };
+}
+
+/* Lists (at most 8, then "...") the replications whose interval_short (or warmup_short) is set;
+ * returns how many. */
+static size_t list_replications(const struct fifo_summary *s, size_t n, bool short_interval,
+                                char *buf, size_t size)
+{
+    size_t count = 0, used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(short_interval ? s[i].interval_short : s[i].warmup_short))
+            continue;
+        if (count < 8 && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%" PRIu32, count ? ", " : "",
+                                     s[i].replication);
+        else if (count == 8 && used < size)
+            used += (size_t)snprintf(buf + used, size - used, ", ...");
+        count++;
+    }
+    return count;
+}
+
+char *fifo_warning(const struct fifo_summary *sums, size_t n)
+{
+    char which[128], more[128];
+    size_t shorts = list_replications(sums, n, true, which, sizeof which);
+    size_t limits = list_replications(sums, n, false, more, sizeof more);
+    char *a = NULL, *b = NULL, *text = NULL;
+    int rc = 0;
+    if (shorts && n == 1)
+        rc = asprintf(&a, "the run is too short for a valid batch-means interval: its batch means "
+                          "stay correlated (lag-1 autocorrelation >= 0.4 at every batch size "
+                          "that leaves 100 batches), so the 95%% interval may be too narrow; "
+                          "lengthen run.duration or run replications.");
+    else if (shorts)
+        rc = asprintf(&a,
+                      "replication(s) %s (%zu of %zu) too short for a valid batch-means interval "
+                      "of their own (/replications/interval_short): their ci95 columns may be "
+                      "too narrow; the summary's interval is across replications and stands.",
+                      which, shorts, n);
+    if (rc < 0)
+        a = NULL;
+    rc = 0;
+    if (limits && n == 1)
+        rc = asprintf(&b,
+                      "%sMSER-5 found no end of the warm-up in the first half of the run "
+                      "(it cut there): the run may be too short, or the queue have no steady "
+                      "state.",
+                      a ? " " : "");
+    else if (limits)
+        rc = asprintf(&b,
+                      "%sreplication(s) %s (%zu of %zu): MSER-5 found no end of the warm-up in "
+                      "the first half of the run (/replications/warmup_short; it cut there).",
+                      a ? " " : "", more, limits, n);
+    if (rc < 0)
+        b = NULL;
+    if ((a || b) && asprintf(&text, "%s%s", a ? a : "", b ? b : "") < 0)
+        text = NULL;
+    free(a);
+    free(b);
+    return text;
 }
 
 int fifo_record_replication(struct rec_table *t, const struct fifo_summary *s)
@@ -286,6 +447,13 @@ int fifo_record_replication(struct rec_table *t, const struct fifo_summary *s)
     rec_set_double(t, RP_PROB_WAIT, s->prob_wait);
     rec_set_double(t, RP_UTIL, s->utilisation);
     rec_set_double(t, RP_END, s->end_time_s);
+    rec_set_int64(t, RP_BATCHES, (int64_t)s->batches);
+    rec_set_int64(t, RP_BATCH_SIZE, (int64_t)s->batch_size);
+    rec_set_double(t, RP_BATCH_LAG1, s->batch_lag1);
+    rec_set_int64(t, RP_INTERVAL_SHORT, s->interval_short);
+    rec_set_int64(t, RP_TRUNCATED, (int64_t)s->truncated);
+    rec_set_double(t, RP_STATS_START, s->stats_start_s);
+    rec_set_int64(t, RP_WARMUP_SHORT, s->warmup_short);
     return rec_row_commit(t);
 }
 
@@ -320,13 +488,20 @@ int fifo_record_summary(struct rec *r, const struct fifo_params *p, const struct
         o->ci95_time_in_system_s = sums[0].ci95_time_in_system_s;
         o->ci95_wait_s = sums[0].ci95_wait_s;
     }
+    for (size_t i = 0; i < n; i++) {
+        o->interval_short |= sums[i].interval_short;
+        o->warmup_short |= sums[i].warmup_short;
+        o->truncated += sums[i].truncated;
+    }
     const char *g = "/summary";
     const char *ci = n > 1 ? "95% half-width across replications (Student t)"
-                           : "95% half-width within the replication (batch means)";
+                           : "95% half-width within the replication (batch means with batches "
+                             "from the data, adjusted for correlation and skewness)";
     rec_scalar_int64(r, g, "replications", "1", "replications run", (int64_t)n);
     rec_scalar_int64(r, g, "requests", "1", "requests served, all replications",
                      (int64_t)o->requests);
-    rec_scalar_int64(r, g, "measured", "1", "requests after warm-up, all replications",
+    rec_scalar_int64(r, g, "measured", "1",
+                     "requests in the statistics (after the warm-up), all replications",
                      (int64_t)o->measured);
     rec_scalar_double(r, g, "mean_time_in_system_s", "s",
                       "mean over replications of the mean time in system",
@@ -351,7 +526,11 @@ int fifo_record_summary(struct rec *r, const struct fifo_params *p, const struct
                       th.time_in_system_s);
     rec_scalar_double(r, g, "theory_wait_s", "s",
                       "M/M/1 or M/D/1 mean wait; NaN without a closed form", th.wait_s);
-    return rec_scalar_double(r, g, "theory_prob_wait", "1",
-                             "probability an arrival waits (rho); NaN without a closed form",
-                             th.prob_wait);
+    rec_scalar_double(r, g, "theory_prob_wait", "1",
+                      "probability an arrival waits (rho); NaN without a closed form",
+                      th.prob_wait);
+    char *warning = fifo_warning(sums, n); /* the group exists now */
+    int rc = rec_attr_string(r, g, "interval_warning", warning ? warning : "");
+    free(warning);
+    return rc;
 }

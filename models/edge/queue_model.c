@@ -19,6 +19,7 @@ struct queue_run {
     struct fifo live;
     bool have_live;
     struct fifo_summary overall;
+    char *warning; /* fifo_warning of the replications, or NULL */
 };
 
 static size_t queue_files(const struct scn *s, struct model_file *in, struct model_file *out)
@@ -127,6 +128,7 @@ static int queue_summary(void *state, struct rec *rec)
 {
     struct queue_run *q = state;
     fifo_record_summary(rec, &q->par, q->sums, q->scn->run.replications, &q->overall);
+    q->warning = fifo_warning(q->sums, q->scn->run.replications);
     return 0;
 }
 
@@ -160,6 +162,13 @@ static void queue_print(const void *state, FILE *out, const char *file, uint64_t
     fprintf(out, "  %-22s %10.4f %12s %10.4f\n", "P(wait > 0)", o->prob_wait, "", th.prob_wait);
     fprintf(out, "  %-22s %10.4f %12s %10.4f\n", "utilisation", o->utilisation, "",
             th.rho < 1 ? th.rho : (double)NAN);
+    if (q->par.mser)
+        fprintf(out,
+                "  analysis.warmup: mser5 left out %" PRIu64
+                " request(s) after run.warmup (/replications/truncated)\n",
+                o->truncated);
+    if (q->warning)
+        fprintf(out, "  warning: %s\n", q->warning);
     fprintf(out, "  %" PRIu64 " events in %.3f s of wall time (%.3g events/s)\n", events, wall,
             wall > 0 ? (double)events / wall : 0.0);
     fprintf(out, "results: %s\n", file);
@@ -171,15 +180,15 @@ static void queue_release(void *state)
     if (!q)
         return;
     queue_replication_release(q);
+    free(q->warning);
     free(q->sums);
     free(q);
 }
 
 /* What the queue model reads: the run, how many UEs send at which rate, and the service. */
 static const char *const queue_reads[] = {
-    "model",         "run.",         "ues.count",          "workload.arrival",
-    "workload.rate", "edge.service", "edge.service_time",  "recording.requests",
-    NULL};
+    "model",         "run.",         "analysis.",         "ues.count",          "workload.arrival",
+    "workload.rate", "edge.service", "edge.service_time", "recording.requests", NULL};
 
 const struct model_type model_queue = {
     .name = "queue",
