@@ -176,6 +176,7 @@ int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t se
     memset(l, 0, sizeof *l);
     l->key = rng_key_hash(seed, replication, RNG_KIND_FADING, id);
     l->distance_m = distance_m;
+    l->pl_at_m = NAN;
     if (p->shadowing_db > 0) {
         double z;
         node_normals(l->key, SHADOW_NODE, 1, &z);
@@ -324,7 +325,11 @@ double chan_snr(struct chan_link *l, const struct chan_params *p, int64_t t_ns,
 {
     double b = p->bandwidth_hz * bandwidth_share;
     double noise_dbm = p->noise_psd_dbm_hz + p->noise_figure_db + 10 * log10(b);
-    double rx_dbm = p->tx_power_dbm - chan_pathloss_db(p, l->distance_m) - l->shadow_db;
+    if (l->distance_m != l->pl_at_m) {
+        l->pl_at_m = l->distance_m;
+        l->pl_db = chan_pathloss_db(p, l->distance_m);
+    }
+    double rx_dbm = p->tx_power_dbm - l->pl_db - l->shadow_db;
     return pow(10, (rx_dbm - noise_dbm) / 10) * chan_fading_gain(l, p, t_ns);
 }
 

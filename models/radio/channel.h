@@ -121,6 +121,9 @@ struct chan_link {
     uint64_t key; /* rng_key_hash(seed, replication, FADING, id) */
     double distance_m;
     double shadow_db; /* drawn once */
+    /* The path loss at distance pl_at_m, cached (a link serves both directions, whose path-loss
+     * parameters are the same; NaN until the first query). */
+    double pl_at_m, pl_db;
     double rho;       /* block-to-block correlation of each Gaussian component */
     int ncomp;        /* Gaussian components of the fading state */
     int depth;        /* D: epochs of 2^D blocks, whose anchors are independent */
