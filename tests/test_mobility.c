@@ -268,8 +268,8 @@ END_TEST
 START_TEST(test_travelled_constant_speed)
 {
     const double v = 2.5;
-    struct mobility_params p = {.radius_m = 200, .moving = true, .speed_min_mps = v,
-                                .speed_max_mps = v};
+    struct mobility_params p = {
+        .radius_m = 200, .moving = true, .speed_min_mps = v, .speed_max_mps = v};
     struct mobility m;
     ck_assert_int_eq(mobility_init(&m, &p, 5, 0, 3), 0);
     const int64_t dt = 100000000; /* 0.1 s */

@@ -103,8 +103,6 @@ void mobility_at(struct mobility *m, const struct mobility_params *p, int64_t t,
 {
     if (t < 0)
         t = 0;
-    if (t > m->now)
-        m->now = t;
     if (!p->moving) {
         out->x = m->home_x;
         out->y = m->home_y;

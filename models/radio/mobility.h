@@ -54,7 +54,6 @@ struct mobility {
     double home_x, home_y;      /* the placement */
     struct mobility_leg cur, prev;
     bool has_prev;
-    int64_t now; /* the latest time asked about */
 };
 
 /* Where a UE is at a time. */
