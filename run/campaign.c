@@ -445,6 +445,10 @@ static const struct index_metric {
     {{"time_in_system_ci95_s", REC_FLOAT64, "s", "model: queue: its 95 % half-width"},
      "ci95_time_in_system_s"},
     {{"wait_mean_s", REC_FLOAT64, "s", "model: queue: mean wait"}, "mean_wait_s"},
+    {{"ci95_short", REC_INT64, "1",
+      "1: the point has one replication and it is too short for a valid batch-means interval "
+      "(its ci95 values are not to be trusted); 0: they are"},
+     "ci95_short"},
     {{"requests", REC_INT64, "1", "requests that arrived"}, "requests"},
     {{"evaluations", REC_INT64, "1", "true evaluations the policy paid for"}, "evaluations"},
 };

@@ -366,6 +366,7 @@ struct split_stat {
     uint64_t n;
     double mean, ci95, p50, p95, p99;
     double p50_ci95, p95_ci95, p99_ci95;
+    bool ci95_short; /* one replication too short for a valid batch-means ci95 (sim/batchmeans) */
 };
 
 /* Names, units and descriptions of the metrics (index = enum split_metric). */

@@ -215,6 +215,24 @@ static struct compete_entry *competition_entries(const struct split_run *m)
     return e;
 }
 
+/* A warning naming the metrics whose one-replication interval is not valid (sim/batchmeans):
+ * their requests stayed correlated over every batch size the run allowed. */
+static void print_short_intervals(FILE *out, const struct split_stat *st,
+                                  const enum split_metric *shown, size_t n)
+{
+    size_t nshort = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!st[shown[i]].ci95_short || st[shown[i]].n == 0)
+            continue;
+        fprintf(out, "%s%s",
+                nshort++ ? ", " : "  warning: the run is too short for a valid 95% CI of ",
+                split_metric_info[shown[i]].name);
+    }
+    if (nshort)
+        fprintf(out, " (one replication: its batch means stay correlated; run longer or set "
+                     "run.replications >= 2)\n");
+}
+
 /* Summaries of every policy's run, and the competition table when there are several. */
 static int split_summary(void *state, struct rec *rec)
 {
@@ -289,6 +307,7 @@ static void print_one(FILE *out, const char *file, const struct split_run *m, ui
         fprintf(out, "  %-26s %11.4g %11.3g %11.4g %11.4g %11.4g\n", name, x->mean, x->ci95, x->p50,
                 x->p95, x->p99);
     }
+    print_short_intervals(out, st, shown, sizeof shown / sizeof shown[0]);
     fprintf(out, "  quality: %s\n",
             in->have_qtable ? in->quality_source
                             : "ASSUMED parametric model (no measured "
@@ -476,8 +495,8 @@ static void split_release_run(void *state)
 /* What the split model reads: every section, but not the queue model's service law (the edge
  * servers' times come from the cost tables). */
 static const char *const split_reads[] = {
-    "model", "run.",  "llm.",     "ues.",  "workload.", "edge.",
-    "cell.", "channel.", "split.", "policy.", "reward.", "recording.", NULL};
+    "model",    "run.",   "llm.",    "ues.",    "workload.",  "edge.", "cell.",
+    "channel.", "split.", "policy.", "reward.", "recording.", NULL};
 static const char *const split_ignores[] = {"edge.service", "edge.service_time", NULL};
 
 const struct model_type model_split = {
