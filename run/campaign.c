@@ -746,17 +746,6 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     return rc;
 }
 
-/* ---- Slurm ------------------------------------------------------------------------------- */
-
-/* True when s holds a control character (a newline would end a script's comment or command). */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
 /* ---- the campaign's identity ---------------------------------------------------------------- */
 
 /* What a campaign folder holds: the resolved base scenario and its sweep (malloc'd). */
@@ -929,7 +918,7 @@ static int index_campaign(const struct campaign *c, const struct run_io *io, int
 int campaign_run(const struct campaign *c, const struct run_io *io, struct diag *d)
 {
     int rc = 0;
-    if (has_control(c->dir)) {
+    if (diag_has_control(c->dir)) {
         diag_error(d, "-o: the folder name holds a control character (e.g. a newline); "
                       "choose a plain name");
         return RUN_BAD_INPUT;
