@@ -906,10 +906,10 @@ static int index_campaign(const struct campaign *c, const struct run_io *io, int
         rc = irc;
     if (!c->quiet && irc == 0)
         fprintf(io->out,
-                "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign.h5\n",
+                "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign%s.h5\n",
                 ncomplete, c->sweep->points,
                 ncomplete == c->sweep->points ? "" : " (rerun the same command to finish)",
-                c->dir);
+                c->dir, ncomplete == c->sweep->points ? "" : ".incomplete");
     if (rc == 0 && ncomplete < c->sweep->points)
         rc = -EIO;
     return rc;

@@ -209,7 +209,11 @@ rm -f runs/int/v9.h5
 mv runs/int/points/p4.h5 runs/int/points/p4.incomplete.h5
 mkdir runs/int/points/p7.h5.node7.4242.part
 mv runs/int/points/p7.h5 runs/int/points/p7.h5.node7.4242.part/seg-000000.h5
-"$splitsim" sweep bw.yaml -o runs/int --merge >/dev/null 2>&1    # the index, without them
+"$splitsim" sweep bw.yaml -o runs/int --merge >merge.out 2>&1    # the index, without them
+[ -f runs/int/campaign.incomplete.h5 ] &&
+    expect_grep "10 of 12 points complete (rerun the same command to finish); index runs/int/campaign.incomplete.h5" \
+        merge.out "an unfinished sweep names the index file it wrote (campaign.incomplete.h5)" ||
+    fail "an unfinished sweep wrote no campaign.incomplete.h5"
 "$splitsim" summarize runs/int >int.csv 2>int.err
 expect_status 1 $? "a campaign with an interrupted and a killed point: status 1"
 expect_grep "point 4: interrupted (points/p4.incomplete.h5 holds what it ran); not summarized" int.err \
