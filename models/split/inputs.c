@@ -336,9 +336,12 @@ const struct cost_table *split_class_table(const struct split_inputs *in, uint32
     return c == 0 ? &in->ue_table : &in->ue_classes[c - 1];
 }
 
-const char *split_class_device(const struct scn *s, uint32_t c)
+const char *split_class_device(const struct split_inputs *in, const struct scn *s, uint32_t c)
 {
-    return s->ues.classes.n ? s->ues.classes.v[c] : s->ues.device;
+    if (s->ues.classes.n)
+        return s->ues.classes.v[c];
+    /* with ues.cost_table, ues.device is not read: the table names its device */
+    return *in->par.ue_cost_table && in->ue_table.device ? in->ue_table.device : s->ues.device;
 }
 
 void split_inputs_release(struct split_inputs *in)

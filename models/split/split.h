@@ -161,9 +161,10 @@ struct split_inputs {
 const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue);
 
 /* The cost table of class c (< in->nclasses), and the device the scenario names for it (a
- * catalogue name or a resolved file path; ues.device without ues.classes). */
+ * catalogue name or a resolved file path; without ues.classes ues.device, or with
+ * ues.cost_table the device that table names). */
 const struct cost_table *split_class_table(const struct split_inputs *in, uint32_t c);
-const char *split_class_device(const struct scn *s, uint32_t c);
+const char *split_class_device(const struct split_inputs *in, const struct scn *s, uint32_t c);
 
 /* 0, or -EINVAL / -ENOMEM with messages (positioned at the scenario key) in d. */
 int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d);
@@ -353,6 +354,16 @@ void split_decision_columns_free(struct rec_column *cols, size_t n);
 
 /* Writes the per-UE rows of the replication (after sim_run). */
 int split_record_ues(struct split_model *m);
+
+/* The UE classes of a run (scenario s, inputs in): the table /classes (class, ues, fraction)
+ * and its attributes: `classes` (the devices joined by ','), `assignment` (the rule), and per
+ * class c `device_<c>`, `cost_table_<c>`, `cost_method_<c>` and `cost_source_<c>` (where its
+ * cost table came from). rec's error, or -ENOMEM. */
+int split_record_classes(struct rec *rec, const struct split_inputs *in, const struct scn *s);
+
+/* The devices of the classes joined by ',' (the `classes` attribute of /classes, /ues and
+ * /requests), malloc'd; NULL when out of memory. */
+char *split_class_names(const struct split_inputs *in, const struct scn *s);
 
 void split_release(struct split_model *m);
 
