@@ -184,6 +184,17 @@ int rread_attr_int64(struct rread *r, const char *object, const char *name, int6
     return 0;
 }
 
+/* Closes a dataset's dataspace, type and creation property list (those that were opened). */
+static void close_dataset_handles(hid_t space, hid_t type, hid_t dcpl)
+{
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+}
+
 /* Whether dataset d holds one integer or float value stored in this file: compact or contiguous,
  * without external storage (raw data in other files), not virtual (mapped from other files), not
  * chunked (a chunk may be far larger than the dataset). */
@@ -198,12 +209,7 @@ static bool scalar_dataset(hid_t d)
              (layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) &&
              H5Pget_external_count(dcpl) == 0;
     }
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
+    close_dataset_handles(s, t, dcpl);
     return ok;
 }
 
@@ -258,12 +264,7 @@ static bool column_dataset(hid_t d, size_t max, hsize_t *len)
             ok = H5Pget_chunk(dcpl, 1, &chunk) == 1 && chunk > 0 &&
                  chunk <= RREAD_CHUNK_MAX / sizeof(double);
     }
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
+    close_dataset_handles(s, t, dcpl);
     return ok;
 }
 
