@@ -27,6 +27,8 @@ static const struct cli_command commands[] = {
      "tell what a results file holds (complete? replications finished? tables, rows)"},
     {"recover", cmd_recover,
      "write what a killed or failed run recorded (its NAME.HOST.PID.part folder) as one file"},
+    {"summarize", cmd_summarize,
+     "a results file or campaign as one tidy table, a row per (point, policy, metric): CSV, JSON"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -38,7 +40,7 @@ static void print_usage(FILE *out)
                  "edge networks: a discrete-event core with per-entity random streams and\n"
                  "column-wise HDF5 results.\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'splitsim COMMAND --help' describes a command's options.\n"
                  "Exit status: 0 success, 1 run-time failure, 2 invalid input.\n");
 }

@@ -43,6 +43,7 @@ int cmd_sweep(int argc, char **argv, const struct cli_io *io);
 int cmd_tables(int argc, char **argv, const struct cli_io *io);
 int cmd_inspect(int argc, char **argv, const struct cli_io *io);
 int cmd_recover(int argc, char **argv, const struct cli_io *io);
+int cmd_summarize(int argc, char **argv, const struct cli_io *io);
 
 /* Prints d's messages to io->err and returns the status matching them: CLI_BAD_INPUT when
  * `bad_input` is set, CLI_FAILURE otherwise. */

@@ -1,6 +1,8 @@
 #include "results/rread.h"
+#include "results/h5compat.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -182,6 +184,17 @@ int rread_attr_int64(struct rread *r, const char *object, const char *name, int6
     return 0;
 }
 
+/* Closes a dataset's dataspace, type and creation property list (those that were opened). */
+static void close_dataset_handles(hid_t space, hid_t type, hid_t dcpl)
+{
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+}
+
 /* Whether dataset d holds one integer or float value stored in this file: compact or contiguous,
  * without external storage (raw data in other files), not virtual (mapped from other files), not
  * chunked (a chunk may be far larger than the dataset). */
@@ -196,12 +209,7 @@ static bool scalar_dataset(hid_t d)
              (layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) &&
              H5Pget_external_count(dcpl) == 0;
     }
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
+    close_dataset_handles(s, t, dcpl);
     return ok;
 }
 
@@ -235,4 +243,110 @@ bool rread_complete(const char *path, const char *hash)
     }
     rread_close(r);
     return ok;
+}
+
+/* Whether dataset d is a column rread_column may read: rank 1 of at most max values of the
+ * integer or float class, stored in this file, in chunks of at most RREAD_CHUNK_MAX bytes. Its
+ * length in *len. */
+static bool column_dataset(hid_t d, size_t max, hsize_t *len)
+{
+    hid_t s = H5Dget_space(d), t = H5Dget_type(d), dcpl = H5Dget_create_plist(d);
+    bool ok = s >= 0 && t >= 0 && dcpl >= 0 && H5Sget_simple_extent_type(s) == H5S_SIMPLE &&
+              H5Sget_simple_extent_ndims(s) == 1 && H5Sget_simple_extent_dims(s, len, NULL) == 1 &&
+              *len <= max;
+    if (ok) {
+        H5T_class_t cls = H5Tget_class(t);
+        H5D_layout_t layout = H5Pget_layout(dcpl);
+        ok = (cls == H5T_INTEGER || cls == H5T_FLOAT) && H5Pget_external_count(dcpl) == 0 &&
+             (layout == H5D_COMPACT || layout == H5D_CONTIGUOUS || layout == H5D_CHUNKED);
+        hsize_t chunk = 0;
+        if (ok && layout == H5D_CHUNKED)
+            ok = H5Pget_chunk(dcpl, 1, &chunk) == 1 && chunk > 0 &&
+                 chunk <= RREAD_CHUNK_MAX / sizeof(double);
+    }
+    close_dataset_handles(s, t, dcpl);
+    return ok;
+}
+
+int rread_column(struct rread *r, const char *path, size_t max, double **v, size_t *n)
+{
+    if (!hard_path(r->file, path))
+        return -1;
+    hid_t o = H5Oopen(r->file, path, H5P_DEFAULT);
+    if (o < 0)
+        return -1;
+    hsize_t len = 0;
+    double *out = NULL;
+    int rc = -1;
+    if (H5Iget_type(o) == H5I_DATASET && column_dataset(o, max, &len) &&
+        (out = malloc((len ? len : 1) * sizeof *out)) &&
+        (len == 0 || H5Dread(o, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0)) {
+        *v = out;
+        *n = (size_t)len;
+        out = NULL;
+        rc = 0;
+    }
+    free(out);
+    H5Oclose(o);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
+struct group_names {
+    char **v;
+    size_t n, seen, max;
+    bool failed;
+};
+
+static herr_t add_group(hid_t g, const char *name, const h5_link_info *info, void *data)
+{
+    struct group_names *gn = data;
+    if (gn->seen++ == gn->max) {
+        gn->failed = true;
+        return 1; /* stop */
+    }
+    if (info->type != H5L_TYPE_HARD)
+        return 0;
+    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    bool group = o >= 0 && H5Iget_type(o) == H5I_GROUP;
+    if (o >= 0)
+        H5Oclose(o);
+    if (!group)
+        return 0;
+    if (!(gn->v[gn->n] = strdup(name))) {
+        gn->failed = true;
+        return 1;
+    }
+    gn->n++;
+    return 0;
+}
+
+void rread_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int rread_groups(struct rread *r, const char *path, size_t max, char ***names, size_t *n)
+{
+    if (!hard_path(r->file, path))
+        return -1;
+    hid_t g = H5Oopen(r->file, path, H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    struct group_names gn = {.max = max, .v = calloc(max ? max : 1, sizeof(char *))};
+    hsize_t idx = 0;
+    bool ok = gn.v && H5Iget_type(g) == H5I_GROUP &&
+              h5_link_iterate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_group, &gn) >= 0 &&
+              !gn.failed;
+    H5Oclose(g);
+    H5Eclear2(H5E_DEFAULT);
+    if (!ok) {
+        rread_names_free(gn.v, gn.n);
+        return -1;
+    }
+    *names = gn.v;
+    *n = gn.n;
+    return 0;
 }

@@ -60,6 +60,27 @@ double rread_scalar(struct rread *r, const char *path);
 /* Whether an object exists at path, reached through hard links only ("/" always exists). */
 bool rread_exists(struct rread *r, const char *path);
 
+/* The longest chunk (bytes) of a column rread_column reads: a chunk is read whole, so a file that
+ * declares larger ones is refused rather than trusted with the memory. */
+#define RREAD_CHUNK_MAX ((size_t)64 << 20)
+
+/*
+ * A 1-D dataset (a table column) of the integer or float class as doubles: *v (malloc'd, the
+ * caller frees) and *n its length. Refused (-1, outputs untouched) when absent, reached through
+ * a link other than a hard one, not rank 1, longer than `max` values, stored in other files
+ * (external storage, virtual), chunked in chunks over RREAD_CHUNK_MAX bytes, or not readable
+ * (damaged, a filter this HDF5 lacks). 0 on success.
+ */
+int rread_column(struct rread *r, const char *path, size_t max, double **v, size_t *n);
+
+/*
+ * The names of the groups directly in group `path` reached by hard links, in name order:
+ * *names (malloc'd, each entry too; free with rread_names_free) and *n. -1 when `path` is not
+ * such a group or holds more than `max` links (outputs untouched); 0 on success (possibly none).
+ */
+int rread_groups(struct rread *r, const char *path, size_t max, char ***names, size_t *n);
+void rread_names_free(char **names, size_t n);
+
 /* True when `path` is a splitsim results file with complete = 1 whose scenario_hash equals
  * `hash` (NULL: any). */
 bool rread_complete(const char *path, const char *hash);

@@ -35,7 +35,23 @@ struct point_info {
     uint64_t replication;
     double *axis; /* [naxes]: the swept values (base units; index for choices and strings) */
     struct scn_list compete; /* its policy.compete (empty without a competition), owned */
+    int quality;             /* enum point_quality */
 };
+
+/* Where a point's quality comes from (the index's quality_assumed column). */
+enum point_quality {
+    QUALITY_NONE = -1,    /* its model computes no quality (model: queue) */
+    QUALITY_MEASURED = 0, /* llm.quality_table names a measured table */
+    QUALITY_ASSUMED = 1,  /* no table: the assumed parametric model (docs/TABLES.md) */
+};
+
+/* The quality source of scenario s (its own, never what a point file says). */
+static int quality_of(const struct scn *s)
+{
+    if (!s->catalog->model_reads(s->model, "llm.quality_table"))
+        return QUALITY_NONE;
+    return *s->llm.quality_table ? QUALITY_MEASURED : QUALITY_ASSUMED;
+}
 
 /* The points [from, to) of a sweep of n; p[i] is point from + i. */
 struct plan {
@@ -111,6 +127,7 @@ static int make_plan(const struct campaign *c, uint64_t from, uint64_t to, struc
         }
         snprintf(pl->p[i].hash, sizeof pl->p[i].hash, "%s", s.hash_hex);
         pl->p[i].replication = s.run.first_replication;
+        pl->p[i].quality = quality_of(&s);
         if (scn_list_copy(&pl->p[i].compete, &s.policy.compete) < 0) {
             scn_release(&s);
             plan_release(pl);
@@ -158,8 +175,7 @@ static int mkdir_p(const char *path)
 /* The argument vector of `splitsim run SCENARIO --point I -o OUT -q --set ...`. */
 /* Runs sweep point p into `out`, in this process, as `splitsim run --point p -o out -q` would;
  * prints its messages. The exit status of such a run. */
-static int run_point(const struct campaign *c, uint64_t p, const char *out,
-                     const struct run_io *io)
+static int run_point(const struct campaign *c, uint64_t p, const char *out, const struct run_io *io)
 {
     struct diag d;
     diag_init(&d);
@@ -203,8 +219,7 @@ static enum point_outcome point_outcome(bool ok, const struct run_io *io)
     return io->interrupt && *io->interrupt ? POINT_INTERRUPTED : POINT_FAILED;
 }
 
-static void progress_point(struct progress *pg, uint64_t p, enum point_outcome how,
-                           double seconds)
+static void progress_point(struct progress *pg, uint64_t p, enum point_outcome how, double seconds)
 {
     static const char *const said[] = {"done", "FAILED", "interrupted"};
     pg->done += how == POINT_DONE;
@@ -225,8 +240,7 @@ static void progress_point(struct progress *pg, uint64_t p, enum point_outcome h
     }
     double el = now_s() - pg->t0;
     double eta = finished ? el * (double)(pg->total - finished) / (double)finished : 0;
-    fprintf(pg->out,
-            "\r  points %" PRIu64 "/%" PRIu64 " done, %" PRIu64 " failed%s, ETA %.0f s   ",
+    fprintf(pg->out, "\r  points %" PRIu64 "/%" PRIu64 " done, %" PRIu64 " failed%s, ETA %.0f s   ",
             finished, pg->total, pg->failed, stopped, eta);
     fflush(pg->out);
 }
@@ -445,6 +459,10 @@ static const struct index_metric {
     {{"time_in_system_ci95_s", REC_FLOAT64, "s", "model: queue: its 95 % half-width"},
      "ci95_time_in_system_s"},
     {{"wait_mean_s", REC_FLOAT64, "s", "model: queue: mean wait"}, "mean_wait_s"},
+    {{"ci95_short", REC_INT64, "1",
+      "1: the point has one replication and it is too short for a valid batch-means interval "
+      "(its ci95 values are not to be trusted); 0: they are"},
+     "ci95_short"},
     {{"requests", REC_INT64, "1", "requests that arrived"}, "requests"},
     {{"evaluations", REC_INT64, "1", "true evaluations the policy paid for"}, "evaluations"},
 };
@@ -513,9 +531,44 @@ static int index_rows(struct rec_table *t, struct rread *r, const struct plan *p
             else
                 rec_set_double(t, 3 + pl->naxes + m, row->v[m]);
         }
+        rec_set_int64(t, 3 + pl->naxes + NMETRICS, pl->p[p].quality);
         rec_row_commit(t);
     }
     return 0;
+}
+
+/* Where each row's quality comes from (a point's scenario; root attribute quality_source). */
+static const struct rec_column quality_column = {
+    "quality_assumed", REC_INT64, "1",
+    "1: the point has no llm.quality_table, its quality (and what weighs it: reward, ranking) "
+    "is the ASSUMPTION of docs/TABLES.md; 0: a measured table; -1: its model has no quality"};
+
+/* The root attributes quality_source (ASSUMPTION when any point assumes its quality) and
+ * quality_assumed_points, over every point of the plan. */
+static void index_quality(struct rec *rec, const struct plan *pl)
+{
+    uint64_t assumed = 0, measured = 0;
+    for (uint64_t p = 0; p < pl->n; p++) {
+        assumed += pl->p[p].quality == QUALITY_ASSUMED;
+        measured += pl->p[p].quality == QUALITY_MEASURED;
+    }
+    char *text = NULL;
+    int rc = -1;
+    if (assumed)
+        rc = asprintf(&text,
+                      "ASSUMPTION: %" PRIu64 " of %" PRIu64 " points have no llm.quality_table, "
+                      "so their quality (and the rewards and rankings that weigh it) comes from "
+                      "the assumed parametric model of docs/TABLES.md (column quality_assumed; "
+                      "each point file's quality_source)",
+                      assumed, pl->n);
+    else if (measured)
+        rc = asprintf(&text, "measured: every point names an llm.quality_table (each point "
+                             "file's quality_source)");
+    else
+        rc = asprintf(&text, "none: the model computes no quality");
+    rec_attr_string(rec, "/", "quality_source", rc < 0 ? "?" : text);
+    rec_attr_int64(rec, "/", "quality_assumed_points", (int64_t)assumed);
+    free(text);
 }
 
 /* ---- /combinations: the replications of each combination of swept values, together -------- */
@@ -527,9 +580,12 @@ static const struct combination_metric {
     struct rec_column mean, ci;
 } combination_metrics[] = {
 #define CM(from, mean, ci, unit, what)                                                             \
-    {from,                                                                                         \
-     {mean, REC_FLOAT64, unit, "mean over the replications of each one's " what},                 \
-     {ci, REC_FLOAT64, unit, "95 % half-width: Student t over the replications' " what}}
+    {                                                                                              \
+        from, {mean, REC_FLOAT64, unit, "mean over the replications of each one's " what},         \
+        {                                                                                          \
+            ci, REC_FLOAT64, unit, "95 % half-width: Student t over the replications' " what       \
+        }                                                                                          \
+    }
     CM("reward_mean", "reward_mean", "reward_ci95", "1", "mean realised reward"),
     CM("quality_mean", "quality_mean", "quality_ci95", "1", "mean perplexity ratio"),
     CM("ttft_mean_s", "ttft_mean_s", "ttft_ci95_s", "s", "mean TTFT"),
@@ -597,16 +653,16 @@ static void combination_row(struct rec_table *t, const struct plan *pl,
         rec_set_double(t, c++, n ? sum / (double)n : (double)NAN);
         rec_set_double(t, c++, stats_halfwidth(v, n, 0.95)); /* NaN below two */
     }
+    rec_set_int64(t, c++, pl->p[p].quality); /* the same for every replication */
     rec_row_commit(t);
 }
 
 /* /combinations: one row per combination of swept values (points p / reps) and policy, over
  * the complete points in `rows` (in point order). 0 or -ENOMEM. */
-static int write_combinations(struct rec *rec, const struct plan *pl,
-                              const struct rec_column *axes, const struct index_rows *rows,
-                              uint64_t reps)
+static int write_combinations(struct rec *rec, const struct plan *pl, const struct rec_column *axes,
+                              const struct index_rows *rows, uint64_t reps)
 {
-    size_t ncols = 4 + pl->naxes + 2 * NCOMBINED;
+    size_t ncols = 4 + pl->naxes + 2 * NCOMBINED + 1;
     struct rec_column *cols = calloc(ncols, sizeof *cols);
     double *v = calloc(rows->n ? rows->n : 1, sizeof *v);
     if (!cols || !v) {
@@ -628,6 +684,7 @@ static int write_combinations(struct rec *rec, const struct plan *pl,
         cols[4 + pl->naxes + 2 * k] = combination_metrics[k].mean;
         cols[4 + pl->naxes + 2 * k + 1] = combination_metrics[k].ci;
     }
+    cols[ncols - 1] = quality_column;
     struct rec_table *t = NULL;
     rec_table_create(rec, "/combinations", cols, ncols, &t);
     for (size_t a = 0, b; t && a < rows->n; a = b) {
@@ -659,8 +716,8 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     free(path);
     if (rc < 0)
         return rc;
-    /* columns: point, policy, replication, axes..., metrics */
-    size_t ncols = 3 + pl->naxes + NMETRICS;
+    /* columns: point, policy, replication, axes..., metrics, quality_assumed */
+    size_t ncols = 3 + pl->naxes + NMETRICS + 1;
     struct rec_column *cols = calloc(ncols, sizeof *cols);
     char **names = calloc(pl->naxes ? pl->naxes : 1, sizeof *names);
     if (!cols || !names) {
@@ -685,6 +742,7 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     }
     for (size_t m = 0; m < NMETRICS; m++)
         cols[3 + pl->naxes + m] = metrics[m].col;
+    cols[ncols - 1] = quality_column;
     struct rec_table *t = NULL;
     rec_table_create(rec, "/summary", cols, ncols, &t);
     /* root attributes */
@@ -694,6 +752,7 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     rec_attr_string(rec, "/", "scenario", c->base->resolved);
     rec_attr_string(rec, "/", "scenario_file", c->scenario);
     rec_attr_int64(rec, "/", "points", (int64_t)pl->n);
+    index_quality(rec, pl);
     char *axes = NULL;
     size_t alen = 0;
     FILE *af = open_memstream(&axes, &alen);
@@ -740,17 +799,6 @@ static int write_index(const struct campaign *c, const struct plan *pl, struct d
     free(names);
     free(cols);
     return rc;
-}
-
-/* ---- Slurm ------------------------------------------------------------------------------- */
-
-/* True when s holds a control character (a newline would end a script's comment or command). */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
 }
 
 /* ---- the campaign's identity ---------------------------------------------------------------- */
@@ -899,24 +947,31 @@ static int campaign_claim(const struct campaign *c, struct diag *d)
 
 /* Writes DIR/campaign.h5 from the point files and says how many are complete; `rc` is the
  * run's status so far, returned unless the index fails or points are missing. */
-static int index_campaign(const struct campaign *c, const struct run_io *io, int rc,
-                          struct diag *d)
+static int index_campaign(const struct campaign *c, const struct run_io *io, int rc, struct diag *d)
 {
     uint64_t ncomplete = 0;
     struct plan all;
     int irc = make_plan(c, 0, c->sweep->points, &all, d);
+    uint64_t assumed = 0;
     if (irc == 0) {
         irc = write_index(c, &all, d, &ncomplete);
+        for (uint64_t p = 0; p < all.n; p++)
+            assumed += all.p[p].quality == QUALITY_ASSUMED;
         plan_release(&all);
     }
     if (irc < 0 && rc == 0)
         rc = irc;
     if (!c->quiet && irc == 0)
         fprintf(io->out,
-                "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign.h5\n",
+                "sweep: %" PRIu64 " of %" PRIu64 " points complete%s; index %s/campaign%s.h5\n",
                 ncomplete, c->sweep->points,
                 ncomplete == c->sweep->points ? "" : " (rerun the same command to finish)",
-                c->dir);
+                c->dir, ncomplete == c->sweep->points ? "" : ".incomplete");
+    if (!c->quiet && irc == 0 && assumed)
+        fprintf(io->out,
+                "  quality: ASSUMED parametric model at %" PRIu64 " of %" PRIu64 " points (no "
+                "llm.quality_table; docs/TABLES.md)\n",
+                assumed, c->sweep->points);
     if (rc == 0 && ncomplete < c->sweep->points)
         rc = -EIO;
     return rc;
@@ -925,7 +980,7 @@ static int index_campaign(const struct campaign *c, const struct run_io *io, int
 int campaign_run(const struct campaign *c, const struct run_io *io, struct diag *d)
 {
     int rc = 0;
-    if (has_control(c->dir)) {
+    if (diag_has_control(c->dir)) {
         diag_error(d, "-o: the folder name holds a control character (e.g. a newline); "
                       "choose a plain name");
         return RUN_BAD_INPUT;

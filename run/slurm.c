@@ -27,15 +27,6 @@ void slurm_options_release(struct slurm_options *o)
 
 /* ---- values ---------------------------------------------------------------------------- */
 
-/* True when s holds a control character (a newline would end a script's line). */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
 /* The digits at *s (1 to max_digits of them) into *v, moving *s past them. */
 static bool take_digits(const char **s, size_t max_digits, uint64_t *v)
 {
@@ -192,7 +183,7 @@ static void check_value(const char *option, const char *value, bool ok, const ch
 {
     if (!value || ok)
         return;
-    if (has_control(value))
+    if (diag_has_control(value))
         diag_error(d,
                    "--%s: expected %s, got a value holding a control character (e.g. a "
                    "newline, which would add a line to the job scripts)",
@@ -225,8 +216,8 @@ int slurm_options_check(struct slurm_options *o, struct diag *d)
                 d);
     for (size_t i = 0; i < o->nextra; i++) {
         const char *x = o->extra[i];
-        const char *hint = has_control(x) ? NULL : slurm_extra_reserved(x);
-        if (has_control(x))
+        const char *hint = diag_has_control(x) ? NULL : slurm_extra_reserved(x);
+        if (diag_has_control(x))
             check_value("sbatch", x, false, "one sbatch option, e.g. --gres=gpu:1", d);
         else if (x[0] != '-' || x[1] == '\0')
             diag_error(d,
@@ -363,14 +354,14 @@ static int resolve(const struct slurm_campaign *c, struct paths *p, struct diag 
     p->exe[n] = '\0';
     const char *all[] = {p->exe, p->scenario, p->dir};
     for (size_t i = 0; i < 3; i++)
-        if (has_control(all[i])) {
+        if (diag_has_control(all[i])) {
             diag_error(d,
                        "--slurm: the path '%s' holds a control character (e.g. a newline), which "
                        "a job script cannot carry safely; rename it",
                        all[i]);
             return -EINVAL;
         }
-    if (c->set_dir && has_control(c->set_dir)) {
+    if (c->set_dir && diag_has_control(c->set_dir)) {
         diag_error(d,
                    "--slurm: the path '%s' holds a control character (e.g. a newline), which "
                    "a job script cannot carry safely; rename it",
@@ -378,7 +369,7 @@ static int resolve(const struct slurm_campaign *c, struct paths *p, struct diag 
         return -EINVAL;
     }
     for (size_t i = 0; i < c->nsets; i++)
-        if (has_control(c->sets[i])) {
+        if (diag_has_control(c->sets[i])) {
             diag_error(d,
                        "--slurm: --set '%s' holds a control character; a job script cannot "
                        "carry it safely",

@@ -55,7 +55,9 @@ void scn_list_release(struct scn_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i]);
     free(l->v);
+    free(l->w);
     l->v = NULL;
+    l->w = NULL;
     l->n = 0;
 }
 
@@ -80,6 +82,13 @@ int scn_list_copy(struct scn_list *dst, const struct scn_list *src)
             scn_list_release(dst);
             return -ENOMEM;
         }
+    if (src->w && src->n) {
+        if (!(dst->w = malloc(src->n * sizeof *dst->w))) {
+            scn_list_release(dst);
+            return -ENOMEM;
+        }
+        memcpy(dst->w, src->w, src->n * sizeof *dst->w);
+    }
     return 0;
 }
 
@@ -241,37 +250,203 @@ static bool name_too_long(struct bind *b, const struct scn_field *f, const char 
     return true;
 }
 
-/* Binds list field f from a YAML sequence of names. */
+static void bind_scalar(struct bind *b, const struct scn_field *f, const char *path,
+                        const struct ynode *n, const struct ynode *where, void *base);
+
+/* One entry of a list as written: the node of its name, and of its weight (NULL: none). */
+struct list_entry {
+    const struct ynode *name, *weight;
+};
+
+/* "a sequence", "'x,y'": what an entry that is not a name is, for messages. */
+static const char *entry_shown(const struct ynode *it, char *buf, size_t size)
+{
+    char shown[DIAG_EXCERPT];
+    if (it->kind == YNODE_SCALAR)
+        snprintf(buf, size, "'%s'", diag_excerpt(it->text, shown, sizeof shown));
+    else
+        snprintf(buf, size, "a %s", ynode_kind_name(it->kind));
+    return buf;
+}
+
+/* Whether node n is a name a list holds (a non-empty string without ','). */
+static bool is_name(const struct ynode *n)
+{
+    return n->kind == YNODE_SCALAR && !strchr(n->text, ',') && *n->text &&
+           ynode_tag_allows(n, YTAG_STR);
+}
+
+/* Reads entry i (node it) of weighted list field f: a name, or a mapping {entry_key: NAME,
+ * weight_key: F} (the weight key optional). false with an error at the node. */
+static bool weighted_entry_read(struct bind *b, const struct scn_field *f, const char *path,
+                                size_t i, const struct ynode *it, const struct ynode *where,
+                                struct list_entry *e)
+{
+    char shown[DIAG_EXCERPT], got[DIAG_EXCERPT + 8];
+    *e = (struct list_entry){it, NULL};
+    if (it->kind == YNODE_MAP) {
+        e->name = NULL;
+        for (size_t k = 0; k + 1 < it->n; k += 2) {
+            const struct ynode *key = it->items[k], *v = it->items[k + 1];
+            if (strcmp(key->text, f->entry_key) == 0) {
+                e->name = v;
+            } else if (strcmp(key->text, f->weight_key) == 0) {
+                e->weight = v;
+            } else {
+                const char *names[] = {f->entry_key, f->weight_key};
+                const char *near = diag_nearest(key->text, names, 2);
+                diag_excerpt(key->text, shown, sizeof shown);
+                if (near)
+                    err_at(b, key, where, "%s[%zu]: unknown key '%s' (did you mean '%s'?)", path, i,
+                           shown, near);
+                else
+                    err_at(b, key, where, "%s[%zu]: unknown key '%s' (expected %s and %s)", path, i,
+                           shown, f->entry_key, f->weight_key);
+                return false;
+            }
+        }
+        if (!e->name) {
+            err_at(b, it, where, "%s[%zu]: missing key '%s' (expected {%s: NAME, %s: F})", path, i,
+                   f->entry_key, f->entry_key, f->weight_key);
+            return false;
+        }
+        if (!is_name(e->name)) {
+            err_at(b, e->name, where, "%s[%zu].%s: expected a name, got %s", path, i, f->entry_key,
+                   entry_shown(e->name, got, sizeof got));
+            return false;
+        }
+        return true;
+    }
+    if (!is_name(it)) {
+        err_at(b, it, where,
+               "%s: expected a list of names or of mappings {%s: NAME, %s: F}, got %s", path,
+               f->entry_key, f->weight_key, entry_shown(it, got, sizeof got));
+        return false;
+    }
+    return true;
+}
+
+/* The weights of a weighted list's entries e[0 .. n) (node n), into w: either every entry has
+ * one or none has (then w is left alone and false is returned without error); each a number in
+ * (0, 1]; together 1 within FIELD_WEIGHT_TOLERANCE. true when w holds them; an error sets
+ * *bad. */
+static bool weights_read(struct bind *b, const struct scn_field *f, const char *path,
+                         const struct ynode *n, const struct list_entry *e, double *w,
+                         const struct ynode *where, bool *bad)
+{
+    size_t with = 0;
+    for (size_t i = 0; i < n->n; i++)
+        with += e[i].weight != NULL;
+    if (with == 0)
+        return false;
+    if (with < n->n) { /* the first entry that differs from entry 0 */
+        size_t i = 1;
+        while ((e[i].weight != NULL) == (e[0].weight != NULL))
+            i++;
+        if (e[i].weight)
+            err_at(b, e[i].weight, where,
+                   "%s[%zu]: a %s, but %s[0] has none; expected a %s on every entry or on none",
+                   path, i, f->weight_key, path, f->weight_key);
+        else
+            err_at(b, n->items[i], where,
+                   "%s[%zu]: no %s, but %s[0] has one; expected a %s on every entry or on none",
+                   path, i, f->weight_key, path, f->weight_key);
+        *bad = true;
+        return false;
+    }
+    const struct scn_field weight = {.key = f->weight_key,
+                                     .type = FIELD_QUANTITY,
+                                     .dim = DIM_NONE,
+                                     .min = 0,
+                                     .min_exclusive = true,
+                                     .max = 1};
+    double sum = 0;
+    char shown[DIAG_EXCERPT];
+    for (size_t i = 0; i < n->n; i++) {
+        char *at = NULL;
+        if (asprintf(&at, "%s[%zu].%s", path, i, f->weight_key) < 0) {
+            err_at(b, n, where, "%s: out of memory", path);
+            *bad = true;
+            return false;
+        }
+        double v = 0;
+        size_t errors = b->errors;
+        const struct ynode *wn = e[i].weight;
+        if (wn->kind == YNODE_SCALAR && wn->quoted) /* a number, not the string "0.5" */
+            err_at(b, wn, where, "%s: expected a number in (0, 1], got the string '%s'", at,
+                   diag_excerpt(wn->text, shown, sizeof shown));
+        else
+            bind_scalar(b, &weight, at, wn, where, &v);
+        free(at);
+        if (b->errors > errors)
+            *bad = true;
+        w[i] = v;
+        sum += v;
+    }
+    if (!*bad && !(fabs(sum - 1) <= FIELD_WEIGHT_TOLERANCE)) {
+        char got[32]; /* 12 digits: 0.3 + 0.6 reads 0.9, 1 + 2e-9 still shows */
+        snprintf(got, sizeof got, "%.12g", sum);
+        err_at(b, n, where,
+               "%s: the %ss sum to %s; expected 1 (within " FIELD_WEIGHT_TOLERANCE_TEXT ")", path,
+               f->weight_key, got);
+        *bad = true;
+    }
+    return !*bad;
+}
+
+/* Binds list field f from a YAML sequence of names (a weighted list: or of mappings). */
 static void bind_list(struct bind *b, const struct scn_field *f, const char *path,
                       const struct ynode *n, const struct ynode *where, void *ptr)
 {
     char shown[DIAG_EXCERPT];
+    struct list_entry *e = calloc(n->n ? n->n : 1, sizeof *e);
+    double *w = f->weight_key ? calloc(n->n ? n->n : 1, sizeof *w) : NULL;
+    if (!e || (f->weight_key && !w)) {
+        err_at(b, n, where, "%s: out of memory", path);
+        goto out;
+    }
+    bool bad_entry = false; /* a weighted list's entries are each checked */
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *it = n->items[i];
-        if (it->kind != YNODE_SCALAR || strchr(it->text, ',') || !*it->text ||
-            !ynode_tag_allows(it, YTAG_STR)) {
+        if (f->weight_key) {
+            bad_entry |= !weighted_entry_read(b, f, path, i, it, where, &e[i]);
+            continue;
+        }
+        if (!is_name(it)) {
             err_at(b, it, where, "%s: expected a list of names, got %s%s%s", path,
                    it->kind == YNODE_SCALAR ? "'" : "a ",
                    it->kind == YNODE_SCALAR ? diag_excerpt(it->text, shown, sizeof shown)
                                             : ynode_kind_name(it->kind),
                    it->kind == YNODE_SCALAR ? "'" : "");
-            return;
+            goto out;
         }
+        e[i] = (struct list_entry){it, NULL};
     }
+    if (bad_entry)
+        goto out;
     size_t errors = b->errors;
     for (size_t i = 0; i < n->n; i++)
-        name_too_long(b, f, path, n->items[i]->text, strlen(n->items[i]->text), n->items[i], where);
-    if (b->errors > errors)
-        return;
+        name_too_long(b, f, path, e[i].name->text, strlen(e[i].name->text), e[i].name, where);
+    bool bad = b->errors > errors;
+    bool weighted = f->weight_key && weights_read(b, f, path, n, e, w, where, &bad);
+    if (bad)
+        goto out;
     struct scn_list l = {0};
     for (size_t i = 0; i < n->n; i++)
-        if (list_push(&l, n->items[i]->text, strlen(n->items[i]->text)) < 0) {
+        if (list_push(&l, e[i].name->text, strlen(e[i].name->text)) < 0) {
             scn_list_release(&l);
             err_at(b, n, where, "%s: out of memory", path);
-            return;
+            goto out;
         }
+    if (weighted && l.n) {
+        l.w = w;
+        w = NULL;
+    }
     scn_list_release(ptr);
     *(struct scn_list *)ptr = l;
+out:
+    free(e);
+    free(w);
 }
 
 /* Binds list field f from one scalar `text` (node n, NULL for the default): its names are
@@ -309,6 +484,12 @@ static void bind_scalar(struct bind *b, const struct scn_field *f, const char *p
     void *ptr = (char *)base + f->offset;
     if (n && n->kind == YNODE_SEQ && f->type == FIELD_LIST) {
         bind_list(b, f, path, n, where, ptr);
+        return;
+    }
+    if (n && n->kind != YNODE_SCALAR && f->type == FIELD_LIST && f->weight_key) {
+        err_at(b, n, where,
+               "%s: expected a list of names or of mappings {%s: NAME, %s: F}, got a %s", path,
+               f->entry_key, f->weight_key, ynode_kind_name(n->kind));
         return;
     }
     if (n && n->kind != YNODE_SCALAR) {
@@ -586,9 +767,11 @@ static bool needs_quotes(const char *s)
            strtod(s, NULL) != 0 || s[0] == '0';
 }
 
-static void emit_string(const char *s, FILE *out)
+/* Writes s as a YAML scalar; `flow`: inside a flow collection ([a, b], {k: v}), where the flow
+ * indicators end a plain scalar. */
+static void emit_scalar(const char *s, bool flow, FILE *out)
 {
-    if (!needs_quotes(s)) {
+    if (!needs_quotes(s) && !(flow && strpbrk(s, ",[]{}"))) {
         fputs(s, out);
         return;
     }
@@ -602,6 +785,11 @@ static void emit_string(const char *s, FILE *out)
             fputc(*c, out);
     }
     fputc('"', out);
+}
+
+static void emit_string(const char *s, FILE *out)
+{
+    emit_scalar(s, false, out);
 }
 
 void field_emit_value(const struct scn_field *f, const void *base, FILE *out)
@@ -632,7 +820,14 @@ void field_emit_value(const struct scn_field *f, const void *base, FILE *out)
         fputc('[', out);
         for (size_t i = 0; i < l->n; i++) {
             fputs(i ? ", " : "", out);
-            emit_string(l->v[i], out);
+            if (l->w && f->weight_key) {
+                field_format_number(l->w[i], num, sizeof num);
+                fprintf(out, "{%s: ", f->entry_key);
+                emit_scalar(l->v[i], true, out);
+                fprintf(out, ", %s: %s}", f->weight_key, num);
+            } else {
+                emit_scalar(l->v[i], true, out);
+            }
         }
         fputc(']', out);
         break;
@@ -722,7 +917,11 @@ void field_document(const struct scn_field *fields, const char *prefix, FILE *ou
             if (f->type == FIELD_QUANTITY)
                 snprintf(unit, sizeof unit, " [%s]",
                          *unit_dim_base(f->dim) ? unit_dim_base(f->dim) : "1");
-            fprintf(out, "| `%s` | %s%s | %s | %s | %s |\n", path, type, unit,
+            char weighted[96] = "";
+            if (f->type == FIELD_LIST && f->weight_key)
+                snprintf(weighted, sizeof weighted, ", or of {%s, %s} mappings", f->entry_key,
+                         f->weight_key);
+            fprintf(out, "| `%s` | %s%s%s | %s | %s | %s |\n", path, type, weighted, unit,
                     f->def ? f->def : "**required**", want ? want : "", f->doc);
             free(want);
         }

@@ -20,10 +20,19 @@
  * Its names are never cut: one longer than the field's name_max is an error at its
  * file:line:col naming the key, the name and the limit.
  *
+ * A weighted list (a FIELD_LIST with `entry_key` and `weight_key`, e.g. ues.classes with device
+ * and fraction) also takes mappings as its entries: {device: NAME, fraction: F}. Either every
+ * entry has a weight or none has (a mapping without the weight key is a plain name); weights are
+ * numbers in (0, 1] that sum to 1 within FIELD_WEIGHT_TOLERANCE. Each violation is an error at
+ * the offending node naming what was found and what was expected. A weighted list emits as
+ * [{device: a, fraction: 0.25}, {device: b, fraction: 0.75}] (shortest round-trip numbers), which
+ * binds back to the same list; an unweighted one emits as before, [a, b].
+ *
  * Invariants: a field without a default is required; every default in a table binds without
  * error (a unit test checks); a bound struct holds only validated values; a bound list's names
- * hold no ',' and are at most name_max bytes long; a list emits as [a, b] (the names joined by
- * ', '), which binds back to the same list unless a name is empty ("a,,b" binds; what a name
+ * hold no ',' and are at most name_max bytes long; a bound list's weights are NULL or n numbers
+ * in (0, 1] summing to 1 within FIELD_WEIGHT_TOLERANCE; a list emits as [a, b] (the names joined
+ * by ', '), which binds back to the same list unless a name is empty ("a,,b" binds; what a name
  * means is checked by the table's owner, and the scenario refuses an empty device or policy).
  */
 #ifndef SPLITSIM_SCN_FIELD_H
@@ -57,10 +66,16 @@ enum field_file {
     FIELD_NAME_OR_FILE, /* a catalogue name, else a file path */
 };
 
-/* A bound list of names: v[0 .. n), each owned (see field_release); {NULL, 0} when empty. */
+/* How far the weights of a weighted list may sum from 1. */
+#define FIELD_WEIGHT_TOLERANCE      1e-9
+#define FIELD_WEIGHT_TOLERANCE_TEXT "1e-9" /* the same, for messages */
+
+/* A bound list of names: v[0 .. n), each owned (see field_release); {NULL, 0} when empty. A
+ * weighted list's entries given with weights have w[0 .. n) (owned), else w is NULL. */
 struct scn_list {
     char **v;
     size_t n;
+    double *w;
 };
 
 struct scn_field {
@@ -74,8 +89,11 @@ struct scn_field {
     const char *const *choices;     /* FIELD_ENUM, NULL-terminated */
     const struct scn_field *fields; /* FIELD_SECTION */
     const char *doc;
-    size_t name_max; /* FIELD_LIST: the longest name accepted, in bytes (> 0) */
+    size_t name_max;      /* FIELD_LIST: the longest name accepted, in bytes (> 0) */
     enum field_file file; /* FIELD_STRING, FIELD_LIST: whether the text names files */
+    /* FIELD_LIST: a weighted list's entry keys ({entry_key: NAME, weight_key: F}); NULL: names
+     * only */
+    const char *entry_key, *weight_key;
 };
 
 /* A key removed from the schema: binding one is an error that says why and what replaces it. */
@@ -131,7 +149,7 @@ void field_value_release(const struct scn_field *f, void *value);
 /* Frees a list's names and clears it. */
 void scn_list_release(struct scn_list *l);
 
-/* Makes *dst a copy of src (names duplicated). 0, or -ENOMEM with *dst empty. */
+/* Makes *dst a copy of src (names and weights duplicated). 0, or -ENOMEM with *dst empty. */
 int scn_list_copy(struct scn_list *dst, const struct scn_list *src);
 
 /* The names joined by `sep` ("" for the empty list), malloc'd; NULL when out of memory. */

@@ -116,10 +116,15 @@ static const struct scn_field ues_fields[] = {
      .file = FIELD_NAME_OR_FILE,
      .name_max = SCN_MAX_PATH_NAME,
      .offset = offsetof(struct scn_ues, classes),
+     .entry_key = "device",
+     .weight_key = "fraction",
      .def = "",
-     .doc = "a mixed fleet: devices (names or files) given to the UEs in turn, UE u gets entry "
-            "u mod n; [] = every UE is ues.device; names (and files' resolved paths) of at "
-            "most " PATH_NAME_MAX_TEXT " bytes"},
+     .doc = "a mixed fleet of device classes (names or files): plain entries go to the UEs in "
+            "turn, UE u gets entry u mod n; entries {device: D, fraction: F} (F in (0, 1], "
+            "summing to 1; on every entry or none) give each class its largest-remainder share "
+            "of ues.count, interleaved so that every prefix of the UEs follows the mix "
+            "(docs/MODELS.md); [] = every UE is ues.device; names (and files' resolved paths) "
+            "of at most " PATH_NAME_MAX_TEXT " bytes"},
     {.key = "cost_table",
      .type = FIELD_STRING,
      .file = FIELD_FILE,

@@ -105,10 +105,12 @@ struct scn_llm {
 
 struct scn_ues {
     uint64_t count;
-    char *device;            /* catalogue name or device file (cost table derived) */
-    struct scn_list classes; /* devices of a mixed fleet: UE u has v[u % n]; none: ues.device */
-    char *cost_table;        /* file, or "" */
-    int mobility;            /* enum scn_mobility */
+    char *device; /* catalogue name or device file (cost table derived) */
+    /* devices of a mixed fleet, none: ues.device; without fractions (classes.w NULL) UE u has
+     * v[u % n], with them the classes' shares follow w (models/split: sim/apportion.h) */
+    struct scn_list classes;
+    char *cost_table; /* file, or "" */
+    int mobility;     /* enum scn_mobility */
     double speed_min_mps, speed_max_mps, pause_s;
     double tx_electric_dbm; /* electrical power drawn while transmitting */
     double rx_electric_dbm; /* electrical power drawn while receiving */

@@ -67,13 +67,17 @@ static int axes_read(const struct ynode *map, const char *section, struct sweep_
             rc = -EINVAL;
             continue;
         }
-        for (size_t j = 0; j < v->n; j++)
-            if (v->items[j]->kind != YNODE_SCALAR) {
-                diag_report(d, DIAG_ERROR, v->items[j]->src, v->items[j]->line, v->items[j]->col,
-                            "sweep.%s.%s: expected a list of single values, got a %s", section,
-                            k->text, ynode_kind_name(v->items[j]->kind));
-                rc = -EINVAL;
-            }
+        for (size_t j = 0; j < v->n; j++) {
+            const struct ynode *x = v->items[j];
+            if (x->kind == YNODE_SCALAR || (x->kind == YNODE_SEQ && f->type == FIELD_LIST))
+                continue; /* a list's value may be a sequence: [[a, b], [c]] */
+            diag_report(d, DIAG_ERROR, x->src, x->line, x->col,
+                        "sweep.%s.%s: expected a list of %s, got a %s", section, k->text,
+                        f->type == FIELD_LIST ? "values (each a name, \"a,b\" or a list [a, b])"
+                                              : "single values",
+                        ynode_kind_name(x->kind));
+            rc = -EINVAL;
+        }
         (*out)[(*n)++] = (struct sweep_axis){.path = k->text, .key = k, .values = v};
     }
     return rc;
@@ -217,6 +221,21 @@ const char *sweep_axis_path(const struct sweep *sw, size_t axis)
     return axis < sw->ngrid ? sw->grid[axis].path : sw->zip[axis - sw->ngrid].path;
 }
 
+/* Writes node n as flow YAML (a scalar as its text): a swept value for messages. */
+static void node_write(const struct ynode *n, FILE *f)
+{
+    if (n->kind == YNODE_SCALAR) {
+        fputs(n->text, f);
+        return;
+    }
+    fputc(n->kind == YNODE_MAP ? '{' : '[', f);
+    for (size_t i = 0; i < n->n; i++) {
+        fputs(i == 0 ? "" : n->kind == YNODE_MAP && i % 2 ? ": " : ", ", f);
+        node_write(n->items[i], f);
+    }
+    fputc(n->kind == YNODE_MAP ? '}' : ']', f);
+}
+
 static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *at, struct diag *d)
 {
     char *buf = NULL;
@@ -224,10 +243,17 @@ static void note_point(const struct sweep *sw, uint64_t p, const struct ynode *a
     FILE *f = open_memstream(&buf, &len);
     if (f) {
         for (size_t a = 0; a < sw->ngrid + sw->nzip; a++) {
-            char shown[DIAG_EXCERPT];
+            char shown[DIAG_EXCERPT], *value = NULL;
+            size_t vlen = 0;
+            FILE *vf = open_memstream(&value, &vlen);
+            if (vf) {
+                node_write(axis_value(sw, p, a), vf);
+                fclose(vf);
+            }
             fprintf(f, "%s%s=%s", a ? ", " : "",
                     a < sw->ngrid ? sw->grid[a].path : sw->zip[a - sw->ngrid].path,
-                    diag_excerpt(axis_value(sw, p, a)->text, shown, sizeof shown));
+                    value ? diag_excerpt(value, shown, sizeof shown) : "?");
+            free(value);
         }
         fclose(f);
     }

@@ -20,7 +20,9 @@
  * Z zip positions (1 without zip) and R replications.
  *
  * Invariants: an axis names a leaf key of the schema (not run.replications or
- * run.first_replication, which the sweep controls); lists are non-empty sequences of scalars;
+ * run.first_replication, which the sweep controls); lists are non-empty sequences of scalars
+ * (for a key that is a list, such as ues.classes, a value may also be a sequence: [[a, b],
+ * [{device: a, fraction: 0.3}, {device: b, fraction: 0.7}]]);
  * zip lists have equal lengths; the number of points is at most SWEEP_MAX_POINTS (a million:
  * beyond any campaign, and bounded so that validating every point stays around a second).
  */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,4 +191,77 @@ int unit_parse(const char *full, enum unit_dim dim, double *out, char **why)
         return fail(why, "expected a finite quantity, got '%s' (overflows)", text);
     *out = base == 0 ? 0 : base;
     return 0;
+}
+
+/* The display units of each dimension, largest first (unit_display). */
+static const struct {
+    enum unit_dim dim;
+    const char *name;
+    double factor;
+} display[] = {
+    {DIM_TIME, "h", 3600},
+    {DIM_TIME, "min", 60},
+    {DIM_TIME, "s", 1},
+    {DIM_TIME, "ms", 1e-3},
+    {DIM_TIME, "us", 1e-6},
+    {DIM_TIME, "ns", 1e-9},
+    {DIM_RATE, "/s", 1},
+    {DIM_RATE, "/min", 1.0 / 60},
+    {DIM_RATE, "/h", 1.0 / 3600},
+    {DIM_FREQUENCY, "GHz", 1e9},
+    {DIM_FREQUENCY, "MHz", 1e6},
+    {DIM_FREQUENCY, "kHz", 1e3},
+    {DIM_FREQUENCY, "Hz", 1},
+    {DIM_DISTANCE, "km", 1e3},
+    {DIM_DISTANCE, "m", 1},
+    {DIM_SPEED, "m/s", 1},
+    {DIM_SPEED, "km/h", 1 / 3.6},
+    {DIM_SIZE, "TB", 1e12},
+    {DIM_SIZE, "GB", 1e9},
+    {DIM_SIZE, "MB", 1e6},
+    {DIM_SIZE, "kB", 1e3},
+    {DIM_SIZE, "B", 1},
+    {DIM_BITRATE, "Gbit/s", 1e9},
+    {DIM_BITRATE, "Mbit/s", 1e6},
+    {DIM_BITRATE, "kbit/s", 1e3},
+    {DIM_BITRATE, "bit/s", 1},
+    {DIM_BYTERATE, "TB/s", 1e12},
+    {DIM_BYTERATE, "GB/s", 1e9},
+    {DIM_BYTERATE, "MB/s", 1e6},
+    {DIM_BYTERATE, "B/s", 1},
+    {DIM_FLOPRATE, "PFLOP/s", 1e15},
+    {DIM_FLOPRATE, "TFLOP/s", 1e12},
+    {DIM_FLOPRATE, "GFLOP/s", 1e9},
+    {DIM_FLOPRATE, "FLOP/s", 1},
+    {DIM_ENERGY, "kJ", 1e3},
+    {DIM_ENERGY, "J", 1},
+};
+#define NDISPLAY (sizeof display / sizeof display[0])
+
+/* Whether every value reads as 0, or as at least 1 exact to three decimals, in a unit of size f. */
+static bool display_fits(const double *v, size_t n, double f)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        double x = fabs(v[i]) / f, milli = x * 1000;
+        if (x == 0)
+            continue;
+        if (x < 1 - 1e-12 || fabs(milli - nearbyint(milli)) > 1e-9 * milli)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+const char *unit_display(enum unit_dim dim, const double *v, size_t n, double *factor)
+{
+    *factor = 1;
+    for (size_t i = 0; i < NDISPLAY; i++)
+        if (display[i].dim == dim && display_fits(v, n, display[i].factor)) {
+            *factor = display[i].factor;
+            return display[i].name;
+        }
+    return unit_dim_base(dim);
 }

@@ -14,6 +14,8 @@
 #ifndef SPLITSIM_SCN_UNITS_H
 #define SPLITSIM_SCN_UNITS_H
 
+#include <stddef.h>
+
 enum unit_dim {
     DIM_NONE,      /* dimensionless: plain number or % */
     DIM_TIME,      /* base s */
@@ -45,5 +47,17 @@ const char *unit_dim_units(enum unit_dim dim);
  * caller frees.
  */
 int unit_parse(const char *text, enum unit_dim dim, double *out, char **why);
+
+/*
+ * The unit in which a set of n values of dimension `dim` (in the base unit) reads best, for
+ * tables written for people and for pandas: the largest of the dimension's display units (from
+ * GHz down to Hz, h down to us, /s down to /h, km down to m, ...) in which every value is 0 or
+ * at least 1 in magnitude and exact to three decimals, so 5e6 Hz reads "5 MHz" (not "0.005 GHz"
+ * or "5000 kHz") and 0.1 /s reads "6 /min"; the base unit when no display unit fits, when every
+ * value is 0, and for the logarithmic dimensions (dBm, dBm/Hz, dB) and DIM_NONE ("" then). Sizes
+ * use the decimal units (kB, MB, GB, TB). *factor gets the unit's size in the base unit: a
+ * value reads base / *factor in it. Never NULL.
+ */
+const char *unit_display(enum unit_dim dim, const double *v, size_t n, double *factor);
 
 #endif

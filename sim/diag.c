@@ -348,6 +348,14 @@ const char *diag_nearest(const char *word, const char *const *candidates, size_t
     return best;
 }
 
+bool diag_has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 const char *diag_excerpt(const char *s, char *buf, size_t size)
 {
     size_t len = strlen(s);

@@ -103,6 +103,10 @@ void diag_sort(struct diag *d, size_t from);
  */
 const char *diag_excerpt(const char *s, char *buf, size_t size);
 
+/* Whether s holds an ASCII control character (below 0x20, or DEL): a name or value that would
+ * break a line of a message, a job script or a file listing. */
+bool diag_has_control(const char *s);
+
 /* The size of an excerpt buffer that keeps messages readable. */
 #define DIAG_EXCERPT 64
 

@@ -56,6 +56,25 @@ PY
 then ok "split run: warmup_s, measured, percentiles to the bit, their intervals, split range, ceiling"
 else fail "split run statistics"; fi
 
+# ---- one replication of an overloaded edge (TTFT grows all run): too short for a valid
+# batch-means interval, said on the console and in /summary; a calm run is long enough
+"$splitsim" run "$root/scenarios/default.yaml" --set run.duration=150s --set workload.rate=2 \
+    -o "$work/short.h5" >"$work/short.out" 2>&1 || fail "overloaded run"
+expect_grep "warning: the run is too short for a valid 95% CI of ttft_s" "$work/short.out" \
+    "a one-replication run too short for its interval says so"
+"$splitsim" run "$root/scenarios/default.yaml" -o "$work/calm.h5" >"$work/calm.out" 2>&1 ||
+    fail "calm run"
+if grep -q "too short" "$work/calm.out"; then fail "a calm 20-minute run warned of a short run"; fi
+if $py - "$work/short.h5" "$work/calm.h5" <<'PY'
+import sys, h5py
+short, calm = (h5py.File(f, "r")["summary"] for f in sys.argv[1:])
+assert short["ci95_short"][()] == 1 and short["ttft_s/ci95_short"][()] == 1
+assert calm["ci95_short"][()] == 0 and calm["ttft_s/ci95_short"][()] == 0
+assert 0 < calm["ttft_s/ci95"][()] < calm["ttft_s/mean"][()]
+PY
+then ok "ci95_short in /summary: 1 for the overloaded run, 0 for the calm one"
+else fail "ci95_short flags"; fi
+
 # ---- a competition: fixed, exhaustive and latency on three replications
 "$splitsim" run "$root/tests/scenarios/campaign.yaml" "${camp[@]}" -o "$work/c.h5" >"$work/c.out" 2>&1 ||
     { fail "competition run"; cat "$work/c.out"; }
@@ -186,7 +205,8 @@ for i in range(s["point"].size):
     g = f[f"policies/{f['competition'].attrs['policies'].split(',')[q]}/summary"]
     for col, path in (("ttft_p50_s", "ttft_s/p50"), ("ttft_p99_s", "ttft_s/p99"),
                       ("latency_p50_s", "latency_s/p50"), ("latency_p99_s", "latency_s/p99"),
-                      ("quality_ci95", "quality/ci95"), ("energy_ci95_j", "energy_j/ci95")):
+                      ("quality_ci95", "quality/ci95"), ("energy_ci95_j", "energy_j/ci95"),
+                      ("ci95_short", "ci95_short")):
         assert s[col][i] == g[path][()] or (np.isnan(s[col][i]) and np.isnan(g[path][()])), col
 # /combinations: mean and t interval over the replications of each combination and policy
 assert k["combination"].size == 4 * 3 and np.all(k["replications"] == 3)

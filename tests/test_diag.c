@@ -110,6 +110,20 @@ START_TEST(test_cap_bounds_memory)
 }
 END_TEST
 
+/* Control characters: every byte below 0x20 and DEL; not space, not UTF-8 (0xc3 0xa9 = e-acute). */
+START_TEST(test_has_control)
+{
+    ck_assert(!diag_has_control(""));
+    ck_assert(!diag_has_control("plain name, with spaces ~"));
+    ck_assert(!diag_has_control("caf\xc3\xa9"));
+    ck_assert(diag_has_control("two\nlines"));
+    ck_assert(diag_has_control("\ttab"));
+    ck_assert(diag_has_control("end\x7f"));
+    ck_assert(diag_has_control("\x01"));
+    ck_assert(!diag_has_control(" "));
+}
+END_TEST
+
 START_TEST(test_nearest)
 {
     const char *keys[] = {"policy", "seed", "duration", "replications"};
@@ -186,6 +200,7 @@ static Suite *diag_suite(void)
     tcase_add_test(tc, test_location_and_caret);
     tcase_add_test(tc, test_unreadable_file_still_prints_location);
     tcase_add_test(tc, test_cap_bounds_memory);
+    tcase_add_test(tc, test_has_control);
     tcase_add_test(tc, test_nearest);
     tcase_add_test(tc, test_other_files_quoted_once_and_cut);
     tcase_add_test(tc, test_quoting_bounded);

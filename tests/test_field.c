@@ -462,6 +462,204 @@ START_TEST(test_list_errors)
 }
 END_TEST
 
+/* A weighted list: mappings {device: NAME, fraction: F} with fractions on every entry, or on
+ * none (then it is the plain list it always was). */
+struct wcfg {
+    struct scn_list mix;
+};
+
+static const struct scn_field weighted_fields[] = {
+    {.key = "mix",
+     .type = FIELD_LIST,
+     .offset = offsetof(struct wcfg, mix),
+     .def = "",
+     .name_max = 8,
+     .entry_key = "device",
+     .weight_key = "fraction",
+     .doc = "a weighted mix"},
+    {0},
+};
+
+static size_t bind_mix_text(const char *text, struct wcfg *c, struct diag *d)
+{
+    ytree_release(&t);
+    ytree_init(&t);
+    ck_assert_int_eq(ytree_parse(&t, "w.yaml", text, strlen(text), &t.root, d), 0);
+    struct ynode where = {.src = "w.yaml", .line = 1, .col = 1};
+    return field_bind(weighted_fields, "", t.root, &where, c, NULL, NULL, NULL, d);
+}
+
+START_TEST(test_weighted_list_binding)
+{
+    struct diag d;
+    diag_init(&d);
+    struct wcfg c = {0};
+    static const struct {
+        const char *text;
+        size_t n;
+        const char *v[3];
+        double w[3]; /* all 0: no weights */
+        const char *emitted;
+    } cases[] = {
+        {"mix: [{device: a, fraction: 0.25}, {device: b, fraction: 75 %}]\n",
+         2,
+         {"a", "b"},
+         {0.25, 0.75},
+         "mix: [{device: a, fraction: 0.25}, {device: b, fraction: 0.75}]\n"},
+        {"mix:\n  - device: a\n    fraction: 0.1\n  - {fraction: 0.2, device: \"b c\"}\n"
+         "  - {device: a, fraction: 0.7}\n",
+         3,
+         {"a", "b c", "a"},
+         {0.1, 0.2, 0.7},
+         "mix: [{device: a, fraction: 0.1}, {device: b c, fraction: 0.2}, "
+         "{device: a, fraction: 0.7}]\n"},
+        /* one class takes everything; sums within 1e-9 of 1 are 1 */
+        {"mix: [{device: a, fraction: 1}]\n", 1, {"a"}, {1}, "mix: [{device: a, fraction: 1}]\n"},
+        {"mix: [{device: a, fraction: 0.3333333333}, {device: b, fraction: 0.6666666666}]\n",
+         2,
+         {"a", "b"},
+         {0.3333333333, 0.6666666666},
+         "mix: [{device: a, fraction: 0.3333333333}, {device: b, fraction: 0.6666666666}]\n"},
+        /* no fractions: the plain list, mappings or not */
+        {"mix: [{device: a}, b]\n", 2, {"a", "b"}, {0}, "mix: [a, b]\n"},
+        {"mix: a,b\n", 2, {"a", "b"}, {0}, "mix: [a, b]\n"},
+        /* flow indicators in a name are quoted inside the flow collection */
+        {"mix: [{device: \"x]\", fraction: 0.5}, {device: \"{y\", fraction: 0.5}]\n",
+         2,
+         {"x]", "{y"},
+         {0.5, 0.5},
+         "mix: [{device: \"x]\", fraction: 0.5}, {device: \"{y\", fraction: 0.5}]\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (int again = 0; again < 2; again++) {
+            /* the first time from the case's text, then from what that emitted */
+            char *out = again ? emitted(weighted_fields, &c) : NULL;
+            ck_assert_uint_eq(bind_mix_text(again ? out : cases[i].text, &c, &d), 0);
+            ck_assert_uint_eq(c.mix.n, cases[i].n);
+            for (size_t j = 0; j < cases[i].n; j++) {
+                ck_assert_str_eq(c.mix.v[j], cases[i].v[j]);
+                if (cases[i].w[0] > 0)
+                    ck_assert(c.mix.w[j] == cases[i].w[j]);
+            }
+            if (cases[i].w[0] == 0)
+                ck_assert_ptr_null(c.mix.w);
+            char *now = emitted(weighted_fields, &c);
+            ck_assert_str_eq(now, cases[i].emitted);
+            free(now);
+            free(out);
+        }
+    }
+    ck_assert_uint_eq(d.len, 0);
+    /* a copy keeps the weights, and releasing frees them */
+    ck_assert_uint_eq(bind_mix_text("mix: [{device: a, fraction: 0.4}, {device: b, "
+                                    "fraction: 0.6}]\n",
+                                    &c, &d),
+                      0);
+    struct scn_list copy;
+    ck_assert_int_eq(scn_list_copy(&copy, &c.mix), 0);
+    ck_assert(copy.w && copy.w[0] == 0.4 && copy.w[1] == 0.6 && copy.w != c.mix.w);
+    scn_list_release(&copy);
+    ck_assert_ptr_null(copy.w);
+    field_release(weighted_fields, &c);
+    ck_assert_ptr_null(c.mix.w);
+    diag_release(&d);
+}
+END_TEST
+
+/* What a weighted list refuses: each an error at the offending node's line and column, naming
+ * what was found and what was expected; the list keeps its old value. */
+START_TEST(test_weighted_list_errors)
+{
+    static const struct {
+        const char *text;
+        int line, col;
+        const char *message;
+    } cases[] = {
+        {"mix: [{device: a, fraction: 0.5}, {device: b, fraction: 0.4}]\n", 1, 6,
+         "mix: the fractions sum to 0.9; expected 1 (within 1e-9)"},
+        {"mix: [{device: a, fraction: 0.6}, {device: b, fraction: 0.4000001}]\n", 1, 6,
+         "mix: the fractions sum to 1.0000001; expected 1 (within 1e-9)"},
+        {"mix: [{device: a, fraction: -0.5}, {device: b, fraction: 0.5}]\n", 1, 29,
+         "mix[0].fraction: expected a number in (0, 1], got '-0.5'"},
+        {"mix: [{device: a, fraction: 0}, {device: b, fraction: 1}]\n", 1, 29,
+         "mix[0].fraction: expected a number in (0, 1], got '0'"},
+        {"mix: [{device: a, fraction: 1.5}]\n", 1, 29,
+         "mix[0].fraction: expected a number in (0, 1], got '1.5'"},
+        {"mix: [{device: a, fraction: nan}, {device: b, fraction: 0.5}]\n", 1, 29,
+         "mix[0].fraction: expected a finite decimal number, got 'nan'"},
+        {"mix: [{device: a, fraction: .inf}]\n", 1, 29,
+         "mix[0].fraction: expected a number, got '.inf'"},
+        {"mix: [{device: a, fraction: half}, {device: b, fraction: 0.5}]\n", 1, 29,
+         "mix[0].fraction: expected a number, got 'half'"},
+        {"mix: [{device: a, fraction: \"0.5\"}, {device: b, fraction: 0.5}]\n", 1, 29,
+         "mix[0].fraction: expected a number in (0, 1], got the string '0.5'"},
+        {"mix: [{device: a, fraction: !!str 1}]\n", 1, 29,
+         "mix[0].fraction: expected a number in (0, 1], got '1' tagged !!str"},
+        {"mix: [{device: a, fraction: [0.5]}, {device: b, fraction: 0.5}]\n", 1, 29,
+         "mix[0].fraction: expected a number in (0, 1], got a sequence"},
+        {"mix: [{device: a, fraction: 5 ms}]\n", 1, 29,
+         "mix[0].fraction: expected a number (%), got a time '5 ms'"},
+        /* mixed entries */
+        {"mix: [a, {device: b, fraction: 0.5}]\n", 1, 32,
+         "mix[1]: a fraction, but mix[0] has none; expected a fraction on every entry or on none"},
+        {"mix: [{device: a, fraction: 0.5}, b]\n", 1, 35,
+         "mix[1]: no fraction, but mix[0] has one; expected a fraction on every entry or on none"},
+        {"mix:\n  - {device: a, fraction: 0.5}\n  - {device: b, fraction: 0.25}\n"
+         "  - {device: c}\n",
+         4, 5,
+         "mix[2]: no fraction, but mix[0] has one; expected a fraction on every entry or on none"},
+        /* the entries' own shape */
+        {"mix: [{device: a, fracton: 1}]\n", 1, 19,
+         "mix[0]: unknown key 'fracton' (did you mean "
+         "'fraction'?)"},
+        {"mix: [{device: a, weight: 1}]\n", 1, 19,
+         "mix[0]: unknown key 'weight' (expected device and fraction)"},
+        {"mix: [{fraction: 1}]\n", 1, 7,
+         "mix[0]: missing key 'device' (expected {device: NAME, fraction: F})"},
+        {"mix: [{device: [a], fraction: 1}]\n", 1, 16,
+         "mix[0].device: expected a name, got a sequence"},
+        {"mix: [{device: \"a,b\", fraction: 1}]\n", 1, 16,
+         "mix[0].device: expected a name, got 'a,b'"},
+        {"mix: [{device: abcdefghi, fraction: 1}]\n", 1, 16,
+         "mix: expected names of at most 8 bytes, got 'abcdefghi' (9 bytes)"},
+        {"mix: [a, [b]]\n", 1, 10,
+         "mix: expected a list of names or of mappings {device: NAME, fraction: F}, got a "
+         "sequence"},
+        {"mix: {device: a, fraction: 1}\n", 1, 6,
+         "mix: expected a list of names or of mappings {device: NAME, fraction: F}, got a "
+         "mapping"},
+    };
+    struct wcfg c = {0};
+    struct diag d;
+    diag_init(&d);
+    ck_assert_uint_eq(bind_mix_text("mix: [{device: k, fraction: 1}]\n", &c, &d), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(bind_mix_text(cases[i].text, &c, &d) == 1, "case %zu: %zu errors", i, d.len);
+        ck_assert_uint_eq(d.len, 1);
+        ck_assert_str_eq(d.msgs[0].text, cases[i].message);
+        ck_assert_str_eq(d.msgs[0].file, "w.yaml");
+        ck_assert_msg(d.msgs[0].line == cases[i].line && d.msgs[0].col == cases[i].col,
+                      "case %zu at %d:%d, expected %d:%d", i, d.msgs[0].line, d.msgs[0].col,
+                      cases[i].line, cases[i].col);
+        ck_assert(c.mix.n == 1 && strcmp(c.mix.v[0], "k") == 0 && c.mix.w[0] == 1); /* kept */
+        diag_release(&d);
+        diag_init(&d);
+    }
+    diag_release(&d);
+    field_release(weighted_fields, &c);
+}
+END_TEST
+
+START_TEST(test_weighted_list_document_row)
+{
+    char *buf = documented(weighted_fields);
+    ck_assert_str_eq(buf,
+                     "| `mix` | list of names, or of {device, fraction} mappings |  | a string "
+                     "| a weighted mix |\n");
+    free(buf);
+}
+END_TEST
+
 START_TEST(test_list_document_row)
 {
     char *buf = documented(list_fields);
@@ -485,6 +683,9 @@ static Suite *field_suite(void)
     tcase_add_test(tc, test_number_format_round_trips);
     tcase_add_test(tc, test_list_binding);
     tcase_add_test(tc, test_list_name_too_long);
+    tcase_add_test(tc, test_weighted_list_binding);
+    tcase_add_test(tc, test_weighted_list_errors);
+    tcase_add_test(tc, test_weighted_list_document_row);
     tcase_add_test(tc, test_list_errors);
     tcase_add_test(tc, test_list_document_row);
     suite_add_tcase(s, tc);

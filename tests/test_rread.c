@@ -636,12 +636,106 @@ START_TEST(test_not_a_file)
 }
 END_TEST
 
+/* Columns: a table column rec wrote (chunked, compressed, int64 and float64) reads back whole;
+ * anything but a 1-D numeric column of at most `max` values stored in this file is refused, and
+ * so is a chunk larger than RREAD_CHUNK_MAX. Groups: the hard-linked groups of a group, in name
+ * order, and a limit on how many links are looked at. */
+START_TEST(test_columns_and_groups)
+{
+    struct diag d;
+    diag_init(&d);
+    struct rec *r = NULL;
+    struct rec_options o = {.chunk_rows = 4, .deflate_level = 6};
+    ck_assert_int_eq(rec_open(&r, fx.path, &o, &d), 0);
+    static const struct rec_column cols[] = {{"i", REC_INT64, "1", "an integer"},
+                                             {"x", REC_FLOAT64, "s", "a real"}};
+    struct rec_table *t = NULL;
+    ck_assert_int_eq(rec_table_create(r, "/t", cols, 2, &t), 0);
+    for (int k = 0; k < 11; k++) {
+        rec_set_int64(t, 0, 1000 - k);
+        rec_set_double(t, 1, k == 3 ? (double)NAN : 0.5 * k);
+        rec_row_commit(t);
+    }
+    rec_scalar_double(r, "/summary/b", "mean", "s", "test", 1);
+    rec_scalar_double(r, "/summary/a", "mean", "s", "test", 2);
+    rec_scalar_double(r, "/summary/c", "n", "1", "test", 3);
+    ck_assert_int_eq(rec_close(r, 1), 0);
+    diag_release(&d);
+
+    hid_t f = H5Fopen(fx.path, H5F_ACC_RDWR, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    craft_scalar_double(f, "/summary/scalar", 4.0); /* a dataset, not a group */
+    ck_assert(H5Lcreate_soft("/summary/a", f, "/summary/soft", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    hsize_t two[2] = {2, 2};
+    hid_t s2 = H5Screate_simple(2, two, NULL);
+    double four[4] = {1, 2, 3, 4};
+    craft_dataset(f, "/matrix", H5T_NATIVE_DOUBLE, s2, four);
+    H5Sclose(s2);
+    hid_t s1 = craft_space(3);
+    hid_t st = craft_vlen_string_type();
+    const char *strs[3] = {"a", "b", "c"};
+    craft_dataset(f, "/strings", st, s1, strs);
+    H5Tclose(st);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hsize_t chunk = (RREAD_CHUNK_MAX / sizeof(double)) + 1;
+    ck_assert(H5Pset_chunk(dcpl, 1, &chunk) >= 0);
+    ck_assert(H5Pset_deflate(dcpl, 1) >= 0); /* the one chunk written stays small on disk */
+    hsize_t three = 3, unlimited = H5S_UNLIMITED;
+    hid_t su = H5Screate_simple(1, &three, &unlimited);
+    craft_dataset_dcpl(f, "/big_chunks", H5T_NATIVE_DOUBLE, su, dcpl, four);
+    H5Sclose(su);
+    H5Pclose(dcpl);
+    H5Sclose(s1);
+    craft_close(f);
+
+    struct rread *rr = rread_open(fx.path);
+    ck_assert_ptr_nonnull(rr);
+    double *v = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(rread_column(rr, "/t/i", 100, &v, &n), 0);
+    ck_assert_uint_eq(n, 11);
+    ck_assert(v[0] == 1000 && v[10] == 990);
+    free(v);
+    ck_assert_int_eq(rread_column(rr, "/t/x", 11, &v, &n), 0);
+    ck_assert(v[2] == 1.0 && isnan(v[3]) && v[10] == 5.0);
+    free(v);
+    v = NULL;
+    n = 7;
+    static const char *const refused[] = {"/t/x/no",  "/t",          "/matrix",
+                                          "/strings", "/big_chunks", "/summary/a/mean",
+                                          "/nothing", "t/x"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        ck_assert_msg(rread_column(rr, refused[i], 100, &v, &n) < 0, "%s read", refused[i]);
+    ck_assert_int_lt(rread_column(rr, "/t/x", 10, &v, &n), 0); /* longer than max */
+    ck_assert_ptr_null(v);
+    ck_assert_uint_eq(n, 7);
+
+    char **names = NULL;
+    ck_assert_int_eq(rread_groups(rr, "/summary", 100, &names, &n), 0);
+    ck_assert_uint_eq(n, 3); /* not the scalar, not the soft link */
+    ck_assert_str_eq(names[0], "a");
+    ck_assert_str_eq(names[1], "b");
+    ck_assert_str_eq(names[2], "c");
+    rread_names_free(names, n);
+    ck_assert_int_eq(rread_groups(rr, "/summary/a", 100, &names, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    rread_names_free(names, n);
+    names = NULL;
+    ck_assert_int_lt(rread_groups(rr, "/summary", 4, &names, &n), 0); /* 5 links */
+    ck_assert_int_lt(rread_groups(rr, "/summary/scalar", 100, &names, &n), 0);
+    ck_assert_int_lt(rread_groups(rr, "/summary/soft", 100, &names, &n), 0);
+    ck_assert_ptr_null(names);
+    rread_close(rr);
+}
+END_TEST
+
 static Suite *rread_suite(void)
 {
     Suite *s = suite_create("rread");
     TCase *tc = tcase_create("read");
     tcase_add_checked_fixture(tc, make_scratch, remove_scratch);
     tcase_add_test(tc, test_rread);
+    tcase_add_test(tc, test_columns_and_groups);
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
     tcase_add_checked_fixture(tc, make_scratch, remove_scratch);

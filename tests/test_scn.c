@@ -462,6 +462,80 @@ START_TEST(test_lists_bound)
 }
 END_TEST
 
+/* ues.classes with fractions: bound with its weights, shown in the resolved text as mappings,
+ * which bind back to the same scenario (same hash); plain entries keep their text; --set gives
+ * a mix too, its errors at the override's column. */
+START_TEST(test_weighted_classes)
+{
+    struct loaded a, b;
+    load_ok(&a, &models_catalog,
+            "model: split\nrun: {duration: 1 s}\nues:\n  count: 8\n  classes:\n"
+            "    - {device: jetson-orin-nano, fraction: 75 %}\n"
+            "    - device: raspberry-pi-5\n      fraction: 0.25\n");
+    ck_assert_uint_eq(a.s.ues.classes.n, 2);
+    ck_assert(a.s.ues.classes.w && a.s.ues.classes.w[0] == 0.75 && a.s.ues.classes.w[1] == 0.25);
+    ck_assert_ptr_nonnull(strstr(a.s.resolved, "  classes: [{device: jetson-orin-nano, fraction: "
+                                               "0.75}, {device: raspberry-pi-5, fraction: "
+                                               "0.25}]\n"));
+    load_ok(&b, &models_catalog, a.s.resolved);
+    ck_assert_str_eq(a.s.resolved, b.s.resolved);
+    ck_assert_uint_eq(a.s.hash, b.s.hash);
+    loaded_release(&a);
+    loaded_release(&b);
+    /* another mix is another scenario */
+    load_ok(&a, &models_catalog,
+            "model: split\nrun: {duration: 1 s}\nues:\n  count: 8\n  classes:\n"
+            "    - {device: jetson-orin-nano, fraction: 0.5}\n"
+            "    - {device: raspberry-pi-5, fraction: 0.5}\n");
+    load_ok(&b, &models_catalog,
+            "model: split\nrun: {duration: 1 s}\nues:\n  count: 8\n  classes: "
+            "[jetson-orin-nano, raspberry-pi-5]\n");
+    ck_assert_uint_ne(a.s.hash, b.s.hash);
+    ck_assert_ptr_null(b.s.ues.classes.w);
+    loaded_release(&a);
+    loaded_release(&b);
+    /* --set */
+    char *path = source_path("scenarios/default.yaml");
+    struct scn_override ov[] = {
+        {"ues.classes=[{device: a100, fraction: 0.2}, {device: l4, fraction: 0.8}]"}};
+    ck_assert_int_eq(load_path(&a, path, ov, 1), 0);
+    ck_assert(a.s.ues.classes.n == 2 && a.s.ues.classes.w[1] == 0.8);
+    ck_assert_str_eq(a.s.ues.classes.v[1], "l4");
+    loaded_release(&a);
+    struct scn_override bad[] = {{"run.seed=2"},
+                                 {"ues.classes=[{device: a100, fraction: 0.2}, l4]"}};
+    ck_assert_int_lt(load_path(&a, path, bad, 2), 0);
+    ck_assert_uint_eq(a.d.len, 1);
+    expect_message(&a.d, 0, "--set", 2, 45,
+                   "ues.classes[1]: no fraction, but ues.classes[0] has one; expected a fraction "
+                   "on every entry or on none");
+    loaded_release(&a);
+    free(path);
+    /* in a file */
+    refuse_one(&models_catalog,
+               "model: split\nrun: {duration: 1 s}\nues:\n  classes:\n"
+               "    - {device: a100, fraction: 0.5}\n    - {device: l4, fraction: 0.4}\n",
+               "ues.classes: the fractions sum to 0.9; expected 1 (within 1e-9)", 5, 5);
+    refuse_one(&models_catalog,
+               "model: split\nrun: {duration: 1 s}\nues:\n  classes:\n"
+               "    - {device: a100, fraction: -0.5}\n    - {device: l4, fraction: 1}\n",
+               "ues.classes[0].fraction: expected a number in (0, 1], got '-0.5'", 5, 32);
+    /* the devices are checked as before, and a mixed fleet takes no ues.cost_table */
+    char *text = NULL, *table = source_path("scenarios/README.md"); /* any readable file */
+    ck_assert_int_gt(asprintf(&text,
+                              "model: split\nrun: {duration: 1 s}\nues:\n  cost_table: %s\n"
+                              "  classes: [{device: a100, fraction: 1}]\n",
+                              table),
+                     0);
+    refuse_one(&models_catalog, text,
+               "ues.classes: a mixed fleet derives its tables from the devices; expected no "
+               "ues.cost_table",
+               5, 12);
+    free(text);
+    free(table);
+}
+END_TEST
+
 START_TEST(test_list_name_too_long)
 {
     char name[SCN_MAX_POLICY_NAME + 2];
@@ -828,6 +902,7 @@ static Suite *scn_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_resolved_round_trip);
+    tcase_add_test(tc, test_weighted_classes);
     tcase_add_test(tc, test_default_scenario_file);
     tcase_add_test(tc, test_overrides);
     tcase_add_test(tc, test_cross_checks);

@@ -500,6 +500,52 @@ START_TEST(test_mixed_fleet)
 }
 END_TEST
 
+/* A weighted mix: 70 % and 30 % of 10 UEs are 7 and 3, in the order worked out by hand from the
+ * rule of sim/apportion.h (item 1: only class 0 is owed 1/2 or more; item 2: only class 1; ...;
+ * item 5: both are owed 1/2 and due at 5: the lower), whatever the seed; each UE's cost table is
+ * its class's. Plain entries stay u mod n. */
+START_TEST(test_weighted_fleet)
+{
+    static const uint32_t want[10] = {0, 1, 0, 0, 0, 1, 0, 0, 1, 0};
+    for (int seed = 1; seed <= 2; seed++) {
+        char *text = NULL;
+        ck_assert_int_ge(asprintf(&text,
+                                  "model: split\nrun: {duration: 10 s, seed: %d}\n"
+                                  "llm: {model: tinyllama-1.1b}\n"
+                                  "ues:\n  count: 10\n  classes:\n"
+                                  "    - {device: jetson-orin-nano, fraction: 0.7}\n"
+                                  "    - {device: raspberry-pi-5, fraction: 0.3}\n",
+                                  seed),
+                         0);
+        struct split_world w;
+        split_world_load(&w, text);
+        ck_assert_uint_eq(w.in.nclasses, 2);
+        ck_assert(w.in.class_ues[0] == 7 && w.in.class_ues[1] == 3);
+        ck_assert(w.in.class_fraction[0] == 0.7 && w.in.class_fraction[1] == 0.3);
+        for (uint32_t u = 0; u < 10; u++) {
+            ck_assert_uint_eq(w.in.ue_class[u], want[u]);
+            ck_assert_str_eq(split_ue_table(&w.in, u)->device,
+                             want[u] ? "raspberry-pi-5" : "jetson-orin-nano");
+        }
+        split_world_release(&w);
+        free(text);
+    }
+    struct split_world w;
+    split_world_load(&w, "model: split\nrun: {duration: 10 s}\nllm: {model: tinyllama-1.1b}\n"
+                         "ues: {count: 5, classes: [jetson-orin-nano, raspberry-pi-5, l4]}\n");
+    ck_assert(w.in.class_ues[0] == 2 && w.in.class_ues[1] == 2 && w.in.class_ues[2] == 1);
+    ck_assert(w.in.class_fraction[2] == 1.0 / 3);
+    for (uint32_t u = 0; u < 5; u++)
+        ck_assert_uint_eq(w.in.ue_class[u], u % 3);
+    split_world_release(&w);
+    split_world_load(&w, "model: split\nrun: {duration: 10 s}\nllm: {model: tinyllama-1.1b}\n"
+                         "ues: {count: 4}\n");
+    ck_assert(w.in.nclasses == 1 && w.in.class_ues[0] == 4 && w.in.class_fraction[0] == 1);
+    ck_assert_uint_eq(w.in.ue_class[3], 0);
+    split_world_release(&w);
+}
+END_TEST
+
 static Suite *split_suite(void)
 {
     Suite *s = suite_create("split");
@@ -514,6 +560,7 @@ static Suite *split_suite(void)
     tcase_add_test(tc, test_rare_arrivals);
     tcase_add_test(tc, test_mobility_runs);
     tcase_add_test(tc, test_mixed_fleet);
+    tcase_add_test(tc, test_weighted_fleet);
     tcase_add_test(tc, test_unrepresentable_time_stops_run);
     suite_add_tcase(s, tc);
     return s;

@@ -2,14 +2,19 @@
  * The split model's statistics (models/split/statistics.c) on made-up measured values, every
  * expected number worked out by hand in the comments: the percentile definition (linear
  * interpolation between order statistics, h = (n - 1) p: Hyndman and Fan's type 7); the pooled
- * mean and percentiles, the interval of the mean (t over replication means, or 20 batch means of
- * one replication) and the percentiles' intervals (t over the replications' own percentiles;
- * t(0.975; 1, 2, 4) = 12.706205, 4.302653, 2.776445); the requests at the quality ceiling; the
- * range of the chosen splits.
+ * mean and percentiles, the interval of the mean (t over replication means; with one replication
+ * the batch-means interval of sim/batchmeans, checked against the known variance of independent
+ * normal values and flagged too short on a strongly correlated AR(1) series) and the percentiles'
+ * intervals (t over the replications' own percentiles; t(0.975; 1, 2, 4)
+ * = 12.706205, 4.302653, 2.776445); the requests at the quality ceiling; the range of the chosen
+ * splits.
  */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "check_main.h"
 #include "models/split/split.h"
@@ -146,7 +151,7 @@ START_TEST(test_one_replication)
     struct split_stat st;
     ck_assert_int_eq(split_stat_compute(&m.res, SM_LATENCY, &st), 0);
     same("mean", st.mean, 3);
-    same("ci95", st.ci95, T4 * sqrt(0.5));
+    ck_assert_msg(st.ci95_short, "5 values are too short for a batch-means interval");
     same("p95", st.p95, 4.8);
     same("p50_ci95", st.p50_ci95, NAN);
     same("p95_ci95", st.p95_ci95, NAN);
@@ -156,6 +161,53 @@ START_TEST(test_one_replication)
     same("no mean", st.mean, NAN);
     same("no p99", st.p99, NAN);
     same("no p99 interval", st.p99_ci95, NAN);
+}
+END_TEST
+
+/* One replication of n values of metric k held in v (not copied). */
+static void one_replication(struct split_results *res, struct split_rep_totals *rep,
+                            enum split_metric k, double *v, size_t n)
+{
+    memset(res, 0, sizeof *res);
+    memset(rep, 0, sizeof *rep);
+    res->reps = rep;
+    res->nreps = 1;
+    res->metric[k] = (struct split_values){.v = v, .n = n, .cap = n};
+}
+
+/*
+ * One replication of 20000 independent N(0, 1) values: the batch-means half-width must be that
+ * of the mean of independent values, 1.96 / sqrt(20000) = 0.01386, up to the sampling error of
+ * a standard deviation estimated from 10-20 batches (chi-square with 9-19 degrees of freedom:
+ * within 0.55-1.45 of the truth with probability > 0.99) and the t quantile for that many
+ * batches (2.09-2.26 instead of 1.96); the run is long enough. An AR(1) series
+ * x_i = 0.999 x_{i-1} + e_i of 2000 values has a correlation time (about 2000 values) as long as
+ * the run: too short for any valid interval.
+ */
+START_TEST(test_one_replication_batch_means)
+{
+    enum { N = 20000, N_AR = 2000 };
+    static double v[N];
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    for (size_t i = 0; i < N; i++)
+        v[i] = gsl_ran_gaussian_ziggurat(g, 1.0);
+    struct split_results res;
+    struct split_rep_totals rep;
+    one_replication(&res, &rep, SM_TTFT, v, N);
+    struct split_stat st;
+    ck_assert_int_eq(split_stat_compute(&res, SM_TTFT, &st), 0);
+    double iid = 1.959964 / sqrt((double)N);
+    ck_assert_msg(!st.ci95_short, "20000 independent values are long enough");
+    ck_assert_msg(st.ci95 > 0.55 * iid && st.ci95 < 1.45 * 2.26 / 1.96 * iid,
+                  "ci95 %.5g, independent values' %.5g", st.ci95, iid);
+    double x = 0;
+    for (size_t i = 0; i < N_AR; i++)
+        v[i] = x = 0.999 * x + gsl_ran_gaussian_ziggurat(g, 1.0);
+    one_replication(&res, &rep, SM_TTFT, v, N_AR);
+    ck_assert_int_eq(split_stat_compute(&res, SM_TTFT, &st), 0);
+    ck_assert_msg(st.ci95_short, "AR(1) with phi 0.999 over 2000 values: too short");
+    gsl_rng_free(g);
 }
 END_TEST
 
@@ -199,6 +251,7 @@ static Suite *split_stats_suite(void)
     tcase_add_test(tc, test_three_replications);
     tcase_add_test(tc, test_replication_without_values);
     tcase_add_test(tc, test_one_replication);
+    tcase_add_test(tc, test_one_replication_batch_means);
     tcase_add_test(tc, test_at_ceiling);
     tcase_add_test(tc, test_chosen_range);
     suite_add_tcase(s, tc);

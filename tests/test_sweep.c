@@ -218,6 +218,66 @@ START_TEST(test_invalid_point_values)
 }
 END_TEST
 
+/* A list's axis may hold sequences, weighted mixes among them: each binds like the file's
+ * value; a bad mix is reported at its place with the point's values written out; a key that is
+ * not a list still takes single values only. */
+START_TEST(test_list_axis_sequences)
+{
+    const char *text = "model: split\nrun: {duration: 1 h}\n"
+                       "sweep:\n"
+                       "  grid:\n"
+                       "    ues.classes: [\"a100,l4\", [l4], [{device: a100, fraction: 0.3}, "
+                       "{device: l4, fraction: 0.7}]]\n";
+    struct loaded l;
+    ck_assert_int_eq(load(&l, text), 0);
+    ck_assert_uint_eq(l.sw.points, 3);
+    ck_assert_uint_eq(sweep_validate(&l.sw, &l.t, &l.base, &l.d), 0);
+    struct scn s;
+    ck_assert_int_eq(sweep_point(&l.sw, &l.t, 0, &s, &l.d), 0);
+    ck_assert(s.ues.classes.n == 2 && !s.ues.classes.w);
+    scn_release(&s);
+    ck_assert_int_eq(sweep_point(&l.sw, &l.t, 2, &s, &l.d), 0);
+    ck_assert(s.ues.classes.n == 2 && s.ues.classes.w && s.ues.classes.w[1] == 0.7);
+    ck_assert_ptr_nonnull(strstr(s.resolved, "classes: [{device: a100, fraction: 0.3}, "
+                                             "{device: l4, fraction: 0.7}]\n"));
+    char *def = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&def, &len);
+    ck_assert_int_eq(sweep_write_definition(&l.sw, &l.base, f), 0);
+    fclose(f);
+    ck_assert_str_eq(def, "sweep:\n  grid:\n    ues.classes: [[a100, l4], [l4], [{device: a100, "
+                          "fraction: 0.3}, {device: l4, fraction: 0.7}]]\n");
+    free(def);
+    scn_release(&s);
+    unload(&l);
+    text = "model: split\nrun: {duration: 1 h}\n"
+           "sweep:\n"
+           "  grid:\n"
+           "    ues.classes: [l4, [{device: a100, fraction: 0.3}, {device: l4, fraction: 0.6}]]\n";
+    ck_assert_int_eq(load(&l, text), 0);
+    ck_assert_uint_eq(sweep_validate(&l.sw, &l.t, &l.base, &l.d), 1);
+    ck_assert_uint_eq(l.d.len, 2);
+    ck_assert_str_eq(l.d.msgs[0].text,
+                     "ues.classes: the fractions sum to 0.9; expected 1 (within 1e-9)");
+    ck_assert_int_eq(l.d.msgs[0].line, 5);
+    ck_assert_int_eq(l.d.msgs[0].col, 23);
+    ck_assert_str_eq(l.d.msgs[1].text, "in sweep point 1 (ues.classes=[{device: a100, fraction: "
+                                       "0.3}, {device: l4, fraction: 0.6}])");
+    unload(&l);
+    text = "run: {duration: 1 h}\nsweep: {grid: {ues.count: [1, [2]]}}\n";
+    ck_assert_int_lt(load(&l, text), 0);
+    ck_assert_str_eq(l.d.msgs[0].text,
+                     "sweep.grid.ues.count: expected a list of single values, got a sequence");
+    unload(&l);
+    text = "model: split\nrun: {duration: 1 h}\nsweep: {grid: {ues.classes: [l4, {a: 1}]}}\n";
+    ck_assert_int_lt(load(&l, text), 0);
+    ck_assert_str_eq(l.d.msgs[0].text,
+                     "sweep.grid.ues.classes: expected a list of values (each a name, \"a,b\" or "
+                     "a list [a, b]), got a mapping");
+    unload(&l);
+}
+END_TEST
+
 /* More bad values than the message list holds: still invalid (the fuzzer found this). */
 START_TEST(test_many_bad_values_still_invalid)
 {
@@ -247,6 +307,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(tc, test_too_many_points);
     tcase_add_test(tc, test_invalid_point_values);
     tcase_add_test(tc, test_many_bad_values_still_invalid);
+    tcase_add_test(tc, test_list_axis_sequences);
     suite_add_tcase(s, tc);
     return s;
 }

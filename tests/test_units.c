@@ -102,6 +102,45 @@ START_TEST(test_dimension_names)
 }
 END_TEST
 
+/* The unit a column of swept values is shown in: the largest in which each reads >= 1 and exact to
+ * three decimals. */
+START_TEST(test_display_units)
+{
+    double f = 0;
+    const double bw[] = {5e6, 10e6, 20e6};
+    ck_assert_str_eq(unit_display(DIM_FREQUENCY, bw, 3, &f), "MHz");
+    ck_assert(f == 1e6);
+    const double khz[] = {180e3, 1.4e6};
+    ck_assert_str_eq(unit_display(DIM_FREQUENCY, khz, 2, &f), "kHz");
+    ck_assert(f == 1e3);
+    const double one_hz[] = {1e9, 1};
+    ck_assert_str_eq(unit_display(DIM_FREQUENCY, one_hz, 2, &f), "Hz");
+    const double rate[] = {0.1, 0.025};
+    ck_assert_str_eq(unit_display(DIM_RATE, rate, 2, &f), "/min");
+    ck_assert(fabs(0.025 / f - 1.5) < 1e-12);
+    const double third[] = {1.0 / 3};
+    ck_assert_str_eq(unit_display(DIM_RATE, third, 1, &f), "/min");
+    const double odd[] = {1.0 / 7}; /* no unit gives three exact decimals: the base unit */
+    ck_assert_str_eq(unit_display(DIM_RATE, odd, 1, &f), "/s");
+    ck_assert(f == 1);
+    const double times[] = {0.5, 2};
+    ck_assert_str_eq(unit_display(DIM_TIME, times, 2, &f), "ms");
+    const double minutes[] = {1800, 86400};
+    ck_assert_str_eq(unit_display(DIM_TIME, minutes, 2, &f), "min");
+    const double speed[] = {3 / 3.6, 0}; /* 3 km/h, and zero fits any unit */
+    ck_assert_str_eq(unit_display(DIM_SPEED, speed, 2, &f), "km/h");
+    const double zeros[] = {0, 0};
+    ck_assert_str_eq(unit_display(DIM_DISTANCE, zeros, 2, &f), "m");
+    ck_assert_str_eq(unit_display(DIM_DISTANCE, NULL, 0, &f), "m");
+    const double nan_and_km[] = {NAN, 2000};
+    ck_assert_str_eq(unit_display(DIM_DISTANCE, nan_and_km, 2, &f), "km");
+    const double power[] = {23, 20};
+    ck_assert_str_eq(unit_display(DIM_POWER, power, 2, &f), "dBm");
+    ck_assert(f == 1);
+    ck_assert_str_eq(unit_display(DIM_NONE, power, 2, &f), "");
+}
+END_TEST
+
 static Suite *units_suite(void)
 {
     Suite *s = suite_create("units");
@@ -109,6 +148,7 @@ static Suite *units_suite(void)
     tcase_add_test(tc, test_conversions);
     tcase_add_test(tc, test_bad_values);
     tcase_add_test(tc, test_dimension_names);
+    tcase_add_test(tc, test_display_units);
     suite_add_tcase(s, tc);
     return s;
 }

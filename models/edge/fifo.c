@@ -510,6 +510,10 @@ int fifo_record_summary(struct rec *r, const struct fifo_params *p, const struct
     rec_scalar_double(r, g, "mean_wait_s", "s", "mean over replications of the mean wait",
                       o->mean_wait_s);
     rec_scalar_double(r, g, "ci95_wait_s", "s", ci, o->ci95_wait_s);
+    rec_scalar_int64(r, g, "ci95_short", "1",
+                     "1: one replication, too short for a valid batch-means interval "
+                     "(interval_warning says why); 0: the ci95 values are valid",
+                     n == 1 && o->interval_short);
     rec_scalar_double(r, g, "prob_wait", "1", "fraction of requests that had to wait",
                       o->prob_wait);
     rec_scalar_double(r, g, "utilisation", "1", "server busy time over run length", o->utilisation);

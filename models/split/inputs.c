@@ -9,6 +9,7 @@
 
 #include "models/llm/derive.h"
 #include "models/llm/device.h"
+#include "sim/apportion.h"
 #include "sim/simtime.h"
 
 static void fill_channel(const struct scn *s, struct chan_params *up, struct chan_params *down)
@@ -221,6 +222,37 @@ static int load_table(struct cost_table *t, const struct scn *s, const struct ar
     return 0;
 }
 
+/* The class of every UE, each class's UEs and the share it was asked for (split.h). 0 or
+ * -ENOMEM. */
+static int assign_classes(struct split_inputs *in, const struct scn *s, struct diag *d)
+{
+    uint32_t n = in->nclasses, nues = in->par.nues;
+    const struct scn_list *classes = &s->ues.classes;
+    in->ue_class = calloc(nues ? nues : 1, sizeof *in->ue_class);
+    in->class_ues = calloc(n, sizeof *in->class_ues);
+    in->class_fraction = calloc(n, sizeof *in->class_fraction);
+    uint64_t *picks = calloc(n, sizeof *picks);
+    int rc = in->ue_class && in->class_ues && in->class_fraction && picks ? 0 : -ENOMEM;
+    if (rc == 0 && classes->w) { /* fractions: largest remainder, Tijdeman's order */
+        memcpy(in->class_fraction, classes->w, n * sizeof *in->class_fraction);
+        rc = apportion_counts(classes->w, n, nues, in->class_ues);
+        if (rc == 0)
+            rc = apportion_order(in->class_ues, n, in->ue_class, picks);
+    } else if (rc == 0) { /* one device, or plain entries in turn */
+        for (uint32_t c = 0; c < n; c++)
+            in->class_fraction[c] = 1.0 / n;
+        for (uint32_t u = 0; u < nues; u++)
+            in->class_ues[in->ue_class[u] = u % n]++;
+    }
+    free(picks);
+    if (rc == -ENOMEM)
+        diag_error(d, "out of memory");
+    else if (rc < 0) /* the scenario checked the fractions: a bug */
+        scn_error_at(s, d, "ues.classes", "ues.classes: cannot share %" PRIu32 " UEs (%s)", nues,
+                     strerror(-rc));
+    return rc;
+}
+
 int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d)
 {
     memset(in, 0, sizeof *in);
@@ -259,6 +291,8 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
         }
     }
     if (rc == 0)
+        rc = assign_classes(in, s, d);
+    if (rc == 0)
         rc = load_table(&in->edge_table, s, in->arch, "edge.cost_table", s->edge.cost_table,
                         "edge.device", s->edge.device, in->nlayers, d);
     if (rc == 0 && *s->llm.quality_table) {
@@ -294,8 +328,20 @@ int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag 
 
 const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue)
 {
-    uint32_t c = in->nclasses > 1 ? ue % in->nclasses : 0;
+    return split_class_table(in, in->ue_class[ue]);
+}
+
+const struct cost_table *split_class_table(const struct split_inputs *in, uint32_t c)
+{
     return c == 0 ? &in->ue_table : &in->ue_classes[c - 1];
+}
+
+const char *split_class_device(const struct split_inputs *in, const struct scn *s, uint32_t c)
+{
+    if (s->ues.classes.n)
+        return s->ues.classes.v[c];
+    /* with ues.cost_table, ues.device is not read: the table names its device */
+    return *in->par.ue_cost_table && in->ue_table.device ? in->ue_table.device : s->ues.device;
 }
 
 void split_inputs_release(struct split_inputs *in)
@@ -306,6 +352,9 @@ void split_inputs_release(struct split_inputs *in)
     for (uint32_t i = 1; in->ue_classes && i < in->nclasses; i++)
         cost_release(&in->ue_classes[i - 1]);
     free(in->ue_classes);
+    free(in->ue_class);
+    free(in->class_ues);
+    free(in->class_fraction);
     cost_release(&in->edge_table);
     if (in->have_qtable)
         qtable_release(&in->qtable);

@@ -12,6 +12,8 @@ const struct rec_column split_request_columns[RQ_COUNT_] = {
     [RQ_REPLICATION] = {"replication", REC_INT64, "1", "replication number"},
     [RQ_ID] = {"id", REC_INT64, "1", "request number within the replication, in arrival order"},
     [RQ_UE] = {"ue", REC_INT64, "1", "UE that sent the request"},
+    [RQ_CLASS] = {"class", REC_INT64, "1",
+                  "the UE's device class: a row of /classes (attribute classes names them)"},
     [RQ_SERVER] = {"server", REC_INT64, "1", "edge server (-1: split = L, no edge work)"},
     [RQ_SPLIT] = {"split", REC_INT64, "1", "k: decoder blocks run on the UE"},
     [RQ_STATUS] =
@@ -86,6 +88,8 @@ const size_t split_ts_cell_column_count = TSC_COUNT_;
 const struct rec_column split_ue_columns[UEC_COUNT_] = {
     [UEC_REPLICATION] = {"replication", REC_INT64, "1", "replication number"},
     [UEC_UE] = {"ue", REC_INT64, "1", "UE"},
+    [UEC_CLASS] = {"class", REC_INT64, "1",
+                   "its device class: a row of /classes (attribute classes names them)"},
     [UEC_REQUESTS] = {"requests", REC_INT64, "1", "requests the UE sent"},
     [UEC_ENERGY] = {"energy_j", REC_FLOAT64, "J", "energy the UE used (compute + radio)"},
     [UEC_DEPLETED] = {"depleted_s", REC_FLOAT64, "s", "time its battery ran out (NaN: never)"},
@@ -104,6 +108,7 @@ void split_write_request(struct split_model *m, const struct split_request *r, i
     rec_set_int64(t, RQ_REPLICATION, m->replication);
     rec_set_int64(t, RQ_ID, (int64_t)r->id);
     rec_set_int64(t, RQ_UE, r->ue);
+    rec_set_int64(t, RQ_CLASS, m->in->ue_class[r->ue]);
     rec_set_int64(t, RQ_SERVER, r->k == m->in->blocks ? -1 : (int64_t)r->server);
     rec_set_int64(t, RQ_SPLIT, r->k);
     rec_set_int64(t, RQ_STATUS, status);
@@ -230,6 +235,7 @@ int split_record_ues(struct split_model *m)
         const struct split_ue *ue = &m->ues[u];
         rec_set_int64(t, UEC_REPLICATION, m->replication);
         rec_set_int64(t, UEC_UE, u);
+        rec_set_int64(t, UEC_CLASS, m->in->ue_class[u]);
         rec_set_int64(t, UEC_REQUESTS, (int64_t)ue->requests);
         rec_set_double(t, UEC_ENERGY, ue->energy);
         rec_set_double(t, UEC_DEPLETED,
@@ -240,4 +246,64 @@ int split_record_ues(struct split_model *m)
             return -EIO;
     }
     return 0;
+}
+
+char *split_class_names(const struct split_inputs *in, const struct scn *s)
+{
+    char *names = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&names, &len);
+    if (!f)
+        return NULL;
+    for (uint32_t c = 0; c < in->nclasses; c++)
+        fprintf(f, "%s%s", c ? "," : "", split_class_device(in, s, c));
+    if (fclose(f) != 0) {
+        free(names);
+        return NULL;
+    }
+    return names;
+}
+
+int split_record_classes(struct rec *rec, const struct split_inputs *in, const struct scn *s)
+{
+    static const struct rec_column cols[] = {
+        {"class", REC_INT64, "1", "device class (the `class` of /ues and /requests)"},
+        {"ues", REC_INT64, "1", "its UEs"},
+        {"fraction", REC_FLOAT64, "1",
+         "the share of the UEs asked for: its ues.classes fraction; 1/n for plain entries (in "
+         "turn), 1 for one device"},
+    };
+    struct rec_table *t = NULL;
+    rec_table_create(rec, "/classes", cols, sizeof cols / sizeof cols[0], &t);
+    for (uint32_t c = 0; t && c < in->nclasses; c++) {
+        rec_set_int64(t, 0, c);
+        rec_set_int64(t, 1, (int64_t)in->class_ues[c]);
+        rec_set_double(t, 2, in->class_fraction[c]);
+        rec_row_commit(t);
+    }
+    char *names = split_class_names(in, s);
+    if (!names)
+        return -ENOMEM;
+    rec_attr_string(rec, "/classes", "classes", names);
+    free(names);
+    rec_attr_string(rec, "/classes", "assignment",
+                    s->ues.classes.w         ? "fractions: counts by the largest remainder, UEs in "
+                                               "Tijdeman's order (docs/MODELS.md)"
+                    : s->ues.classes.n       ? "in turn: UE u is of class u mod n"
+                    : *in->par.ue_cost_table ? "one device: ues.cost_table"
+                                             : "one device: ues.device");
+    for (uint32_t c = 0; c < in->nclasses; c++) {
+        const struct cost_table *ct = split_class_table(in, c);
+        const char *file = c == 0 && *in->par.ue_cost_table ? in->par.ue_cost_table : "";
+        char name[48];
+        snprintf(name, sizeof name, "device_%" PRIu32, c);
+        rec_attr_string(rec, "/classes", name, split_class_device(in, s, c));
+        snprintf(name, sizeof name, "cost_table_%" PRIu32, c);
+        rec_attr_string(rec, "/classes", name, file);
+        snprintf(name, sizeof name, "cost_method_%" PRIu32, c);
+        rec_attr_string(rec, "/classes", name, ct->method ? ct->method : "");
+        snprintf(name, sizeof name, "cost_source_%" PRIu32, c);
+        rec_attr_string(rec, "/classes", name, ct->source ? ct->source : "");
+    }
+    return rec_error(rec);
 }

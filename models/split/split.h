@@ -141,6 +141,11 @@ struct split_inputs {
     struct cost_table ue_table, edge_table; /* ue_table: UE class 0 */
     struct cost_table *ue_classes;          /* classes 1 .. nclasses - 1 (ues.classes) */
     uint32_t nclasses;                      /* >= 1 */
+    /* the fleet (docs/MODELS.md): UE u is of class ue_class[u] (without ues.classes: 0; plain
+     * entries: u mod n; with fractions: sim/apportion's counts and order) */
+    uint32_t *ue_class;     /* [par.nues] */
+    uint64_t *class_ues;    /* [nclasses]: its UEs */
+    double *class_fraction; /* [nclasses]: the share asked: its fraction; 1/n for plain entries */
     struct qtable qtable;
     bool have_qtable;
     const struct quality_model *assumed; /* used when there is no quality table */
@@ -155,6 +160,12 @@ struct split_inputs {
 
 /* The cost table of UE u (its class). */
 const struct cost_table *split_ue_table(const struct split_inputs *in, uint32_t ue);
+
+/* The cost table of class c (< in->nclasses), and the device the scenario names for it (a
+ * catalogue name or a resolved file path; without ues.classes ues.device, or with
+ * ues.cost_table the device that table names). */
+const struct cost_table *split_class_table(const struct split_inputs *in, uint32_t c);
+const char *split_class_device(const struct split_inputs *in, const struct scn *s, uint32_t c);
 
 /* 0, or -EINVAL / -ENOMEM with messages (positioned at the scenario key) in d. */
 int split_inputs_load(struct split_inputs *in, const struct scn *s, struct diag *d);
@@ -345,6 +356,16 @@ void split_decision_columns_free(struct rec_column *cols, size_t n);
 /* Writes the per-UE rows of the replication (after sim_run). */
 int split_record_ues(struct split_model *m);
 
+/* The UE classes of a run (scenario s, inputs in): the table /classes (class, ues, fraction)
+ * and its attributes: `classes` (the devices joined by ','), `assignment` (the rule), and per
+ * class c `device_<c>`, `cost_table_<c>`, `cost_method_<c>` and `cost_source_<c>` (where its
+ * cost table came from). rec's error, or -ENOMEM. */
+int split_record_classes(struct rec *rec, const struct split_inputs *in, const struct scn *s);
+
+/* The devices of the classes joined by ',' (the `classes` attribute of /classes, /ues and
+ * /requests), malloc'd; NULL when out of memory. */
+char *split_class_names(const struct split_inputs *in, const struct scn *s);
+
 void split_release(struct split_model *m);
 
 /* Table layouts. */
@@ -367,6 +388,7 @@ struct split_stat {
     uint64_t n;
     double mean, ci95, p50, p95, p99;
     double p50_ci95, p95_ci95, p99_ci95;
+    bool ci95_short; /* one replication too short for a valid batch-means ci95 (sim/batchmeans) */
 };
 
 /* Names, units and descriptions of the metrics (index = enum split_metric). */

@@ -45,6 +45,7 @@ enum split_request_column {
     RQ_REPLICATION,
     RQ_ID,
     RQ_UE,
+    RQ_CLASS,
     RQ_SERVER,
     RQ_SPLIT,
     RQ_STATUS,
@@ -106,6 +107,7 @@ enum split_ts_cell_column { TSC_REPLICATION, TSC_TIME, TSC_UPLINKS, TSC_REQUESTS
 enum split_ue_column {
     UEC_REPLICATION,
     UEC_UE,
+    UEC_CLASS,
     UEC_REQUESTS,
     UEC_ENERGY,
     UEC_DEPLETED,

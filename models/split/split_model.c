@@ -59,6 +59,9 @@ static size_t split_files(const struct scn *s, struct model_file *in, struct mod
     for (size_t i = 0; i < sizeof named / sizeof named[0] && n < MODEL_MAX_FILES; i++)
         if (named[i].path && *named[i].path && access(named[i].path, F_OK) == 0)
             in[n++] = named[i];
+    for (size_t i = 0; i < s->ues.classes.n && n < MODEL_MAX_FILES; i++) /* device files */
+        if (access(s->ues.classes.v[i], F_OK) == 0)
+            in[n++] = (struct model_file){"ues.classes", s->ues.classes.v[i], false};
     *out = (struct model_file){"policy.mbrl.weights_out", s->policy.mbrl.weights_out, false};
     return n;
 }
@@ -130,6 +133,7 @@ static void split_record_header(void *state, struct rec *rec)
     rec_attr_string(rec, "/", "quality_source", m->in.quality_source);
     rec_attr_string(rec, "/", "policy", m->policies);
     rec_attr_double(rec, "/", "warmup_s", m->in.par.warmup_s);
+    split_record_classes(rec, &m->in, m->scn); /* an error sticks in rec */
 }
 
 static void table(struct rec *rec, const char *group, const char *name,
@@ -138,6 +142,14 @@ static void table(struct rec *rec, const char *group, const char *name,
     char path[160];
     snprintf(path, sizeof path, "%s%s", group, name);
     rec_table_create(rec, path, cols, ncols, out);
+}
+
+/* The `classes` attribute (the devices of the `class` column) of table `name` under group. */
+static int name_classes(struct rec *rec, const char *group, const char *name, const char *names)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s%s", group, name);
+    return rec_attr_string(rec, path, "classes", names);
 }
 
 static int split_policy_begin(void *state, size_t p, struct rec *rec, const char *group)
@@ -168,6 +180,13 @@ static int split_policy_begin(void *state, size_t p, struct rec *rec, const char
                   &t->ts_snr);
     }
     table(rec, group, "/ues", split_ue_columns, split_ue_column_count, &t->ues);
+    char *names = split_class_names(&m->in, s);
+    if (!names)
+        return -ENOMEM;
+    name_classes(rec, group, "/ues", names);
+    if (t->requests)
+        name_classes(rec, group, "/requests", names);
+    free(names);
     return rec_error(rec);
 }
 
@@ -215,6 +234,24 @@ static struct compete_entry *competition_entries(const struct split_run *m)
     return e;
 }
 
+/* A warning naming the metrics whose one-replication interval is not valid (sim/batchmeans):
+ * their requests stayed correlated over every batch size the run allowed. */
+static void print_short_intervals(FILE *out, const struct split_stat *st,
+                                  const enum split_metric *shown, size_t n)
+{
+    size_t nshort = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!st[shown[i]].ci95_short || st[shown[i]].n == 0)
+            continue;
+        fprintf(out, "%s%s",
+                nshort++ ? ", " : "  warning: the run is too short for a valid 95% CI of ",
+                split_metric_info[shown[i]].name);
+    }
+    if (nshort)
+        fprintf(out, " (one replication: its batch means stay correlated; run longer or set "
+                     "run.replications >= 2)\n");
+}
+
 /* Summaries of every policy's run, and the competition table when there are several. */
 static int split_summary(void *state, struct rec *rec)
 {
@@ -238,6 +275,54 @@ static int split_summary(void *state, struct rec *rec)
     return rc;
 }
 
+/* `text` as lines of at most 100 columns, broken at spaces: "  " before the first, "    "
+ * before the others. */
+static void print_wrapped(FILE *out, const char *text)
+{
+    const size_t width = 100;
+    const char *indent = "  ";
+    while (*text) {
+        size_t room = width - strlen(indent), n = strlen(text);
+        if (n > room) {
+            n = room;
+            while (n > 0 && text[n] != ' ')
+                n--;
+            if (n == 0) /* one word longer than the line */
+                n = strcspn(text, " ");
+        }
+        fprintf(out, "%s%.*s\n", indent, (int)n, text);
+        text += n;
+        while (*text == ' ')
+            text++;
+        indent = "    ";
+    }
+}
+
+/* The fleet of a mixed run: each class's device, UEs and the share asked for (nothing for
+ * one device). */
+static void print_classes(FILE *out, const struct split_run *m)
+{
+    const struct split_inputs *in = &m->in;
+    const struct scn *s = m->scn;
+    if (in->nclasses < 2)
+        return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *t = open_memstream(&text, &len);
+    if (!t)
+        return;
+    fprintf(t, "UE classes (%s):", s->ues.classes.w ? "by fraction, docs/MODELS.md" : "in turn");
+    for (uint32_t c = 0; c < in->nclasses; c++) {
+        fprintf(t, "%s %" PRIu32 " = %s: %" PRIu64 " UE(s)", c ? ";" : "", c,
+                split_class_device(in, s, c), in->class_ues[c]);
+        if (s->ues.classes.w)
+            fprintf(t, ", fraction %g", in->class_fraction[c]);
+    }
+    if (fclose(t) == 0)
+        print_wrapped(out, text);
+    free(text);
+}
+
 static void print_one(FILE *out, const char *file, const struct split_run *m, uint64_t events,
                       double wall)
 {
@@ -258,13 +343,13 @@ static void print_one(FILE *out, const char *file, const struct split_run *m, ui
             "splitsim run: %s split after block %" PRIu64 " of %" PRIu32
             " (%s hidden state); %" PRIu64 " UE(s) on ",
             s->llm.model, s->split.layer, in->blocks, prec[s->split.precision], s->ues.count);
-    if (in->nclasses > 1) /* a mixed fleet: its devices as ues.classes lists them */
-        for (size_t i = 0; i < s->ues.classes.n; i++)
-            fprintf(out, "%s%s", i ? "," : "", s->ues.classes.v[i]);
+    if (in->nclasses > 1) /* a mixed fleet: the next line shows it */
+        fprintf(out, "%" PRIu32 " device classes", in->nclasses);
     else
         fputs(in->ue_table.device, out);
     fprintf(out, ", %" PRIu64 " edge server(s) %s; %s channel\n", s->edge.servers,
             in->edge_table.device, chan[s->channel.model]);
+    print_classes(out, m);
     fprintf(out,
             "  %" PRIu64 " replication(s) from %" PRIu64 ", seed %" PRIu64 ", %" PRIu64
             " requests (%" PRIu64 " measured after warm-up, %" PRIu64 " refused, %" PRIu64
@@ -289,6 +374,7 @@ static void print_one(FILE *out, const char *file, const struct split_run *m, ui
         fprintf(out, "  %-26s %11.4g %11.3g %11.4g %11.4g %11.4g\n", name, x->mean, x->ci95, x->p50,
                 x->p95, x->p99);
     }
+    print_short_intervals(out, st, shown, sizeof shown / sizeof shown[0]);
     fprintf(out, "  quality: %s\n",
             in->have_qtable ? in->quality_source
                             : "ASSUMED parametric model (no measured "
@@ -339,29 +425,6 @@ static void print_ranked(FILE *out, const struct compete_entry *e, size_t n)
                     e[i].name, rw, vb, tie[e[i].tie + 1], st[SM_QUALITY].mean, t1, t2, t3, en,
                     e[i].evaluations);
         }
-}
-
-/* `text` as lines of at most 100 columns, broken at spaces: "  " before the first, "    "
- * before the others. */
-static void print_wrapped(FILE *out, const char *text)
-{
-    const size_t width = 100;
-    const char *indent = "  ";
-    while (*text) {
-        size_t room = width - strlen(indent), n = strlen(text);
-        if (n > room) {
-            n = room;
-            while (n > 0 && text[n] != ' ')
-                n--;
-            if (n == 0) /* one word longer than the line */
-                n = strcspn(text, " ");
-        }
-        fprintf(out, "%s%.*s\n", indent, (int)n, text);
-        text += n;
-        while (*text == ' ')
-            text++;
-        indent = "    ";
-    }
 }
 
 /* The quality ceiling's share in the ranking (a note, or a warning when it decides it), and a
@@ -425,6 +488,7 @@ static void print_competition(FILE *out, const struct split_run *m)
             "that interval contains 0%s\n",
             m->nruns, o.compared, m->scn->run.replications,
             o.compared < 2 ? " (needs 2+ replications: '-')" : "");
+    print_classes(out, m);
     print_ranked(out, e, m->nruns);
     for (size_t i = 0; i < m->nruns; i++) {
         if (isnan(e[i].regret) || strcmp(e[i].name, "exhaustive") == 0)
@@ -476,8 +540,8 @@ static void split_release_run(void *state)
 /* What the split model reads: every section, but not the queue model's service law (the edge
  * servers' times come from the cost tables). */
 static const char *const split_reads[] = {
-    "model", "run.",  "llm.",     "ues.",  "workload.", "edge.",
-    "cell.", "channel.", "split.", "policy.", "reward.", "recording.", NULL};
+    "model",    "run.",   "llm.",    "ues.",    "workload.",  "edge.", "cell.",
+    "channel.", "split.", "policy.", "reward.", "recording.", NULL};
 static const char *const split_ignores[] = {"edge.service", "edge.service_time", NULL};
 
 const struct model_type model_split = {

@@ -1,6 +1,7 @@
 /* The split model's statistics: every measured request's metric values, their exact
  * percentiles and confidence intervals, and /summary. */
 #include "models/split/split_internal.h"
+#include "sim/batchmeans.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -112,30 +113,29 @@ int split_stat_compute(const struct split_results *res, enum split_metric k, str
     if (v->n == 0)
         return 0;
     out->mean = gsl_stats_mean(v->v, 1, v->n);
-    /* interval: replication means, or 20 batch means of the one replication */
-    size_t groups = res->nreps >= 2 ? res->nreps : 20;
-    double *means = calloc(groups, sizeof *means);
     double *sorted = malloc(v->n * sizeof *sorted);
+    double *means = calloc(res->nreps ? res->nreps : 1, sizeof *means);
     if (!means || !sorted) {
         free(means);
         free(sorted);
         return -ENOMEM;
     }
-    size_t ng = 0;
-    for (size_t g = 0; g < groups; g++) {
-        size_t a, b;
-        if (res->nreps >= 2) {
+    if (res->nreps >= 2) { /* interval: Student t over the replications' means */
+        size_t ng = 0;
+        for (size_t g = 0; g < res->nreps; g++) {
+            size_t a, b;
             rep_range(res, k, g, &a, &b);
-        } else {
-            a = v->n * g / groups;
-            b = v->n * (g + 1) / groups;
+            if (b > a)
+                means[ng++] = gsl_stats_mean(v->v + a, 1, b - a);
         }
-        if (b > a)
-            means[ng++] = gsl_stats_mean(v->v + a, 1, b - a);
-    }
-    out->ci95 = stats_halfwidth(means, ng, 0.95);
-    if (res->nreps >= 2)
+        out->ci95 = stats_halfwidth(means, ng, 0.95);
         percentile_intervals(res, k, sorted, means, out);
+    } else { /* one replication: batch means of its requests in the order they finished */
+        struct bm_result bm;
+        bm_analyse(v->v, v->n, 0.95, &bm);
+        out->ci95 = isfinite(bm.halfwidth) ? bm.halfwidth : (double)NAN;
+        out->ci95_short = bm.short_run;
+    }
     memcpy(sorted, v->v, v->n * sizeof *sorted);
     gsl_sort(sorted, 1, v->n);
     out->p50 = split_percentile_sorted(sorted, v->n, 0.50);
@@ -228,6 +228,7 @@ int split_record_summary(struct rec *r, const char *group, const struct split_in
     rec_attr_string(r, g, "edge_cost_table",
                     *in->par.edge_cost_table ? in->par.edge_cost_table : in->edge_table.source);
     rec_attr_double(r, g, "quality_ceiling", in->quality_ceiling);
+    bool any_short = false;
     for (int k = 0; k < SM_COUNT_; k++) {
         if (split_stat_compute(res, (enum split_metric)k, &stats[k]) < 0)
             return -ENOMEM;
@@ -237,10 +238,17 @@ int split_record_summary(struct rec *r, const char *group, const struct split_in
         const struct split_stat *st = &stats[k];
         rec_scalar_int64(r, sub, "n", "1", "measured requests with a value", (int64_t)st->n);
         rec_scalar_double(r, sub, "mean", u, split_metric_info[k].description, st->mean);
-        rec_scalar_double(r, sub, "ci95", u,
-                          "95 % confidence half-width of the mean (t over replication means, or "
-                          "20 batch means of one replication)",
-                          st->ci95);
+        rec_scalar_double(
+            r, sub, "ci95", u,
+            "95 % confidence half-width of the mean (Student t over replication means, "
+            "or with one replication batch means of its requests in the order they "
+            "finished, batches chosen from the data: sim/batchmeans.h)",
+            st->ci95);
+        rec_scalar_int64(r, sub, "ci95_short", "1",
+                         "1: one replication too short for a valid batch-means ci95 (its "
+                         "batch means stayed correlated); always 0 over replications",
+                         st->ci95_short);
+        any_short |= st->ci95_short;
         rec_scalar_double(r, sub, "p50", u, "median (percentile: docs/RESULTS.md)", st->p50);
         rec_scalar_double(r, sub, "p95", u, "95th percentile", st->p95);
         rec_scalar_double(r, sub, "p99", u, "99th percentile", st->p99);
@@ -251,5 +259,9 @@ int split_record_summary(struct rec *r, const char *group, const struct split_in
         rec_scalar_double(r, sub, "p95_ci95", u, half, st->p95_ci95);
         rec_scalar_double(r, sub, "p99_ci95", u, half, st->p99_ci95);
     }
+    rec_scalar_int64(r, g, "ci95_short", "1",
+                     "1: some metric's ci95_short is 1 (one replication too short for a valid "
+                     "batch-means interval); 0: every ci95 is valid",
+                     any_short);
     return rec_error(r);
 }
