@@ -177,8 +177,18 @@ static char *describe(const struct scn_field *f)
 struct bind {
     struct diag *d;
     struct field_origins *origins;
+    const struct field_retired *retired;
     size_t errors;
 };
+
+const struct field_retired *field_find_retired(const struct field_retired *retired,
+                                               const char *path)
+{
+    for (const struct field_retired *r = retired; r && r->path; r++)
+        if (strcmp(r->path, path) == 0)
+            return r;
+    return NULL;
+}
 
 __attribute__((format(printf, 4, 5))) static void
 err_at(struct bind *b, const struct ynode *n, const struct ynode *fallback, const char *fmt, ...)
@@ -614,6 +624,13 @@ static void bind_section(struct bind *b, const struct scn_field *fields, const c
                 known = strcmp(*s, k->text) == 0;
             if (known)
                 continue;
+            char *full = join(prefix, k->text);
+            const struct field_retired *gone = full ? field_find_retired(b->retired, full) : NULL;
+            if (gone)
+                err_at(b, k, where, "%s: removed: %s", full, gone->why);
+            free(full);
+            if (gone)
+                continue;
             const char *names[64];
             size_t nn = 0;
             for (const struct scn_field *f = fields; f->key && nn < 64; f++)
@@ -676,9 +693,10 @@ size_t field_bind_one(const struct scn_field *f, const char *path, const struct 
 
 size_t field_bind(const struct scn_field *fields, const char *prefix, const struct ynode *map,
                   const struct ynode *where, void *base, const char *const *skip,
-                  struct field_origins *origins, struct diag *d)
+                  const struct field_retired *retired, struct field_origins *origins,
+                  struct diag *d)
 {
-    struct bind b = {.d = d, .origins = origins};
+    struct bind b = {.d = d, .origins = origins, .retired = retired};
     bind_section(&b, fields, prefix, map, where, base, skip);
     return b.errors;
 }

@@ -96,6 +96,12 @@ struct scn_field {
     const char *entry_key, *weight_key;
 };
 
+/* A key removed from the schema: binding one is an error that says why and what replaces it. */
+struct field_retired {
+    const char *path; /* full key path, e.g. "channel.coherence" */
+    const char *why;
+};
+
 /* Where a bound value came from (its node, NULL for a default), by full key path. */
 struct field_origin {
     char *path;
@@ -115,11 +121,18 @@ const struct ynode *field_origin(const struct field_origins *o, const char *path
 /*
  * Binds mapping `map` (NULL: an absent section, all defaults) against `fields` into `base`,
  * whose section path is `prefix` ("" at the top; "run" for the run section). `skip` names
- * top-level keys bound elsewhere (e.g. "sweep"), or NULL. Errors go to d; returns their number.
+ * top-level keys bound elsewhere (e.g. "sweep"), or NULL; `retired` (NULL or ended by a NULL
+ * path) the removed keys, whose use is reported with their reason. Errors go to d; returns their
+ * number.
  */
 size_t field_bind(const struct scn_field *fields, const char *prefix, const struct ynode *map,
                   const struct ynode *where, void *base, const char *const *skip,
-                  struct field_origins *origins, struct diag *d);
+                  const struct field_retired *retired, struct field_origins *origins,
+                  struct diag *d);
+
+/* The retired entry of `path`, or NULL. */
+const struct field_retired *field_find_retired(const struct field_retired *retired,
+                                               const char *path);
 
 /* Binds one value node to leaf field f inside `holder` (the struct that holds the field, see
  * field_locate); `path` names it in messages. Returns the number of errors (0 or 1). */

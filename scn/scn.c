@@ -463,7 +463,8 @@ static const struct scn_field channel_fields[] = {
      .offset = offsetof(struct scn_channel, fading),
      .choices = fading_choices,
      .def = "rayleigh",
-     .doc = "small-scale fading, constant over a coherence block, Gauss-Markov between blocks"},
+     .doc = "small-scale fading: a sum-of-sinusoids (Jakes) process continuous in time, its "
+            "Doppler shift from the UE's own movement (docs/MODELS.md)"},
     {.key = "rician_k",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, rician_k),
@@ -479,15 +480,7 @@ static const struct scn_field channel_fields[] = {
      .min = 0.5,
      .max = 16,
      .def = "2",
-     .doc = "fading: nakagami: m, a multiple of 0.5"},
-    {.key = "coherence",
-     .type = FIELD_QUANTITY,
-     .offset = offsetof(struct scn_channel, coherence_s),
-     .dim = DIM_TIME,
-     .min = 1e-6,
-     .max = 1e3,
-     .def = "5 ms",
-     .doc = "fading block length; blocks are correlated by J0(2 pi f_D block)"},
+     .doc = "fading: nakagami: m (any real value)"},
     {.key = "speed",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, speed_mps),
@@ -495,7 +488,27 @@ static const struct scn_field channel_fields[] = {
      .min = 0,
      .max = 150,
      .def = "3 km/h",
-     .doc = "UE speed that sets the Doppler frequency f_D = v f_c / c of the fading"},
+     .doc = "ues.mobility: static: how fast a UE moves about its spot (its distance to the base "
+            "station stays fixed), for the Doppler shift v f_c / c of its fading; a "
+            "random_waypoint UE's Doppler follows its own movement"},
+    {.key = "environment_doppler",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, environment_doppler_hz),
+     .dim = DIM_FREQUENCY,
+     .min = 0,
+     .max = 1000,
+     .def = "2 Hz",
+     .doc = "Doppler shift of moving scatterers, added to every UE's own: f_D = v f_c / c + "
+            "this; keeps a still UE's channel changing"},
+    {.key = "adaptation_interval",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, adaptation_s),
+     .dim = DIM_TIME,
+     .min = 1e-6,
+     .max = 1e3,
+     .def = "5 ms",
+     .doc = "link adaptation: an uplink burst goes at the rate chosen for the SNR at its start "
+            "for at most this long, then the rate is chosen again"},
     {.key = "tx_power",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, tx_power_dbm),
@@ -827,6 +840,14 @@ static const struct scn_field recording_fields[] = {
      .def = "4",
      .doc = "split model: the time series samples the SNR of UEs 0 .. snr_ues-1"},
     {0},
+};
+
+const struct field_retired scn_retired[] = {
+    {"channel.coherence",
+     "the fading is a process continuous in time, no longer constant over coherence blocks "
+     "(docs/MODELS.md); the link-adaptation interval the key also set is "
+     "channel.adaptation_interval"},
+    {NULL, NULL},
 };
 
 const struct scn_field scn_schema[] = {
@@ -1255,10 +1276,12 @@ static size_t check_radio(const struct scn *s, const struct field_origins *o,
                    s->ues.speed_min_mps, s->ues.speed_max_mps);
         errors++;
     }
-    double m2 = 2 * s->channel.nakagami_m;
-    if (reads(s, "channel.nakagami_m") && fabs(m2 - round(m2)) > 1e-9) {
-        err_origin(d, o, "channel.nakagami_m", root,
-                   "channel.nakagami_m: expected a multiple of 0.5, got %g", s->channel.nakagami_m);
+    if (reads(s, "channel.speed") && field_origin(o, "channel.speed") &&
+        s->ues.mobility == SCN_MOBILITY_RANDOM_WAYPOINT) {
+        err_origin(d, o, "channel.speed", root,
+                   "channel.speed: applies to static UEs only; a random_waypoint UE's Doppler "
+                   "shift follows its own speed (ues.speed_min, ues.speed_max); expected no "
+                   "channel.speed with ues.mobility: random_waypoint");
         errors++;
     }
     bool umi = reads(s, "channel.pathloss") && s->channel.pathloss == SCN_PATHLOSS_UMI;
@@ -1493,7 +1516,8 @@ int scn_bind(struct scn *s, const struct ytree *tree, const struct ynode *root,
     struct field_origins origins = {0};
     size_t first = d->len;
     bool nomem = false;
-    size_t errors = field_bind(scn_schema, "", root, file_node, s, scn_other_keys, &origins, d);
+    size_t errors =
+        field_bind(scn_schema, "", root, file_node, s, scn_other_keys, scn_retired, &origins, d);
     if (errors == 0)
         errors += resolve_files(s, scn_schema, "", s, &origins, &nomem, d);
     if (errors == 0)

@@ -158,8 +158,9 @@ struct scn_channel {
     double shadowing_db;
     int fading; /* enum scn_fading */
     double rician_k, nakagami_m;
-    double coherence_s;
-    double speed_mps;
+    double speed_mps;              /* static UEs: speed about their spot (Doppler) */
+    double environment_doppler_hz; /* Doppler of moving scatterers, for every UE */
+    double adaptation_s;           /* link-adaptation interval */
     double tx_power_dbm, bs_tx_power_dbm;
     double noise_psd_dbm_hz, noise_figure_db;
     int rate; /* enum scn_rate */
@@ -248,6 +249,8 @@ struct scn {
 
 /* The schema's top-level table. */
 extern const struct scn_field scn_schema[];
+/* Keys that were removed, with what replaces them. */
+extern const struct field_retired scn_retired[];
 
 /* A command-line override "key.path=value", as given. */
 struct scn_override {

@@ -25,6 +25,13 @@ static int axes_read(const struct ynode *map, const char *section, struct sweep_
     for (size_t i = 0; i + 1 < map->n; i += 2) {
         const struct ynode *k = map->items[i], *v = map->items[i + 1];
         const struct scn_field *f = field_find(scn_schema, k->text);
+        const struct field_retired *gone = f ? NULL : field_find_retired(scn_retired, k->text);
+        if (gone) {
+            diag_report(d, DIAG_ERROR, k->src, k->line, k->col, "sweep.%s: '%s' was removed: %s",
+                        section, k->text, gone->why);
+            rc = -EINVAL;
+            continue;
+        }
         if (!f || f->type == FIELD_SECTION) {
             char shown[DIAG_EXCERPT];
             diag_report(d, DIAG_ERROR, k->src, k->line, k->col,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -62,6 +63,17 @@ int rng_init(struct rng *r, uint64_t master_seed, uint32_t replication, uint32_t
     for (int i = 0; i < 6; i++)
         (void)gsl_rng_get(r->gen);
     return 0;
+}
+
+void rng_save(const struct rng *r, struct rng_snapshot *s)
+{
+    _Static_assert(sizeof s->state == sizeof(struct taus_state), "snapshot holds taus2's state");
+    memcpy(s->state, gsl_rng_state(r->gen), sizeof s->state);
+}
+
+void rng_restore(struct rng *r, const struct rng_snapshot *s)
+{
+    memcpy(gsl_rng_state(r->gen), s->state, sizeof s->state);
 }
 
 void rng_release(struct rng *r)

@@ -54,6 +54,15 @@ uint64_t rng_key_hash(uint64_t master_seed, uint32_t replication, uint32_t kind,
 /* Creates the stream for the given key. 0, or -ENOMEM. */
 int rng_init(struct rng *r, uint64_t master_seed, uint32_t replication, uint32_t kind, uint64_t id);
 
+/* A stream's position, saved and restored: a model that must replay part of its draws (mobility,
+ * to answer a query about the past) saves where it is, rewinds to an earlier snapshot, and comes
+ * back. A snapshot holds the generator's whole state, so restoring it repeats the same draws. */
+struct rng_snapshot {
+    unsigned long state[3]; /* taus2's state */
+};
+void rng_save(const struct rng *r, struct rng_snapshot *s);
+void rng_restore(struct rng *r, const struct rng_snapshot *s);
+
 /* Frees the stream; safe on a zeroed or released struct. */
 void rng_release(struct rng *r);
 

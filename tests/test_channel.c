@@ -1,14 +1,17 @@
-/* Channels against theory: fading marginals (Rayleigh, Rician, Nakagami), the AR(1) correlation
- * of the fading across blocks (inside epochs, across their anchors, without Doppler and with
- * independent blocks), the independence of the fading from the pattern of queries, ergodic
- * capacity and outage of Rayleigh fading, the link budget, the UMi path loss against hand
- * arithmetic, shadowing and per-link streams, link adaptation (Shannon and CQI table) and packet
- * error.
+/* Channels against theory: the fading process against Clarke/Jakes (the |h|^2 autocorrelation
+ * J0^2(2 pi f_D tau) at two speeds and two carriers, Rice's level-crossing rate and average fade
+ * duration), its marginals (Rayleigh, Rician with a moving line-of-sight path, Nakagami-m at real
+ * m by Kolmogorov-Smirnov tests), its Doppler shift following the UE's own movement (mobility),
+ * its independence from the pattern of queries, ergodic capacity and outage, the link budget,
+ * the UMi path loss against hand arithmetic, shadowing and per-link streams, link adaptation
+ * (Shannon and CQI table) and packet error.
  *
- * Tolerances: every statistical check is a 99.9 % normal interval, |estimate - theory| <
- * 3.29 standard errors, the standard error computed from the sample itself (its standard
- * deviation over the square root of the number of independent samples). Samples are independent
- * because each comes from a different link (links are keyed by id, and share nothing). */
+ * Tolerances: the statistical checks of moments are 99.9 % normal intervals, |estimate - theory|
+ * < 3.29 standard errors, the standard error computed from the sample itself; KS tests reject at
+ * the 0.1 % level (D > 1.95 / sqrt(n)). Samples are independent because each comes from a
+ * different link (links are keyed by id, and share nothing). The correlation and crossing checks
+ * use the tolerances the issue sets (0.05 on the correlation coefficient, 5 % on the LCR and
+ * AFD); docs/MODELS.md gives the model's own deviations (at most 0.016 on the correlation). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +19,17 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_bessel.h>
 #include <gsl/gsl_sf_expint.h>
+#include <gsl/gsl_sort.h>
 
 #include "check_main.h"
 #include "models/radio/channel.h"
+#include "models/radio/mobility.h"
 
-#define Z999 3.2905 /* two-sided 99.9 % quantile of the standard normal */
+#define Z999  3.2905 /* two-sided 99.9 % quantile of the standard normal */
+#define KS999 1.9495 /* asymptotic 0.1 % critical value of sqrt(n) D */
+#define C_MPS 299792458.0
 
 static struct chan_params base(enum chan_fading f)
 {
@@ -36,8 +44,7 @@ static struct chan_params base(enum chan_fading f)
                                 .fading = f,
                                 .rician_k = 3,
                                 .nakagami_m = 2,
-                                .speed_mps = 0,
-                                .coherence_ns = 1000000,
+                                .environment_doppler_hz = 0,
                                 .snr_gap_db = 0,
                                 .rate = CHAN_RATE_SHANNON,
                                 .margin_db = 0};
@@ -70,321 +77,550 @@ static double acc_se(const struct acc *a)
 #define assert_within(est, se, theory, ...)                                                        \
     ck_assert_msg(fabs((est) - (theory)) < Z999 * (se), __VA_ARGS__)
 
-/* A block index spread pseudo-randomly over [0, range) for sample i. */
-static uint64_t spread(uint64_t i, uint64_t range)
+/* A time spread pseudo-randomly over [0, range_ns) for sample i. */
+static int64_t spread(uint64_t i, int64_t range_ns)
 {
-    return ((i + 1) * UINT64_C(0x9e3779b97f4a7c15) >> 16) % range;
+    return (int64_t)(((i + 1) * UINT64_C(0x9e3779b97f4a7c15) >> 11) % (uint64_t)range_ns);
 }
 
-static int64_t at(const struct chan_params *p, uint64_t block)
+/* The fading at time t of a UE moving at constant speed v since time 0 (s = v t). */
+static double gain_at(const struct chan_link *l, const struct chan_params *p, int64_t t, double v)
 {
-    return (int64_t)block * p->coherence_ns;
+    return chan_fading_gain(l, p, t, v * (double)t * 1e-9);
 }
 
-/* |h|^2 of n independent links, link i queried once at block spread(i, blocks): i.i.d. samples of
- * the marginal (blocks = 1: all at block 0). */
-static void marginal(const struct chan_params *p, double *x, int n, uint64_t blocks)
+/* Clarke's maximum Doppler shift f_D = v f_c / c, and J0^2. */
+static double doppler(double v, double fc)
+{
+    return v * fc / C_MPS;
+}
+
+static double j0sq(double x)
+{
+    double j = gsl_sf_bessel_J0(x);
+    return j * j;
+}
+
+/* |h|^2 of n independent links, link i at a spread time, moving at 10 m/s: i.i.d. samples of the
+ * marginal. */
+static void marginal(const struct chan_params *p, double *x, int n)
 {
     for (int i = 0; i < n; i++) {
         struct chan_link l;
         ck_assert_int_eq(chan_link_init(&l, p, 5, 0, (uint64_t)i, 100), 0);
-        x[i] = chan_fading_gain(&l, p, at(p, spread((uint64_t)i, blocks)));
-        chan_link_release(&l);
+        x[i] = gain_at(&l, p, spread((uint64_t)i, 3600000000000LL), 10);
     }
 }
 
-/* Mean 1 and variance of |h|^2, at an anchor (no Doppler) and at bridged blocks (moving UE). The
- * standard error of the sample variance s^2 is sqrt((m4 - s^4) / n), m4 the sample's fourth
- * central moment. */
-START_TEST(test_fading_marginals)
+/* Kolmogorov-Smirnov distance of the sample x (sorted here) from the CDF F. */
+static double ks_distance(double *x, int n, double (*F)(double, const void *), const void *arg)
 {
-    enum { N = 100000 };
+    gsl_sort(x, 1, (size_t)n);
+    double d = 0;
+    for (int i = 0; i < n; i++) {
+        double f = F(x[i], arg), lo = f - (double)i / n, hi = (double)(i + 1) / n - f;
+        d = fmax(d, fmax(lo, hi));
+    }
+    return d;
+}
+
+static double gamma_cdf(double x, const void *arg)
+{
+    double m = *(const double *)arg;
+    return gsl_cdf_gamma_P(x, m, 1 / m);
+}
+
+/* Mean 1 and variance of |h|^2 for every model (the standard error of the sample variance s^2
+ * is sqrt((m4 - s^4) / n), m4 the sample's fourth central moment). The sum of M sinusoids is
+ * not exactly Gaussian: Var |h_s|^2 = 1 - 1 / (2M) (docs/MODELS.md), 0.016 below Exp(1)'s 1 for
+ * M = 32, which this sample resolves; the Rayleigh and Nakagami variances are checked against
+ * theory with that much added to the interval, the Rician one (where it is 1/16 of that) not. */
+START_TEST(test_fading_moments)
+{
+    enum { N = 60000 };
+    const double sos = 1.0 / (2 * CHAN_SINUSOIDS);
     struct {
         enum chan_fading f;
-        double m;   /* Nakagami m */
-        double var; /* variance of |h|^2 (mean 1) */
+        double m;    /* Nakagami m */
+        double var;  /* variance of |h|^2 (mean 1) */
+        double bias; /* the model's documented deviation of the variance */
     } cases[] = {
-        {CHAN_FADING_RAYLEIGH, 0, 1.0},       /* Exp(1) */
-        {CHAN_FADING_RICIAN, 0, 7.0 / 16},    /* K = 3: (2K+1)/(K+1)^2 */
-        {CHAN_FADING_NAKAGAMI, 2, 0.5},       /* Gamma(m, 1/m): 1/m */
-        {CHAN_FADING_NAKAGAMI, 0.5, 2.0},     /* one component */
-        {CHAN_FADING_NAKAGAMI, 1.5, 1 / 1.5}, /* odd number of components */
+        {CHAN_FADING_RAYLEIGH, 0, 1.0, sos},         /* Exp(1) */
+        {CHAN_FADING_RICIAN, 0, 7.0 / 16, sos / 16}, /* K = 3: (2K+1)/(K+1)^2 */
+        {CHAN_FADING_NAKAGAMI, 2, 0.5, sos},         /* Gamma(m, 1/m): 1/m */
+        {CHAN_FADING_NAKAGAMI, 0.5, 2.0, 2 * sos},   /* (the map stretches the tail) */
+        {CHAN_FADING_NAKAGAMI, 1.3, 1 / 1.3, sos},   /* a real m */
     };
     double *x = malloc(N * sizeof *x);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        for (int moving = 0; moving <= 1; moving++) {
-            struct chan_params p = base(cases[c].f);
-            if (cases[c].m > 0)
-                p.nakagami_m = cases[c].m;
-            p.speed_mps = moving ? 3.0 : 0;
-            marginal(&p, x, N, moving ? UINT64_C(1) << 22 : 1);
-            struct acc a = {0};
-            for (int i = 0; i < N; i++)
-                acc_add(&a, x[i]);
-            double mean = acc_mean(&a), m2 = 0, m4 = 0;
-            for (int i = 0; i < N; i++) {
-                double d = (x[i] - mean) * (x[i] - mean);
-                m2 += d / N;
-                m4 += d * d / N;
-            }
-            assert_within(mean, acc_se(&a), 1.0, "case %zu moving %d: mean %g", c, moving, mean);
-            assert_within(m2, sqrt((m4 - m2 * m2) / N), cases[c].var,
-                          "case %zu moving %d: var %g, theory %g", c, moving, m2, cases[c].var);
+        struct chan_params p = base(cases[c].f);
+        if (cases[c].m > 0)
+            p.nakagami_m = cases[c].m;
+        marginal(&p, x, N);
+        struct acc a = {0};
+        for (int i = 0; i < N; i++)
+            acc_add(&a, x[i]);
+        double mean = acc_mean(&a), m2 = 0, m4 = 0;
+        for (int i = 0; i < N; i++) {
+            double d = (x[i] - mean) * (x[i] - mean);
+            m2 += d / N;
+            m4 += d * d / N;
         }
+        assert_within(mean, acc_se(&a), 1.0, "case %zu: mean %g", c, mean);
+        ck_assert_msg(fabs(m2 - cases[c].var) < Z999 * sqrt((m4 - m2 * m2) / N) + cases[c].bias,
+                      "case %zu: var %g, theory %g", c, m2, cases[c].var);
     }
     free(x);
     /* and no fading is exactly 1 */
     struct chan_params p = base(CHAN_FADING_NONE);
     struct chan_link l;
     ck_assert_int_eq(chan_link_init(&l, &p, 1, 0, 0, 50), 0);
-    ck_assert(chan_fading_gain(&l, &p, 123456789) == 1.0);
-    double comp[CHAN_MAX_COMPONENTS];
-    ck_assert_int_eq(chan_fading_components(&l, &p, 0, comp), 0);
-    chan_link_release(&l);
+    ck_assert(chan_fading_gain(&l, &p, 123456789, 17.5) == 1.0);
 }
 END_TEST
 
-/* Variograms of pairs of blocks (b, b + lag) over n independent links, link i's b = first(i):
- * for the Gaussian components (unit variance) E[(x(b) - x(b + lag))^2] / 2 = 1 - rho^lag, and
- * for |h|^2 (variance v, lag correlation rho^(2 lag) for Rayleigh and Nakagami)
- * E[(g(b) - g(b + lag))^2] / 2 = v (1 - rho^(2 lag)). With unit variances, these are the lag
- * correlations; the variogram's estimator is far more precise than the sample correlation when
- * rho is close to 1 (its standard error shrinks with 1 - rho). */
-struct variogram {
-    struct acc comp, power;
-};
-
-static struct variogram pairs(const struct chan_params *p, int n, uint64_t lag,
-                              uint64_t (*first)(int i, int depth))
+/* Marginals by Kolmogorov-Smirnov: |h|^2 ~ Gamma(m, 1/m) for Nakagami at real m (1.3, 0.75,
+ * 4.6) and Exp(1) for Rayleigh (m = 1), 20,000 independent links each. */
+START_TEST(test_fading_ks)
 {
-    struct variogram v = {0};
+    enum { N = 20000 };
+    const double ms[] = {1.3, 0.75, 4.6, 1};
+    double *x = malloc(N * sizeof *x);
+    for (size_t c = 0; c < sizeof ms / sizeof ms[0]; c++) {
+        struct chan_params p = base(ms[c] == 1 ? CHAN_FADING_RAYLEIGH : CHAN_FADING_NAKAGAMI);
+        p.nakagami_m = ms[c];
+        ck_assert_ptr_null(chan_params_check(&p));
+        marginal(&p, x, N);
+        double d = ks_distance(x, N, gamma_cdf, &ms[c]);
+        ck_assert_msg(d < KS999 / sqrt(N), "m = %g: KS distance %g (critical %g)", ms[c], d,
+                      KS999 / sqrt(N));
+    }
+    free(x);
+}
+END_TEST
+
+/* The Rician power |h|^2 (K = 3) has the CDF 1 - Q1(sqrt(2K), sqrt(2(K+1)x)) (Marcum's Q), the
+ * integral of the noncentral chi-square density with two degrees of freedom,
+ * (K+1) e^{-K - (K+1)x} I0(2 sqrt(K(K+1)x)); a KS test against it. */
+static double rice_pdf(double x, void *arg)
+{
+    double k = *(const double *)arg, z = 2 * sqrt(k * (k + 1) * x);
+    return (k + 1) * exp(-k - (k + 1) * x + z) * gsl_sf_bessel_I0_scaled(z);
+}
+
+START_TEST(test_rician_ks)
+{
+    enum { N = 20000 };
+    double k = 3;
+    struct chan_params p = base(CHAN_FADING_RICIAN);
+    p.rician_k = k;
+    double *x = malloc(N * sizeof *x);
+    marginal(&p, x, N);
+    gsl_sort(x, 1, N);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    gsl_function fn = {rice_pdf, &k};
+    double cdf = 0, prev = 0, d = 0;
+    for (int i = 0; i < N; i++) {
+        double piece, err;
+        ck_assert_int_eq(gsl_integration_qags(&fn, prev, x[i], 1e-13, 1e-11, 200, ws, &piece, &err),
+                         0);
+        cdf += piece;
+        prev = x[i];
+        d = fmax(d, fmax(cdf - (double)i / N, (double)(i + 1) / N - cdf));
+    }
+    gsl_integration_workspace_free(ws);
+    free(x);
+    ck_assert_msg(d < KS999 / sqrt(N), "Rician K = 3: KS distance %g", d);
+}
+END_TEST
+
+/* The autocorrelation coefficient of |h|^2 at lags tau_k, over n links: link i is queried at a
+ * spread time t_i and at t_i + tau_k, moving at v (s = v t). */
+static void power_autocorr(const struct chan_params *p, double v, const double *tau_s, int nlag,
+                           int n, uint64_t first_id, double *rho)
+{
+    double s0 = 0, s00 = 0, sk[16] = {0}, skk[16] = {0}, s0k[16] = {0};
+    ck_assert_int_le(nlag, 16);
     for (int i = 0; i < n; i++) {
         struct chan_link l;
-        ck_assert_int_eq(chan_link_init(&l, p, 11, 0, (uint64_t)i, 100), 0);
-        uint64_t b = first(i, l.depth);
-        double x[CHAN_MAX_COMPONENTS], y[CHAN_MAX_COMPONENTS];
-        int nc = chan_fading_components(&l, p, at(p, b), x);
-        double g0 = chan_fading_gain(&l, p, at(p, b));
-        ck_assert_int_eq(chan_fading_components(&l, p, at(p, b + lag), y), nc);
-        double g1 = chan_fading_gain(&l, p, at(p, b + lag));
-        double s = 0;
-        for (int c = 0; c < nc; c++)
-            s += (x[c] - y[c]) * (x[c] - y[c]) / 2;
-        acc_add(&v.comp, s / nc);
-        acc_add(&v.power, (g0 - g1) * (g0 - g1) / 2);
-        chan_link_release(&l);
+        ck_assert_int_eq(chan_link_init(&l, p, 11, 0, first_id + (uint64_t)i, 100), 0);
+        int64_t t0 = spread((uint64_t)i, 1000000000000LL);
+        double g0 = gain_at(&l, p, t0, v);
+        s0 += g0;
+        s00 += g0 * g0;
+        for (int k = 0; k < nlag; k++) {
+            double g = gain_at(&l, p, t0 + (int64_t)llround(tau_s[k] * 1e9), v);
+            sk[k] += g;
+            skk[k] += g * g;
+            s0k[k] += g0 * g;
+        }
     }
-    return v;
+    double m0 = s0 / n, v0 = s00 / n - m0 * m0;
+    for (int k = 0; k < nlag; k++) {
+        double mk = sk[k] / n, vk = skk[k] / n - mk * mk;
+        rho[k] = (s0k[k] / n - m0 * mk) / sqrt(v0 * vk);
+    }
 }
 
-static uint64_t anywhere(int i, int depth)
+/* Lags x = 2 pi f_D tau from 0.3 to 4.2, spanning J0's first zero (2.405). */
+static const double lag_x[] = {0.3, 0.7, 1.1, 1.5, 1.9, 2.2, 2.405, 2.7, 3.2, 3.8, 4.2};
+#define NLAG ((int)(sizeof lag_x / sizeof lag_x[0]))
+
+/* Checks the |h|^2 autocorrelation of fading `p` at speed v against J0^2(x), |error| <= tol. */
+static void check_jakes(const struct chan_params *p, double v, int n, uint64_t first_id, double tol,
+                        const char *what)
 {
-    return spread((uint64_t)i, UINT64_C(4) << depth);
+    double fd = doppler(v, p->carrier_hz) + p->environment_doppler_hz, tau[NLAG], rho[NLAG];
+    for (int k = 0; k < NLAG; k++)
+        tau[k] = lag_x[k] / (2 * M_PI * fd);
+    power_autocorr(p, v, tau, NLAG, n, first_id, rho);
+    for (int k = 0; k < NLAG; k++)
+        ck_assert_msg(fabs(rho[k] - j0sq(lag_x[k])) < tol,
+                      "%s, v = %g m/s, f_c = %g GHz: lag %g ms (x = %g): rho %.4f, J0^2 %.4f", what,
+                      v, p->carrier_hz * 1e-9, tau[k] * 1e3, lag_x[k], rho[k], j0sq(lag_x[k]));
 }
 
-static void check_variogram(const struct chan_params *p, int n, uint64_t lag,
-                            uint64_t (*first)(int i, int depth), const char *what)
+/* The |h|^2 autocorrelation is Clarke's J0^2(2 pi f_D tau), f_D = v f_c / c, within 0.05 at 11
+ * lags spanning the first zero, for 3 and 30 m/s at 2 and 28 GHz; Rayleigh links. (The time
+ * lags differ by a factor 140 between the cases; the model's own deviation is at most 0.016.) */
+START_TEST(test_jakes_autocorrelation)
 {
-    double rho = chan_block_correlation(p), rl = pow(rho, (double)lag);
-    double var = p->fading == CHAN_FADING_NAKAGAMI ? 1 / p->nakagami_m : 1.0;
-    struct variogram v = pairs(p, n, lag, first);
-    assert_within(acc_mean(&v.comp), acc_se(&v.comp), 1 - rl,
-                  "%s, speed %g, lag %d: component variogram %g, theory %g (rho %g)", what,
-                  p->speed_mps, (int)lag, acc_mean(&v.comp), 1 - rl, rho);
-    assert_within(acc_mean(&v.power), acc_se(&v.power), var * (1 - rl * rl),
-                  "%s, speed %g, lag %d: power variogram %g, theory %g (rho %g)", what,
-                  p->speed_mps, (int)lag, acc_mean(&v.power), var * (1 - rl * rl), rho);
-}
-
-/* Lag correlations rho^lag of the components and rho^(2 lag) of |h|^2 at blocks anywhere in the
- * first four epochs, at two speeds and with independent blocks (rho = 0); lag 10 as well. */
-START_TEST(test_lag_correlation)
-{
-    enum { N = 100000 };
-    struct chan_params p = base(CHAN_FADING_RAYLEIGH);
-    p.speed_mps = 3.0; /* 35 Hz Doppler at 3.5 GHz */
-    p.coherence_ns = 2000000;
-    ck_assert_double_eq_tol(chan_doppler_hz(&p), 3.0 * 3.5e9 / 299792458.0, 1e-9);
-    double rho = chan_block_correlation(&p);
-    ck_assert(rho > 0.9 && rho < 0.99);
-    check_variogram(&p, N, 1, anywhere, "Rayleigh");
-    check_variogram(&p, N, 10, anywhere, "Rayleigh");
-    p.speed_mps = 20.0; /* rho = J0(1.467) = 0.53 */
-    p.coherence_ns = 1000000;
-    rho = chan_block_correlation(&p);
-    ck_assert(rho > 0.4 && rho < 0.7);
-    check_variogram(&p, N, 1, anywhere, "Rayleigh");
-    check_variogram(&p, N, 3, anywhere, "Rayleigh");
-    p.fading = CHAN_FADING_NAKAGAMI;
-    check_variogram(&p, N, 1, anywhere, "Nakagami m = 2");
-    /* 60 m/s: J0 < 0, clamped: independent blocks, every block an anchor */
-    p.fading = CHAN_FADING_RAYLEIGH;
-    p.speed_mps = 60.0;
-    ck_assert(chan_block_correlation(&p) == 0);
-    check_variogram(&p, N, 1, anywhere, "Rayleigh, rho = 0");
-    /* querying twice within a block gives the same gain */
-    p.speed_mps = 3.0;
-    struct chan_link l;
-    ck_assert_int_eq(chan_link_init(&l, &p, 9, 0, 2, 100), 0);
-    double a = chan_fading_gain(&l, &p, 5 * p.coherence_ns + 1);
-    double b = chan_fading_gain(&l, &p, 5 * p.coherence_ns + p.coherence_ns - 1);
-    ck_assert(a == b);
-    chan_link_release(&l);
+    const double speeds[] = {3, 30}, carriers[] = {2e9, 28e9};
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            struct chan_params p = base(CHAN_FADING_RAYLEIGH);
+            p.carrier_hz = carriers[b];
+            check_jakes(&p, speeds[a], 40000, (uint64_t)(a * 2 + b) * 100000, 0.05, "Rayleigh");
+        }
 }
 END_TEST
 
-/* Pairs placed around the anchors and the top-level midpoint of the epochs: the first block of
- * pair i is chosen by i mod 3 among epochs 1..3 (E = 2^depth). */
-static uint64_t before_anchor(int i, int depth)
+/* The complex gain itself: over links, E[h_s(t) h_s*(t + tau)] = J0(2 pi f_D tau) (real part;
+ * the imaginary part is 0) and the in-phase and quadrature parts are uncorrelated at every lag
+ * (Clarke's isotropic scattering), within 0.02 (over 5 standard errors at 40,000 links). */
+START_TEST(test_complex_autocorrelation)
 {
-    return ((uint64_t)(i % 3 + 1) << depth) - 1; /* (jE - 1, jE) */
-}
-
-static uint64_t at_anchor(int i, int depth)
-{
-    return (uint64_t)(i % 3 + 1) << depth; /* (jE, jE + 1) */
-}
-
-static uint64_t before_middle(int i, int depth)
-{
-    return ((uint64_t)(i % 3 + 1) << depth) + (UINT64_C(1) << (depth - 1)) - 1;
-}
-
-/* The correlation is the same across the epoch boundaries (anchors) as inside epochs: lag-one
- * pairs ending at and starting from an anchor, lag-two pairs straddling it, and a lag-one pair
- * straddling the epoch's midpoint. Two speeds (epochs of 2^14 and 2^11 blocks). */
-START_TEST(test_epoch_boundary)
-{
-    enum { N = 60000 };
+    enum { N = 40000 };
+    const double v = 20;
     struct chan_params p = base(CHAN_FADING_RAYLEIGH);
-    double speeds[] = {3.0, 20.0};
-    int64_t coherence[] = {2000000, 1000000};
-    for (int s = 0; s < 2; s++) {
-        p.speed_mps = speeds[s];
-        p.coherence_ns = coherence[s];
+    double fd = doppler(v, p.carrier_hz);
+    for (int k = 0; k < NLAG; k++) {
+        double tau = lag_x[k] / (2 * M_PI * fd), rr = 0, ii = 0, ri = 0, ir = 0;
+        for (int i = 0; i < N; i++) {
+            struct chan_link l;
+            chan_link_init(&l, &p, 12, 0, (uint64_t)i, 100);
+            int64_t t0 = spread((uint64_t)i, 1000000000000LL),
+                    t1 = t0 + (int64_t)llround(tau * 1e9);
+            double a, b, c, d;
+            chan_fading_scatter(&l, &p, t0, v * (double)t0 * 1e-9, &a, &b);
+            chan_fading_scatter(&l, &p, t1, v * (double)t1 * 1e-9, &c, &d);
+            rr += a * c, ii += b * d, ri += a * d, ir += b * c;
+        }
+        double j0 = gsl_sf_bessel_J0(lag_x[k]);
+        ck_assert_msg(fabs((rr + ii) / N - j0) < 0.02, "x = %g: Re E[h h*] %g, J0 %g", lag_x[k],
+                      (rr + ii) / N, j0);
+        ck_assert_msg(fabs((ir - ri) / N) < 0.02, "x = %g: Im E[h h*] %g", lag_x[k], (ir - ri) / N);
+        ck_assert_msg(fabs(ri / N) < 0.02 && fabs(ir / N) < 0.02, "x = %g: I/Q correlation %g %g",
+                      lag_x[k], ri / N, ir / N);
+    }
+    /* without fading there is no scattered part */
+    struct chan_params none = base(CHAN_FADING_NONE);
+    struct chan_link l;
+    chan_link_init(&l, &none, 1, 0, 0, 100);
+    double a = 1, b = 1;
+    chan_fading_scatter(&l, &none, 5, 5, &a, &b);
+    ck_assert(a == 0 && b == 0);
+}
+END_TEST
+
+/* The line-of-sight path has its own Doppler shift f_D cos(theta_0), theta_0 uniform per link:
+ * over links, E[h(t) h*(t + tau)] = J0 for both parts, and the Rician power's autocorrelation
+ * coefficient is again J0^2 (K/(K+1) and 1/(K+1) weight J0 each; a line of sight without
+ * Doppler would give (b^4 J0^2 + 2 a^2 b^2 J0) / (b^4 + 2 a^2 b^2), 0.48 instead of 0.26 at
+ * x = 1.5). Nakagami at m = 1.3 and 4: the power mapped through the Gamma quantile keeps a
+ * correlation within 0.015 of J0^2 (docs/MODELS.md), so within 0.05 as well. */
+START_TEST(test_correlation_rician_nakagami)
+{
+    struct chan_params p = base(CHAN_FADING_RICIAN);
+    p.rician_k = 3;
+    check_jakes(&p, 10, 40000, 0, 0.05, "Rician K = 3");
+    p = base(CHAN_FADING_NAKAGAMI);
+    p.nakagami_m = 1.3;
+    check_jakes(&p, 10, 40000, 0, 0.05, "Nakagami m = 1.3");
+    p.nakagami_m = 4;
+    check_jakes(&p, 10, 40000, 0, 0.05, "Nakagami m = 4");
+}
+END_TEST
+
+/* Rice's level-crossing rate and average fade duration of the Rayleigh envelope r = |h| (RMS 1)
+ * at rho = 0.3 and 1: LCR = sqrt(2 pi) f_D rho e^{-rho^2} (up-crossings per second),
+ * AFD = (e^{rho^2} - 1) / (rho f_D sqrt(2 pi)), within 5 %. 50 links moving at 10 m/s at
+ * 3.5 GHz (f_D = 116.75 Hz), each over 200 / f_D seconds sampled every 0.004 / f_D (crossing
+ * instants interpolated linearly; fades cut by the ends of a record are left out of the AFD). */
+START_TEST(test_level_crossings)
+{
+    enum { LINKS = 50, STEPS = 50000 };
+    const double v = 10, rhos[2] = {0.3, 1.0};
+    struct chan_params p = base(CHAN_FADING_RAYLEIGH);
+    double fd = doppler(v, p.carrier_hz), dt = 0.004 / fd;
+    double ups[2] = {0}, fade_time[2] = {0}, fades[2] = {0}, total = 0;
+    for (int i = 0; i < LINKS; i++) {
         struct chan_link l;
-        ck_assert_int_eq(chan_link_init(&l, &p, 1, 0, 0, 100), 0);
-        ck_assert_int_ge(l.depth, 8); /* epochs of many blocks, the case of interest */
-        chan_link_release(&l);
-        check_variogram(&p, N, 1, before_anchor, "(jE - 1, jE)");
-        check_variogram(&p, N, 1, at_anchor, "(jE, jE + 1)");
-        check_variogram(&p, N, 2, before_anchor, "(jE - 1, jE + 1)");
-        check_variogram(&p, N, 1, before_middle, "(jE + E/2 - 1, jE + E/2)");
+        ck_assert_int_eq(chan_link_init(&l, &p, 21, 0, (uint64_t)i, 100), 0);
+        int64_t t0 = spread((uint64_t)i, 100000000000LL);
+        double prev = sqrt(gain_at(&l, &p, t0, v)), tprev = 0;
+        double down[2] = {NAN, NAN}; /* when the current fade began (NaN: not in a full fade) */
+        for (int j = 1; j <= STEPS; j++) {
+            double t = j * dt, r = sqrt(gain_at(&l, &p, t0 + (int64_t)llround(t * 1e9), v));
+            for (int k = 0; k < 2; k++) {
+                double th = rhos[k], cross = tprev + (th - prev) / (r - prev) * (t - tprev);
+                if (prev >= th && r < th) {
+                    down[k] = cross;
+                } else if (prev < th && r >= th) {
+                    ups[k]++;
+                    if (!isnan(down[k])) {
+                        fade_time[k] += cross - down[k];
+                        fades[k]++;
+                    }
+                    down[k] = NAN;
+                }
+            }
+            prev = r;
+            tprev = t;
+        }
+        total += STEPS * dt;
+    }
+    for (int k = 0; k < 2; k++) {
+        double rho = rhos[k], lcr = sqrt(2 * M_PI) * fd * rho * exp(-rho * rho);
+        double afd = (exp(rho * rho) - 1) / (rho * fd * sqrt(2 * M_PI));
+        double got_lcr = ups[k] / total, got_afd = fade_time[k] / fades[k];
+        ck_assert_msg(fabs(got_lcr / lcr - 1) < 0.05, "rho %g: LCR %g /s, Rice %g /s", rho, got_lcr,
+                      lcr);
+        ck_assert_msg(fabs(got_afd / afd - 1) < 0.05, "rho %g: AFD %g ms, Rice %g ms", rho,
+                      got_afd * 1e3, afd * 1e3);
     }
 }
 END_TEST
 
-/* The gain at a set of target blocks is bit-identical whether the link was queried densely
- * (every block), sparsely (every 37th block, and the targets), only at the targets, at the
- * targets in reverse order, or at one target alone; so are the Gaussian components. */
-static int cmp_u64(const void *a, const void *b)
+/* The Doppler shift follows the UE's own movement (mobility.h): random-waypoint UEs at a
+ * constant 1.5 and 6 m/s (no pauses, no environment Doppler) have the |h|^2 autocorrelation
+ * J0^2(2 pi v f_c tau / c), so the lag at which it falls to 1/2 (x = 1.1264) scales as 1/v:
+ * 0.96 ms x 6 / v here. With pauses, the channel stands still while the UE does; a still UE
+ * with an environment Doppler f_env decorrelates as J0^2(2 pi f_env tau). */
+static void mobility_autocorr(const struct mobility_params *mp, const struct chan_params *p,
+                              const double *tau_s, int nlag, int n, double *rho)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    double s0 = 0, s00 = 0, sk[16] = {0}, skk[16] = {0}, s0k[16] = {0};
+    for (int i = 0; i < n; i++) {
+        struct mobility mob;
+        struct chan_link l;
+        ck_assert_int_eq(mobility_init(&mob, mp, 31, 0, (uint64_t)i), 0);
+        ck_assert_int_eq(chan_link_init(&l, p, 31, 0, (uint64_t)i, 100), 0);
+        int64_t t0 = spread((uint64_t)i, 100000000000LL);
+        double g0 = chan_fading_gain(&l, p, t0, mobility_travelled(&mob, mp, t0));
+        s0 += g0;
+        s00 += g0 * g0;
+        for (int k = 0; k < nlag; k++) {
+            int64_t t = t0 + (int64_t)llround(tau_s[k] * 1e9);
+            double g = chan_fading_gain(&l, p, t, mobility_travelled(&mob, mp, t));
+            sk[k] += g;
+            skk[k] += g * g;
+            s0k[k] += g0 * g;
+        }
+        mobility_release(&mob);
+    }
+    double m0 = s0 / n, v0 = s00 / n - m0 * m0;
+    for (int k = 0; k < nlag; k++) {
+        double mk = sk[k] / n, vk = skk[k] / n - mk * mk;
+        rho[k] = (s0k[k] / n - m0 * mk) / sqrt(v0 * vk);
+    }
 }
 
-static void query_patterns(const struct chan_params *p, uint64_t id)
+START_TEST(test_doppler_from_mobility)
 {
+    enum { N = 20000, NT = 12 };
+    struct chan_params p = base(CHAN_FADING_RAYLEIGH);
+    const double speeds[2] = {1.5, 6};
+    double half[2];
+    for (int a = 0; a < 2; a++) {
+        struct mobility_params mp = {.radius_m = 300,
+                                     .moving = true,
+                                     .speed_min_mps = speeds[a],
+                                     .speed_max_mps = speeds[a]};
+        double fd = doppler(speeds[a], p.carrier_hz), tau[NT], rho[NT];
+        /* lags from 0.2 to 2.4 in x, in time units of this speed */
+        for (int k = 0; k < NT; k++)
+            tau[k] = 0.2 * (k + 1) / (2 * M_PI * fd);
+        mobility_autocorr(&mp, &p, tau, NT, N, rho);
+        for (int k = 0; k < NT; k++)
+            ck_assert_msg(fabs(rho[k] - j0sq(0.2 * (k + 1))) < 0.05,
+                          "v = %g m/s, lag %g ms: rho %.4f, J0^2 %.4f", speeds[a], tau[k] * 1e3,
+                          rho[k], j0sq(0.2 * (k + 1)));
+        /* where the correlation crosses 1/2, by linear interpolation */
+        half[a] = NAN;
+        for (int k = 1; k < NT && isnan(half[a]); k++)
+            if (rho[k - 1] >= 0.5 && rho[k] < 0.5)
+                half[a] =
+                    tau[k - 1] + (rho[k - 1] - 0.5) / (rho[k - 1] - rho[k]) * (tau[k] - tau[k - 1]);
+        ck_assert(!isnan(half[a]));
+    }
+    ck_assert_msg(fabs(half[0] / half[1] / 4 - 1) < 0.05,
+                  "correlation time %g ms at 1.5 m/s, %g ms at 6 m/s: ratio %g, expected 4",
+                  half[0] * 1e3, half[1] * 1e3, half[0] / half[1]);
+    ck_assert_msg(fabs(half[1] / (1.1264 / (2 * M_PI * doppler(6, p.carrier_hz))) - 1) < 0.05,
+                  "correlation time %g ms at 6 m/s", half[1] * 1e3);
+
+    /* pauses: while the travelled distance stands still, so does the fading (no environment
+     * Doppler); it moves otherwise */
+    struct mobility_params mp = {.radius_m = 50,
+                                 .moving = true,
+                                 .speed_min_mps = 3,
+                                 .speed_max_mps = 3,
+                                 .pause_ns = 4000000000LL};
+    struct mobility mob;
     struct chan_link l;
-    ck_assert_int_eq(chan_link_init(&l, p, 42, 3, id, 100), 0);
-    /* E, or 64 when epochs are shorter (then the targets need not fall on anchors) */
-    uint64_t e = UINT64_C(1) << (l.depth > 6 ? l.depth : 6);
-    chan_link_release(&l);
-    uint64_t targets[] = {0,         1,     2,         36,         37,          100,
-                          e / 2 - 1, e / 2, e - 1,     e,          e + 1,       e + e / 2 + 7,
-                          2 * e - 1, 2 * e, 2 * e + 1, 3 * e + 37, 3 * e + 999, 4 * e};
-    enum { NT = sizeof targets / sizeof targets[0] };
-    qsort(targets, NT, sizeof targets[0], cmp_u64);
-    for (int i = 1; i < NT; i++)
-        ck_assert(targets[i] > targets[i - 1]);
-    double want[NT], comp[NT][CHAN_MAX_COMPONENTS];
-
-    /* dense */
-    ck_assert_int_eq(chan_link_init(&l, p, 42, 3, id, 100), 0);
-    int k = 0, nc = 0;
-    for (uint64_t b = 0; b <= targets[NT - 1]; b++) {
-        double g = chan_fading_gain(&l, p, at(p, b));
-        if (b == targets[k]) {
-            want[k] = g;
-            nc = chan_fading_components(&l, p, at(p, b), comp[k]);
-            k++;
+    ck_assert_int_eq(mobility_init(&mob, &mp, 3, 0, 0), 0);
+    chan_link_init(&l, &p, 3, 0, 0, 100);
+    int still = 0, moving = 0;
+    double ps = mobility_travelled(&mob, &mp, 0), pg = chan_fading_gain(&l, &p, 0, ps);
+    for (int64_t t = 10000000; t < 200000000000LL; t += 10000000) {
+        double s = mobility_travelled(&mob, &mp, t), g = chan_fading_gain(&l, &p, t, s);
+        if (s == ps) {
+            ck_assert(g == pg);
+            still++;
+        } else {
+            moving += g != pg;
         }
+        ps = s;
+        pg = g;
     }
-    chan_link_release(&l);
-    ck_assert_int_eq(k, NT);
+    mobility_release(&mob);
+    ck_assert_int_gt(still, 1000); /* 4 s pauses after legs of ~10 s */
+    ck_assert_int_gt(moving, 10000);
 
-    /* sparse: every 37th block, and the targets, in time order */
-    ck_assert_int_eq(chan_link_init(&l, p, 42, 3, id, 100), 0);
-    k = 0;
-    for (uint64_t b = 0; b <= targets[NT - 1]; b++) {
-        if (b % 37 == 0 && b != targets[k])
-            (void)chan_fading_gain(&l, p, at(p, b));
-        if (b == targets[k]) {
-            ck_assert_msg(chan_fading_gain(&l, p, at(p, b)) == want[k], "sparse, block %llu",
-                          (unsigned long long)b);
-            k++;
-        }
-    }
-    chan_link_release(&l);
-
-    /* only the targets; in reverse order; each alone */
-    ck_assert_int_eq(chan_link_init(&l, p, 42, 3, id, 100), 0);
-    for (k = 0; k < NT; k++)
-        ck_assert_msg(chan_fading_gain(&l, p, at(p, targets[k])) == want[k], "only, block %llu",
-                      (unsigned long long)targets[k]);
-    for (k = NT - 1; k >= 0; k--) {
-        double x[CHAN_MAX_COMPONENTS];
-        ck_assert_int_eq(chan_fading_components(&l, p, at(p, targets[k]), x), nc);
-        ck_assert_msg(memcmp(x, comp[k], (size_t)nc * sizeof *x) == 0, "reverse, block %llu",
-                      (unsigned long long)targets[k]);
-    }
-    chan_link_release(&l);
-    for (k = 0; k < NT; k++) {
-        ck_assert_int_eq(chan_link_init(&l, p, 42, 3, id, 100), 0);
-        ck_assert(chan_fading_gain(&l, p, at(p, targets[k])) == want[k]);
-        chan_link_release(&l);
-    }
-
-    /* a far block: the same alone, after a near one, and before going back to a near one */
-    int64_t far = INT64_MAX - 3 * p->coherence_ns;
-    ck_assert_int_eq(chan_link_init(&l, p, 42, 3, id, 100), 0);
-    double g_far = chan_fading_gain(&l, p, far);
-    ck_assert(chan_fading_gain(&l, p, at(p, targets[5])) == want[5]);
-    ck_assert(chan_fading_gain(&l, p, far) == g_far);
-    chan_link_release(&l);
+    /* the environment Doppler moves a still UE's channel */
+    struct mobility_params st = {.radius_m = 50};
+    p.environment_doppler_hz = 5;
+    double tau[NT], rho[NT];
+    for (int k = 0; k < NT; k++)
+        tau[k] = 0.2 * (k + 1) / (2 * M_PI * 5);
+    mobility_autocorr(&st, &p, tau, NT, N, rho);
+    for (int k = 0; k < NT; k++)
+        ck_assert_msg(fabs(rho[k] - j0sq(0.2 * (k + 1))) < 0.05,
+                      "environment Doppler, lag %g ms: rho %.4f, J0^2 %.4f", tau[k] * 1e3, rho[k],
+                      j0sq(0.2 * (k + 1)));
 }
+END_TEST
 
+/* The fading of a UE is a function of the time alone: a moving UE's link and mobility, asked at
+ * 300 times in time order, answer bit for bit the same as a fresh pair asked at the same times
+ * shuffled, or at every 7th of them only, with other links and other times asked in between;
+ * and every model is covered. */
 START_TEST(test_query_independence)
 {
-    enum chan_fading f[] = {CHAN_FADING_RAYLEIGH, CHAN_FADING_NAKAGAMI};
-    for (int i = 0; i < 2; i++) {
-        struct chan_params p = base(f[i]);
-        p.nakagami_m = 2;
-        p.speed_mps = 3; /* rho = 0.988: epochs of 2^16 blocks */
-        query_patterns(&p, 6);
-        p.speed_mps = 20; /* epochs of 2^11 blocks */
-        query_patterns(&p, 7);
-        p.speed_mps = 100; /* rho = 0.29: 2^10 */
-        query_patterns(&p, 8);
-        p.speed_mps = 60; /* rho = 0: every block an anchor */
-        query_patterns(&p, 9);
+    enum { NT = 300 };
+    const enum chan_fading models[] = {CHAN_FADING_RAYLEIGH, CHAN_FADING_RICIAN,
+                                       CHAN_FADING_NAKAGAMI};
+    struct mobility_params mp = {.radius_m = 200,
+                                 .moving = true,
+                                 .speed_min_mps = 1,
+                                 .speed_max_mps = 20,
+                                 .pause_ns = 1000000000};
+    for (size_t c = 0; c < 3; c++) {
+        struct chan_params p = base(models[c]);
+        p.nakagami_m = 1.7;
+        p.environment_doppler_hz = 2;
+        double want[NT];
+        int64_t t[NT];
+        struct mobility mob;
+        struct chan_link l;
+        mobility_init(&mob, &mp, 8, 1, 42);
+        chan_link_init(&l, &p, 8, 1, 42, 100);
+        for (int i = 0; i < NT; i++) {
+            t[i] = (int64_t)i * 997000000 + spread((uint64_t)i, 500000000);
+            want[i] = chan_fading_gain(&l, &p, t[i], mobility_travelled(&mob, &mp, t[i]));
+        }
+        mobility_release(&mob);
+        for (int pattern = 0; pattern < 2; pattern++) {
+            struct mobility m2, other;
+            struct chan_link l2, lo;
+            mobility_init(&m2, &mp, 8, 1, 42);
+            mobility_init(&other, &mp, 8, 1, 43);
+            chan_link_init(&l2, &p, 8, 1, 42, 100);
+            chan_link_init(&lo, &p, 8, 1, 43, 100);
+            for (int k = 0; k < NT; k++) {
+                int i = pattern == 0 ? (k * 181 + 17) % NT : (k * 7) % NT; /* 181 is prime */
+                if (pattern == 1 && k * 7 >= NT)
+                    break;
+                double g = chan_fading_gain(&l2, &p, t[i], mobility_travelled(&m2, &mp, t[i]));
+                ck_assert_msg(g == want[i], "model %zu pattern %d: time %d differs", c, pattern, i);
+                int64_t x = spread((uint64_t)k + 1000, 400000000000LL);
+                (void)chan_fading_gain(&lo, &p, x, mobility_travelled(&other, &mp, x));
+                (void)chan_fading_gain(&l2, &p, x + 1, mobility_travelled(&m2, &mp, x + 1));
+            }
+            mobility_release(&m2);
+            mobility_release(&other);
+        }
     }
 }
 END_TEST
 
-/* Without Doppler (speed 0, rho = 1) the fading never changes. */
+/* Without Doppler (the UE stands still, no environment Doppler) the fading never changes. */
 START_TEST(test_constant_without_doppler)
 {
     struct chan_params p = base(CHAN_FADING_NAKAGAMI);
-    ck_assert(chan_block_correlation(&p) == 1.0);
     for (uint64_t id = 0; id < 20; id++) {
         struct chan_link l;
         ck_assert_int_eq(chan_link_init(&l, &p, 4, 0, id, 100), 0);
-        double g = chan_fading_gain(&l, &p, 0);
+        double g = chan_fading_gain(&l, &p, 0, 12.5);
         int64_t t[] = {1, 999999, 1000000, 123456789012, 1000000000000000, INT64_MAX, 17};
         for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-            ck_assert(chan_fading_gain(&l, &p, t[i]) == g);
-        chan_link_release(&l);
+            ck_assert(chan_fading_gain(&l, &p, t[i], 12.5) == g);
+    }
+}
+END_TEST
+
+/* cos(2 pi x) against libm's cos over a wide range of arguments. */
+START_TEST(test_cos2pi)
+{
+    double worst = 0;
+    for (double x = -3e6; x < 3e6; x += 0.37719) {
+        double r = x - nearbyint(x);
+        worst = fmax(worst, fabs(chan_cos2pi(x) - cos(2 * M_PI * r)));
+    }
+    const double exact[][2] = {{0, 1}, {0.25, 0}, {0.5, -1}, {1, 1}, {-0.25, 0}, {1e9 + 0.5, -1}};
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        ck_assert_double_eq_tol(chan_cos2pi(exact[i][0]), exact[i][1], 1e-15);
+    ck_assert_msg(worst < 1e-15, "largest error %g", worst);
+}
+END_TEST
+
+/* The quantile map of the Nakagami power: GSL's inverse Gamma CDF converges over the whole range
+ * the Exp(1) power can take (|h_s|^2 of the sum of sinusoids is at most 2M) for m in
+ * [0.5, 16]: the map is monotone and its result's CDF equals the exponential's. */
+START_TEST(test_nakagami_map_domain)
+{
+    for (double m = 0.5; m <= CHAN_NAKAGAMI_MAX_M + 1e-9; m += 0.37) {
+        struct chan_params p = base(CHAN_FADING_NAKAGAMI);
+        p.nakagami_m = m;
+        ck_assert_ptr_null(chan_params_check(&p));
+        for (double le = -25; le < log(2.0 * CHAN_SINUSOIDS); le += 0.25) {
+            double e = exp(le), u = -expm1(-e);
+            /* a link whose sinusoids all sit in phase has |h_s|^2 = e at the time chosen:
+             * build it directly */
+            struct chan_link l;
+            chan_link_init(&l, &p, 1, 0, 0, 100);
+            for (int n = 0; n < CHAN_SINUSOIDS; n++) {
+                l.cos_alpha[n] = 0;
+                l.phase[n] = 0;
+                l.w_re[n] = sqrt(e) / CHAN_SINUSOIDS;
+                l.w_im[n] = 0;
+            }
+            double g = chan_fading_gain(&l, &p, 0, 0);
+            double back = u < 0.5 ? gsl_cdf_gamma_P(g, m, 1 / m) : gsl_cdf_gamma_Q(g, m, 1 / m);
+            double want = u < 0.5 ? u : exp(-e);
+            ck_assert_msg(fabs(back / want - 1) < 1e-8, "m %g, e %g: %g", m, e, g);
+        }
     }
 }
 END_TEST
@@ -411,7 +647,7 @@ static double cap_f(double g, void *arg)
  */
 START_TEST(test_capacity_and_outage)
 {
-    enum { N = 200000 };
+    enum { N = 100000 };
     const struct {
         enum chan_fading f;
         double m;
@@ -421,7 +657,7 @@ START_TEST(test_capacity_and_outage)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct chan_params p = base(cases[c].f);
         p.nakagami_m = cases[c].m;
-        marginal(&p, x, N, 1);
+        marginal(&p, x, N);
         double s = 10.0;
         struct acc cap = {0}, lost = {0};
         double rate = 2.0; /* bit/s/Hz */
@@ -459,14 +695,13 @@ START_TEST(test_link_budget)
     ck_assert_double_eq_tol(chan_pathloss_db(&p, 100), 90, 1e-12);
     ck_assert_double_eq_tol(chan_pathloss_db(&p, 0.2), 30, 1e-12); /* clamped to 1 m */
     /* rx 23 - 90 = -67 dBm; noise -174 + 7 + 73.0103 = -93.9897 dBm */
-    double snr_db = 10 * log10(chan_snr(&l, &p, 0, 1.0));
+    double snr_db = 10 * log10(chan_snr(&l, &p, 0, 0, 1.0));
     ck_assert_double_eq_tol(snr_db, -67 + 93.98970004336019, 1e-9);
     /* half the bandwidth: 3.0103 dB less noise */
-    ck_assert_double_eq_tol(10 * log10(chan_snr(&l, &p, 0, 0.5)) - snr_db, 3.0103, 1e-4);
+    ck_assert_double_eq_tol(10 * log10(chan_snr(&l, &p, 0, 0, 0.5)) - snr_db, 3.0103, 1e-4);
     /* Shannon with a 3 dB gap */
     p.snr_gap_db = 10 * log10(2.0);
     ck_assert_double_eq_tol(chan_rate_bps(&p, 6.0, 1e6), 1e6 * 2, 1e-6);
-    chan_link_release(&l);
 }
 END_TEST
 
@@ -511,8 +746,8 @@ START_TEST(test_umi_pathloss)
     /* and it drives the SNR: 23 dBm - 130.51596 dB, noise -93.98970 dBm */
     struct chan_link l;
     ck_assert_int_eq(chan_link_init(&l, &p, 1, 0, 0, 1000), 0);
-    ck_assert_double_eq_tol(10 * log10(chan_snr(&l, &p, 0, 1.0)), 23 - 130.51596 + 93.98970, 1e-4);
-    chan_link_release(&l);
+    ck_assert_double_eq_tol(10 * log10(chan_snr(&l, &p, 0, 0, 1.0)), 23 - 130.51596 + 93.98970,
+                            1e-4);
 }
 END_TEST
 
@@ -527,12 +762,10 @@ START_TEST(test_shadowing_and_streams)
         ck_assert_int_eq(chan_link_init(&l, &p, 3, 0, (uint64_t)i, 100), 0);
         acc_add(&s, l.shadow_db);
         acc_add(&sq, l.shadow_db * l.shadow_db);
-        chan_link_release(&l);
     }
     assert_within(acc_mean(&s), acc_se(&s), 0, "shadowing mean %g", acc_mean(&s));
     assert_within(acc_mean(&sq), acc_se(&sq), 64, "shadowing mean square %g", acc_mean(&sq));
     /* a link's draws do not depend on other links being queried */
-    p.speed_mps = 10;
     struct chan_link a, b, c;
     chan_link_init(&a, &p, 3, 0, 7, 100);
     chan_link_init(&b, &p, 3, 0, 7, 100);
@@ -540,19 +773,15 @@ START_TEST(test_shadowing_and_streams)
     ck_assert(a.shadow_db == b.shadow_db && a.shadow_db != c.shadow_db);
     int differ = 0;
     for (int i = 0; i < 100; i++) {
-        double gc = chan_fading_gain(&c, &p, (int64_t)i * p.coherence_ns);
-        double ga = chan_fading_gain(&a, &p, (int64_t)i * p.coherence_ns);
-        ck_assert(ga == chan_fading_gain(&b, &p, (int64_t)i * p.coherence_ns));
+        double gc = gain_at(&c, &p, (int64_t)i * 1000000, 10);
+        double ga = gain_at(&a, &p, (int64_t)i * 1000000, 10);
+        ck_assert(ga == gain_at(&b, &p, (int64_t)i * 1000000, 10));
         differ += ga != gc;
     }
     ck_assert_int_eq(differ, 100);
-    chan_link_release(&a);
-    chan_link_release(&b);
-    chan_link_release(&c);
     /* another replication is another stream */
     chan_link_init(&a, &p, 3, 1, 7, 100);
     ck_assert(a.shadow_db != b.shadow_db);
-    chan_link_release(&a);
 }
 END_TEST
 
@@ -672,10 +901,22 @@ START_TEST(test_params_check)
     struct chan_params p = base(CHAN_FADING_NAKAGAMI);
     ck_assert_ptr_null(chan_params_check(&p));
     p.nakagami_m = 1.3;
+    ck_assert_ptr_null(chan_params_check(&p));
+    double bad_m[] = {0.49, 16.01, NAN};
+    for (int i = 0; i < 3; i++) {
+        p.nakagami_m = bad_m[i];
+        ck_assert_ptr_nonnull(chan_params_check(&p));
+    }
+    p = base(CHAN_FADING_RAYLEIGH);
+    p.environment_doppler_hz = -1;
+    ck_assert_ptr_nonnull(chan_params_check(&p));
+    p.environment_doppler_hz = INFINITY;
     ck_assert_ptr_nonnull(chan_params_check(&p));
     p = base(CHAN_FADING_RAYLEIGH);
-    p.coherence_ns = 0;
+    p.carrier_hz = 0; /* no Doppler shift to speak of */
     ck_assert_ptr_nonnull(chan_params_check(&p));
+    p.fading = CHAN_FADING_NONE;
+    ck_assert_ptr_null(chan_params_check(&p));
     p = base(CHAN_FADING_NONE);
     p.bandwidth_hz = 0;
     ck_assert_ptr_nonnull(chan_params_check(&p));
@@ -724,12 +965,26 @@ END_TEST
 static Suite *channel_suite(void)
 {
     return check_suite("channel", "theory", 120,
-                       (const TTest *[]){test_fading_marginals, test_lag_correlation,
-                                         test_epoch_boundary, test_query_independence,
-                                         test_constant_without_doppler, test_capacity_and_outage,
-                                         test_link_budget, test_umi_pathloss,
-                                         test_shadowing_and_streams, test_select_shannon,
-                                         test_select_mcs, test_params_check, NULL});
+                       (const TTest *[]){test_fading_moments,
+                                         test_fading_ks,
+                                         test_rician_ks,
+                                         test_jakes_autocorrelation,
+                                         test_complex_autocorrelation,
+                                         test_correlation_rician_nakagami,
+                                         test_level_crossings,
+                                         test_doppler_from_mobility,
+                                         test_query_independence,
+                                         test_constant_without_doppler,
+                                         test_cos2pi,
+                                         test_nakagami_map_domain,
+                                         test_capacity_and_outage,
+                                         test_link_budget,
+                                         test_umi_pathloss,
+                                         test_shadowing_and_streams,
+                                         test_select_shannon,
+                                         test_select_mcs,
+                                         test_params_check,
+                                         NULL});
 }
 
 CHECK_MAIN(channel_suite)

@@ -83,7 +83,7 @@ static size_t bind_text(const char *text, struct cfg *c, struct diag *d, struct 
     memset(c, 0, sizeof *c);
     ck_assert_int_eq(ytree_parse(&t, "f.yaml", text, strlen(text), &t.root, d), 0);
     struct ynode where = {.src = "f.yaml", .line = 1, .col = 1};
-    return field_bind(fields, "", t.root, &where, c, NULL, o, d);
+    return field_bind(fields, "", t.root, &where, c, NULL, NULL, o, d);
 }
 
 /* What field_emit prints for the table f bound to c (malloc'd). */
@@ -131,6 +131,32 @@ static void refused_with(const char *text, size_t n, const struct want *want)
     field_release(fields, &c);
     diag_release(&d);
 }
+
+/* A removed key (top level or nested) is refused with its reason instead of "unknown key"; an
+ * unknown key next to it is still reported as unknown, and the rest binds. */
+START_TEST(test_retired_keys)
+{
+    static const struct field_retired retired[] = {
+        {"old", "use 'count' instead"}, {"inner.speed", "gone, see the docs"}, {NULL, NULL}};
+    const char *text = "old: 3\ninner: {speed: 1, rate: 2 /s}\nconut: 1\ncount: 4\n";
+    ytree_release(&t);
+    ytree_init(&t);
+    struct diag d;
+    diag_init(&d);
+    struct cfg c = {0};
+    ck_assert_int_eq(ytree_parse(&t, "f.yaml", text, strlen(text), &t.root, &d), 0);
+    struct ynode where = {.src = "f.yaml", .line = 1, .col = 1};
+    ck_assert_uint_eq(field_bind(fields, "", t.root, &where, &c, NULL, retired, NULL, &d), 3);
+    ck_assert_str_eq(d.msgs[0].text, "old: removed: use 'count' instead");
+    ck_assert_str_eq(d.msgs[1].text, "top level: unknown key 'conut' (did you mean 'count'?)");
+    ck_assert_str_eq(d.msgs[2].text, "inner.speed: removed: gone, see the docs");
+    ck_assert_uint_eq(c.count, 4);
+    ck_assert_ptr_null(field_find_retired(retired, "count"));
+    ck_assert_ptr_nonnull(field_find_retired(retired, "inner.speed"));
+    field_release(fields, &c);
+    diag_release(&d);
+}
+END_TEST
 
 START_TEST(test_values_and_defaults)
 {
@@ -301,7 +327,7 @@ static size_t bind_list_text(const char *text, struct lcfg *c, struct diag *d)
     ytree_init(&t);
     ck_assert_int_eq(ytree_parse(&t, "l.yaml", text, strlen(text), &t.root, d), 0);
     struct ynode where = {.src = "l.yaml", .line = 1, .col = 1};
-    return field_bind(list_fields, "", t.root, &where, c, NULL, NULL, d);
+    return field_bind(list_fields, "", t.root, &where, c, NULL, NULL, NULL, d);
 }
 
 /* A list binds to an array from a sequence or from one scalar (names separated by ','), emits
@@ -460,7 +486,7 @@ static size_t bind_mix_text(const char *text, struct wcfg *c, struct diag *d)
     ytree_init(&t);
     ck_assert_int_eq(ytree_parse(&t, "w.yaml", text, strlen(text), &t.root, d), 0);
     struct ynode where = {.src = "w.yaml", .line = 1, .col = 1};
-    return field_bind(weighted_fields, "", t.root, &where, c, NULL, NULL, d);
+    return field_bind(weighted_fields, "", t.root, &where, c, NULL, NULL, NULL, d);
 }
 
 START_TEST(test_weighted_list_binding)
@@ -648,6 +674,7 @@ static Suite *field_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_values_and_defaults);
     tcase_add_test(tc, test_every_error_reported);
+    tcase_add_test(tc, test_retired_keys);
     tcase_add_test(tc, test_tags_respected);
     tcase_add_test(tc, test_missing_required_and_absent_sections);
     tcase_add_test(tc, test_scalar_where_mapping_expected);

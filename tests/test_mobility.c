@@ -1,6 +1,7 @@
 /* Mobility: static and random-waypoint UEs; positions in the cell, speeds within bounds, legs,
  * speeds and the stationary spatial distribution against random-waypoint theory, the same path
- * whatever the query times, and the uniform initial placement. */
+ * and travelled distance whatever the query times and order, the travelled distance against
+ * v t and the time-average speed, and the uniform initial placement. */
 #include <math.h>
 
 #include <gsl/gsl_integration.h>
@@ -228,6 +229,117 @@ START_TEST(test_query_pattern_independent)
 }
 END_TEST
 
+/* Position and travelled distance are functions of the time alone: a UE asked in a shuffled
+ * order (far into the past, which replays its stream, and back again) answers bit for bit what
+ * a UE asked in time order answers, and asking about the past leaves the state as it was. */
+START_TEST(test_any_order)
+{
+    enum { N = 400 };
+    const int64_t dt = 1700000000; /* 1.7 s: legs of ~100 m at 1-3 m/s span tens of samples */
+    struct mobility a, b;
+    ck_assert_int_eq(mobility_init(&a, &rwp, 9, 2, 4), 0);
+    ck_assert_int_eq(mobility_init(&b, &rwp, 9, 2, 4), 0);
+    struct mobility_point want[N], got;
+    for (int i = 0; i < N; i++)
+        mobility_at(&a, &rwp, i * dt, &want[i]);
+    /* a fixed permutation: i -> (i * 263 + 71) mod N (263 is prime to 400) */
+    for (int k = 0; k < N; k++) {
+        int i = (k * 263 + 71) % N;
+        mobility_at(&b, &rwp, i * dt, &got);
+        ck_assert_msg(got.x == want[i].x && got.y == want[i].y &&
+                          got.travelled_m == want[i].travelled_m,
+                      "sample %d asked as number %d differs", i, k);
+    }
+    /* forward again from where the walk is, after the replays */
+    for (int i = N; i < N + 50; i++) {
+        struct mobility_point x, y;
+        mobility_at(&a, &rwp, i * dt, &x);
+        mobility_at(&b, &rwp, i * dt, &y);
+        ck_assert(x.x == y.x && x.y == y.y && x.travelled_m == y.travelled_m);
+    }
+    mobility_release(&a);
+    mobility_release(&b);
+}
+END_TEST
+
+/* s(t) at constant speed v without pauses is v t (the legs' end times are rounded to the
+ * nanosecond, so within v x 1 ns per leg); each step between samples is at most the distance
+ * travelled, and equal to it inside a leg. */
+START_TEST(test_travelled_constant_speed)
+{
+    const double v = 2.5;
+    struct mobility_params p = {
+        .radius_m = 200, .moving = true, .speed_min_mps = v, .speed_max_mps = v};
+    struct mobility m;
+    ck_assert_int_eq(mobility_init(&m, &p, 5, 0, 3), 0);
+    const int64_t dt = 100000000; /* 0.1 s */
+    struct mobility_point a, b;
+    mobility_at(&m, &p, 0, &a);
+    ck_assert(a.travelled_m == 0);
+    int inside = 0;
+    for (int64_t t = dt; t <= 20000 * dt; t += dt) {
+        mobility_at(&m, &p, t, &b);
+        double step = hypot(b.x - a.x, b.y - a.y), ds = b.travelled_m - a.travelled_m;
+        ck_assert_msg(step <= ds + 1e-9, "step %g m over %g m travelled", step, ds);
+        inside += fabs(step - ds) < 1e-9;
+        a = b;
+        double want = v * (double)t * 1e-9;
+        ck_assert_msg(fabs(b.travelled_m - want) <= 1e-6 * want + 1e-6, "s = %.9g, v t = %.9g",
+                      b.travelled_m, want);
+    }
+    /* legs average 0.9 x 200 m = 181 m, 72 s: nearly every step is inside one */
+    ck_assert_int_gt(inside, 19000);
+    mobility_release(&m);
+}
+END_TEST
+
+/* With pauses and random speeds: s stands still exactly while the position does, and its time
+ * average is the time-average speed of random-waypoint theory, E[L] / (E[L] E[1 / v] + P). */
+START_TEST(test_travelled_pauses)
+{
+    enum { UES = 8 };
+    const int64_t dt = 100000000;
+    const double T = 20000;
+    double sum = 0;
+    for (int u = 0; u < UES; u++) {
+        struct mobility m;
+        ck_assert_int_eq(mobility_init(&m, &wp, 13, 0, (uint64_t)u), 0);
+        struct mobility_point a, b;
+        mobility_at(&m, &wp, 0, &a);
+        for (int64_t t = dt; t <= (int64_t)(T * 1e9); t += dt) {
+            mobility_at(&m, &wp, t, &b);
+            bool still = b.x == a.x && b.y == a.y, stopped = b.travelled_m == a.travelled_m;
+            ck_assert_msg(still == stopped, "at %g s: moved %d, travelled %d", (double)t * 1e-9,
+                          !still, !stopped);
+            ck_assert(b.travelled_m >= a.travelled_m);
+            a = b;
+        }
+        sum += b.travelled_m / T;
+        mobility_release(&m);
+    }
+    double want = WP_LEG / (WP_LEG * log(WP_V2 / WP_V1) / (WP_V2 - WP_V1) + WP_PAUSE);
+    /* 8 UEs x 20,000 s: about 1,500 legs; the spread of the average is ~1 % */
+    near("time-average of s(t) / t", sum / UES, want, 0.04 * want);
+}
+END_TEST
+
+/* A static UE stays put; with a local speed v it travels v t about its spot. */
+START_TEST(test_static_local_speed)
+{
+    struct mobility_params st = {.radius_m = 100, .local_speed_mps = 1.25};
+    struct mobility m;
+    ck_assert_int_eq(mobility_init(&m, &st, 3, 0, 1), 0);
+    struct mobility_point a, b;
+    mobility_at(&m, &st, 0, &a);
+    mobility_at(&m, &st, 8000000000LL, &b);
+    ck_assert(a.x == b.x && a.y == b.y);
+    ck_assert_double_eq_tol(b.travelled_m, 10, 1e-12);
+    st.local_speed_mps = -1;
+    ck_assert_ptr_nonnull(mobility_params_check(&st));
+    mobility_release(&m);
+}
+END_TEST
+
 /* Initial placement is uniform in the disc: P(r < R/2) = 1/4, mean r = 2R/3. */
 START_TEST(test_uniform_placement)
 {
@@ -269,7 +381,9 @@ static Suite *mobility_suite(void)
 {
     return check_suite("mobility", "core", 60,
                        (const TTest *[]){test_waypoint_theory, test_waypoint_stationary_density,
-                                         test_query_pattern_independent, test_uniform_placement,
+                                         test_query_pattern_independent, test_any_order,
+                                         test_travelled_constant_speed, test_travelled_pauses,
+                                         test_static_local_speed, test_uniform_placement,
                                          test_params, NULL});
 }
 

@@ -292,6 +292,24 @@ START_TEST(test_uniform_ranges)
 }
 END_TEST
 
+/* A snapshot taken now and restored later repeats the draws made after it. */
+START_TEST(test_snapshot_replays)
+{
+    struct rng r;
+    rng_init(&r, 4, 1, RNG_KIND_TEST, 9);
+    (void)rng_uniform(&r);
+    struct rng_snapshot s;
+    rng_save(&r, &s);
+    double first[20];
+    for (int i = 0; i < 20; i++)
+        first[i] = rng_uniform(&r);
+    rng_restore(&r, &s);
+    for (int i = 0; i < 20; i++)
+        ck_assert(rng_uniform(&r) == first[i]);
+    rng_release(&r);
+}
+END_TEST
+
 static Suite *rng_suite(void)
 {
     Suite *s = suite_create("rng");
@@ -301,6 +319,7 @@ static Suite *rng_suite(void)
     tcase_add_test(tc, test_no_key_collisions);
     tcase_add_test(tc, test_adding_an_entity_leaves_others_unchanged);
     tcase_add_test(tc, test_neighbouring_streams_uncorrelated);
+    tcase_add_test(tc, test_snapshot_replays);
     suite_add_tcase(s, tc);
     TCase *td = tcase_create("distributions");
     tcase_add_test(td, test_distribution_moments);

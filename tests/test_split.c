@@ -56,13 +56,13 @@ static int64_t ns_of(double ms)
     return ns > 0 ? ns : 1;
 }
 
-/* Uplink time of `bytes` alone in the cell at a constant SNR with a coherence block longer than
- * the transfer: one burst at the efficiency link adaptation picks, bits / (B x efficiency),
- * rounded up to the nanosecond as the cell schedules it (tests/test_transfer.c checks the
- * bursts and HARQ rounds). */
+/* Uplink time of `bytes` alone in the cell at a constant SNR with a link-adaptation interval
+ * longer than the transfer: one burst at the efficiency link adaptation picks, bits / (B x
+ * efficiency), rounded up to the nanosecond as the cell schedules it (tests/test_transfer.c checks
+ * the bursts and HARQ rounds). */
 static int64_t uplink_ns(const struct split_inputs *in, struct chan_link *l, double bytes)
 {
-    double snr = chan_snr(l, &in->up, 0, 1.0);
+    double snr = chan_snr(l, &in->up, 0, 0, 1.0);
     struct chan_selection sel;
     chan_select(&in->up, snr, &sel);
     ck_assert_double_eq(chan_packet_error(&in->up, &sel, snr), 0);
@@ -72,7 +72,7 @@ static int64_t uplink_ns(const struct split_inputs *in, struct chan_link *l, dou
 
 static int64_t downlink_ns(const struct split_inputs *in, struct chan_link *l, double bytes)
 {
-    double snr = chan_snr(l, &in->down, 0, 1.0);
+    double snr = chan_snr(l, &in->down, 0, 0, 1.0);
     struct chan_selection sel;
     chan_select(&in->down, snr, &sel);
     return llround(bytes * 8 / (in->down.bandwidth_hz * sel.efficiency) * 1e9);
@@ -88,17 +88,18 @@ START_TEST(test_single_request_hand_calculation)
     char *trace = one_request_trace(1.0, 16, 3);
     char *text = NULL;
     ck_assert_int_ge(
-        asprintf(&text,
-                 "model: split\n"
-                 "run: {duration: 10 s}\n"
-                 "llm: {model: tinyllama-1.1b}\n"
-                 "ues: {count: 1, device: jetson-orin-nano}\n"
-                 "workload: {arrival: trace, trace: %s}\n"
-                 "channel: {fading: none, shadowing: 0 dB, harq_max: 0, coherence: 10 s}\n"
-                 "edge: {device: a100}\n"
-                 "split: {layer: 4}\n"
-                 "recording: {interval: 0 s}\n",
-                 trace),
+        asprintf(
+            &text,
+            "model: split\n"
+            "run: {duration: 10 s}\n"
+            "llm: {model: tinyllama-1.1b}\n"
+            "ues: {count: 1, device: jetson-orin-nano}\n"
+            "workload: {arrival: trace, trace: %s}\n"
+            "channel: {fading: none, shadowing: 0 dB, harq_max: 0, adaptation_interval: 10 s}\n"
+            "edge: {device: a100}\n"
+            "split: {layer: 4}\n"
+            "recording: {interval: 0 s}\n",
+            trace),
         0);
     struct split_world w;
     split_world_load(&w, text);
@@ -136,7 +137,6 @@ START_TEST(test_single_request_hand_calculation)
     /* compute energy = device power x UE compute time */
     ck_assert_double_eq_tol(w.res.metric[SM_ENERGY_COMPUTE].v[0],
                             in->ue_table.power_w * w.res.metric[SM_UE_COMPUTE].v[0], 1e-12);
-    chan_link_release(&link);
     mobility_release(&mob);
     split_world_release(&w);
     unlink(trace);
@@ -432,7 +432,7 @@ START_TEST(test_mobility_runs)
                               "run: {duration: 120 s, seed: 8}\n"
                               "llm: {model: tinyllama-1.1b}\n"
                               "workload: {rate: 6 /min, prompt_tokens: 64, output_tokens: 16}\n"
-                              "channel: {fading: rician, rician_k: 5, speed: 36 km/h}\n"
+                              "channel: {fading: rician, rician_k: 5}\n"
                               "recording: {interval: 1 s}\n"),
                      0);
     double sum[2];

@@ -23,10 +23,10 @@ static void run(struct split_world *w, double *p_up, double *p_down)
     ck_assert_int_eq(
         split_init(&m, &sim, &w->in, 0, &(struct split_recorders){0}, &w->res, NULL, &why), 0);
     struct chan_selection sel;
-    double snr = chan_snr(&m.ues[0].link, &w->in.up, 0, 1.0);
+    double snr = chan_snr(&m.ues[0].link, &w->in.up, 0, 0, 1.0);
     chan_select(&w->in.up, snr, &sel);
     *p_up = chan_packet_error(&w->in.up, &sel, snr);
-    snr = chan_snr(&m.ues[0].link, &w->in.down, 0, 1.0);
+    snr = chan_snr(&m.ues[0].link, &w->in.down, 0, 0, 1.0);
     chan_select(&w->in.down, snr, &sel);
     *p_down = chan_packet_error(&w->in.down, &sel, snr);
     ck_assert_int_eq(sim_run(&sim, SIM_TIME_MAX, UINT64_MAX), SIM_STOP_EMPTY);
@@ -52,7 +52,7 @@ static void mean_se(const struct split_values *v, double *mean, double *se)
  * is used anyway): p = 0.38 from the BLER curve, constant. Requests every 5 s, so that no two
  * transfers share the cell (a shared cell gives each a narrower band, a higher SNR, a lower p).
  * 64-token prompts at k = 4 of TinyLlama: 64 x 2048 x 2 B = 262,144 B in 175 packets of 1,498 B,
- * sent in one burst per round (a 10 s coherence block holds a whole round). */
+ * sent in one burst per round (a 10 s link-adaptation interval holds a whole round). */
 #define HARQ_SCENARIO                                                                              \
     "model: split\n"                                                                               \
     "run: {duration: 5000 s, seed: %u}\n"                                                          \
@@ -61,7 +61,7 @@ static void mean_se(const struct split_values *v, double *mean, double *se)
     "cell: {radius: %g m}\n"                                                                       \
     "workload: {arrival: periodic, rate: 0.2 /s, prompt_tokens: 64, output_tokens: 1}\n"           \
     "channel: {fading: none, shadowing: 0 dB, rate: mcs, margin: 0 "                               \
-    "dB, coherence: 10 s, harq_max: %u, max_rounds: 1000}\n"                                       \
+    "dB, adaptation_interval: 10 s, harq_max: %u, max_rounds: 1000}\n"                             \
     "split: {layer: 4}\n"                                                                          \
     "recording: {interval: 0 s}\n"
 
@@ -105,18 +105,19 @@ END_TEST
 /*
  * Without losses (a clear channel), the uplink of a round takes its bits over the rate link
  * adaptation picked, to the nanosecond per burst: B log2-free, from the CQI table's efficiency.
- * With the coherence block longer than the transfer, one burst: bits / (B x efficiency).
+ * With the link-adaptation interval longer than the transfer, one burst: bits / (B x efficiency).
  */
 START_TEST(test_uplink_time_one_burst)
 {
     char *text = NULL;
     ck_assert_int_ge(
-        asprintf(&text,
-                 "model: split\nrun: {duration: 20 s, seed: 1}\nllm: {model: tinyllama-1.1b}\n"
-                 "ues: {count: 1, device: jetson-orin-nano}\ncell: {radius: 30 m}\n"
-                 "workload: {rate: 0.5 /s, prompt_tokens: 16, output_tokens: 1}\n"
-                 "channel: {fading: none, shadowing: 0 dB, coherence: 10 s, harq_max: 0}\n"
-                 "split: {layer: 4}\nrecording: {interval: 0 s}\n"),
+        asprintf(
+            &text,
+            "model: split\nrun: {duration: 20 s, seed: 1}\nllm: {model: tinyllama-1.1b}\n"
+            "ues: {count: 1, device: jetson-orin-nano}\ncell: {radius: 30 m}\n"
+            "workload: {rate: 0.5 /s, prompt_tokens: 16, output_tokens: 1}\n"
+            "channel: {fading: none, shadowing: 0 dB, adaptation_interval: 10 s, harq_max: 0}\n"
+            "split: {layer: 4}\nrecording: {interval: 0 s}\n"),
         0);
     struct split_world w;
     split_world_load(&w, text);
@@ -134,7 +135,7 @@ START_TEST(test_uplink_time_one_burst)
     ck_assert_int_eq(split_init(&m, &sim, &w.in, 0, &(struct split_recorders){0}, &res, NULL, &why),
                      0);
     struct chan_selection sel;
-    chan_select(&w.in.up, chan_snr(&m.ues[0].link, &w.in.up, 0, 1.0), &sel);
+    chan_select(&w.in.up, chan_snr(&m.ues[0].link, &w.in.up, 0, 0, 1.0), &sel);
     double want = ceil(524288.0 / sel.efficiency / w.in.up.bandwidth_hz * 1e9) * 1e-9;
     for (size_t i = 0; i < air->n; i++)
         ck_assert_double_eq_tol(air->v[i], want, 1.5e-9);

@@ -84,7 +84,7 @@ static int bind_file(const char *path, const struct scn_field *table, void *base
             errors = 1;
         } else {
             size_t first = d->len;
-            errors = field_bind(table, "", t.root, &file, base, NULL, NULL, d);
+            errors = field_bind(table, "", t.root, &file, base, NULL, NULL, NULL, d);
             diag_sort(d, first);
         }
     }

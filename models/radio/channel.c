@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_sf_bessel.h>
+#include <gsl/gsl_cdf.h>
 
 #define SPEED_OF_LIGHT 299792458.0
 
@@ -15,8 +15,10 @@ const char *chan_params_check(const struct chan_params *p)
 {
     if (!(p->bandwidth_hz > 0))
         return "bandwidth must be > 0";
-    if (!(p->speed_mps >= 0) || !(p->carrier_hz >= 0))
-        return "speed and carrier frequency must be >= 0";
+    if (!(p->carrier_hz >= 0) || isinf(p->carrier_hz))
+        return "carrier frequency must be finite and >= 0";
+    if (!(p->environment_doppler_hz >= 0) || isinf(p->environment_doppler_hz))
+        return "environment Doppler must be finite and >= 0";
     switch (p->pathloss) {
     case CHAN_PATHLOSS_LOG_DISTANCE:
         if (!(p->pathloss_exponent >= 1 && p->pathloss_exponent <= 8))
@@ -49,15 +51,14 @@ const char *chan_params_check(const struct chan_params *p)
             return "Rician K must be finite and >= 0";
         break;
     case CHAN_FADING_NAKAGAMI:
-        if (!(p->nakagami_m >= 0.5 && p->nakagami_m <= 16 &&
-              fabs(2 * p->nakagami_m - round(2 * p->nakagami_m)) < 1e-9))
-            return "Nakagami m must be a multiple of 0.5 in [0.5, 16]";
+        if (!(p->nakagami_m >= 0.5 && p->nakagami_m <= CHAN_NAKAGAMI_MAX_M))
+            return "Nakagami m must be in [0.5, 16]";
         break;
     default:
         return "unknown fading model";
     }
-    if (p->fading != CHAN_FADING_NONE && p->coherence_ns <= 0)
-        return "coherence time must be > 0";
+    if (p->fading != CHAN_FADING_NONE && !(p->carrier_hz > 0))
+        return "fading needs a carrier frequency > 0 (the Doppler shift)";
     if (!(p->snr_gap_db >= 0) || isinf(p->snr_gap_db))
         return "SNR gap must be finite and >= 0 dB";
     if (p->rate != CHAN_RATE_SHANNON && p->rate != CHAN_RATE_MCS)
@@ -67,17 +68,9 @@ const char *chan_params_check(const struct chan_params *p)
     return NULL;
 }
 
-double chan_doppler_hz(const struct chan_params *p)
+double chan_doppler_hz(const struct chan_params *p, double speed_mps)
 {
-    return p->speed_mps * p->carrier_hz / SPEED_OF_LIGHT;
-}
-
-double chan_block_correlation(const struct chan_params *p)
-{
-    double x = 2 * M_PI * chan_doppler_hz(p) * (double)p->coherence_ns * 1e-9;
-    double rho = gsl_sf_bessel_J0(x);
-    /* J0 oscillates; a negative or tiny correlation means independent blocks. */
-    return rho > 0 ? rho : 0;
+    return speed_mps * p->carrier_hz / SPEED_OF_LIGHT + p->environment_doppler_hz;
 }
 
 /* ---- path loss ----------------------------------------------------------------------------- */
@@ -106,7 +99,7 @@ double chan_pathloss_db(const struct chan_params *p, double distance_m)
     return p->pathloss_ref_db + 10 * p->pathloss_exponent * log10(d);
 }
 
-/* ---- counter-based normals ----------------------------------------------------------------- */
+/* ---- counter-based draws ------------------------------------------------------------------- */
 
 /* SplitMix64's output function (as in sim/rng.c): a bijective 64-bit mixer with full
  * avalanche. */
@@ -119,56 +112,68 @@ static inline uint64_t mix64(uint64_t z)
 
 #define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 
-/* The block index that keys the shadowing draw: beyond any fading node (blocks are < 2^63, the
- * last anchor is at most 2^63). */
+/* The nodes that key a link's draws (the shadowing's is the one the block-fading model used,
+ * so shadowing values are unchanged). */
 #define SHADOW_NODE UINT64_MAX
+#define SOS_NODE    (UINT64_MAX - 1)
 
-/* n unit normals of node `node` of the link keyed `key`: a SplitMix64 sequence started at the
- * hash of (key, node), two 53-bit uniforms per pair of normals, Box-Muller. A pure function of
- * (key, node, n): the first k of the n normals do not depend on n. */
-static void node_normals(uint64_t key, uint64_t node, int n, double *z)
+/* A SplitMix64 sequence started at the hash of (key, node). */
+static uint64_t seq_start(uint64_t key, uint64_t node)
 {
-    uint64_t s = mix64(key ^ mix64(node + GOLDEN));
-    for (int i = 0; i < n; i += 2) {
-        uint64_t w1 = mix64(s += GOLDEN), w2 = mix64(s += GOLDEN);
-        double u1 = (double)((w1 >> 11) + 1) * 0x1p-53; /* (0, 1] */
-        double theta = (double)(w2 >> 11) * (0x1p-53 * 2 * M_PI);
-        double r = sqrt(-2 * log(u1));
-        z[i] = r * cos(theta);
-        if (i + 1 < n)
-            z[i + 1] = r * sin(theta);
-    }
+    return mix64(key ^ mix64(node + GOLDEN));
+}
+
+/* The next uniform of a sequence, on [0, 1) (53 bits). */
+static double seq_uniform(uint64_t *s)
+{
+    return (double)(mix64(*s += GOLDEN) >> 11) * 0x1p-53;
+}
+
+/* One unit normal of node `node` (Box-Muller on the first two words of its sequence). */
+static double node_normal(uint64_t key, uint64_t node)
+{
+    uint64_t s = seq_start(key, node);
+    uint64_t w1 = mix64(s += GOLDEN), w2 = mix64(s += GOLDEN);
+    double u1 = (double)((w1 >> 11) + 1) * 0x1p-53; /* (0, 1] */
+    double theta = (double)(w2 >> 11) * (0x1p-53 * 2 * M_PI);
+    return sqrt(-2 * log(u1)) * cos(theta);
+}
+
+/* ---- cos(2 pi x) ---------------------------------------------------------------------------- */
+
+/* Taylor coefficients of sin z in z^2, (-1)^k / (2k+1)!, k = 1 .. 10: on |z| <= pi/2 the first
+ * term left out, (pi/2)^23 / 23!, is 1.3e-18. */
+static const double sin_taylor[10] = {
+    -1.0 / 6,
+    1.0 / 120,
+    -1.0 / 5040,
+    1.0 / 362880,
+    -1.0 / 39916800,
+    1.0 / 6227020800.0,
+    -1.0 / 1307674368000.0,
+    1.0 / 355687428096000.0,
+    -1.0 / 121645100408832000.0,
+    1.0 / 51090942171709440000.0,
+};
+
+/* No branch, so that a loop over paths vectorises: with r = x - nearest integer (exact for
+ * |x| < 2^51: adding and removing 1.5 * 2^52 rounds to an integer, to nearest),
+ * cos(2 pi r) = sin(2 pi (1/4 - |r|)), whose argument is within [-pi/2, pi/2]. */
+static inline double cos2pi(double x)
+{
+    double r = x - ((x + 0x1.8p52) - 0x1.8p52);
+    double z = 2 * M_PI * (0.25 - fabs(r)), y = z * z, c = sin_taylor[9];
+    for (int k = 8; k >= 0; k--)
+        c = c * y + sin_taylor[k];
+    return z + z * (y * c);
+}
+
+double chan_cos2pi(double x)
+{
+    return cos2pi(x);
 }
 
 /* ---- links --------------------------------------------------------------------------------- */
-
-static int components(const struct chan_params *p)
-{
-    switch (p->fading) {
-    case CHAN_FADING_RAYLEIGH:
-    case CHAN_FADING_RICIAN:
-        return 2; /* real and imaginary part of the scattered component */
-    case CHAN_FADING_NAKAGAMI:
-        return (int)lround(2 * p->nakagami_m);
-    case CHAN_FADING_NONE:
-        break;
-    }
-    return 0;
-}
-
-/* D: the smallest depth whose epoch E = 2^D has rho^E == 0 in double precision (anchors E apart
- * are then exactly independent); 0 for rho = 0 and for rho = 1 (constant fading, handled by
- * mapping every block to block 0). */
-static int epoch_depth(double rho)
-{
-    if (!(rho > 0) || rho >= 1)
-        return 0;
-    double lr = log(rho);
-    int d = 0;
-    while (d < 63 && exp(ldexp(lr, d)) > 0)
-        d++;
-    return d;
-}
 
 int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t seed,
                    uint32_t replication, uint64_t id, double distance_m)
@@ -176,156 +181,109 @@ int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t se
     memset(l, 0, sizeof *l);
     l->key = rng_key_hash(seed, replication, RNG_KIND_FADING, id);
     l->distance_m = distance_m;
-    if (p->shadowing_db > 0) {
-        double z;
-        node_normals(l->key, SHADOW_NODE, 1, &z);
-        l->shadow_db = p->shadowing_db * z;
-    }
-    l->rho = chan_block_correlation(p);
-    l->ncomp = components(p);
-    l->anchor_block[0] = l->anchor_block[1] = UINT64_MAX;
-    if (l->ncomp == 0)
+    l->pl_at_m = NAN;
+    if (p->shadowing_db > 0)
+        l->shadow_db = p->shadowing_db * node_normal(l->key, SHADOW_NODE);
+    if (p->fading == CHAN_FADING_NONE)
         return 0;
-    int d = l->depth = epoch_depth(l->rho);
-    size_t n = (size_t)(2 * d + 2 * l->ncomp + d * l->ncomp);
-    l->mem = malloc(n * sizeof *l->mem);
-    if (!l->mem)
-        return -ENOMEM;
-    l->mean_coef = l->mem;
-    l->sd_coef = l->mean_coef + d;
-    l->anchor[0] = l->sd_coef + d;
-    l->anchor[1] = l->anchor[0] + l->ncomp;
-    l->path = l->anchor[1] + l->ncomp;
-    /* level k bridges intervals of half-length s = 2^(d-1-k): r = rho^s; 1 - r^2 via expm1 so
-     * that it stays accurate when rho is close to 1 */
-    double lr = log(l->rho);
-    for (int k = 0; k < d; k++) {
-        double s = ldexp(1.0, d - 1 - k);
-        double r = exp(s * lr), r2 = r * r, one_minus_r2 = -expm1(2 * s * lr);
-        l->mean_coef[k] = r / (1 + r2);
-        l->sd_coef[k] = sqrt(one_minus_r2 / (1 + r2));
+    /* Zheng & Xiao's statistical model: per path an angle in its own stratum of the quarter
+     * circle, a Doppler phase and a complex weight's angle, all uniform; then the
+     * line-of-sight path's angle and phase (drawn whatever the model, so that the scattered
+     * paths are the same for Rayleigh, Rician and Nakagami links of the same key) */
+    const int m = CHAN_SINUSOIDS;
+    const double w = sqrt(2.0 / m);
+    uint64_t s = seq_start(l->key, SOS_NODE);
+    l->nsin = m;
+    l->cycles_per_m = p->carrier_hz / SPEED_OF_LIGHT;
+    for (int n = 0; n < m; n++) {
+        double u = seq_uniform(&s), phi = seq_uniform(&s), psi = 2 * M_PI * seq_uniform(&s);
+        l->cos_alpha[n] = cos(M_PI_2 * ((double)n + u) / m);
+        l->phase[n] = phi;
+        l->w_re[n] = w * cos(psi);
+        l->w_im[n] = w * sin(psi);
     }
+    l->los_cos = cos(2 * M_PI * seq_uniform(&s));
+    l->los_phase = seq_uniform(&s);
     return 0;
 }
 
-void chan_link_release(struct chan_link *l)
+/* A(t) = s(t) f_c / c + f_env t: the Doppler phase of the largest shift, in cycles. */
+static double doppler_cycles(const struct chan_link *l, const struct chan_params *p, int64_t t_ns,
+                             double travelled_m)
 {
-    free(l->mem);
-    l->mem = NULL;
+    double t = t_ns > 0 ? (double)t_ns * 1e-9 : 0;
+    return travelled_m * l->cycles_per_m + p->environment_doppler_hz * t;
 }
 
-/* The anchor values of block `blk`: a cached slot, or the slot not holding block `keep` (the
- * other anchor of the epoch being looked at), refilled. */
-static const double *anchor_at(struct chan_link *l, uint64_t blk, uint64_t keep)
+/* h_s at Doppler phase a. The cosines' loop vectorises (2 lanes, or 4 in the AVX2 clone picked
+ * at run time where the processor has one: the same operations without fused multiply-adds, so
+ * the same bits either way). */
+__attribute__((target_clones("avx2", "default"))) static void
+scatter(const struct chan_link *l, double a, double *re, double *im)
 {
-    for (int i = 0; i < 2; i++)
-        if (l->anchor_block[i] == blk)
-            return l->anchor[i];
-    int i = l->anchor_block[0] == keep ? 1 : 0;
-    node_normals(l->key, blk, l->ncomp, l->anchor[i]);
-    l->anchor_block[i] = blk;
-    return l->anchor[i];
-}
-
-/* The fading components at block b (ncomp values, valid until the next query). */
-static const double *state_at(struct chan_link *l, uint64_t b)
-{
-    int d = l->depth, n = l->ncomp;
-    uint64_t mask = (UINT64_C(1) << d) - 1;
-    uint64_t m = b & mask, base = b - m, end = base + mask + 1;
-    const double *left = anchor_at(l, base, end);
-    if (m == 0)
-        return left;
-    const double *right = anchor_at(l, end, base);
-
-    /* level k's interval has length 2^(d-k); m is the midpoint of its level-lm interval */
-    int lm = d - 1 - __builtin_ctzll(m);
-    int start = 0;
-    if (l->path_base == base && l->path_valid > 0) {
-        uint64_t diff = m ^ l->path_offset;
-        /* levels above the highest differing bit hold the same intervals */
-        int shared = diff ? d - (63 - __builtin_clzll(diff)) : d;
-        start = shared < l->path_valid ? shared : l->path_valid;
+    double c[CHAN_SINUSOIDS], x = 0, y = 0;
+    for (int n = 0; n < CHAN_SINUSOIDS; n++)
+        c[n] = cos2pi(a * l->cos_alpha[n] + l->phase[n]);
+    for (int n = 0; n < l->nsin; n++) {
+        x += l->w_re[n] * c[n];
+        y += l->w_im[n] * c[n];
     }
-    if (lm < start)
-        return l->path + (size_t)lm * n;
-
-    /* the ends of the level-`start` interval are anchors or midpoints of levels above */
-    uint64_t len = UINT64_C(1) << (d - start);
-    uint64_t lo = m & ~(len - 1), hi = lo + len;
-    const double *xlo = lo == 0 ? left : l->path + (size_t)(d - 1 - __builtin_ctzll(lo)) * n;
-    const double *xhi =
-        hi == mask + 1 ? right : l->path + (size_t)(d - 1 - __builtin_ctzll(hi)) * n;
-    double z[CHAN_MAX_COMPONENTS];
-    for (int k = start;; k++) {
-        uint64_t mid = lo + (UINT64_C(1) << (d - 1 - k));
-        double *x = l->path + (size_t)k * n, a = l->mean_coef[k], s = l->sd_coef[k];
-        node_normals(l->key, base + mid, n, z);
-        for (int c = 0; c < n; c++)
-            x[c] = a * (xlo[c] + xhi[c]) + s * z[c];
-        if (mid == m)
-            break;
-        if (m < mid) {
-            hi = mid;
-            xhi = x;
-        } else {
-            lo = mid;
-            xlo = x;
-        }
-    }
-    l->path_base = base;
-    l->path_offset = m;
-    l->path_valid = lm + 1;
-    return l->path + (size_t)lm * n;
+    *re = x;
+    *im = y;
 }
 
-static const double *components_at(struct chan_link *l, const struct chan_params *p, int64_t t_ns)
+void chan_fading_scatter(const struct chan_link *l, const struct chan_params *p, int64_t t_ns,
+                         double travelled_m, double *re, double *im)
 {
-    /* no Doppler: every block is block 0 */
-    uint64_t b = t_ns > 0 && l->rho < 1 ? (uint64_t)(t_ns / p->coherence_ns) : 0;
-    return state_at(l, b);
+    scatter(l, doppler_cycles(l, p, t_ns, travelled_m), re, im);
 }
 
-int chan_fading_components(struct chan_link *l, const struct chan_params *p, int64_t t_ns,
-                           double *x)
+/* The Gamma(m, 1/m) quantile of the Exp(1) power e's CDF value, 1 - exp(-e): through the lower
+ * tail below the median (precise for deep fades), the upper one above (GSL's Qinv never fails;
+ * its Pinv converges on this side for m in [0.5, 16], which the channel test checks). */
+static double nakagami_power(double e, double m)
 {
-    if (l->ncomp == 0)
-        return 0;
-    memcpy(x, components_at(l, p, t_ns), (size_t)l->ncomp * sizeof *x);
-    return l->ncomp;
+    if (m == 1)
+        return e;
+    return e < M_LN2 ? gsl_cdf_gamma_Pinv(-expm1(-e), m, 1 / m)
+                     : gsl_cdf_gamma_Qinv(exp(-e), m, 1 / m);
 }
 
-double chan_fading_gain(struct chan_link *l, const struct chan_params *p, int64_t t_ns)
+double chan_fading_gain(const struct chan_link *l, const struct chan_params *p, int64_t t_ns,
+                        double travelled_m)
 {
-    if (p->fading == CHAN_FADING_NONE || l->ncomp == 0)
+    if (p->fading == CHAN_FADING_NONE || l->nsin == 0)
         return 1.0;
-    const double *x = components_at(l, p, t_ns);
-    double g;
-    if (p->fading == CHAN_FADING_NAKAGAMI) {
-        double s = 0;
-        for (int i = 0; i < l->ncomp; i++)
-            s += x[i] * x[i];
-        g = s / (2 * p->nakagami_m);
-    } else {
-        /* scattered part CN(0, 1): components are unit normals, each carrying variance 1/2 */
-        double re = x[0] * M_SQRT1_2, im = x[1] * M_SQRT1_2;
-        if (p->fading == CHAN_FADING_RICIAN) {
-            double k = p->rician_k;
-            re = sqrt(k / (k + 1)) + sqrt(1 / (k + 1)) * re;
-            im = sqrt(1 / (k + 1)) * im;
-        }
-        g = re * re + im * im;
+    double a = doppler_cycles(l, p, t_ns, travelled_m), re, im, g;
+    scatter(l, a, &re, &im);
+    if (p->fading == CHAN_FADING_RICIAN) {
+        double k = p->rician_k, u = a * l->los_cos + l->los_phase;
+        double los = sqrt(k / (k + 1)), sc = sqrt(1 / (k + 1));
+        re = los * cos2pi(u) + sc * re;
+        im = los * cos2pi(u - 0.25) + sc * im; /* sin(2 pi u) */
     }
+    g = re * re + im * im;
+    if (p->fading == CHAN_FADING_NAKAGAMI)
+        g = nakagami_power(g, p->nakagami_m);
     return g > 1e-30 ? g : 1e-30;
 }
 
-double chan_snr(struct chan_link *l, const struct chan_params *p, int64_t t_ns,
-                double bandwidth_share)
+double chan_mean_snr(struct chan_link *l, const struct chan_params *p, double bandwidth_share)
 {
     double b = p->bandwidth_hz * bandwidth_share;
     double noise_dbm = p->noise_psd_dbm_hz + p->noise_figure_db + 10 * log10(b);
-    double rx_dbm = p->tx_power_dbm - chan_pathloss_db(p, l->distance_m) - l->shadow_db;
-    return pow(10, (rx_dbm - noise_dbm) / 10) * chan_fading_gain(l, p, t_ns);
+    if (l->distance_m != l->pl_at_m) {
+        l->pl_at_m = l->distance_m;
+        l->pl_db = chan_pathloss_db(p, l->distance_m);
+    }
+    double rx_dbm = p->tx_power_dbm - l->pl_db - l->shadow_db;
+    return pow(10, (rx_dbm - noise_dbm) / 10);
+}
+
+double chan_snr(struct chan_link *l, const struct chan_params *p, int64_t t_ns, double travelled_m,
+                double bandwidth_share)
+{
+    return chan_mean_snr(l, p, bandwidth_share) * chan_fading_gain(l, p, t_ns, travelled_m);
 }
 
 /* ---- rates and packet loss ----------------------------------------------------------------- */
@@ -333,7 +291,8 @@ double chan_snr(struct chan_link *l, const struct chan_params *p, int64_t t_ns,
 /* log2(1 + snr / gap), accurate for small SNR (log1p), so > 0 for any snr > 0. */
 static double shannon_efficiency(const struct chan_params *p, double snr)
 {
-    return log1p(snr / pow(10, p->snr_gap_db / 10)) / M_LN2;
+    /* (no gap, the default: pow(10, 0) is exactly 1, so skipping it changes nothing) */
+    return log1p(p->snr_gap_db == 0 ? snr : snr / pow(10, p->snr_gap_db / 10)) / M_LN2;
 }
 
 double chan_rate_bps(const struct chan_params *p, double snr, double bandwidth_hz)
@@ -396,7 +355,7 @@ void chan_select(const struct chan_params *p, double snr, struct chan_selection 
  * common link-to-system abstraction; the slope a = 1.5 per dB takes the BLER from 90 % (2.9 dB
  * below the threshold) to 1 % (1.6 dB above): a deliberately gentle waterfall, steeper curves
  * (long LDPC blocks in AWGN fall over 1-2 dB) being optimistic for short packets and for the
- * variation of the SNR within a block. */
+ * variation of the SNR within a packet. */
 double chan_packet_error(const struct chan_params *p, const struct chan_selection *s, double snr)
 {
     if (p->rate == CHAN_RATE_MCS) {

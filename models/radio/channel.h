@@ -3,7 +3,7 @@
  * (rate selection) and packet loss, evaluated lazily.
  *
  * Concept: the received SNR of a link is
- *     SNR_dB = P_tx - PL(d) - S + 10 log10 |h|^2 - (N_0 + NF + 10 log10 B_share)
+ *     SNR_dB = P_tx - PL(d) - S + 10 log10 |h(t)|^2 - (N_0 + NF + 10 log10 B_share)
  * Path loss PL (chan_pathloss_db) is one of
  *   - log-distance: PL(d) = PL(d_0) + 10 n log10(d / d_0), d_0 = 1 m, d clamped to >= 1 m;
  *   - UMi: 3GPP TR 38.901 Table 7.4.1-1, urban micro street canyon, NLOS:
@@ -18,51 +18,55 @@
  *     with 7.82 dB of shadowing; here shadowing stays the separate parameter shadowing_db, so a
  *     scenario that wants the standard's value sets it.
  * Shadowing S ~ N(0, sigma^2) in dB is drawn once per link (it changes over metres, not
- * milliseconds). Small-scale fading |h|^2 has unit mean:
- *     Rayleigh   h ~ CN(0, 1)                         |h|^2 ~ Exp(1)
- *     Rician     h = sqrt(K/(K+1)) + sqrt(1/(K+1)) w   mean 1, var (2K+1)/(K+1)^2
- *     Nakagami-m |h|^2 = (1/2m) sum of 2m squared unit normals  ~ Gamma(m, 1/m)
- * (m a multiple of 1/2 between 1/2 and 16), built from n Gaussian components x_c (2 for Rayleigh
- * and Rician, 2m for Nakagami). Fading is constant over a coherence block b = floor(t / T) and
- * each component is a stationary Gaussian AR(1) chain over block indices: unit variance,
- * Cov(x_c(a), x_c(b)) = rho^|a-b|, with the Clarke/Jakes correlation rho = J0(2 pi f_D T)
- * (clamped at 0) for Doppler f_D = v f_c / c; components are independent of each other.
+ * milliseconds).
  *
- * Fading construction (exact, and independent of the queries): blocks are grouped into epochs
- * of E = 2^D blocks, D the smallest value for which rho^E underflows to 0 in double precision,
- * so the anchors x(jE) are exactly independent unit normals (for rho = 0, E = 1: every block is
- * an anchor; for rho = 1, no Doppler, every block has the value of block 0). Inside an epoch the
- * value at offset m is drawn by dyadic Gaussian bridging from the anchors: the midpoint of an
- * interval [a, a + 2s] of known ends is, by the Markov property of the chain,
- *     x(a + s) | x(a), x(a + 2s) ~ N(r (x(a) + x(a + 2s)) / (1 + r^2), (1 - r^2) / (1 + r^2)),
- *     r = rho^s,
- * the law of the AR(1) chain restricted to the dyadic points; so the joint law of any set of
- * blocks is exactly the AR(1) law. Every normal used, anchor or bridge, is a counter-based
- * draw: SplitMix64 hashing of (the link's key rng_key_hash(seed, replication, FADING, id), the
- * block index of the node) then Box-Muller, one pair of components per hash pair. Hence the
- * fading of a link at block b is a function of (seed, replication, link id, component, b) only:
- * bit-for-bit the same whatever was queried before, in any order, so two policies that look at
- * the channel at different times see the same fading (common random numbers). A query costs at
- * most D bridge steps per component (D <= 63; D is 13 for rho = 0.9 and about 20 for
- * rho = 0.999); the link caches the anchors and the last bisection path, so a query a few blocks
- * after the previous one redoes only the bottom levels, about one normal per component and block
- * advanced. Links cost nothing while idle: 10,000 UEs need no periodic events.
+ * Small-scale fading (docs/MODELS.md has the derivations and the validation): a sum of
+ * sinusoids in the statistical form of Zheng and Xiao (IEEE Trans. Commun. 51(6), 2003; Xiao,
+ * Zheng and Beaulieu, IEEE Trans. Wireless Commun. 5(12), 2006), driven by the distance the UE
+ * has travelled. With M = CHAN_SINUSOIDS paths,
+ *     h_s(t) = sqrt(2 / M) sum_n exp(j psi_n) cos(2 pi A(t) cos(alpha_n) + phi_n),
+ *     alpha_n = (pi / 2) (n + u_n) / M   (n = 0 .. M-1, one arrival angle per quarter-circle
+ *                                         stratum; cos(beta) carries both +-f_D cos(alpha_n)),
+ *     A(t) = s(t) f_c / c + f_env t      (cycles of the largest Doppler shift),
+ * u_n, phi_n, psi_n independent and uniform, s(t) the distance the UE has travelled by t
+ * (mobility.h) and f_env the environment Doppler (moving scatterers; it keeps a static UE's
+ * channel alive). At constant speed v, A(t) = f_D t with f_D = v f_c / c + f_env, and over the
+ * ensemble of links E[h_s] = 0, E|h_s|^2 = 1 and E[h_s(t) h_s*(t + tau)] = J0(2 pi f_D tau)
+ * exactly (Clarke/Jakes); the in-phase and quadrature parts are uncorrelated. |h_s|^2 has the
+ * autocorrelation coefficient J0^2(2 pi f_D tau) - (1 - J0^2) / (2M - 1) (the sum of M
+ * sinusoids is not quite Gaussian: its kurtosis falls short by 1/(2M)), within 0.016 of
+ * J0^2 for M = 32. The marginals:
+ *     Rayleigh   h = h_s                                               |h|^2 ~ Exp(1)
+ *     Rician     h = sqrt(K/(K+1)) exp(j 2 pi (A(t) cos theta_0 + phi_0)) + sqrt(1/(K+1)) h_s:
+ *                the line-of-sight path has its own Doppler f_D cos theta_0, theta_0 and phi_0
+ *                uniform per link; mean 1, var (2K+1)/(K+1)^2
+ *     Nakagami-m |h|^2 = F^-1_Gamma(m, 1/m)(1 - exp(-|h_s|^2)), any real m in [0.5, 16]: the
+ *                exponential power mapped through its CDF onto the Gamma quantile, so the marginal
+ *                is Gamma(m, 1/m) (to the accuracy of the SoS's Exp(1)), and the power's
+ *                autocorrelation is a monotone transform of J0^2, within 0.007 of it for
+ *                m <= 2, 0.015 for m = 4 and 0.036 for m = 16 (docs/MODELS.md).
+ * Everything drawn is a counter-based draw from the link's key rng_key_hash(seed, replication,
+ * FADING, id) (SplitMix64), made once at chan_link_init and kept with the link: the fading at
+ * time t is a pure function of (seed, replication, link id, t, s(t)), bit for bit the same
+ * whatever was queried before, in any order and at any times (common random numbers across
+ * policies). There are no blocks: a query costs M cosines (a polynomial, no table) whatever the
+ * time since the previous one, and links cost nothing while idle.
  *
  * Rates and loss. chan_rate_bps: Shannon with an SNR gap, R = B log2(1 + SNR / Gamma), and
- * chan_outage: a packet sent at a fixed rate R over a block of capacity C is lost when R > C.
+ * chan_outage: a packet sent at a fixed rate R when the capacity is C is lost when R > C.
  * Link adaptation (chan_select) picks a spectral efficiency from an SNR estimate backed off by
  * margin_db: Shannon (log2(1 + SNR' / Gamma)) or the highest CQI of 3GPP TS 38.214 Table
  * 5.2.2.1-2 (CQI table 1, QPSK to 64QAM) whose 10 %-BLER AWGN threshold the backed-off SNR
- * meets. chan_packet_error gives the loss probability of a packet sent with that selection over
- * a block of a given SNR: block-fading outage for Shannon (0 or 1); for MCS a logistic BLER in
- * dB around the CQI's threshold, BLER = 1 / (1 + 9 exp(a (SNR_dB - thr_dB))), 10 % at the
- * threshold, a = CHAN_BLER_SLOPE_PER_DB (thresholds and shape documented in channel.c).
+ * meets. chan_packet_error gives the loss probability of a packet sent with that selection at a
+ * given SNR (the SNR in the middle of the packet's airtime, the fading being taken as constant
+ * over one packet): outage for Shannon (0 or 1); for MCS a logistic BLER in dB around the CQI's
+ * threshold, BLER = 1 / (1 + 9 exp(a (SNR_dB - thr_dB))), 10 % at the threshold,
+ * a = CHAN_BLER_SLOPE_PER_DB (thresholds and shape documented in channel.c).
  *
  * Invariants: a link's draws depend only on its key (seed, replication, FADING, id), never on
- * other links nor on when or how often anything was queried; the fading at block b is the same,
- * bit for bit, for every pattern of queries (times may go back, at the price of recomputing the
- * bisection path); |h|^2 > 0; chan_select gives an efficiency > 0, monotone non-decreasing in the
- * SNR; chan_packet_error is in [0, 1] and non-increasing in the SNR of the block.
+ * other links nor on when or how often anything was queried; |h|^2 > 0; chan_select gives an
+ * efficiency > 0, monotone non-decreasing in the SNR; chan_packet_error is in [0, 1] and
+ * non-increasing in the SNR.
  */
 #ifndef SPLITSIM_MODELS_CHANNEL_H
 #define SPLITSIM_MODELS_CHANNEL_H
@@ -88,13 +92,14 @@ enum chan_rate {
     CHAN_RATE_MCS,     /* CQI table 1 of 3GPP TS 38.214 */
 };
 
-#define CHAN_MAX_COMPONENTS    32 /* Gaussian components of the fading state (Nakagami 2m) */
+#define CHAN_SINUSOIDS         32 /* M: paths of the sum of sinusoids */
+#define CHAN_NAKAGAMI_MAX_M    16
 #define CHAN_CQI_MAX           15
 #define CHAN_BLER_SLOPE_PER_DB 1.5 /* slope a of the logistic BLER curve (see channel.c) */
 #define CHAN_MAX_MARGIN_DB     30  /* largest accepted link-adaptation back-off */
 
 struct chan_params {
-    double carrier_hz;   /* Doppler; UMi path loss (0.5 to 100 GHz there) */
+    double carrier_hz;   /* Doppler (> 0 with fading); UMi path loss (0.5 to 100 GHz there) */
     double bandwidth_hz; /* the cell's bandwidth */
     double tx_power_dbm;
     double noise_psd_dbm_hz; /* thermal noise density, e.g. -174 */
@@ -106,34 +111,29 @@ struct chan_params {
     double ue_height_m;       /* UMi: UE antenna height, 1.5 to 22.5 m */
     double shadowing_db;      /* sigma of log-normal shadowing (UMi NLOS standard: 7.82) */
     enum chan_fading fading;
-    double rician_k;      /* linear K factor */
-    double nakagami_m;    /* multiple of 0.5 in [0.5, 16] */
-    double speed_mps;     /* UE speed, for the Doppler frequency */
-    int64_t coherence_ns; /* block length */
-    double snr_gap_db;    /* Shannon gap, >= 0 */
-    enum chan_rate rate;  /* link adaptation: Shannon or MCS table */
-    double margin_db;     /* link-adaptation back-off, 0 to CHAN_MAX_MARGIN_DB */
+    double rician_k;               /* linear K factor */
+    double nakagami_m;             /* real, in [0.5, CHAN_NAKAGAMI_MAX_M] */
+    double environment_doppler_hz; /* f_env: Doppler of moving scatterers, >= 0 */
+    double snr_gap_db;             /* Shannon gap, >= 0 */
+    enum chan_rate rate;           /* link adaptation: Shannon or MCS table */
+    double margin_db;              /* link-adaptation back-off, 0 to CHAN_MAX_MARGIN_DB */
 };
 
-/* A link. distance_m and shadow_db may be read; the other members are the module's own. A link
- * owns memory (chan_link_release frees it) and caches: do not copy one by value. */
+/* A link. distance_m and shadow_db may be read, distance_m written (a moving UE); the other
+ * members are the module's own. */
 struct chan_link {
     uint64_t key; /* rng_key_hash(seed, replication, FADING, id) */
     double distance_m;
     double shadow_db; /* drawn once */
-    double rho;       /* block-to-block correlation of each Gaussian component */
-    int ncomp;        /* Gaussian components of the fading state */
-    int depth;        /* D: epochs of 2^D blocks, whose anchors are independent */
-    /* Caches (values are functions of the key and block only, so caching never changes them): */
-    uint64_t anchor_block[2]; /* blocks of the two cached anchors, UINT64_MAX when none */
-    uint64_t path_base;       /* first block of the epoch of the cached bisection path */
-    uint64_t path_offset;     /* offset in the epoch whose path is cached */
-    int path_valid;           /* levels [0, path_valid) of the path are valid */
-    double *mem;              /* one allocation holding the arrays below */
-    double *mean_coef;        /* [depth]: r / (1 + r^2) at each level, r = rho^(half-length) */
-    double *sd_coef;          /* [depth]: sqrt((1 - r^2) / (1 + r^2)) */
-    double *anchor[2];        /* [ncomp] each */
-    double *path;             /* [depth][ncomp]: midpoint of each level */
+    /* The path loss at distance pl_at_m, cached (a link serves both directions, whose path-loss
+     * parameters are the same; NaN until the first query). */
+    double pl_at_m, pl_db;
+    int nsin;                  /* sinusoids: CHAN_SINUSOIDS with fading, else 0 */
+    double cycles_per_m;       /* f_c / c: cycles of the largest Doppler shift per metre */
+    double los_cos, los_phase; /* Rician: cos theta_0, phi_0 (in cycles) */
+    /* per path n: cos(alpha_n), phi_n (in cycles), sqrt(2 / M) cos psi_n, sqrt(2 / M) sin psi_n */
+    double cos_alpha[CHAN_SINUSOIDS], phase[CHAN_SINUSOIDS];
+    double w_re[CHAN_SINUSOIDS], w_im[CHAN_SINUSOIDS];
 };
 
 /* Link adaptation: what a transmission is sent with. */
@@ -147,37 +147,43 @@ struct chan_selection {
 const char *chan_params_check(const struct chan_params *p);
 
 /* Initialises link `id` of replication `replication` (key (FADING, id)) at distance d (the 2D
- * distance to the base station for UMi). 0, or -ENOMEM. */
+ * distance to the base station for UMi). Returns 0 (a link owns no memory). */
 int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t seed,
                    uint32_t replication, uint64_t id, double distance_m);
-void chan_link_release(struct chan_link *l);
 
-/* Doppler frequency and the block correlation J0(2 pi f_D T), clamped at 0. */
-double chan_doppler_hz(const struct chan_params *p);
-double chan_block_correlation(const struct chan_params *p);
+/* The largest Doppler shift f_D = v f_c / c + f_env of a UE moving at speed v. */
+double chan_doppler_hz(const struct chan_params *p, double speed_mps);
 
 /* Path loss (dB) at distance d, by p->pathloss (log-distance: d clamped to >= 1 m; UMi: d is the
  * 2D distance, clamped to >= 10 m). */
 double chan_pathloss_db(const struct chan_params *p, double distance_m);
 
-/* |h|^2 at time t (t < 0 counts as 0). Any order of times is allowed; forward queries a few
- * blocks apart are the cheapest. */
-double chan_fading_gain(struct chan_link *l, const struct chan_params *p, int64_t t_ns);
+/* |h|^2 at time t (t < 0 counts as 0) of a UE that has travelled `travelled_m` metres by then
+ * (mobility_travelled). A pure function of the link's key and (t, travelled_m). */
+double chan_fading_gain(const struct chan_link *l, const struct chan_params *p, int64_t t_ns,
+                        double travelled_m);
 
-/* The Gaussian components (each N(0, 1)) of the fading at time t: writes them to
- * x[0 .. n) and returns n (0 without fading; x needs room for CHAN_MAX_COMPONENTS). */
-int chan_fading_components(struct chan_link *l, const struct chan_params *p, int64_t t_ns,
-                           double *x);
+/* The scattered part h_s (complex, E|h_s|^2 = 1) at time t: *re, *im (0 without fading). */
+void chan_fading_scatter(const struct chan_link *l, const struct chan_params *p, int64_t t_ns,
+                         double travelled_m, double *re, double *im);
 
-/* SNR (linear) at time t with a share `bandwidth_share` in (0, 1] of the cell's bandwidth. */
-double chan_snr(struct chan_link *l, const struct chan_params *p, int64_t t_ns,
+/* The SNR (linear) without small-scale fading, with a share `bandwidth_share` in (0, 1] of the
+ * cell's bandwidth: path loss at l->distance_m (cached), shadowing, noise. */
+double chan_mean_snr(struct chan_link *l, const struct chan_params *p, double bandwidth_share);
+
+/* SNR (linear) at time t: chan_mean_snr x chan_fading_gain. */
+double chan_snr(struct chan_link *l, const struct chan_params *p, int64_t t_ns, double travelled_m,
                 double bandwidth_share);
+
+/* cos(2 pi x), to within 5e-16 of libm's for |x| < 2^50 (a polynomial after exact reduction to
+ * [-1/2, 1/2]; exposed for its test). */
+double chan_cos2pi(double x);
 
 /* Shannon rate with gap, bit/s, for SNR (linear) over bandwidth B. */
 double chan_rate_bps(const struct chan_params *p, double snr, double bandwidth_hz);
 
 /* True when a packet sent at `rate_bps` over bandwidth B at this SNR is lost (rate above the
- * block's capacity). */
+ * capacity at that SNR). */
 static inline int chan_outage(const struct chan_params *p, double snr, double bandwidth_hz,
                               double rate_bps)
 {
@@ -195,10 +201,10 @@ static inline int chan_outage(const struct chan_params *p, double snr, double ba
 #define CHAN_MAX_EFFICIENCY 5.5547 /* bit/s/Hz: CQI 15, 64QAM at code rate 948/1024 */
 void chan_select(const struct chan_params *p, double snr, struct chan_selection *s);
 
-/* Probability that one packet sent with selection s is lost when the SNR during its block is
- * `snr` (linear). Shannon: 1 when log2(1 + snr / gap) < s->efficiency, else 0 (block-fading
- * outage). MCS: 1 / (1 + 9 exp(a (snr_dB - thr_dB(s->cqi)))), a = CHAN_BLER_SLOPE_PER_DB; 1 for
- * a CQI outside 1..15. */
+/* Probability that one packet sent with selection s is lost when the SNR during it is `snr`
+ * (linear). Shannon: 1 when log2(1 + snr / gap) < s->efficiency, else 0 (outage).
+ * MCS: 1 / (1 + 9 exp(a (snr_dB - thr_dB(s->cqi)))), a = CHAN_BLER_SLOPE_PER_DB; 1 for a CQI
+ * outside 1..15. */
 double chan_packet_error(const struct chan_params *p, const struct chan_selection *s, double snr);
 
 /* The spectral efficiency (bit/s/Hz) and the 10 %-BLER AWGN SNR threshold (dB) of CQI 1..15 of

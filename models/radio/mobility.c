@@ -5,12 +5,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/invariant.h"
-
 const char *mobility_params_check(const struct mobility_params *p)
 {
     if (!(p->radius_m > 0))
         return "cell radius must be > 0";
+    if (!(p->local_speed_mps >= 0) || isinf(p->local_speed_mps))
+        return "local speed of static UEs must be finite and >= 0";
     if (p->moving) {
         if (!(p->speed_min_mps > 0))
             return "minimum speed must be > 0 (random waypoint slows down forever otherwise)";
@@ -23,26 +23,35 @@ const char *mobility_params_check(const struct mobility_params *p)
 }
 
 /* A point uniform in the disc: radius sqrt(U) R, angle 2 pi U. */
-static void uniform_point(struct mobility *m, double radius, double *x, double *y)
+static void uniform_point(struct rng *g, double radius, double *x, double *y)
 {
-    double r = radius * sqrt(rng_uniform(&m->rng)), a = 2 * M_PI * rng_uniform(&m->rng);
+    double r = radius * sqrt(rng_uniform(g)), a = 2 * M_PI * rng_uniform(g);
     *x = r * cos(a);
     *y = r * sin(a);
 }
 
-/* Draws the leg that starts at `start` from the current destination. */
-static void next_leg(struct mobility *m, const struct mobility_params *p, int64_t start)
+/* Turns `l` into the leg that follows it, starting at `start`, drawn from the stream. */
+static void next_leg(struct rng *g, const struct mobility_params *p, struct mobility_leg *l,
+                     int64_t start)
 {
-    m->x0 = m->x1;
-    m->y0 = m->y1;
-    uniform_point(m, p->radius_m, &m->x1, &m->y1);
-    double v = rng_uniform_range(&m->rng, p->speed_min_mps, p->speed_max_mps);
+    l->x0 = l->x1;
+    l->y0 = l->y1;
+    l->s0 += l->len;
+    uniform_point(g, p->radius_m, &l->x1, &l->y1);
+    double v = rng_uniform_range(g, p->speed_min_mps, p->speed_max_mps);
     if (p->speed_max_mps == p->speed_min_mps)
         v = p->speed_min_mps;
-    double len = hypot(m->x1 - m->x0, m->y1 - m->y0);
-    m->leg_start = start;
-    m->leg_end = sim_time_add(start, sim_time_round(len / v * 1e9));
-    m->pause_end = m->leg_end + p->pause_ns;
+    l->len = hypot(l->x1 - l->x0, l->y1 - l->y0);
+    l->start = start;
+    l->end = sim_time_add(start, sim_time_round(l->len / v * 1e9));
+    l->pause_end = l->end + p->pause_ns;
+}
+
+/* The first leg, starting at 0 from the placement. */
+static void first_leg(struct mobility *m, const struct mobility_params *p, struct mobility_leg *l)
+{
+    *l = (struct mobility_leg){.x1 = m->home_x, .y1 = m->home_y};
+    next_leg(&m->rng, p, l, 0);
 }
 
 int mobility_init(struct mobility *m, const struct mobility_params *p, uint64_t seed,
@@ -51,11 +60,10 @@ int mobility_init(struct mobility *m, const struct mobility_params *p, uint64_t 
     memset(m, 0, sizeof *m);
     if (rng_init(&m->rng, seed, replication, RNG_KIND_MOBILITY, id) < 0)
         return -ENOMEM;
-    uniform_point(m, p->radius_m, &m->x1, &m->y1);
-    m->x0 = m->x1;
-    m->y0 = m->y1;
+    uniform_point(&m->rng, p->radius_m, &m->home_x, &m->home_y);
+    rng_save(&m->rng, &m->origin);
     if (p->moving)
-        next_leg(m, p, 0);
+        first_leg(m, p, &m->cur);
     return 0;
 }
 
@@ -64,34 +72,77 @@ void mobility_release(struct mobility *m)
     rng_release(&m->rng);
 }
 
+/* The leg holding time t >= 0 (t in [start, pause_end)): the current one after drawing legs up
+ * to t, the previous one, or, further back, one replayed into `scratch` from the placement with
+ * the stream put back where it was. */
+static const struct mobility_leg *leg_at(struct mobility *m, const struct mobility_params *p,
+                                         int64_t t, struct mobility_leg *scratch)
+{
+    if (t >= m->cur.start) {
+        while (t >= m->cur.pause_end) {
+            m->prev = m->cur;
+            m->has_prev = true;
+            next_leg(&m->rng, p, &m->cur, m->cur.pause_end);
+        }
+        return &m->cur;
+    }
+    if (m->has_prev && t >= m->prev.start)
+        return &m->prev;
+    struct rng_snapshot here;
+    rng_save(&m->rng, &here);
+    rng_restore(&m->rng, &m->origin);
+    first_leg(m, p, scratch);
+    while (t >= scratch->pause_end)
+        next_leg(&m->rng, p, scratch, scratch->pause_end);
+    rng_restore(&m->rng, &here);
+    return scratch;
+}
+
+void mobility_at(struct mobility *m, const struct mobility_params *p, int64_t t,
+                 struct mobility_point *out)
+{
+    if (t < 0)
+        t = 0;
+    if (!p->moving) {
+        out->x = m->home_x;
+        out->y = m->home_y;
+        out->travelled_m = p->local_speed_mps * ((double)t * 1e-9);
+        return;
+    }
+    struct mobility_leg scratch;
+    const struct mobility_leg *l = leg_at(m, p, t, &scratch);
+    if (t >= l->end) { /* pausing at the destination */
+        out->x = l->x1;
+        out->y = l->y1;
+        out->travelled_m = l->s0 + l->len;
+        return;
+    }
+    /* start <= t < end, so end > start */
+    double f = (double)(t - l->start) / (double)(l->end - l->start);
+    out->x = l->x0 + f * (l->x1 - l->x0);
+    out->y = l->y0 + f * (l->y1 - l->y0);
+    out->travelled_m = l->s0 + f * l->len;
+}
+
 void mobility_position(struct mobility *m, const struct mobility_params *p, int64_t t, double *x,
                        double *y)
 {
-    SIM_ASSERT(t >= m->now, "mobility queried at %lld ns after %lld ns", (long long)t,
-               (long long)m->now);
-    m->now = t;
-    if (!p->moving) {
-        *x = m->x1;
-        *y = m->y1;
-        return;
-    }
-    while (t >= m->pause_end)
-        next_leg(m, p, m->pause_end);
-    if (t >= m->leg_end) { /* pausing at the destination */
-        *x = m->x1;
-        *y = m->y1;
-        return;
-    }
-    double f = m->leg_end > m->leg_start
-                   ? (double)(t - m->leg_start) / (double)(m->leg_end - m->leg_start)
-                   : 1.0;
-    *x = m->x0 + f * (m->x1 - m->x0);
-    *y = m->y0 + f * (m->y1 - m->y0);
+    struct mobility_point pt;
+    mobility_at(m, p, t, &pt);
+    *x = pt.x;
+    *y = pt.y;
 }
 
 double mobility_distance(struct mobility *m, const struct mobility_params *p, int64_t t)
 {
-    double x, y;
-    mobility_position(m, p, t, &x, &y);
-    return hypot(x, y);
+    struct mobility_point pt;
+    mobility_at(m, p, t, &pt);
+    return hypot(pt.x, pt.y);
+}
+
+double mobility_travelled(struct mobility *m, const struct mobility_params *p, int64_t t)
+{
+    struct mobility_point pt;
+    mobility_at(m, p, t, &pt);
+    return pt.travelled_m;
 }

@@ -50,15 +50,26 @@ void split_ue_spend(struct split_model *m, struct split_ue *ue, double joules)
     }
 }
 
+double split_ue_snr_at(struct split_model *m, struct split_ue *ue, const struct chan_params *p,
+                       int64_t t, double share, double *mean)
+{
+    struct mobility_point pt;
+    mobility_at(&ue->mob, &m->mob, t, &pt);
+    if (m->mob.moving) {
+        ue->link.distance_m = hypot(pt.x, pt.y);
+        *mean = -1;
+    }
+    if (*mean < 0)
+        *mean = chan_mean_snr(&ue->link, p, share);
+    return *mean * chan_fading_gain(&ue->link, p, t, pt.travelled_m);
+}
+
 /* The UE's SNR (linear) at time t with a share of the link's bandwidth. */
 double split_ue_snr(struct split_model *m, struct split_ue *ue, const struct chan_params *p,
                     int64_t t, double share)
 {
-    if (m->mob.moving) {
-        int64_t tm = t > ue->mob.now ? t : ue->mob.now;
-        ue->link.distance_m = mobility_distance(&ue->mob, &m->mob, tm);
-    }
-    return chan_snr(&ue->link, p, t, share);
+    double mean = -1;
+    return split_ue_snr_at(m, ue, p, t, share, &mean);
 }
 
 /* Layers the UE runs: [0, ue_to). */
@@ -546,8 +557,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct split_inputs
             mobility_init(&ue->mob, &m->mob, seed, replication, u) < 0)
             return -ENOMEM;
         ue->distance0 = mobility_distance(&ue->mob, &m->mob, 0);
-        if (chan_link_init(&ue->link, &in->up, seed, replication, u, ue->distance0) < 0)
-            return -ENOMEM;
+        chan_link_init(&ue->link, &in->up, seed, replication, u, ue->distance0);
         if (p->arrival == SPLIT_ARRIVAL_TRACE)
             continue;
         int64_t first = p->arrival == SPLIT_ARRIVAL_POISSON
@@ -610,7 +620,6 @@ void split_release(struct split_model *m)
         rng_release(&ue->workload);
         rng_release(&ue->loss);
         mobility_release(&ue->mob);
-        chan_link_release(&ue->link);
         ring_release(&ue->jobs);
     }
     free(m->ues);

@@ -33,14 +33,11 @@ static void fill_channel(const struct scn *s, struct chan_params *up, struct cha
         .fading = fading[c->fading],
         .rician_k = c->rician_k,
         .nakagami_m = c->nakagami_m,
-        .speed_mps = c->speed_mps,
-        .coherence_ns = sim_time_from_s(c->coherence_s),
+        .environment_doppler_hz = c->environment_doppler_hz,
         .snr_gap_db = c->snr_gap_db,
         .rate = c->rate == SCN_RATE_MCS ? CHAN_RATE_MCS : CHAN_RATE_SHANNON,
         .margin_db = c->margin_db,
     };
-    if (up->coherence_ns < 1)
-        up->coherence_ns = 1;
     *down = *up;
     down->tx_power_dbm = c->bs_tx_power_dbm;
     down->bandwidth_hz = s->cell.downlink_bandwidth_hz;
@@ -88,6 +85,8 @@ void split_params_bind(const struct scn *s, uint32_t blocks, struct split_params
                  .token_bytes = c->token_bytes,
                  .packet_bytes = c->packet_bytes,
                  .harq_rtt_s = c->harq_rtt_s,
+                 .adaptation_ns =
+                     sim_time_from_s(c->adaptation_s) > 0 ? sim_time_from_s(c->adaptation_s) : 1,
                  .harq_max = c->harq_max,
                  .max_rounds = c->max_rounds},
         .batch_max = s->edge.batch_max,
@@ -119,7 +118,8 @@ void split_params_bind(const struct scn *s, uint32_t blocks, struct split_params
                 .moving = s->ues.mobility == SCN_MOBILITY_RANDOM_WAYPOINT,
                 .speed_min_mps = s->ues.speed_min_mps,
                 .speed_max_mps = s->ues.speed_max_mps,
-                .pause_ns = sim_time_from_s(s->ues.pause_s)},
+                .pause_ns = sim_time_from_s(s->ues.pause_s),
+                .local_speed_mps = c->speed_mps},
         .cell_bandwidth_hz = s->cell.bandwidth_hz,
         .cell_share = s->cell.share,
         .cell_sharing = s->cell.sharing == SCN_SHARING_FIXED ? CELL_SHARE_FIXED : CELL_SHARE_EQUAL,

@@ -9,10 +9,10 @@
  *      FIFO over its requests), energy = device power x time;
  *   2. the hidden state (N x d values at the chosen precision: 2, 1 or 0.5 bytes) goes up: cut
  *      into equal packets (<= packet_size), sent through the cell's shared uplink in bursts of
- *      one coherence block's worth at the rate link adaptation picks for the SNR at the burst's
- *      start (with the bandwidth share it would get; a packet may straddle bursts, and is lost
- *      if any fragment is); each packet is lost with the channel's
- *      packet-error probability at the SNR of the block it went out in; a round's lost packets
+ *      one link-adaptation interval's worth at the rate link adaptation picks for the SNR at
+ *      the burst's start (with the bandwidth share it would get; a packet may straddle bursts,
+ *      and is lost if any fragment is); each packet (fragment) is lost with the channel's
+ *      packet-error probability at the SNR in the middle of its airtime; a round's lost packets
  *      are resent after the HARQ round-trip time, up to harq_max times, after which their
  *      values count as erased (a contiguous run per packet);
  *   3. the edge server (the one with the fewest requests in progress) runs layers [k+1, L+1] for
@@ -79,6 +79,7 @@ struct split_link_params {
     double token_bytes;             /* a token id on the link */
     double packet_bytes;            /* payload per packet */
     double harq_rtt_s;              /* before a retransmission round */
+    int64_t adaptation_ns;          /* link-adaptation interval: the longest uplink burst */
     uint64_t harq_max;              /* retransmissions of a hidden-state packet */
     uint64_t max_rounds;            /* tries for a token id */
 };

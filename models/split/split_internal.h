@@ -163,6 +163,11 @@ void split_request_finish(struct split_model *m, struct split_request *r, int st
 void split_ue_spend(struct split_model *m, struct split_ue *ue, double joules);
 double split_ue_snr(struct split_model *m, struct split_ue *ue, const struct chan_params *p,
                     int64_t t, double share);
+/* The same, reusing *mean, the SNR without small-scale fading (< 0: not known yet), which it
+ * sets; a moving UE's is recomputed every time (its distance changes). For the packets of one
+ * burst: one path-loss and noise computation, a fading evaluation per packet. */
+double split_ue_snr_at(struct split_model *m, struct split_ue *ue, const struct chan_params *p,
+                       int64_t t, double share, double *mean);
 void split_edge_submit(struct split_model *m, struct split_request *r, enum edge_job_kind kind);
 int split_ue_enqueue(struct split_model *m, struct split_ue *ue, struct split_request *r);
 void split_uplink_start(struct split_model *m, struct split_request *r, double bytes, bool reliable,

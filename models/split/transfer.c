@@ -1,5 +1,5 @@
 /* The split model's transfers: the uplink (bursts through the shared cell at the rate link
- * adaptation picks, packet losses per coherence block, HARQ rounds, erasures) and the downlink
+ * adaptation picks, packet losses at each packet's SNR, HARQ rounds, erasures) and the downlink
  * (each token resent until received, or the link declared failed). */
 #include "models/split/split_internal.h"
 
@@ -102,9 +102,10 @@ static void on_uplink_instant(struct sim *sim, void *obj, uint64_t data)
 static void uplink_burst(struct sim *sim, void *obj, uint64_t data);
 
 /* A burst has gone: which of its packets were lost? The burst carried bits [pos0, pos1) of the
- * round; each packet (or fragment of one) in it went out around the middle of its share of the
- * burst's time and is lost with the packet-error probability at the SNR of that block. A packet
- * split across bursts is lost if any of its fragments is. */
+ * round at a constant rate; each packet (or fragment of one) in it is lost with the
+ * packet-error probability at the SNR in the middle of its airtime (the fading is continuous;
+ * it is taken as constant over one packet). A packet split across bursts is lost if any of its
+ * fragments is. */
 static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int64_t start)
 {
     (void)transfer_id;
@@ -118,18 +119,13 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
     r->energy_radio += joules;
     split_ue_spend(m, ue, joules);
     double size = r->tx_packet_bytes * 8, pos0 = r->tx_pos, pos1 = r->tx_pos + r->tx_burst_bits;
-    int64_t block_ns = m->in->up.coherence_ns, last_block = -1;
-    double p = 0;
+    double mean = -1;
     uint32_t lost = 0;
     for (double first = floor(pos0 / size) * size; first < pos1; first += size) {
         double a = first > pos0 ? first : pos0, b = first + size < pos1 ? first + size : pos1;
         int64_t t = r->tx_start + (int64_t)(((a + b) / 2 - pos0) / (pos1 - pos0) * (double)d);
-        int64_t blk = t / block_ns;
-        if (blk != last_block) {
-            last_block = blk;
-            p = chan_packet_error(&m->in->up, &r->tx_sel,
-                                  split_ue_snr(m, ue, &m->in->up, t, r->tx_share));
-        }
+        double p = chan_packet_error(&m->in->up, &r->tx_sel,
+                                     split_ue_snr_at(m, ue, &m->in->up, t, r->tx_share, &mean));
         bool bad = r->tx_frag_lost || p >= 1 || (p > 0 && rng_uniform(&ue->loss) < p);
         r->tx_frag_lost = false;
         if (first + size <= pos1 * (1 + 1e-12)) /* this packet is complete */
@@ -169,8 +165,9 @@ static void on_burst_done(struct sim *sim, void *ctx, uint64_t transfer_id, int6
 
 /* Link adaptation per burst: the rate is picked for the SNR now (with the share of the cell the
  * transfer would get were nothing else to change), and the burst carries what that rate sends
- * in one coherence block (all that is left of the round if less), so no rate is used for long
- * after the channel state it was chosen for. Packets may straddle bursts (segmentation). */
+ * in one link-adaptation interval (all that is left of the round if less), so no rate is used
+ * for long after the channel state it was chosen for. Packets may straddle bursts
+ * (segmentation). */
 static void uplink_burst(struct sim *sim, void *obj, uint64_t data)
 {
     (void)data;
@@ -183,7 +180,8 @@ static void uplink_burst(struct sim *sim, void *obj, uint64_t data)
     chan_select(&m->in->up, snr, &r->tx_sel);
     r->tx_start = sim_now(sim);
     double rate = r->tx_share * m->in->up.bandwidth_hz * r->tx_sel.efficiency;
-    double fit = rate * (double)m->in->up.coherence_ns * 1e-9, left = r->tx_round_bits - r->tx_pos;
+    double fit = rate * (double)m->par->link.adaptation_ns * 1e-9,
+           left = r->tx_round_bits - r->tx_pos;
     /* whole packets when at least one fits, so that short transfers go in one burst */
     double size = r->tx_packet_bytes * 8;
     if (fit >= size)
