@@ -27,7 +27,8 @@ static const char *const mobility_choices[] = {"static", "random_waypoint", NULL
 static const char *const order_choices[] = {"fifo", "decode_first", "prefill_first", NULL};
 static const char *const sharing_choices[] = {"equal", "fixed", NULL};
 static const char *const channel_choices[] = {"fading", "erasure", NULL};
-static const char *const pathloss_choices[] = {"log_distance", "umi", NULL};
+static const char *const pathloss_choices[] = {"log_distance", "umi", "uma", "rma", NULL};
+static const char *const los_choices[] = {"probability", "always", "never", NULL};
 static const char *const fading_choices[] = {"none", "rayleigh", "rician", "nakagami", NULL};
 static const char *const rate_choices[] = {"shannon", "mcs", NULL};
 static const char *const precision_choices[] = {"fp16", "int8", "int4", NULL};
@@ -417,7 +418,9 @@ static const struct scn_field channel_fields[] = {
      .offset = offsetof(struct scn_channel, pathloss),
      .choices = pathloss_choices,
      .def = "log_distance",
-     .doc = "log_distance: ref + 10 n log10(d / 1 m); umi: 3GPP TR 38.901 UMi street canyon NLOS"},
+     .doc = "log_distance: ref + 10 n log10(d / 1 m); umi, uma, rma: 3GPP TR 38.901 UMi-Street "
+            "Canyon, UMa, RMa with LOS probability; their standard heights, shadowing and "
+            "decorrelation distances apply to the keys left unset (docs/MODELS.md)"},
     {.key = "pathloss_exponent",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, pathloss_exponent),
@@ -441,7 +444,7 @@ static const struct scn_field channel_fields[] = {
      .min = 1,
      .max = 150,
      .def = "10 m",
-     .doc = "umi: base-station antenna height"},
+     .doc = "umi, uma, rma: base-station antenna height (unset: 10, 25, 35 m)"},
     {.key = "ue_height",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, ue_height_m),
@@ -449,7 +452,38 @@ static const struct scn_field channel_fields[] = {
      .min = 1,
      .max = 22.5,
      .def = "1.5 m",
-     .doc = "umi: UE antenna height"},
+     .doc = "umi, uma, rma: UE antenna height (umi, uma: 1.5 .. 22.5 m; rma: 1 .. 10 m)"},
+    {.key = "building_height",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, building_height_m),
+     .dim = DIM_DISTANCE,
+     .min = 5,
+     .max = 50,
+     .def = "5 m",
+     .doc = "rma: mean building height h"},
+    {.key = "street_width",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, street_width_m),
+     .dim = DIM_DISTANCE,
+     .min = 5,
+     .max = 50,
+     .def = "20 m",
+     .doc = "rma: street width W"},
+    {.key = "los",
+     .type = FIELD_ENUM,
+     .offset = offsetof(struct scn_channel, los),
+     .choices = los_choices,
+     .def = "probability",
+     .doc = "umi, uma, rma: line of sight by the 38.901 LOS probability, drawn spatially "
+            "consistently (it changes as a UE moves), or always or never"},
+    {.key = "los_decorrelation",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, los_decorrelation_m),
+     .dim = DIM_DISTANCE,
+     .min = 1,
+     .max = 1e5,
+     .def = "50 m",
+     .doc = "umi, uma, rma: decorrelation distance of the LOS state (unset: 50, 50, 60 m)"},
     {.key = "shadowing",
      .type = FIELD_QUANTITY,
      .offset = offsetof(struct scn_channel, shadowing_db),
@@ -457,7 +491,33 @@ static const struct scn_field channel_fields[] = {
      .min = 0,
      .max = 30,
      .def = "8 dB",
-     .doc = "standard deviation of log-normal shadowing (drawn once per UE)"},
+     .doc = "standard deviation of log-normal shadowing; NLOS with umi, uma, rma (unset: 7.82, "
+            "6, 8 dB)"},
+    {.key = "shadowing_los",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, shadowing_los_db),
+     .dim = DIM_GAIN,
+     .min = 0,
+     .max = 30,
+     .def = "4 dB",
+     .doc = "umi, uma, rma: standard deviation of the shadowing in line of sight"},
+    {.key = "shadowing_decorrelation",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, shadow_decorrelation_m),
+     .dim = DIM_DISTANCE,
+     .min = 1,
+     .max = 1e5,
+     .def = "50 m",
+     .doc = "decorrelation distance of the shadowing, exp(-d / L) (Gudmundson); NLOS with umi, "
+            "uma, rma (unset: 13, 50, 120 m)"},
+    {.key = "shadowing_decorrelation_los",
+     .type = FIELD_QUANTITY,
+     .offset = offsetof(struct scn_channel, shadow_decorrelation_los_m),
+     .dim = DIM_DISTANCE,
+     .min = 1,
+     .max = 1e5,
+     .def = "37 m",
+     .doc = "umi, uma, rma: decorrelation distance of the LOS shadowing (unset: 10, 37, 37 m)"},
     {.key = "fading",
      .type = FIELD_ENUM,
      .offset = offsetof(struct scn_channel, fading),
@@ -1265,6 +1325,90 @@ static size_t check_trace(const struct scn *s, const struct field_origins *o,
     return 1;
 }
 
+/* ---- 3GPP TR 38.901 path-loss models ---- */
+
+/* What TR 38.901 fixes for each of its scenarios: the defaults of the keys a scenario leaves
+ * unset (Table 7.4.1-1: heights, shadow-fading sigma; Table 7.5-6 Part 1: shadow-fading
+ * decorrelation distances; Table 7.6.3.1-2: LOS-state decorrelation distances) and the ranges
+ * the path-loss formulas hold in (models/radio/pathloss.h). */
+struct tr38901_scenario {
+    const char *name;
+    double bs_height_m, shadowing_db, shadowing_los_db;
+    double shadow_decorrelation_m, shadow_decorrelation_los_m, los_decorrelation_m;
+    double carrier_max_hz, ue_height_min_m, ue_height_max_m;
+};
+
+static const struct tr38901_scenario *tr38901_scenario(int pathloss)
+{
+    static const struct tr38901_scenario table[] = {
+        [SCN_PATHLOSS_UMI] = {"umi", 10, 7.82, 4, 13, 10, 50, 100e9, 1.5, 22.5},
+        [SCN_PATHLOSS_UMA] = {"uma", 25, 6, 4, 50, 37, 50, 100e9, 1.5, 22.5},
+        [SCN_PATHLOSS_RMA] = {"rma", 35, 8, 4, 120, 37, 60, 30e9, 1, 10},
+    };
+    return pathloss > SCN_PATHLOSS_LOG_DISTANCE && pathloss <= SCN_PATHLOSS_RMA ? &table[pathloss]
+                                                                                : NULL;
+}
+
+/* The standard's values for the channel keys a 38.901 scenario leaves unset (so the resolved
+ * scenario, which lists every key, states what was simulated). */
+static void apply_tr38901(struct scn *s, const struct field_origins *o)
+{
+    const struct tr38901_scenario *t = tr38901_scenario(s->channel.pathloss);
+    if (!t || !reads(s, "channel.pathloss"))
+        return;
+    struct {
+        const char *key;
+        double *value, standard;
+    } keys[] = {
+        {"channel.bs_height", &s->channel.bs_height_m, t->bs_height_m},
+        {"channel.shadowing", &s->channel.shadowing_db, t->shadowing_db},
+        {"channel.shadowing_los", &s->channel.shadowing_los_db, t->shadowing_los_db},
+        {"channel.shadowing_decorrelation", &s->channel.shadow_decorrelation_m,
+         t->shadow_decorrelation_m},
+        {"channel.shadowing_decorrelation_los", &s->channel.shadow_decorrelation_los_m,
+         t->shadow_decorrelation_los_m},
+        {"channel.los_decorrelation", &s->channel.los_decorrelation_m, t->los_decorrelation_m},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!field_origin(o, keys[i].key))
+            *keys[i].value = keys[i].standard;
+}
+
+/* The ranges the 38.901 formulas hold in. */
+static size_t check_tr38901(const struct scn *s, const struct field_origins *o,
+                            const struct ynode *root, struct diag *d)
+{
+    const struct tr38901_scenario *t = tr38901_scenario(s->channel.pathloss);
+    if (!t)
+        return 0;
+    const struct scn_channel *c = &s->channel;
+    if (c->carrier_hz < 0.5e9 || c->carrier_hz > t->carrier_max_hz) {
+        err_origin(d, o, "channel.carrier", root,
+                   "channel.carrier: the %s path loss holds for 0.5 .. %g GHz, got %g GHz",
+                   t->name, t->carrier_max_hz * 1e-9, c->carrier_hz * 1e-9);
+        return 1;
+    }
+    if (c->ue_height_m < t->ue_height_min_m || c->ue_height_m > t->ue_height_max_m) {
+        err_origin(d, o, "channel.ue_height", root,
+                   "channel.ue_height: the %s path loss holds for UE heights %g .. %g m, got %g m",
+                   t->name, t->ue_height_min_m, t->ue_height_max_m, c->ue_height_m);
+        return 1;
+    }
+    if (c->ue_height_m >= c->bs_height_m) {
+        if (field_origin(o, "channel.bs_height"))
+            err_origin(d, o, "channel.bs_height", root,
+                       "channel.bs_height: expected above channel.ue_height (%g m), got %g m",
+                       c->ue_height_m, c->bs_height_m);
+        else
+            err_origin(d, o, "channel.ue_height", root,
+                       "channel.ue_height: expected below the %s base station's standard height "
+                       "(%g m; set channel.bs_height for another), got %g m",
+                       t->name, c->bs_height_m, c->ue_height_m);
+        return 1;
+    }
+    return 0;
+}
+
 /* What the keys of the ues, channel and recording sections say together. */
 static size_t check_radio(const struct scn *s, const struct field_origins *o,
                           const struct ynode *root, struct diag *d)
@@ -1284,21 +1428,10 @@ static size_t check_radio(const struct scn *s, const struct field_origins *o,
                    "channel.speed with ues.mobility: random_waypoint");
         errors++;
     }
-    bool umi = reads(s, "channel.pathloss") && s->channel.pathloss == SCN_PATHLOSS_UMI;
-    if (umi && (s->channel.carrier_hz < 0.5e9 || s->channel.carrier_hz > 100e9)) {
-        err_origin(d, o, "channel.carrier", root,
-                   "channel.carrier: the umi path loss holds for 0.5 .. 100 GHz, got %g GHz",
-                   s->channel.carrier_hz * 1e-9);
-        errors++;
-    }
     if (reads(s, "recording.interval"))
         errors += check_time_series(s, o, root, d);
-    if (umi && s->channel.ue_height_m >= s->channel.bs_height_m) {
-        err_origin(d, o, "channel.ue_height", root,
-                   "channel.ue_height: expected below channel.bs_height (%g m), got %g m",
-                   s->channel.bs_height_m, s->channel.ue_height_m);
-        errors++;
-    }
+    if (reads(s, "channel.pathloss"))
+        errors += check_tr38901(s, o, root, d);
     return errors;
 }
 
@@ -1317,9 +1450,11 @@ size_t scn_check(struct scn *s, const struct field_origins *o, const struct ynod
             errors++;
         }
     }
-    if (errors == 0)
+    if (errors == 0) {
+        apply_tr38901(s, o);
         errors +=
             check_trace(s, o, root, d) + check_names(s, o, root, d) + check_radio(s, o, root, d);
+    }
     if (s->run.warmup_s >= s->run.duration_s) {
         char w[32], u[32];
         field_format_number(s->run.warmup_s, w, sizeof w);

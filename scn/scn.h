@@ -70,7 +70,8 @@ enum scn_mobility { SCN_MOBILITY_STATIC, SCN_MOBILITY_RANDOM_WAYPOINT };
 enum scn_order { SCN_ORDER_FIFO, SCN_ORDER_DECODE_FIRST, SCN_ORDER_PREFILL_FIRST };
 enum scn_sharing { SCN_SHARING_EQUAL, SCN_SHARING_FIXED };
 enum scn_channel_model { SCN_CHANNEL_FADING, SCN_CHANNEL_ERASURE };
-enum scn_pathloss { SCN_PATHLOSS_LOG_DISTANCE, SCN_PATHLOSS_UMI };
+enum scn_pathloss { SCN_PATHLOSS_LOG_DISTANCE, SCN_PATHLOSS_UMI, SCN_PATHLOSS_UMA, SCN_PATHLOSS_RMA };
+enum scn_los { SCN_LOS_PROBABILITY, SCN_LOS_ALWAYS, SCN_LOS_NEVER };
 enum scn_fading { SCN_FADING_NONE, SCN_FADING_RAYLEIGH, SCN_FADING_RICIAN, SCN_FADING_NAKAGAMI };
 enum scn_rate { SCN_RATE_SHANNON, SCN_RATE_MCS };
 enum scn_precision { SCN_PRECISION_FP16, SCN_PRECISION_INT8, SCN_PRECISION_INT4 };
@@ -155,7 +156,11 @@ struct scn_channel {
     int pathloss; /* enum scn_pathloss */
     double pathloss_exponent, pathloss_ref_db;
     double bs_height_m, ue_height_m;
-    double shadowing_db;
+    double building_height_m, street_width_m; /* RMa */
+    int los;                                  /* enum scn_los */
+    double los_decorrelation_m;
+    double shadowing_db, shadowing_los_db;
+    double shadow_decorrelation_m, shadow_decorrelation_los_m;
     int fading; /* enum scn_fading */
     double rician_k, nakagami_m;
     double speed_mps;              /* static UEs: speed about their spot (Doppler) */

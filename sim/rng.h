@@ -42,6 +42,7 @@ enum rng_kind {
     RNG_KIND_TEST = 7,     /* tests */
     RNG_KIND_MOBILITY = 8, /* a UE's movement */
     RNG_KIND_LINK = 9,     /* packet-loss and erasure draws of a UE's link */
+    RNG_KIND_AREA = 10,    /* large-scale fields of a base station's area (shadowing, LOS state) */
 };
 
 struct rng {

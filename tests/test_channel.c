@@ -3,7 +3,7 @@
  * duration), its marginals (Rayleigh, Rician with a moving line-of-sight path, Nakagami-m at real
  * m by Kolmogorov-Smirnov tests), its Doppler shift following the UE's own movement (mobility),
  * its independence from the pattern of queries, ergodic capacity and outage, the link budget,
- * the UMi path loss against hand arithmetic, shadowing and per-link streams, link adaptation
+ * shadowing and per-link streams, link adaptation
  * (Shannon and CQI table) and packet error.
  *
  * Tolerances: the statistical checks of moments are 99.9 % normal intervals, |estimate - theory|
@@ -26,6 +26,7 @@
 #include "check_main.h"
 #include "models/radio/channel.h"
 #include "models/radio/mobility.h"
+#include "models/radio/pathloss.h"
 
 #define Z999  3.2905 /* two-sided 99.9 % quantile of the standard normal */
 #define KS999 1.9495 /* asymptotic 0.1 % critical value of sqrt(n) D */
@@ -47,7 +48,11 @@ static struct chan_params base(enum chan_fading f)
                                 .environment_doppler_hz = 0,
                                 .snr_gap_db = 0,
                                 .rate = CHAN_RATE_SHANNON,
-                                .margin_db = 0};
+                                .margin_db = 0,
+                                .shadowing_los_db = 4,
+                                .shadow_decorrelation_m = 50,
+                                .shadow_decorrelation_los_m = 37,
+                                .los_decorrelation_m = 50};
 }
 
 /* Sample mean and its standard error. */
@@ -692,8 +697,8 @@ START_TEST(test_link_budget)
     struct chan_params p = base(CHAN_FADING_NONE);
     struct chan_link l;
     ck_assert_int_eq(chan_link_init(&l, &p, 1, 0, 0, 100), 0);
-    ck_assert_double_eq_tol(chan_pathloss_db(&p, 100), 90, 1e-12);
-    ck_assert_double_eq_tol(chan_pathloss_db(&p, 0.2), 30, 1e-12); /* clamped to 1 m */
+    ck_assert_double_eq_tol(pathloss_db(&p, 100, false), 90, 1e-12);
+    ck_assert_double_eq_tol(pathloss_db(&p, 0.2, false), 30, 1e-12); /* clamped to 1 m */
     /* rx 23 - 90 = -67 dBm; noise -174 + 7 + 73.0103 = -93.9897 dBm */
     double snr_db = 10 * log10(chan_snr(&l, &p, 0, 0, 1.0));
     ck_assert_double_eq_tol(snr_db, -67 + 93.98970004336019, 1e-9);
@@ -705,49 +710,121 @@ START_TEST(test_link_budget)
 }
 END_TEST
 
-/* UMi street canyon NLOS (TR 38.901 Table 7.4.1-1) against hand arithmetic (5 decimals, so a
- * 1e-4 dB tolerance). c = 299792458 m/s.
- *
- * f_c = 3.5 GHz (log10 f_c = 0.54407), h_BS = 10 m, h_UT = 1.5 m: h_BS - h_UT = 8.5 m,
- *   d'_BP = 4 * 9 * 0.5 * 3.5e9 / c = 210.14538 m.
- *   d_2D = 100 m: d_3D = sqrt(100^2 + 8.5^2) = 100.36060, log10 = 2.00156.
- *     LOS (d_2D <= d'_BP): 32.4 + 21 * 2.00156 + 20 * 0.54407 = 32.4 + 42.03283 + 10.88136
- *       = 85.31419
- *     NLOS': 35.3 * 2.00156 + 22.4 + 21.3 * 0.54407 - 0.3 * 0 = 70.65518 + 22.4 + 11.58865
- *       = 104.64383  -> PL = 104.64383
- *   d_2D = 500 m: d_3D = sqrt(500^2 + 8.5^2) = 500.07224, log10 = 2.69903.
- *     LOS (beyond d'_BP): 32.4 + 40 * 2.69903 + 10.88136 - 9.5 * log10(210.14538^2 + 72.25)
- *       = 32.4 + 107.96131 + 10.88136 - 9.5 * 4.64575 = 151.24267 - 44.13462 = 107.10805
- *     NLOS': 35.3 * 2.69903 + 22.4 + 11.58865 = 95.27586 + 33.98865 = 129.26451 -> 129.26451
- *   d_2D = 5 m is clamped to 10 m: d_3D = 13.12440, log10 = 1.11808:
- *     NLOS' = 39.46821 + 33.98865 = 73.45686 (LOS 66.76103)
- * f_c = 0.5 GHz (log10 = -0.30103), h_BS = 3 m, h_UT = 1.5 m, d_2D = 1000 m, where the LOS
- * formula beyond its breakpoint dominates: d'_BP = 4 * 2 * 0.5 * 0.5e9 / c = 6.67128 m,
- *   d_3D = sqrt(1000^2 + 1.5^2) = 1000.00113, log10 = 3.00000;
- *   LOS: 32.4 + 120.00002 - 6.02060 - 9.5 * log10(6.67128^2 + 2.25) (= 1.66984)
- *     = 146.37942 - 15.86346 = 130.51596
- *   NLOS': 35.3 * 3.00000 + 22.4 + 21.3 * (-0.30103) = 105.90002 + 22.4 - 6.41194 = 121.88808
- *   -> 130.51596 */
-START_TEST(test_umi_pathloss)
+/* Large-scale fading in an area (TR 38.901 spatial consistency): the fraction of links in line
+ * of sight at distance d equals Table 7.4.2-1's probability (each sample its own area, so the
+ * samples are independent; the formula written out here, not called), and the shadowing of two
+ * links d apart in one area has Gudmundson's correlation exp(-d / L). */
+static double umi_los_probability(double d)
+{
+    return d <= 18 ? 1 : 18 / d + exp(-d / 36) * (1 - 18 / d);
+}
+
+START_TEST(test_area_los_fraction)
 {
     struct chan_params p = base(CHAN_FADING_NONE);
     p.pathloss = CHAN_PATHLOSS_UMI;
     p.bs_height_m = 10;
     p.ue_height_m = 1.5;
+    p.shadowing_db = 7.82;
     ck_assert_ptr_null(chan_params_check(&p));
-    ck_assert_double_eq_tol(chan_pathloss_db(&p, 100), 104.64383, 1e-4);
-    ck_assert_double_eq_tol(chan_pathloss_db(&p, 500), 129.26451, 1e-4);
-    ck_assert_double_eq_tol(chan_pathloss_db(&p, 5), 73.45686, 1e-4);
-    ck_assert(chan_pathloss_db(&p, 5) == chan_pathloss_db(&p, 10));
-    p.carrier_hz = 0.5e9;
-    p.bs_height_m = 3;
+    static const double d[] = {25, 60, 150};
+    enum { N = 6000 };
+    struct chan_area *area = malloc(sizeof *area);
+    for (int k = 0; k < 3; k++) {
+        double los = 0;
+        for (int i = 0; i < N; i++) {
+            chan_area_init(area, &p, 17, (uint32_t)(k * N + i));
+            struct chan_link l;
+            chan_link_init(&l, &p, 17, (uint32_t)(k * N + i), 0, d[k]);
+            chan_link_set_area(&l, area);
+            double a = 2 * M_PI * (i + 0.5) / N;
+            chan_link_move(&l, d[k] * cos(a), d[k] * sin(a));
+            chan_link_large_scale(&l, &p);
+            los += l.los;
+        }
+        double pr = umi_los_probability(d[k]), est = los / N;
+        ck_assert_msg(fabs(est - pr) < Z999 * sqrt(pr * (1 - pr) / N),
+                      "d %g: LOS fraction %.4f, 38.901 %.4f", d[k], est, pr);
+    }
+    free(area);
+}
+END_TEST
+
+START_TEST(test_area_shadowing_correlation)
+{
+    struct chan_params p = base(CHAN_FADING_NONE);
+    p.shadowing_db = 8;
+    p.shadow_decorrelation_m = 50;
+    static const double lags[] = {10, 50, 120};
+    enum { N = 12000 };
+    struct chan_area *area = malloc(sizeof *area);
+    for (int k = 0; k < 3; k++) {
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < N; i++) {
+            uint32_t rep = (uint32_t)(k * N + i);
+            chan_area_init(area, &p, 18, rep);
+            struct chan_link a, b;
+            chan_link_init(&a, &p, 18, rep, 0, 200);
+            chan_link_init(&b, &p, 18, rep, 1, 200);
+            chan_link_set_area(&a, area);
+            chan_link_set_area(&b, area);
+            double t = 2 * M_PI * (i + 0.5) / N;
+            chan_link_move(&a, 200 * cos(t), 200 * sin(t));
+            chan_link_move(&b, 200 * cos(t) + lags[k] * sin(t), 200 * sin(t) - lags[k] * cos(t));
+            chan_link_large_scale(&a, &p);
+            chan_link_large_scale(&b, &p);
+            sxy += a.shadow_db * b.shadow_db;
+            sxx += a.shadow_db * a.shadow_db;
+            syy += b.shadow_db * b.shadow_db;
+        }
+        double rho = sxy / sqrt(sxx * syy), theory = exp(-lags[k] / 50);
+        ck_assert_msg(fabs(rho - theory) < Z999 * (1 - theory * theory) / sqrt(N) + 2e-3,
+                      "lag %g m: correlation %.4f, Gudmundson %.4f", lags[k], rho, theory);
+        ck_assert_double_eq_tol(sqrt(sxx / N), 8, 8 * Z999 / sqrt(2.0 * N));
+    }
+    free(area);
+}
+END_TEST
+
+/* A moving link's shadowing and LOS state follow its position: they change along a 1 km walk,
+ * and coming back to a place gives back its values (functions of the position). */
+START_TEST(test_area_moving_link)
+{
+    struct chan_params p = base(CHAN_FADING_NONE);
+    p.pathloss = CHAN_PATHLOSS_UMA;
+    p.bs_height_m = 25;
+    p.ue_height_m = 1.5;
+    p.shadowing_db = 6;
     ck_assert_ptr_null(chan_params_check(&p));
-    ck_assert_double_eq_tol(chan_pathloss_db(&p, 1000), 130.51596, 1e-4);
-    /* and it drives the SNR: 23 dBm - 130.51596 dB, noise -93.98970 dBm */
+    struct chan_area *area = malloc(sizeof *area);
+    chan_area_init(area, &p, 19, 0);
     struct chan_link l;
-    ck_assert_int_eq(chan_link_init(&l, &p, 1, 0, 0, 1000), 0);
-    ck_assert_double_eq_tol(10 * log10(chan_snr(&l, &p, 0, 0, 1.0)), 23 - 130.51596 + 93.98970,
-                            1e-4);
+    chan_link_init(&l, &p, 19, 0, 0, 30);
+    chan_link_set_area(&l, area);
+    double first_sh = NAN;
+    bool first_los = false;
+    int changes = 0, los_changes = 0;
+    double prev = NAN;
+    bool prev_los = false;
+    for (int i = 0; i <= 1000; i++) {
+        chan_link_move(&l, 30 + i, 0.5 * i);
+        chan_link_large_scale(&l, &p);
+        if (i == 0) {
+            first_sh = l.shadow_db;
+            first_los = l.los;
+        } else {
+            changes += l.shadow_db != prev;
+            los_changes += l.los != prev_los;
+        }
+        prev = l.shadow_db;
+        prev_los = l.los;
+    }
+    ck_assert_int_ge(changes, 900);
+    ck_assert_int_ge(los_changes, 1);
+    chan_link_move(&l, 30, 0);
+    chan_link_large_scale(&l, &p);
+    ck_assert(l.shadow_db == first_sh && l.los == first_los);
+    free(area);
 }
 END_TEST
 
@@ -760,6 +837,7 @@ START_TEST(test_shadowing_and_streams)
     for (int i = 0; i < N; i++) {
         struct chan_link l;
         ck_assert_int_eq(chan_link_init(&l, &p, 3, 0, (uint64_t)i, 100), 0);
+        chan_link_large_scale(&l, &p);
         acc_add(&s, l.shadow_db);
         acc_add(&sq, l.shadow_db * l.shadow_db);
     }
@@ -770,6 +848,9 @@ START_TEST(test_shadowing_and_streams)
     chan_link_init(&a, &p, 3, 0, 7, 100);
     chan_link_init(&b, &p, 3, 0, 7, 100);
     chan_link_init(&c, &p, 3, 0, 8, 100);
+    chan_link_large_scale(&a, &p);
+    chan_link_large_scale(&b, &p);
+    chan_link_large_scale(&c, &p);
     ck_assert(a.shadow_db == b.shadow_db && a.shadow_db != c.shadow_db);
     int differ = 0;
     for (int i = 0; i < 100; i++) {
@@ -781,6 +862,7 @@ START_TEST(test_shadowing_and_streams)
     ck_assert_int_eq(differ, 100);
     /* another replication is another stream */
     chan_link_init(&a, &p, 3, 1, 7, 100);
+    chan_link_large_scale(&a, &p);
     ck_assert(a.shadow_db != b.shadow_db);
 }
 END_TEST
@@ -957,7 +1039,14 @@ START_TEST(test_params_check)
     ck_assert_ptr_nonnull(chan_params_check(&p));
     p.ue_height_m = 12;
     ck_assert_ptr_nonnull(chan_params_check(&p)); /* above the base station */
+    p.bs_height_m = 151;
+    ck_assert_ptr_nonnull(chan_params_check(&p));
     p.bs_height_m = 150;
+    ck_assert_ptr_null(chan_params_check(&p));
+    p.shadow_decorrelation_m = 0.5; /* decorrelation distances of at least 1 m */
+    ck_assert_ptr_nonnull(chan_params_check(&p));
+    p.shadow_decorrelation_m = 50;
+    p.los_mode = (enum chan_los)7;
     ck_assert_ptr_nonnull(chan_params_check(&p));
 }
 END_TEST
@@ -979,7 +1068,9 @@ static Suite *channel_suite(void)
                                          test_nakagami_map_domain,
                                          test_capacity_and_outage,
                                          test_link_budget,
-                                         test_umi_pathloss,
+                                         test_area_los_fraction,
+                                         test_area_shadowing_correlation,
+                                         test_area_moving_link,
                                          test_shadowing_and_streams,
                                          test_select_shannon,
                                          test_select_mcs,

@@ -208,6 +208,40 @@ START_TEST(test_overrides)
 }
 END_TEST
 
+/* A 38.901 path-loss model brings the standard's values for the channel keys left unset, keeps
+ * the ones set (in the file or with --set), and the resolved text states them. */
+START_TEST(test_tr38901_defaults)
+{
+    struct loaded l;
+    load_ok(&l, &models_catalog, "model: split\nrun: {duration: 1 h}\nchannel: {pathloss: rma}\n");
+    const struct scn_channel *c = &l.s.channel;
+    ck_assert(c->bs_height_m == 35 && c->shadowing_db == 8 && c->shadowing_los_db == 4 &&
+              c->shadow_decorrelation_m == 120 && c->shadow_decorrelation_los_m == 37 &&
+              c->los_decorrelation_m == 60);
+    ck_assert_ptr_nonnull(strstr(l.s.resolved, "shadowing_decorrelation: 120 m"));
+    loaded_release(&l);
+    load_ok(&l, &models_catalog,
+            "model: split\nrun: {duration: 1 h}\nchannel: {pathloss: umi, shadowing: 3 dB, "
+            "bs_height: 12 m}\n");
+    ck_assert(l.s.channel.shadowing_db == 3 && l.s.channel.bs_height_m == 12 &&
+              l.s.channel.shadow_decorrelation_m == 13 && l.s.channel.los_decorrelation_m == 50);
+    loaded_release(&l);
+    /* log-distance keeps the schema's defaults */
+    load_ok(&l, &models_catalog, "model: split\nrun: {duration: 1 h}\n");
+    ck_assert(l.s.channel.shadowing_db == 8 && l.s.channel.shadow_decorrelation_m == 50 &&
+              l.s.channel.bs_height_m == 10);
+    loaded_release(&l);
+    /* an override counts as set */
+    char *path = source_path("scenarios/default.yaml");
+    struct scn_override ov[] = {{"channel.pathloss=uma"}, {"channel.shadowing_decorrelation=20 m"}};
+    ck_assert_int_eq(load_path(&l, path, ov, 2), 0);
+    ck_assert(l.s.channel.bs_height_m == 25 && l.s.channel.shadow_decorrelation_m == 20 &&
+              l.s.channel.shadowing_db == 7.82); /* the file sets it */
+    loaded_release(&l);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_cross_checks)
 {
     refuse_one(&models_catalog, "run:\n  duration: 1 h\n  warmup: 2 h\n",
@@ -906,6 +940,7 @@ static Suite *scn_suite(void)
     tcase_add_test(tc, test_default_scenario_file);
     tcase_add_test(tc, test_overrides);
     tcase_add_test(tc, test_cross_checks);
+    tcase_add_test(tc, test_tr38901_defaults);
     tcase_add_test(tc, test_time_series_bounded);
     tcase_add_test(tc, test_catalogue_handed_in);
     tcase_add_test(tc, test_models_from_catalogue);

@@ -1,5 +1,8 @@
 #include "models/radio/channel.h"
 
+#include "models/radio/draws.h"
+#include "models/radio/pathloss.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,29 +22,19 @@ const char *chan_params_check(const struct chan_params *p)
         return "carrier frequency must be finite and >= 0";
     if (!(p->environment_doppler_hz >= 0) || isinf(p->environment_doppler_hz))
         return "environment Doppler must be finite and >= 0";
-    switch (p->pathloss) {
-    case CHAN_PATHLOSS_LOG_DISTANCE:
-        if (!(p->pathloss_exponent >= 1 && p->pathloss_exponent <= 8))
-            return "path-loss exponent must be in [1, 8]";
-        if (!isfinite(p->pathloss_ref_db))
-            return "path loss at 1 m must be finite";
-        break;
-    case CHAN_PATHLOSS_UMI:
-        /* TR 38.901 Table 7.4.1-1 and its applicability: 0.5 <= f_c <= 100 GHz,
-         * 1.5 <= h_UT <= 22.5 m (h_BS is 10 m in the standard; any height above the UE, up to
-         * 100 m, is accepted) */
-        if (!(p->carrier_hz >= 0.5e9 && p->carrier_hz <= 100e9))
-            return "UMi path loss needs a carrier frequency in [0.5, 100] GHz";
-        if (!(p->ue_height_m >= 1.5 && p->ue_height_m <= 22.5))
-            return "UMi path loss needs a UE height in [1.5, 22.5] m";
-        if (!(p->bs_height_m > p->ue_height_m && p->bs_height_m <= 100))
-            return "UMi path loss needs a base station height above the UE's, at most 100 m";
-        break;
-    default:
-        return "unknown path-loss model";
-    }
-    if (!(p->shadowing_db >= 0 && p->shadowing_db < 100))
+    const char *why = pathloss_check(p);
+    if (why)
+        return why;
+    if (!(p->shadowing_db >= 0 && p->shadowing_db < 100) ||
+        !(p->shadowing_los_db >= 0 && p->shadowing_los_db < 100))
         return "shadowing sigma must be in [0, 100) dB";
+    if (!(p->shadow_decorrelation_m >= 1 && p->shadow_decorrelation_m <= 1e5) ||
+        !(p->shadow_decorrelation_los_m >= 1 && p->shadow_decorrelation_los_m <= 1e5) ||
+        !(p->los_decorrelation_m >= 1 && p->los_decorrelation_m <= 1e5))
+        return "decorrelation distances must be in [1 m, 100 km]";
+    if (p->los_mode != CHAN_LOS_PROBABILITY && p->los_mode != CHAN_LOS_ALWAYS &&
+        p->los_mode != CHAN_LOS_NEVER)
+        return "unknown line-of-sight mode";
     switch (p->fading) {
     case CHAN_FADING_NONE:
     case CHAN_FADING_RAYLEIGH:
@@ -73,100 +66,13 @@ double chan_doppler_hz(const struct chan_params *p, double speed_mps)
     return speed_mps * p->carrier_hz / SPEED_OF_LIGHT + p->environment_doppler_hz;
 }
 
-/* ---- path loss ----------------------------------------------------------------------------- */
-
-/* TR 38.901 Table 7.4.1-1, UMi street canyon NLOS (see channel.h). */
-static double umi_db(const struct chan_params *p, double d2d)
-{
-    double fc = p->carrier_hz / 1e9, hbs = p->bs_height_m, hut = p->ue_height_m;
-    if (!(d2d >= 10))
-        d2d = 10;
-    double dh = hbs - hut;
-    double d3d = sqrt(d2d * d2d + dh * dh);
-    double dbp = 4 * (hbs - 1) * (hut - 1) * p->carrier_hz / SPEED_OF_LIGHT;
-    double los = d2d <= dbp
-                     ? 32.4 + 21 * log10(d3d) + 20 * log10(fc)
-                     : 32.4 + 40 * log10(d3d) + 20 * log10(fc) - 9.5 * log10(dbp * dbp + dh * dh);
-    double nlos = 35.3 * log10(d3d) + 22.4 + 21.3 * log10(fc) - 0.3 * (hut - 1.5);
-    return los > nlos ? los : nlos;
-}
-
-double chan_pathloss_db(const struct chan_params *p, double distance_m)
-{
-    if (p->pathloss == CHAN_PATHLOSS_UMI)
-        return umi_db(p, distance_m);
-    double d = distance_m > 1 ? distance_m : 1;
-    return p->pathloss_ref_db + 10 * p->pathloss_exponent * log10(d);
-}
-
-/* ---- counter-based draws ------------------------------------------------------------------- */
-
-/* SplitMix64's output function (as in sim/rng.c): a bijective 64-bit mixer with full
- * avalanche. */
-static inline uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-#define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
+/* ---- counter-based draws -------------------------------------------------------------------- */
 
 /* The nodes that key a link's draws (the shadowing's is the one the block-fading model used,
  * so shadowing values are unchanged). */
 #define SHADOW_NODE UINT64_MAX
 #define SOS_NODE    (UINT64_MAX - 1)
-
-/* A SplitMix64 sequence started at the hash of (key, node). */
-static uint64_t seq_start(uint64_t key, uint64_t node)
-{
-    return mix64(key ^ mix64(node + GOLDEN));
-}
-
-/* The next uniform of a sequence, on [0, 1) (53 bits). */
-static double seq_uniform(uint64_t *s)
-{
-    return (double)(mix64(*s += GOLDEN) >> 11) * 0x1p-53;
-}
-
-/* One unit normal of node `node` (Box-Muller on the first two words of its sequence). */
-static double node_normal(uint64_t key, uint64_t node)
-{
-    uint64_t s = seq_start(key, node);
-    uint64_t w1 = mix64(s += GOLDEN), w2 = mix64(s += GOLDEN);
-    double u1 = (double)((w1 >> 11) + 1) * 0x1p-53; /* (0, 1] */
-    double theta = (double)(w2 >> 11) * (0x1p-53 * 2 * M_PI);
-    return sqrt(-2 * log(u1)) * cos(theta);
-}
-
-/* ---- cos(2 pi x) ---------------------------------------------------------------------------- */
-
-/* Taylor coefficients of sin z in z^2, (-1)^k / (2k+1)!, k = 1 .. 10: on |z| <= pi/2 the first
- * term left out, (pi/2)^23 / 23!, is 1.3e-18. */
-static const double sin_taylor[10] = {
-    -1.0 / 6,
-    1.0 / 120,
-    -1.0 / 5040,
-    1.0 / 362880,
-    -1.0 / 39916800,
-    1.0 / 6227020800.0,
-    -1.0 / 1307674368000.0,
-    1.0 / 355687428096000.0,
-    -1.0 / 121645100408832000.0,
-    1.0 / 51090942171709440000.0,
-};
-
-/* No branch, so that a loop over paths vectorises: with r = x - nearest integer (exact for
- * |x| < 2^51: adding and removing 1.5 * 2^52 rounds to an integer, to nearest),
- * cos(2 pi r) = sin(2 pi (1/4 - |r|)), whose argument is within [-pi/2, pi/2]. */
-static inline double cos2pi(double x)
-{
-    double r = x - ((x + 0x1.8p52) - 0x1.8p52);
-    double z = 2 * M_PI * (0.25 - fabs(r)), y = z * z, c = sin_taylor[9];
-    for (int k = 8; k >= 0; k--)
-        c = c * y + sin_taylor[k];
-    return z + z * (y * c);
-}
+#define LOS_NODE    (UINT64_MAX - 2)
 
 double chan_cos2pi(double x)
 {
@@ -180,10 +86,8 @@ int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t se
 {
     memset(l, 0, sizeof *l);
     l->key = rng_key_hash(seed, replication, RNG_KIND_FADING, id);
-    l->distance_m = distance_m;
-    l->pl_at_m = NAN;
-    if (p->shadowing_db > 0)
-        l->shadow_db = p->shadowing_db * node_normal(l->key, SHADOW_NODE);
+    l->x_m = l->distance_m = distance_m;
+    l->ls_x = l->ls_y = NAN;
     if (p->fading == CHAN_FADING_NONE)
         return 0;
     /* Zheng & Xiao's statistical model: per path an angle in its own stratum of the quarter
@@ -206,6 +110,71 @@ int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t se
     l->los_phase = seq_uniform(&s);
     return 0;
 }
+
+/* ---- large-scale fading --------------------------------------------------------------------- */
+
+/* The area's fields: 0 the LOS state, 1 the LOS shadowing, 2 the NLOS (or only) shadowing. */
+void chan_area_init(struct chan_area *a, const struct chan_params *p, uint64_t seed,
+                    uint32_t replication)
+{
+    spatial_field_init(&a->los, rng_key_hash(seed, replication, RNG_KIND_AREA, 0),
+                       p->los_decorrelation_m);
+    spatial_field_init(&a->shadow_los, rng_key_hash(seed, replication, RNG_KIND_AREA, 1),
+                       p->shadow_decorrelation_los_m);
+    spatial_field_init(&a->shadow_nlos, rng_key_hash(seed, replication, RNG_KIND_AREA, 2),
+                       p->shadow_decorrelation_m);
+}
+
+void chan_link_set_area(struct chan_link *l, const struct chan_area *a)
+{
+    l->area = a;
+    l->ls_x = l->ls_y = NAN;
+}
+
+void chan_link_move(struct chan_link *l, double x_m, double y_m)
+{
+    l->x_m = x_m;
+    l->y_m = y_m;
+    l->distance_m = hypot(x_m, y_m);
+}
+
+/* A link's uniform for its LOS state (no area): the first word of its LOS node. */
+static double node_uniform(uint64_t key, uint64_t node)
+{
+    uint64_t s = seq_start(key, node);
+    return seq_uniform(&s);
+}
+
+static bool los_state(const struct chan_link *l, const struct chan_params *p)
+{
+    if (!pathloss_has_los(p) || p->los_mode == CHAN_LOS_NEVER)
+        return false;
+    if (p->los_mode == CHAN_LOS_ALWAYS)
+        return true;
+    double u = l->area ? spatial_uniform(&l->area->los, l->x_m, l->y_m)
+                       : node_uniform(l->key, LOS_NODE);
+    return u < pathloss_los_probability(p, l->distance_m);
+}
+
+void chan_link_large_scale(struct chan_link *l, const struct chan_params *p)
+{
+    if (l->x_m == l->ls_x && l->y_m == l->ls_y)
+        return;
+    l->ls_x = l->x_m;
+    l->ls_y = l->y_m;
+    l->los = los_state(l, p);
+    l->pl_db = pathloss_db(p, l->distance_m, l->los);
+    double sigma = l->los ? p->shadowing_los_db : p->shadowing_db;
+    if (!(sigma > 0))
+        l->shadow_db = 0;
+    else if (!l->area)
+        l->shadow_db = sigma * node_normal(l->key, SHADOW_NODE);
+    else
+        l->shadow_db = sigma * spatial_field_at(l->los ? &l->area->shadow_los : &l->area->shadow_nlos,
+                                                l->x_m, l->y_m);
+}
+
+/* ---- small-scale fading --------------------------------------------------------------------- */
 
 /* A(t) = s(t) f_c / c + f_env t: the Doppler phase of the largest shift, in cycles. */
 static double doppler_cycles(const struct chan_link *l, const struct chan_params *p, int64_t t_ns,
@@ -272,10 +241,7 @@ double chan_mean_snr(struct chan_link *l, const struct chan_params *p, double ba
 {
     double b = p->bandwidth_hz * bandwidth_share;
     double noise_dbm = p->noise_psd_dbm_hz + p->noise_figure_db + 10 * log10(b);
-    if (l->distance_m != l->pl_at_m) {
-        l->pl_at_m = l->distance_m;
-        l->pl_db = chan_pathloss_db(p, l->distance_m);
-    }
+    chan_link_large_scale(l, p);
     double rx_dbm = p->tx_power_dbm - l->pl_db - l->shadow_db;
     return pow(10, (rx_dbm - noise_dbm) / 10);
 }

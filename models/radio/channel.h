@@ -4,21 +4,21 @@
  *
  * Concept: the received SNR of a link is
  *     SNR_dB = P_tx - PL(d) - S + 10 log10 |h(t)|^2 - (N_0 + NF + 10 log10 B_share)
- * Path loss PL (chan_pathloss_db) is one of
- *   - log-distance: PL(d) = PL(d_0) + 10 n log10(d / d_0), d_0 = 1 m, d clamped to >= 1 m;
- *   - UMi: 3GPP TR 38.901 Table 7.4.1-1, urban micro street canyon, NLOS:
- *         PL = max(PL_LOS(d_3D), 35.3 log10 d_3D + 22.4 + 21.3 log10 f_c - 0.3 (h_UT - 1.5))
- *     with the LOS formula and its breakpoint,
- *         PL_LOS = 32.4 + 21 log10 d_3D + 20 log10 f_c                     d_2D <= d'_BP
- *                  32.4 + 40 log10 d_3D + 20 log10 f_c
- *                       - 9.5 log10(d'_BP^2 + (h_BS - h_UT)^2)              d_2D >  d'_BP
- *         d'_BP = 4 (h_BS - 1 m)(h_UT - 1 m) f_c / c,  d_3D = sqrt(d_2D^2 + (h_BS - h_UT)^2),
- *     f_c in GHz in the formulas (in Hz in d'_BP), d_2D the link's distance clamped to >= 10 m
- *     (beyond the standard's 5 km the formula is extrapolated). The standard pairs this model
- *     with 7.82 dB of shadowing; here shadowing stays the separate parameter shadowing_db, so a
- *     scenario that wants the standard's value sets it.
- * Shadowing S ~ N(0, sigma^2) in dB is drawn once per link (it changes over metres, not
- * milliseconds).
+ * Large-scale fading (chan_mean_snr): the path loss PL and the line-of-sight state come from
+ * pathloss.h (log-distance, or 3GPP TR 38.901 UMi-Street Canyon, UMa, RMa with their LOS and
+ * NLOS laws and LOS probability); the shadowing S is sigma_state x F(x, y), F a unit Gaussian
+ * field with Gudmundson's exponential correlation exp(-d / L_state) (spatial.h), sigma and L
+ * per state (the standard's: UMi 4 / 7.82 dB, 10 / 13 m; UMa 4 / 6 dB, 37 / 50 m; RMa 4 / 8 dB,
+ * 37 / 120 m for LOS / NLOS). The LOS state (los_mode probability) is the 38.901 §7.6.3.3
+ * spatially consistent draw: LOS where Phi(F_LOS(x, y)) < Pr_LOS(d_2D), F_LOS a field of
+ * decorrelation los_decorrelation_m (50 / 50 / 60 m); always or never force it. The fields
+ * belong to the base station's area (struct chan_area, keys (seed, replication, AREA, field)):
+ * every link of the area sees the same field, so UEs close together have correlated shadowing
+ * and LOS states, and a moving UE's shadowing and state change with its position, as the
+ * standard's spatial consistency asks. A link without an area (chan_link_init alone: unit
+ * tests, single links) draws its shadowing N(0, 1) and its LOS uniform once from its own key
+ * and keeps them. Both are recomputed only when the link's position changes (exact: they are
+ * functions of the position).
  *
  * Small-scale fading (docs/MODELS.md has the derivations and the validation): a sum of
  * sinusoids in the statistical form of Zheng and Xiao (IEEE Trans. Commun. 51(6), 2003; Xiao,
@@ -63,16 +63,19 @@
  * threshold, BLER = 1 / (1 + 9 exp(a (SNR_dB - thr_dB))), 10 % at the threshold,
  * a = CHAN_BLER_SLOPE_PER_DB (thresholds and shape documented in channel.c).
  *
- * Invariants: a link's draws depend only on its key (seed, replication, FADING, id), never on
- * other links nor on when or how often anything was queried; |h|^2 > 0; chan_select gives an
+ * Invariants: a link's small-scale draws depend only on its key (seed, replication, FADING, id),
+ * its large-scale state only on its position and its area's keys (seed, replication, AREA, 0..2)
+ * — never on other links nor on when or how often anything was queried; |h|^2 > 0; chan_select gives an
  * efficiency > 0, monotone non-decreasing in the SNR; chan_packet_error is in [0, 1] and
  * non-increasing in the SNR.
  */
 #ifndef SPLITSIM_MODELS_CHANNEL_H
 #define SPLITSIM_MODELS_CHANNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "models/radio/spatial.h"
 #include "sim/rng.h"
 
 enum chan_fading {
@@ -84,7 +87,15 @@ enum chan_fading {
 
 enum chan_pathloss {
     CHAN_PATHLOSS_LOG_DISTANCE, /* pathloss_ref_db + 10 n log10(d) */
-    CHAN_PATHLOSS_UMI,          /* 3GPP TR 38.901 UMi street canyon NLOS */
+    CHAN_PATHLOSS_UMI,          /* 3GPP TR 38.901 UMi-Street Canyon, LOS and NLOS */
+    CHAN_PATHLOSS_UMA,          /* 3GPP TR 38.901 UMa */
+    CHAN_PATHLOSS_RMA,          /* 3GPP TR 38.901 RMa */
+};
+
+enum chan_los {
+    CHAN_LOS_PROBABILITY, /* the 38.901 LOS probability, spatially consistent */
+    CHAN_LOS_ALWAYS,
+    CHAN_LOS_NEVER,
 };
 
 enum chan_rate {
@@ -99,7 +110,7 @@ enum chan_rate {
 #define CHAN_MAX_MARGIN_DB     30  /* largest accepted link-adaptation back-off */
 
 struct chan_params {
-    double carrier_hz;   /* Doppler (> 0 with fading); UMi path loss (0.5 to 100 GHz there) */
+    double carrier_hz;   /* Doppler (> 0 with fading); 38.901 path losses (pathloss.h ranges) */
     double bandwidth_hz; /* the cell's bandwidth */
     double tx_power_dbm;
     double noise_psd_dbm_hz; /* thermal noise density, e.g. -174 */
@@ -107,9 +118,16 @@ struct chan_params {
     enum chan_pathloss pathloss;
     double pathloss_ref_db;   /* log-distance: path loss at 1 m */
     double pathloss_exponent; /* log-distance: n */
-    double bs_height_m;       /* UMi: base station antenna height (standard: 10 m) */
-    double ue_height_m;       /* UMi: UE antenna height, 1.5 to 22.5 m */
-    double shadowing_db;      /* sigma of log-normal shadowing (UMi NLOS standard: 7.82) */
+    double bs_height_m;       /* 38.901: base station antenna height (UMi 10, UMa 25, RMa 35 m) */
+    double ue_height_m;       /* 38.901: UE antenna height */
+    double building_height_m; /* RMa: mean building height h (standard: 5 m) */
+    double street_width_m;    /* RMa: street width W (standard: 20 m) */
+    enum chan_los los_mode;   /* 38.901: how the LOS state is chosen */
+    double los_decorrelation_m;        /* 38.901: L of the LOS-state field */
+    double shadowing_db;               /* sigma of log-normal shadowing (NLOS; log-distance) */
+    double shadowing_los_db;           /* sigma in LOS (38.901) */
+    double shadow_decorrelation_m;     /* L of the shadowing (NLOS; log-distance) */
+    double shadow_decorrelation_los_m; /* L of the shadowing in LOS */
     enum chan_fading fading;
     double rician_k;               /* linear K factor */
     double nakagami_m;             /* real, in [0.5, CHAN_NAKAGAMI_MAX_M] */
@@ -119,15 +137,23 @@ struct chan_params {
     double margin_db;              /* link-adaptation back-off, 0 to CHAN_MAX_MARGIN_DB */
 };
 
-/* A link. distance_m and shadow_db may be read, distance_m written (a moving UE); the other
- * members are the module's own. */
+/* The large-scale fields of a base station's area (see above); no memory of its own. */
+struct chan_area {
+    struct spatial_field los, shadow_los, shadow_nlos;
+};
+
+/* A link. distance_m, shadow_db and los may be read; the position is set with chan_link_move;
+ * the other members are the module's own. */
 struct chan_link {
     uint64_t key; /* rng_key_hash(seed, replication, FADING, id) */
-    double distance_m;
-    double shadow_db; /* drawn once */
-    /* The path loss at distance pl_at_m, cached (a link serves both directions, whose path-loss
-     * parameters are the same; NaN until the first query). */
-    double pl_at_m, pl_db;
+    const struct chan_area *area; /* NULL: shadowing and LOS drawn once from the key */
+    double x_m, y_m;              /* position, the base station at the origin */
+    double distance_m;            /* horizontal distance to the base station */
+    /* The large-scale state at position (ls_x, ls_y), cached (a link serves both directions,
+     * whose path-loss parameters are the same; NaN until the first query). */
+    double ls_x, ls_y;
+    double pl_db, shadow_db;
+    bool los;
     int nsin;                  /* sinusoids: CHAN_SINUSOIDS with fading, else 0 */
     double cycles_per_m;       /* f_c / c: cycles of the largest Doppler shift per metre */
     double los_cos, los_phase; /* Rician: cos theta_0, phi_0 (in cycles) */
@@ -146,17 +172,26 @@ struct chan_selection {
 /* Checks parameters; returns NULL or a message saying what is wrong. */
 const char *chan_params_check(const struct chan_params *p);
 
-/* Initialises link `id` of replication `replication` (key (FADING, id)) at distance d (the 2D
- * distance to the base station for UMi). Returns 0 (a link owns no memory). */
+/* Initialises link `id` of replication `replication` (key (FADING, id)) at position (d, 0):
+ * horizontal distance d to the base station, no area. Returns 0 (a link owns no memory). */
 int chan_link_init(struct chan_link *l, const struct chan_params *p, uint64_t seed,
                    uint32_t replication, uint64_t id, double distance_m);
 
+/* Draws the area's fields for replication `replication` (keys (seed, replication, AREA, 0..2)). */
+void chan_area_init(struct chan_area *a, const struct chan_params *p, uint64_t seed,
+                    uint32_t replication);
+
+/* Puts a link in an area (its shadowing and LOS state then come from the area's fields). */
+void chan_link_set_area(struct chan_link *l, const struct chan_area *a);
+
+/* Moves a link to (x, y) (metres, the base station at the origin). */
+void chan_link_move(struct chan_link *l, double x_m, double y_m);
+
+/* Brings the link's large-scale state (pl_db, shadow_db, los) up to its position. */
+void chan_link_large_scale(struct chan_link *l, const struct chan_params *p);
+
 /* The largest Doppler shift f_D = v f_c / c + f_env of a UE moving at speed v. */
 double chan_doppler_hz(const struct chan_params *p, double speed_mps);
-
-/* Path loss (dB) at distance d, by p->pathloss (log-distance: d clamped to >= 1 m; UMi: d is the
- * 2D distance, clamped to >= 10 m). */
-double chan_pathloss_db(const struct chan_params *p, double distance_m);
 
 /* |h|^2 at time t (t < 0 counts as 0) of a UE that has travelled `travelled_m` metres by then
  * (mobility_travelled). A pure function of the link's key and (t, travelled_m). */
@@ -168,7 +203,7 @@ void chan_fading_scatter(const struct chan_link *l, const struct chan_params *p,
                          double travelled_m, double *re, double *im);
 
 /* The SNR (linear) without small-scale fading, with a share `bandwidth_share` in (0, 1] of the
- * cell's bandwidth: path loss at l->distance_m (cached), shadowing, noise. */
+ * cell's bandwidth: path loss and shadowing at the link's position (cached), noise. */
 double chan_mean_snr(struct chan_link *l, const struct chan_params *p, double bandwidth_share);
 
 /* SNR (linear) at time t: chan_mean_snr x chan_fading_gain. */

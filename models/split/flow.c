@@ -3,6 +3,8 @@
  * a replication. */
 #include "models/split/split_internal.h"
 
+#include "models/radio/pathloss.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -56,8 +58,16 @@ double split_ue_snr_at(struct split_model *m, struct split_ue *ue, const struct 
     struct mobility_point pt;
     mobility_at(&ue->mob, &m->mob, t, &pt);
     if (m->mob.moving) {
-        ue->link.distance_m = hypot(pt.x, pt.y);
-        *mean = -1;
+        /* the large-scale state is held over large_scale_step_ns (see split.h) */
+        int64_t held = t > 0 ? t - t % m->large_scale_step_ns : 0;
+        if (held != ue->large_scale_at) {
+            struct mobility_point at = pt;
+            if (held != t)
+                mobility_at(&ue->mob, &m->mob, held, &at);
+            chan_link_move(&ue->link, at.x, at.y);
+            ue->large_scale_at = held;
+            *mean = -1;
+        }
     }
     if (*mean < 0)
         *mean = chan_mean_snr(&ue->link, p, share);
@@ -70,6 +80,20 @@ double split_ue_snr(struct split_model *m, struct split_ue *ue, const struct cha
 {
     double mean = -1;
     return split_ue_snr_at(m, ue, p, t, share, &mean);
+}
+
+/* The time over which a moving UE's large-scale state is held: the time the fastest UE takes to
+ * travel a hundredth of the smallest decorrelation distance in use (split.h). */
+static int64_t large_scale_step(const struct chan_params *p, const struct mobility_params *mob)
+{
+    double l = p->shadow_decorrelation_m;
+    if (pathloss_has_los(p)) {
+        l = fmin(l, p->los_decorrelation_m);
+        l = fmin(l, p->shadow_decorrelation_los_m);
+    }
+    double v = mob->moving ? mob->speed_max_mps : 0;
+    double ns = v > 0 ? l / SPLIT_LARGE_SCALE_STEPS / v * 1e9 : 1e18;
+    return ns >= 1 ? (int64_t)fmin(ns, 1e18) : 1;
 }
 
 /* Layers the UE runs: [0, ue_to). */
@@ -450,6 +474,8 @@ static void on_sample(struct sim *sim, void *obj, uint64_t data)
             rec_set_int64(tb, TSS_UE, u);
             rec_set_double(tb, TSS_SNR, 10 * log10(snr));
             rec_set_double(tb, TSS_DISTANCE, m->ues[u].link.distance_m);
+            rec_set_double(tb, TSS_SHADOWING, m->ues[u].link.shadow_db);
+            rec_set_int64(tb, TSS_LOS, m->ues[u].link.los);
             rc |= rec_row_commit(tb);
         }
     }
@@ -518,6 +544,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct split_inputs
     m->tx_draw_w = p->tx_draw_w;
     m->rx_draw_w = p->rx_draw_w;
     m->mob = p->mob;
+    m->large_scale_step_ns = large_scale_step(&in->up, &p->mob);
     if (res->nreps == res->cap) {
         size_t nc = res->cap ? 2 * res->cap : 8;
         struct split_rep_totals *nr = realloc(res->reps, nc * sizeof *nr);
@@ -546,6 +573,7 @@ int split_init(struct split_model *m, struct sim *sim, const struct split_inputs
         if ((rc = edge_init(&m->servers[i], sim, &in->edge_table, i, &p->edge)) < 0)
             return rc;
     uint64_t seed = p->seed;
+    chan_area_init(&m->area, &in->up, seed, replication);
     for (uint32_t u = 0; u < m->nues; u++) {
         struct split_ue *ue = &m->ues[u];
         ue->id = u;
@@ -558,6 +586,13 @@ int split_init(struct split_model *m, struct sim *sim, const struct split_inputs
             return -ENOMEM;
         ue->distance0 = mobility_distance(&ue->mob, &m->mob, 0);
         chan_link_init(&ue->link, &in->up, seed, replication, u, ue->distance0);
+        struct mobility_point at0;
+        mobility_at(&ue->mob, &m->mob, 0, &at0);
+        chan_link_set_area(&ue->link, &m->area);
+        chan_link_move(&ue->link, at0.x, at0.y);
+        chan_link_large_scale(&ue->link, &in->up);
+        ue->shadow0_db = ue->link.shadow_db;
+        ue->los0 = ue->link.los;
         if (p->arrival == SPLIT_ARRIVAL_TRACE)
             continue;
         int64_t first = p->arrival == SPLIT_ARRIVAL_POISSON

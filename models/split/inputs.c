@@ -16,6 +16,17 @@ static void fill_channel(const struct scn *s, struct chan_params *up, struct cha
 {
     static const enum chan_fading fading[] = {CHAN_FADING_NONE, CHAN_FADING_RAYLEIGH,
                                               CHAN_FADING_RICIAN, CHAN_FADING_NAKAGAMI};
+    static const enum chan_pathloss pathloss[] = {
+        [SCN_PATHLOSS_LOG_DISTANCE] = CHAN_PATHLOSS_LOG_DISTANCE,
+        [SCN_PATHLOSS_UMI] = CHAN_PATHLOSS_UMI,
+        [SCN_PATHLOSS_UMA] = CHAN_PATHLOSS_UMA,
+        [SCN_PATHLOSS_RMA] = CHAN_PATHLOSS_RMA,
+    };
+    static const enum chan_los los[] = {
+        [SCN_LOS_PROBABILITY] = CHAN_LOS_PROBABILITY,
+        [SCN_LOS_ALWAYS] = CHAN_LOS_ALWAYS,
+        [SCN_LOS_NEVER] = CHAN_LOS_NEVER,
+    };
     const struct scn_channel *c = &s->channel;
     *up = (struct chan_params){
         .carrier_hz = c->carrier_hz,
@@ -23,13 +34,19 @@ static void fill_channel(const struct scn *s, struct chan_params *up, struct cha
         .tx_power_dbm = c->tx_power_dbm,
         .noise_psd_dbm_hz = c->noise_psd_dbm_hz,
         .noise_figure_db = c->noise_figure_db,
-        .pathloss =
-            c->pathloss == SCN_PATHLOSS_UMI ? CHAN_PATHLOSS_UMI : CHAN_PATHLOSS_LOG_DISTANCE,
+        .pathloss = pathloss[c->pathloss],
         .pathloss_ref_db = c->pathloss_ref_db,
         .pathloss_exponent = c->pathloss_exponent,
         .bs_height_m = c->bs_height_m,
         .ue_height_m = c->ue_height_m,
+        .building_height_m = c->building_height_m,
+        .street_width_m = c->street_width_m,
+        .los_mode = los[c->los],
+        .los_decorrelation_m = c->los_decorrelation_m,
         .shadowing_db = c->shadowing_db,
+        .shadowing_los_db = c->shadowing_los_db,
+        .shadow_decorrelation_m = c->shadow_decorrelation_m,
+        .shadow_decorrelation_los_m = c->shadow_decorrelation_los_m,
         .fading = fading[c->fading],
         .rician_k = c->rician_k,
         .nakagami_m = c->nakagami_m,

@@ -74,6 +74,8 @@ const struct rec_column split_ts_snr_columns[TSS_COUNT_] = {
     [TSS_UE] = {"ue", REC_INT64, "1", "UE"},
     [TSS_SNR] = {"snr_db", REC_FLOAT64, "dB", "wideband uplink SNR (whole cell bandwidth)"},
     [TSS_DISTANCE] = {"distance_m", REC_FLOAT64, "m", "distance to the base station"},
+    [TSS_SHADOWING] = {"shadowing_db", REC_FLOAT64, "dB", "log-normal shadowing at its position"},
+    [TSS_LOS] = {"los", REC_INT64, "1", "1: in line of sight (umi, uma, rma path loss)"},
 };
 const size_t split_ts_snr_column_count = TSS_COUNT_;
 
@@ -95,7 +97,9 @@ const struct rec_column split_ue_columns[UEC_COUNT_] = {
     [UEC_DEPLETED] = {"depleted_s", REC_FLOAT64, "s", "time its battery ran out (NaN: never)"},
     [UEC_DISTANCE] = {"distance_m", REC_FLOAT64, "m", "initial distance to the base station"},
     [UEC_SHADOWING] = {"shadowing_db", REC_FLOAT64, "dB",
-                       "its log-normal shadowing (fading channel)"},
+                       "its log-normal shadowing at its initial position (fading channel)"},
+    [UEC_LOS] = {"los", REC_INT64, "1",
+                 "1: in line of sight at its initial position (umi, uma, rma path loss)"},
 };
 const size_t split_ue_column_count = UEC_COUNT_;
 
@@ -241,7 +245,8 @@ int split_record_ues(struct split_model *m)
         rec_set_double(t, UEC_DEPLETED,
                        ue->depleted ? (double)ue->depleted_at * 1e-9 : (double)NAN);
         rec_set_double(t, UEC_DISTANCE, ue->distance0);
-        rec_set_double(t, UEC_SHADOWING, split_fading(m) ? ue->link.shadow_db : (double)NAN);
+        rec_set_double(t, UEC_SHADOWING, split_fading(m) ? ue->shadow0_db : (double)NAN);
+        rec_set_int64(t, UEC_LOS, ue->los0);
         if (rec_row_commit(t) < 0)
             return -EIO;
     }

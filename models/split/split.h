@@ -216,6 +216,7 @@ struct split_request {
 };
 
 /* Erased fractions a UE remembers, for the expected quality of a split. */
+#define SPLIT_LARGE_SCALE_STEPS 100 /* per smallest decorrelation distance (large_scale_step_ns) */
 #define SPLIT_ERASURE_HISTORY 32
 
 struct split_ue {
@@ -230,6 +231,9 @@ struct split_ue {
     int64_t depleted_at;
     uint64_t requests;
     double distance0;
+    double shadow0_db;      /* its shadowing at its initial position */
+    int64_t large_scale_at; /* a moving UE: when its large-scale state was last brought up */
+    bool los0;         /* in line of sight at its initial position */
     uint32_t last_k;     /* previous split (policy.min_split before the first) */
     double erasure_ewma; /* recent erased fraction of its hidden states */
     double loss_ewma;    /* recent packet-loss fraction of its uplink bursts */
@@ -292,6 +296,12 @@ struct split_recorders {
 
 struct split_model {
     struct sim *sim;
+    struct chan_area area; /* the cell's large-scale fields (shadowing, LOS state) */
+    /* A moving UE's path loss, LOS state and shadowing are those of its position at the last
+     * multiple of this step: the time the fastest UE takes to travel 1/SPLIT_LARGE_SCALE_STEPS
+     * of the smallest decorrelation distance in use (docs/MODELS.md; a pure function of time, so
+     * common random numbers hold, and each query costs no field evaluation in between). */
+    int64_t large_scale_step_ns;
     const struct split_params *par; /* in->par */
     const struct split_inputs *in;
     uint32_t replication;

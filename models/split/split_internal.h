@@ -102,7 +102,16 @@ enum split_ts_edge_column {
     TSE_KV,
     TSE_COUNT_
 };
-enum split_ts_snr_column { TSS_REPLICATION, TSS_TIME, TSS_UE, TSS_SNR, TSS_DISTANCE, TSS_COUNT_ };
+enum split_ts_snr_column {
+    TSS_REPLICATION,
+    TSS_TIME,
+    TSS_UE,
+    TSS_SNR,
+    TSS_DISTANCE,
+    TSS_SHADOWING,
+    TSS_LOS,
+    TSS_COUNT_
+};
 enum split_ts_cell_column { TSC_REPLICATION, TSC_TIME, TSC_UPLINKS, TSC_REQUESTS, TSC_COUNT_ };
 enum split_ue_column {
     UEC_REPLICATION,
@@ -113,6 +122,7 @@ enum split_ue_column {
     UEC_DEPLETED,
     UEC_DISTANCE,
     UEC_SHADOWING,
+    UEC_LOS,
     UEC_COUNT_
 };
 
