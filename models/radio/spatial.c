@@ -39,8 +39,8 @@ void spatial_field_init(struct spatial_field *f, uint64_t key, double decorrelat
 
 /* The cosines' loop vectorises (the AVX2 clone is picked at run time where the processor has
  * one: the same operations without fused multiply-adds, so the same bits either way). */
-__attribute__((target_clones("avx2", "default"))) double
-spatial_field_at(const struct spatial_field *f, double x_m, double y_m)
+__attribute__((target_clones("avx2", "default"))) static double
+field_sum(const struct spatial_field *f, double x_m, double y_m)
 {
     double c[SPATIAL_SINUSOIDS], sum = 0;
     for (int i = 0; i < SPATIAL_SINUSOIDS; i++)
@@ -48,6 +48,11 @@ spatial_field_at(const struct spatial_field *f, double x_m, double y_m)
     for (int i = 0; i < SPATIAL_SINUSOIDS; i++)
         sum += c[i];
     return sum * sqrt(2.0 / SPATIAL_SINUSOIDS);
+}
+
+double spatial_field_at(const struct spatial_field *f, double x_m, double y_m)
+{
+    return field_sum(f, x_m, y_m);
 }
 
 double spatial_uniform(const struct spatial_field *f, double x_m, double y_m)
